@@ -1,0 +1,34 @@
+/**
+ * `npm test`: starts one throwaway embedded PostgreSQL, then runs every test file with
+ * node's test runner. Each test file creates its own database on that server
+ * (test/support/db.ts), so files run in parallel without seeing each other's rows.
+ * Pass file paths to run only those: `npm test -- test/booking.test.ts`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+
+const TEST_PG_PORT = 54399;
+
+const log = pino({ level: 'warn' });
+const only = process.argv.slice(2);
+const files = only.length > 0 ? only : (await readdir('test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', f));
+
+const dir = await mkdtemp(join(tmpdir(), 'ansturm-test-'));
+await import('node:fs/promises').then((fs) => fs.chmod(dir, 0o755)); // the postgres user must reach it when we run as root
+const pg = await startEmbeddedPostgres(dir, Number(process.env.TEST_PG_PORT ?? TEST_PG_PORT), log, { persistent: false });
+
+const code = await new Promise<number>((resolve) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, ANSTURM_TEST_DATABASE_URL: pg.url, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+  });
+  child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+});
+
+await pg.stop();
+await rm(dir, { recursive: true, force: true });
+process.exit(code);

@@ -1,0 +1,250 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { run, type Db } from '../db/pool.js';
+import * as catalogSql from '../catalog/repo.js';
+import * as sql from './repo.js';
+import { distanceKm, type Point } from './geo.js';
+
+export interface SlotEntry {
+  id: number;
+  startsAt: string;
+  day: string;
+  durationMinutes: number;
+  /** Free first-dose units that also find a second dose (for two-dose vaccines). */
+  free: number;
+  opensAt: number;
+}
+
+interface CenterSlots {
+  center: sql.CenterRow;
+  slots: SlotEntry[];
+}
+
+interface Snapshot {
+  loadedAt: number;
+  /** Database clock minus local clock, so release instants are judged by the database. */
+  clockOffsetMs: number;
+  campaigns: catalogSql.CampaignRow[];
+  byCampaign: Map<number, CenterSlots[]>;
+}
+
+export interface SearchQuery {
+  campaignId: number;
+  origin: Point;
+  radiusKm: number;
+  from?: string;
+  to?: string;
+}
+
+export interface CenterAvailability {
+  id: number;
+  name: string;
+  address: string;
+  postalCode: string;
+  district: string;
+  lat: number;
+  lon: number;
+  distanceKm: number;
+  freeFirstDoses: number;
+  days: { date: string; freeFirstDoses: number; slots: { id: number; startsAt: string; durationMinutes: number; free: number }[] }[];
+}
+
+/**
+ * Each node's in-memory copy of what can be booked. It is reloaded from the database
+ * every `refreshMs` and at once when staff change the catalog (LISTEN ansturm_catalog),
+ * so searches cost no query. It may lag the ledger by one refresh; a hold is always
+ * decided by the ledger itself.
+ */
+export class AvailabilityView {
+  private snapshot: Snapshot = { loadedAt: 0, clockOffsetMs: 0, campaigns: [], byCampaign: new Map() };
+  private timer: NodeJS.Timeout | undefined;
+  private listener: pg.Client | undefined;
+  private reloading: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly databaseUrl: string,
+    private readonly refreshMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.reload();
+    await this.listen();
+    this.timer = setInterval(() => void this.reload(), this.refreshMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+    await this.reloading;
+  }
+
+  /** Reloads now; a request arriving during a reload schedules one more, so no change is missed. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.again = true;
+      return this.reloading;
+    }
+    this.reloading = this.load()
+      .catch((err: unknown) => this.log.warn({ err }, 'availability reload failed; serving the previous snapshot'))
+      .finally(() => {
+        this.reloading = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          void this.reload();
+        }
+      });
+    return this.reloading;
+  }
+
+  /** The instant as the database sees it (judged by the offset measured at the last reload). */
+  now(): number {
+    return Date.now() + this.snapshot.clockOffsetMs;
+  }
+
+  get loadedAt(): number {
+    return this.snapshot.loadedAt;
+  }
+
+  campaigns(): catalogSql.CampaignRow[] {
+    return this.snapshot.campaigns;
+  }
+
+  hasCampaign(campaignId: number): boolean {
+    return this.snapshot.campaigns.some((c) => c.id === campaignId);
+  }
+
+  /** Centres of the campaign within the radius, nearest first, with their free first-dose slots. */
+  search(query: SearchQuery): CenterAvailability[] {
+    const now = this.now();
+    const result: CenterAvailability[] = [];
+    for (const { center, slots } of this.snapshot.byCampaign.get(query.campaignId) ?? []) {
+      const distance = distanceKm(query.origin, center);
+      if (distance > query.radiusKm) continue;
+      const days = new Map<string, CenterAvailability['days'][number]>();
+      let total = 0;
+      for (const slot of slots) {
+        if (slot.opensAt > now || Date.parse(slot.startsAt) <= now) continue;
+        if ((query.from && slot.day < query.from) || (query.to && slot.day > query.to)) continue;
+        let day = days.get(slot.day);
+        if (!day) days.set(slot.day, (day = { date: slot.day, freeFirstDoses: 0, slots: [] }));
+        day.freeFirstDoses += slot.free;
+        total += slot.free;
+        if (slot.free > 0) day.slots.push({ id: slot.id, startsAt: slot.startsAt, durationMinutes: slot.durationMinutes, free: slot.free });
+      }
+      if (days.size === 0) continue;
+      result.push({
+        id: center.id,
+        name: center.name,
+        address: center.address,
+        postalCode: center.postal_code,
+        district: center.district,
+        lat: center.lat,
+        lon: center.lon,
+        distanceKm: Math.round(distance * 10) / 10,
+        freeFirstDoses: total,
+        days: [...days.values()],
+      });
+    }
+    return result.sort((a, b) => a.distanceKm - b.distanceKm || a.id - b.id);
+  }
+
+  private async load(): Promise<void> {
+    const started = Date.now();
+    const [now, campaigns, centers, slots] = await Promise.all([
+      run<{ now: Date }>(this.db, sql.databaseNow()),
+      run<catalogSql.CampaignRow>(this.db, catalogSql.listCampaigns()),
+      run<sql.CenterRow>(this.db, sql.centers()),
+      run<sql.SlotRow>(this.db, sql.releasedSlots()),
+    ]);
+    const dbNow = now.rows[0]!.now.getTime();
+    this.snapshot = {
+      loadedAt: Date.now(),
+      clockOffsetMs: dbNow - (started + Date.now()) / 2,
+      campaigns: campaigns.rows,
+      byCampaign: index(campaigns.rows, centers.rows, slots.rows, dbNow),
+    };
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'ansturm-listen' });
+    client.on('notification', () => void this.reload());
+    client.on('error', (err) => {
+      this.log.warn({ err }, 'catalog listener lost; reconnecting');
+      this.listener = undefined;
+      setTimeout(() => !this.stopped && void this.listen().catch(() => undefined), 1000).unref();
+    });
+    await client.connect();
+    await client.query('LISTEN ansturm_catalog');
+    this.listener = client;
+  }
+}
+
+/** Groups slots by campaign and centre; for two doses, caps each first-dose slot by the second doses free for it. */
+function index(
+  campaigns: catalogSql.CampaignRow[],
+  centers: sql.CenterRow[],
+  rows: sql.SlotRow[],
+  dbNow: number,
+): Map<number, CenterSlots[]> {
+  const centerById = new Map(centers.map((c) => [c.id, c]));
+  const grouped = new Map<string, { first: sql.SlotRow[]; second: sql.SlotRow[] }>();
+  for (const row of rows) {
+    const key = `${row.campaign_id}:${row.center_id}`;
+    let g = grouped.get(key);
+    if (!g) grouped.set(key, (g = { first: [], second: [] }));
+    (row.dose === 1 ? g.first : g.second).push(row);
+  }
+  const byCampaign = new Map<number, CenterSlots[]>();
+  for (const campaign of campaigns) {
+    const list: CenterSlots[] = [];
+    for (const center of centers) {
+      const g = grouped.get(`${campaign.id}:${center.id}`);
+      if (!g || g.first.length === 0) continue;
+      const secondFree = campaign.vaccine.doses === 2 ? secondDoseCounter(g.second, campaign, dbNow) : undefined;
+      list.push({
+        center: centerById.get(center.id)!,
+        slots: g.first.map((s) => ({
+          id: s.id,
+          startsAt: s.starts_at.toISOString(),
+          day: s.day,
+          durationMinutes: s.duration_minutes,
+          free: secondFree ? Math.min(s.free, secondFree(s.day)) : s.free,
+          opensAt: s.opens_at.getTime(),
+        })),
+      });
+    }
+    byCampaign.set(campaign.id, list);
+  }
+  return byCampaign;
+}
+
+const dayNumber = (day: string) => Date.parse(day) / 86_400_000;
+
+/** Free second-dose units at one centre within min..max days of a given day, by prefix sums. */
+function secondDoseCounter(second: sql.SlotRow[], campaign: catalogSql.CampaignRow, dbNow: number) {
+  const open = second.filter((s) => s.opens_at.getTime() <= dbNow); // sorted by starts_at already
+  const days = open.map((s) => dayNumber(s.day));
+  const prefix = [0];
+  for (const s of open) prefix.push(prefix[prefix.length - 1]! + s.free);
+  const lowerBound = (x: number) => {
+    let lo = 0;
+    let hi = days.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (days[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const { minIntervalDays, maxIntervalDays } = campaign.vaccine;
+  return (day: string): number => {
+    const d = dayNumber(day);
+    return prefix[lowerBound(d + maxIntervalDays! + 1)]! - prefix[lowerBound(d + minIntervalDays!)]!;
+  };
+}

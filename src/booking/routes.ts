@@ -1,0 +1,133 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Db } from '../db/pool.js';
+import { fail } from '../http/errors.js';
+import { Appointment, Day, Id, PostalCode, Strict, errors } from '../http/schemas.js';
+import { inTransaction, sendOutcome } from '../http/transaction.js';
+import { tx } from '../db/pool.js';
+import { parseBookingCode } from './code.js';
+import type { BookingService } from './service.js';
+
+const Person = Strict({
+  firstName: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+  lastName: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+  dateOfBirth: Type.String({ format: 'date', formatMinimum: '1900-01-01' }),
+  postalCode: PostalCode,
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9][0-9 ()/-]{5,24}$' })),
+  priorityGroup: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+});
+
+const BookingView = Type.Object({
+  bookingCode: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('cancelled')]),
+  campaignId: Id,
+  appointments: Type.Array(Appointment),
+  person: Type.Object({ firstName: Type.String(), lastName: Type.String() }),
+  createdAt: Type.String(),
+  cancelledAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+const CodeParams = Strict({ bookingCode: Type.String({ maxLength: 20 }) });
+const DobQuery = Strict({ dateOfBirth: Day });
+const IdempotencyHeader = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ description: 'Retries with the same key return the first answer.' })),
+});
+
+const code = (raw: string): string =>
+  parseBookingCode(raw) ?? fail('BOOKING_NOT_FOUND', 'This is not a booking code (8 letters and digits, e.g. ABCD-2345).');
+
+export const bookingRoutes =
+  (db: Db, service: BookingService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/api/v1/holds',
+      {
+        schema: {
+          tags: ['booking'],
+          summary: 'Reserve an appointment (and its second dose) for a few minutes',
+          headers: IdempotencyHeader,
+          body: Strict({ slotId: Id }),
+          response: {
+            201: Type.Object({ holdId: Type.String({ format: 'uuid' }), expiresAt: Type.String(), campaignId: Id, appointments: Type.Array(Appointment) }),
+            ...errors(400, 404, 409, 422),
+          },
+        },
+      },
+      async (request, reply) => {
+        const out = await inTransaction(db, request, 201, (q) => service.hold(q, request.body.slotId));
+        return sendOutcome(reply, out);
+      },
+    );
+
+    app.post(
+      '/api/v1/bookings',
+      {
+        schema: {
+          tags: ['booking'],
+          summary: 'Confirm a reservation with the person’s data',
+          headers: IdempotencyHeader,
+          body: Strict({ holdId: Type.String({ format: 'uuid' }), person: Person }),
+          response: {
+            201: Type.Object({ bookingCode: Type.String(), campaignId: Id, appointments: Type.Array(Appointment) }),
+            ...errors(400, 404, 409, 410, 422),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { holdId, person } = request.body;
+        const out = await inTransaction(db, request, 201, (q) => service.confirm(q, holdId, person));
+        return sendOutcome(reply, out);
+      },
+    );
+
+    app.get(
+      '/api/v1/bookings/:bookingCode',
+      {
+        schema: {
+          tags: ['booking'],
+          summary: 'View a booking (code and date of birth)',
+          params: CodeParams,
+          querystring: DobQuery,
+          response: { 200: BookingView, ...errors(400, 404) },
+        },
+      },
+      async (request) => service.view(db, code(request.params.bookingCode), request.query.dateOfBirth),
+    );
+
+    app.delete(
+      '/api/v1/bookings/:bookingCode',
+      {
+        schema: {
+          tags: ['booking'],
+          summary: 'Cancel a booking; its appointments become free at once',
+          params: CodeParams,
+          querystring: DobQuery,
+          response: { 200: BookingView, ...errors(400, 404, 409) },
+        },
+      },
+      async (request) =>
+        tx(db, (q) => service.cancel(q, code(request.params.bookingCode), request.query.dateOfBirth)),
+    );
+
+    app.post(
+      '/api/v1/bookings/:bookingCode/rebook',
+      {
+        schema: {
+          tags: ['booking'],
+          summary: 'Move a booking to another appointment, atomically',
+          headers: IdempotencyHeader,
+          params: CodeParams,
+          body: Strict({ dateOfBirth: Day, slotId: Id }),
+          response: { 200: BookingView, ...errors(400, 404, 409, 422) },
+        },
+      },
+      async (request, reply) => {
+        const { dateOfBirth, slotId } = request.body;
+        const out = await inTransaction(db, request, 200, (q) =>
+          service.rebook(q, code(request.params.bookingCode), dateOfBirth, slotId),
+        );
+        return sendOutcome(reply, out);
+      },
+    );
+  };

@@ -1,0 +1,242 @@
+import type pg from 'pg';
+import { PG, pgCode, pgConstraint, run } from '../db/pool.js';
+import { fail } from '../http/errors.js';
+import { formatBookingCode, newBookingCode } from './code.js';
+import { checkAgeAndGroup, type EligibilityRules } from './eligibility.js';
+import { identityHash } from './identity.js';
+import * as sql from './repo.js';
+import type { Queryable } from '../db/pool.js';
+
+export interface Appointment {
+  slotId: number;
+  dose: number;
+  startsAt: string;
+  durationMinutes: number;
+  center: { id: number; name: string; address: string; postalCode: string; lat: number; lon: number };
+}
+
+export interface Person {
+  firstName: string;
+  lastName: string;
+  dateOfBirth: string;
+  postalCode: string;
+  email?: string;
+  phone?: string;
+  priorityGroup?: string;
+}
+
+export interface BookingView {
+  bookingCode: string;
+  status: 'active' | 'cancelled';
+  campaignId: number;
+  appointments: Appointment[];
+  person: { firstName: string; lastName: string };
+  createdAt: string;
+  cancelledAt: string | null;
+}
+
+export interface BookingServiceDeps {
+  holdTtlSeconds: number;
+  identityKey: string;
+}
+
+/** Each use case runs inside the transaction it is given (see http/transaction.ts). */
+export type BookingService = ReturnType<typeof bookingService>;
+
+export function bookingService(deps: BookingServiceDeps) {
+  return {
+    /** Takes one unit of the slot and, for two doses, one of a matching second-dose slot: both or neither. */
+    async hold(q: pg.ClientBase, slotId: number) {
+      const { first, second } = await takeUnits(q, slotId);
+      const res = await run<{ id: string; expires_at: Date }>(
+        q,
+        sql.insertHold(first.campaign_id, first.id, second?.id ?? null, deps.holdTtlSeconds),
+      );
+      const hold = res.rows[0]!;
+      return {
+        holdId: hold.id,
+        expiresAt: hold.expires_at.toISOString(),
+        campaignId: first.campaign_id,
+        appointments: [first, ...(second ? [second] : [])].map(toAppointment),
+      };
+    },
+
+    /** Turns a live hold into a booking for this person. */
+    async confirm(q: pg.ClientBase, holdId: string, person: Person) {
+      const hold = (await run<sql.HoldForBooking>(q, sql.holdForBooking(holdId))).rows[0];
+      if (!hold) return fail('HOLD_NOT_FOUND');
+      assertHoldUsable(hold);
+      await checkEligibility(q, hold, person);
+      if ((await run(q, sql.consumeHold(holdId))).rowCount !== 1) {
+        // Swept or used by a concurrent request between our read and this update.
+        assertHoldUsable((await run<sql.HoldForBooking>(q, sql.holdForBooking(holdId))).rows[0]!);
+        return fail('HOLD_EXPIRED');
+      }
+      const code = await insertBooking(q, {
+        code: '',
+        campaignId: hold.campaign_id,
+        slotId: hold.slot_id,
+        secondSlotId: hold.second_slot_id,
+        holdId,
+        identityHash: identityHash(deps.identityKey, person),
+        firstName: person.firstName.trim(),
+        lastName: person.lastName.trim(),
+        dateOfBirth: person.dateOfBirth,
+        postalCode: person.postalCode,
+        email: person.email ?? null,
+        phone: person.phone ?? null,
+        priorityGroup: person.priorityGroup ?? null,
+      });
+      const slots = [hold.slot_id, ...(hold.second_slot_id ? [hold.second_slot_id] : [])];
+      return {
+        bookingCode: formatBookingCode(code),
+        campaignId: hold.campaign_id,
+        appointments: await appointments(q, slots),
+      };
+    },
+
+    async view(q: Queryable, code: string, dateOfBirth: string): Promise<BookingView> {
+      const booking = (await run<sql.BookingRow>(q, sql.bookingByCode(code, dateOfBirth))).rows[0];
+      if (!booking) return fail('BOOKING_NOT_FOUND');
+      return toView(booking, await appointments(q, slotIdsOf(booking)));
+    },
+
+    /** Cancels the booking and gives its units back at once. */
+    async cancel(q: pg.ClientBase, code: string, dateOfBirth: string): Promise<BookingView> {
+      const booking = await lockActiveBooking(q, code, dateOfBirth);
+      await run(q, sql.cancelBooking(booking.id));
+      await run(q, sql.releaseUnits(slotIdsOf(booking)));
+      return toView({ ...booking, status: 'cancelled', cancelled_at: new Date() }, await appointments(q, slotIdsOf(booking)));
+    },
+
+    /** Moves the booking to another first-dose slot (and a matching second dose): never both, never none. */
+    async rebook(q: pg.ClientBase, code: string, dateOfBirth: string, slotId: number): Promise<BookingView> {
+      const booking = await lockActiveBooking(q, code, dateOfBirth);
+      if (booking.slot_id === slotId) return toView(booking, await appointments(q, slotIdsOf(booking)));
+      const { first, second } = await takeUnits(q, slotId);
+      if (first.campaign_id !== booking.campaign_id) fail('CAMPAIGN_MISMATCH', 'You can only move to an appointment of the same campaign.');
+      const rules = (await run<EligibilityRules>(q, sql.campaignRules(booking.campaign_id))).rows[0]!;
+      checkAgeAndGroup(rules, booking.date_of_birth, first.starts_at, booking.priority_group ?? undefined);
+      await run(q, sql.releaseUnits(slotIdsOf(booking)));
+      await run(q, sql.moveBooking(booking.id, first.id, second?.id ?? null));
+      const moved = { ...booking, slot_id: first.id, second_slot_id: second?.id ?? null };
+      return toView(moved, [first, ...(second ? [second] : [])].map(toAppointment));
+    },
+  };
+
+  async function checkEligibility(q: pg.ClientBase, hold: sql.HoldForBooking, person: Person): Promise<void> {
+    if (person.dateOfBirth > new Date().toISOString().slice(0, 10)) {
+      fail('VALIDATION_FAILED', 'The date of birth lies in the future.');
+    }
+    checkAgeAndGroup(hold, person.dateOfBirth, hold.starts_at, person.priorityGroup);
+    if (hold.districts !== null) {
+      const inDistrict = (await run(q, sql.districtContains(hold.districts, person.postalCode))).rowCount === 1;
+      if (!inDistrict) {
+        fail('NOT_ELIGIBLE', `This campaign is for residents of ${hold.districts.join(', ')}; postal code ${person.postalCode} is not part of it.`, {
+          reason: 'DISTRICT',
+          districts: hold.districts,
+        });
+      }
+    }
+  }
+}
+
+async function takeUnits(q: pg.ClientBase, slotId: number) {
+  const first = (await run<sql.TakenFirstUnit>(q, sql.takeFirstDoseUnit(slotId))).rows[0] ?? (await explainUntakeable(q, slotId));
+  const second = first.doses === 2 ? await takeSecondDose(q, first) : null;
+  return { first, second };
+}
+
+/**
+ * Many holds race for the same earliest second-dose slot. A candidate that fills up
+ * between our SELECT and UPDATE makes the UPDATE find no row; then we look again,
+ * and give up only when no candidate is left.
+ */
+async function takeSecondDose(q: pg.ClientBase, first: sql.TakenFirstUnit): Promise<sql.SlotRow> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const candidate = (await run<{ id: number }>(q, sql.findSecondDoseCandidate(first))).rows[0];
+    if (!candidate) break;
+    const taken = (await run<sql.SlotRow>(q, sql.takeSecondDoseUnit(candidate.id))).rows[0];
+    if (taken) return taken;
+  }
+  return fail('NO_SECOND_DOSE_SLOT', undefined, {
+    minIntervalDays: first.min_interval_days,
+    maxIntervalDays: first.max_interval_days,
+  });
+}
+
+async function explainUntakeable(q: pg.ClientBase, slotId: number): Promise<never> {
+  const state = (await run<sql.SlotState>(q, sql.slotState(slotId))).rows[0];
+  if (!state) return fail('SLOT_NOT_FOUND');
+  if (state.dose !== 1) return fail('WRONG_DOSE', 'Choose a first-dose appointment; the second one is found for you.');
+  if (!state.released) {
+    return fail('NOT_RELEASED', undefined, state.opens_at ? { opensAt: state.opens_at.toISOString() } : undefined);
+  }
+  if (state.past) return fail('SLOT_IN_PAST');
+  return fail('SLOT_FULL');
+}
+
+function assertHoldUsable(hold: sql.HoldForBooking): void {
+  if (hold.status === 'confirmed') fail('HOLD_ALREADY_USED');
+  if (hold.status === 'expired' || hold.expired) fail('HOLD_EXPIRED');
+}
+
+async function insertBooking(q: pg.ClientBase, booking: sql.NewBooking): Promise<string> {
+  // A new code collides about once in a million bookings; ON CONFLICT (code) makes that a retry.
+  for (;;) {
+    const code = newBookingCode();
+    try {
+      const res = await run(q, sql.insertBooking({ ...booking, code }));
+      if (res.rowCount === 1) return code;
+    } catch (err) {
+      // The partial unique index is the one rule we expect to trip: the person is already booked.
+      if (pgCode(err) === PG.uniqueViolation && pgConstraint(err) === 'one_active_booking_per_person') {
+        return fail('ALREADY_BOOKED');
+      }
+      throw err;
+    }
+  }
+}
+
+async function lockActiveBooking(q: pg.ClientBase, code: string, dateOfBirth: string): Promise<sql.BookingRow> {
+  const booking = (await run<sql.BookingRow>(q, sql.bookingByCode(code, dateOfBirth, true))).rows[0];
+  if (!booking) return fail('BOOKING_NOT_FOUND');
+  if (booking.status !== 'active') return fail('ALREADY_CANCELLED');
+  return booking;
+}
+
+const slotIdsOf = (b: { slot_id: number; second_slot_id: number | null }): number[] =>
+  b.second_slot_id === null ? [b.slot_id] : [b.slot_id, b.second_slot_id];
+
+async function appointments(q: Queryable, slotIds: number[]): Promise<Appointment[]> {
+  return (await run<sql.SlotRow>(q, sql.slotsWithCenters(slotIds))).rows.map(toAppointment);
+}
+
+function toAppointment(s: sql.SlotRow): Appointment {
+  return {
+    slotId: s.id,
+    dose: s.dose,
+    startsAt: s.starts_at.toISOString(),
+    durationMinutes: s.duration_minutes,
+    center: {
+      id: s.center_id,
+      name: s.center_name,
+      address: s.center_address,
+      postalCode: s.center_postal_code,
+      lat: s.center_lat,
+      lon: s.center_lon,
+    },
+  };
+}
+
+function toView(b: sql.BookingRow, appts: Appointment[]): BookingView {
+  return {
+    bookingCode: formatBookingCode(b.code),
+    status: b.status === 'cancelled' ? 'cancelled' : 'active',
+    campaignId: b.campaign_id,
+    appointments: appts,
+    person: { firstName: b.first_name, lastName: b.last_name },
+    createdAt: b.created_at.toISOString(),
+    cancelledAt: b.cancelled_at?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,205 @@
+import type { Sql } from '../db/pool.js';
+
+/** Statements for what staff set up: centres, campaigns, districts, slots and releases. */
+
+/** Tells every node's in-memory availability view to reload; delivered when the transaction commits. */
+export const notifyCatalogChanged = (): Sql => ({ text: `SELECT pg_notify('ansturm_catalog', '')`, values: [] });
+
+export interface NewCenter {
+  name: string;
+  address: string;
+  postalCode: string;
+  district: string;
+  lat: number;
+  lon: number;
+  timeZone?: string;
+}
+
+export const insertCenter = (c: NewCenter): Sql => ({
+  text: `INSERT INTO centers (name, address, postal_code, district, lat, lon, time_zone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING id, name, address, postal_code AS "postalCode", district, lat, lon, time_zone AS "timeZone"`,
+  values: [c.name, c.address, c.postalCode, c.district, c.lat, c.lon, c.timeZone ?? 'Europe/Berlin'],
+});
+
+export const listCenters = (): Sql => ({
+  text: `SELECT id, name, address, postal_code AS "postalCode", district, lat, lon, time_zone AS "timeZone"
+         FROM centers ORDER BY id`,
+  values: [],
+});
+
+/** Adds postal codes to a district, creating it if needed. */
+export const addDistrictPostalCodes = (name: string, postalCodes: string[]): Sql => ({
+  text: `INSERT INTO districts (name, postal_codes) VALUES ($1, ARRAY(SELECT DISTINCT unnest($2::text[]) ORDER BY 1))
+         ON CONFLICT (name) DO UPDATE SET postal_codes =
+           ARRAY(SELECT DISTINCT unnest(districts.postal_codes || EXCLUDED.postal_codes) ORDER BY 1)
+         RETURNING name, postal_codes AS "postalCodes"`,
+  values: [name, postalCodes],
+});
+
+export interface VaccineSpec {
+  name: string;
+  doses: number;
+  minIntervalDays?: number;
+  maxIntervalDays?: number;
+}
+
+/** Finds or creates the vaccine: one row per distinct (name, doses, interval). */
+export const upsertVaccine = (v: VaccineSpec): Sql => ({
+  text: `WITH ins AS (
+           INSERT INTO vaccines (name, doses, min_interval_days, max_interval_days) VALUES ($1, $2, $3, $4)
+           ON CONFLICT ON CONSTRAINT vaccine_unique DO NOTHING RETURNING id)
+         SELECT id FROM ins
+         UNION ALL
+         SELECT id FROM vaccines WHERE name = $1 AND doses = $2
+           AND min_interval_days IS NOT DISTINCT FROM $3 AND max_interval_days IS NOT DISTINCT FROM $4
+         LIMIT 1`,
+  values: [v.name, v.doses, v.minIntervalDays ?? null, v.maxIntervalDays ?? null],
+});
+
+export interface NewCampaign {
+  name: string;
+  vaccineId: number;
+  minAge?: number;
+  maxAge?: number;
+  districts?: string[];
+  priorityGroups?: string[];
+}
+
+export const insertCampaign = (c: NewCampaign): Sql => ({
+  text: `INSERT INTO campaigns (name, vaccine_id, min_age, max_age, districts, priority_groups)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+  values: [c.name, c.vaccineId, c.minAge ?? null, c.maxAge ?? null, c.districts ?? null, c.priorityGroups ?? null],
+});
+
+export interface CampaignRow {
+  id: number;
+  name: string;
+  vaccine: { name: string; doses: number; minIntervalDays: number | null; maxIntervalDays: number | null };
+  eligibility: { minAge: number | null; maxAge: number | null; districts: string[] | null; priorityGroups: string[] | null };
+  releases: { id: number; opensAt: string; open: boolean; waitingRoom: boolean }[];
+}
+
+/** Campaigns with their vaccine, rules and releases (those not yet past, newest last). */
+export const listCampaigns = (campaignId?: number): Sql => ({
+  text: `SELECT k.id, k.name,
+           json_build_object('name', v.name, 'doses', v.doses,
+             'minIntervalDays', v.min_interval_days, 'maxIntervalDays', v.max_interval_days) AS vaccine,
+           json_build_object('minAge', k.min_age, 'maxAge', k.max_age,
+             'districts', k.districts, 'priorityGroups', k.priority_groups) AS eligibility,
+           COALESCE((SELECT json_agg(json_build_object('id', r.id, 'opensAt', r.opens_at, 'open', r.opens_at <= now(),
+                                                       'waitingRoom', r.waiting_room) ORDER BY r.opens_at)
+                     FROM releases r WHERE r.campaign_id = k.id), '[]') AS releases
+         FROM campaigns k JOIN vaccines v ON v.id = k.vaccine_id
+         WHERE $1::bigint IS NULL OR k.id = $1
+         ORDER BY k.id`,
+  values: [campaignId ?? null],
+});
+
+export interface CampaignDoses {
+  doses: number;
+}
+
+export const campaignDoses = (campaignId: number): Sql => ({
+  text: `SELECT v.doses FROM campaigns k JOIN vaccines v ON v.id = k.vaccine_id WHERE k.id = $1`,
+  values: [campaignId],
+});
+
+export const centerExists = (centerId: number): Sql => ({ text: 'SELECT 1 FROM centers WHERE id = $1', values: [centerId] });
+
+export interface SlotOut {
+  id: number;
+  centerId: number;
+  campaignId: number;
+  releaseId: number | null;
+  dose: number;
+  startsAt: Date;
+  durationMinutes: number;
+  capacity: number;
+  taken: number;
+}
+
+const SLOT_COLUMNS = `id, center_id AS "centerId", campaign_id AS "campaignId", release_id AS "releaseId", dose,
+  starts_at AS "startsAt", duration_minutes AS "durationMinutes", capacity, taken`;
+
+export interface NewSlot {
+  centerId: number;
+  campaignId: number;
+  startsAt: string;
+  durationMinutes: number;
+  capacity: number;
+  dose: number;
+}
+
+export const insertSlots = (slots: NewSlot[]): Sql => ({
+  text: `INSERT INTO slots (center_id, campaign_id, starts_at, duration_minutes, capacity, dose)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::int[], $5::int[], $6::smallint[])
+         RETURNING ${SLOT_COLUMNS}`,
+  values: [
+    slots.map((s) => s.centerId),
+    slots.map((s) => s.campaignId),
+    slots.map((s) => s.startsAt),
+    slots.map((s) => s.durationMinutes),
+    slots.map((s) => s.capacity),
+    slots.map((s) => s.dose),
+  ],
+});
+
+export interface SlotSeries {
+  centerId: number;
+  campaignId: number;
+  dose: number;
+  from: string;
+  to: string;
+  weekdays: number[];
+  opens: string;
+  closes: string;
+  intervalMinutes: number;
+  durationMinutes: number;
+  capacity: number;
+  skipDates: string[];
+}
+
+/**
+ * Expands a series in the database: every interval from opening to closing time on the
+ * chosen weekdays, in the centre's local (Berlin) wall-clock time, so a series that
+ * crosses the switch to summer time still starts at 08:00.
+ */
+export const insertSlotSeries = (s: SlotSeries): Sql => ({
+  text: `INSERT INTO slots (center_id, campaign_id, dose, starts_at, duration_minutes, capacity)
+         SELECT $1, $2, $3, t AT TIME ZONE 'Europe/Berlin', $10, $11
+         FROM generate_series($4::date::timestamp, $5::date::timestamp, interval '1 day') AS d,
+              generate_series(d::date + $7::time, d::date + $8::time - make_interval(mins => $10),
+                              make_interval(mins => $9)) AS t
+         WHERE extract(isodow FROM d)::int = ANY($6::int[]) AND NOT d::date = ANY($12::date[])
+         ORDER BY t
+         RETURNING ${SLOT_COLUMNS}`,
+  values: [
+    s.centerId, s.campaignId, s.dose, s.from, s.to, s.weekdays, s.opens, s.closes,
+    s.intervalMinutes, s.durationMinutes, s.capacity, s.skipDates,
+  ],
+});
+
+export const listSlots = (campaignId: number, centerId?: number): Sql => ({
+  text: `SELECT ${SLOT_COLUMNS} FROM slots WHERE campaign_id = $1 AND ($2::bigint IS NULL OR center_id = $2)
+         ORDER BY starts_at, id LIMIT 5000`,
+  values: [campaignId, centerId ?? null],
+});
+
+export const insertRelease = (campaignId: number, opensAt: string, waitingRoom: boolean): Sql => ({
+  text: `INSERT INTO releases (campaign_id, opens_at, waiting_room) VALUES ($1, $2, $3)
+         RETURNING id, campaign_id AS "campaignId", opens_at AS "opensAt", waiting_room AS "waitingRoom"`,
+  values: [campaignId, opensAt, waitingRoom],
+});
+
+/** Puts slots into a release; only slots of the campaign that are in no release yet are taken. */
+export const assignSlotsToRelease = (releaseId: number, campaignId: number, slotIds: number[]): Sql => ({
+  text: `UPDATE slots SET release_id = $1 WHERE id = ANY($3::bigint[]) AND campaign_id = $2 AND release_id IS NULL
+         RETURNING id`,
+  values: [releaseId, campaignId, slotIds],
+});
+
+export const slotOwnership = (slotIds: number[]): Sql => ({
+  text: `SELECT id, campaign_id, release_id FROM slots WHERE id = ANY($1::bigint[])`,
+  values: [slotIds],
+});

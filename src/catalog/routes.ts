@@ -1,0 +1,176 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Db } from '../db/pool.js';
+import { requireAdminToken } from '../http/admin-auth.js';
+import { Day, Id, Instant, PostalCode, Strict, errors } from '../http/schemas.js';
+import { inTransaction, sendOutcome } from '../http/transaction.js';
+import { catalogService } from './service.js';
+
+const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
+const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM (Europe/Berlin)' });
+const Dose = Type.Integer({ minimum: 1, maximum: 2 });
+
+const CenterInput = Strict({
+  name: Name,
+  address: Type.String({ minLength: 1, maxLength: 300 }),
+  postalCode: PostalCode,
+  district: Type.String({ minLength: 1, maxLength: 100 }),
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+});
+
+const CampaignInput = Strict({
+  name: Name,
+  vaccine: Strict({
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    doses: Dose,
+    minIntervalDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+    maxIntervalDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+  }),
+  eligibility: Type.Optional(
+    Strict({
+      minAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
+      maxAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
+      districts: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100 })),
+      priorityGroups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 20 })),
+    }),
+  ),
+});
+
+const SlotInput = Strict({
+  centerId: Id,
+  campaignId: Id,
+  startsAt: Instant,
+  durationMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+  capacity: Type.Integer({ minimum: 0, maximum: 100000 }),
+  dose: Dose,
+});
+
+const SeriesInput = Strict({
+  centerId: Id,
+  campaignId: Id,
+  dose: Type.Optional(Dose),
+  from: Day,
+  to: Day,
+  weekdays: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, description: 'ISO weekdays, 1 = Monday; default Monday to Saturday' })),
+  opens: Time,
+  closes: Time,
+  intervalMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+  durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
+  capacity: Type.Integer({ minimum: 0, maximum: 100000 }),
+  skipDates: Type.Optional(Type.Array(Day, { maxItems: 366, description: 'Days to leave out, e.g. public holidays' })),
+});
+
+const Slot = Type.Object({
+  id: Id,
+  centerId: Id,
+  campaignId: Id,
+  releaseId: Type.Union([Id, Type.Null()]),
+  dose: Dose,
+  startsAt: Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' }),
+  durationMinutes: Type.Integer(),
+  capacity: Type.Integer(),
+  taken: Type.Integer(),
+});
+
+const security = [{ bearer: [] }];
+
+/** Staff routes for setting up centres, campaigns, slots and releases. */
+export const catalogRoutes =
+  (db: Db, adminToken: string): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.addHook('preHandler', requireAdminToken(adminToken));
+
+    app.post(
+      '/api/v1/admin/centers',
+      { schema: { tags: ['admin'], security, body: CenterInput, response: { ...errors(400, 401) } } },
+      async (request, reply) => {
+        const out = await inTransaction(db, request, 201, (q) => catalogService.createCenter(q, request.body));
+        return sendOutcome(reply, out);
+      },
+    );
+
+    app.get('/api/v1/admin/centers', { schema: { tags: ['admin'], security } }, async () => ({
+      centers: await catalogService.listCenters(db),
+    }));
+
+    app.post(
+      '/api/v1/admin/districts',
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'Add postal codes to a district (for campaigns limited to districts)',
+          body: Strict({ name: Type.String({ minLength: 1, maxLength: 100 }), postalCodes: Type.Array(PostalCode, { minItems: 1, maxItems: 2000 }) }),
+        },
+      },
+      async (request, reply) => {
+        const { name, postalCodes } = request.body;
+        const out = await inTransaction(db, request, 201, (q) => catalogService.addDistrict(q, name, postalCodes));
+        return sendOutcome(reply, out);
+      },
+    );
+
+    app.post(
+      '/api/v1/admin/campaigns',
+      { schema: { tags: ['admin'], security, body: CampaignInput, response: { ...errors(400, 401) } } },
+      async (request, reply) => {
+        const out = await inTransaction(db, request, 201, (q) => catalogService.createCampaign(q, request.body));
+        return sendOutcome(reply, out);
+      },
+    );
+
+    app.post(
+      '/api/v1/admin/slots',
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'Create slots, listed one by one or as a series (days x opening hours x interval)',
+          body: Type.Union([
+            Strict({ slots: Type.Array(SlotInput, { minItems: 1, maxItems: 20000 }) }),
+            Strict({ series: SeriesInput }),
+          ]),
+          response: { 201: Type.Object({ slots: Type.Array(Slot) }), ...errors(400, 401, 404) },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        const out = await inTransaction(db, request, 201, async (q) => ({
+          slots: 'slots' in body ? await catalogService.createSlots(q, body.slots) : await catalogService.createSlotSeries(q, body.series),
+        }));
+        return sendOutcome(reply, out);
+      },
+    );
+
+    app.get(
+      '/api/v1/admin/slots',
+      { schema: { tags: ['admin'], security, querystring: Strict({ campaignId: Id, centerId: Type.Optional(Id) }) } },
+      async (request) => ({ slots: await catalogService.listSlots(db, request.query.campaignId, request.query.centerId) }),
+    );
+
+    app.post(
+      '/api/v1/admin/releases',
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'Announce a release: its slots become bookable at opensAt (database clock)',
+          body: Strict({
+            campaignId: Id,
+            slotIds: Type.Array(Id, { minItems: 1, maxItems: 50000 }),
+            opensAt: Instant,
+            waitingRoom: Type.Optional(Type.Boolean()),
+          }),
+          response: { ...errors(400, 401, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const { campaignId, slotIds, opensAt, waitingRoom = false } = request.body;
+        const out = await inTransaction(db, request, 201, (q) =>
+          catalogService.createRelease(q, campaignId, slotIds, opensAt, waitingRoom),
+        );
+        return sendOutcome(reply, out);
+      },
+    );
+  };

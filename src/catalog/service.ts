@@ -1,0 +1,146 @@
+import type pg from 'pg';
+import { PG, pgCode, pgConstraint, run, type Queryable } from '../db/pool.js';
+import { fail } from '../http/errors.js';
+import * as sql from './repo.js';
+
+export interface CampaignInput {
+  name: string;
+  vaccine: { name: string; doses: number; minIntervalDays?: number; maxIntervalDays?: number };
+  eligibility?: { minAge?: number; maxAge?: number; districts?: string[]; priorityGroups?: string[] };
+}
+
+export interface SeriesInput {
+  centerId: number;
+  campaignId: number;
+  dose?: number;
+  from: string;
+  to: string;
+  weekdays?: number[];
+  opens: string;
+  closes: string;
+  intervalMinutes: number;
+  durationMinutes?: number;
+  capacity: number;
+  skipDates?: string[];
+}
+
+const MAX_SLOTS_PER_REQUEST = 20_000;
+
+/** What staff set up. Every change also tells the nodes' availability views to reload. */
+export const catalogService = {
+  async createCenter(q: pg.ClientBase, center: sql.NewCenter) {
+    const created = (await run(q, sql.insertCenter(center))).rows[0]!;
+    await run(q, sql.addDistrictPostalCodes(center.district, [center.postalCode]));
+    await run(q, sql.notifyCatalogChanged());
+    return created;
+  },
+
+  listCenters: async (q: Queryable) => (await run(q, sql.listCenters())).rows,
+
+  async addDistrict(q: pg.ClientBase, name: string, postalCodes: string[]) {
+    return (await run(q, sql.addDistrictPostalCodes(name, postalCodes))).rows[0]!;
+  },
+
+  async createCampaign(q: pg.ClientBase, input: CampaignInput) {
+    const { vaccine, eligibility = {} } = input;
+    if (vaccine.doses === 2 && (vaccine.minIntervalDays === undefined || vaccine.maxIntervalDays === undefined)) {
+      fail('VALIDATION_FAILED', 'A two-dose vaccine needs minIntervalDays and maxIntervalDays.');
+    }
+    if (vaccine.doses === 1 && (vaccine.minIntervalDays !== undefined || vaccine.maxIntervalDays !== undefined)) {
+      fail('VALIDATION_FAILED', 'A one-dose vaccine has no interval between doses.');
+    }
+    if (vaccine.doses === 2 && vaccine.minIntervalDays! > vaccine.maxIntervalDays!) {
+      fail('VALIDATION_FAILED', 'minIntervalDays must not be larger than maxIntervalDays.');
+    }
+    if (eligibility.minAge !== undefined && eligibility.maxAge !== undefined && eligibility.minAge > eligibility.maxAge) {
+      fail('VALIDATION_FAILED', 'minAge must not be larger than maxAge.');
+    }
+    const vaccineId = (await run<{ id: number }>(q, sql.upsertVaccine(vaccine))).rows[0]!.id;
+    const id = (await run<{ id: number }>(q, sql.insertCampaign({ name: input.name, vaccineId, ...eligibility }))).rows[0]!.id;
+    await run(q, sql.notifyCatalogChanged());
+    return (await run<sql.CampaignRow>(q, sql.listCampaigns(id))).rows[0]!;
+  },
+
+  listCampaigns: async (q: Queryable) => (await run<sql.CampaignRow>(q, sql.listCampaigns())).rows,
+
+  async createSlots(q: pg.ClientBase, slots: sql.NewSlot[]) {
+    if (slots.length > MAX_SLOTS_PER_REQUEST) fail('VALIDATION_FAILED', `At most ${MAX_SLOTS_PER_REQUEST} slots per request.`);
+    for (const campaignId of new Set(slots.map((s) => s.campaignId))) {
+      const doses = await campaignDoses(q, campaignId);
+      if (slots.some((s) => s.campaignId === campaignId && s.dose > doses)) {
+        fail('VALIDATION_FAILED', `Campaign ${campaignId} has ${doses} dose(s); a slot for dose ${doses + 1} does not fit it.`);
+      }
+    }
+    const created = await insertChecked(q, sql.insertSlots(slots));
+    await run(q, sql.notifyCatalogChanged());
+    return created;
+  },
+
+  async createSlotSeries(q: pg.ClientBase, input: SeriesInput) {
+    const series: sql.SlotSeries = {
+      dose: 1,
+      weekdays: [1, 2, 3, 4, 5, 6],
+      durationMinutes: input.intervalMinutes,
+      skipDates: [],
+      ...input,
+    };
+    const days = (Date.parse(series.to) - Date.parse(series.from)) / 86_400_000 + 1;
+    const minutesOpen = toMinutes(series.closes) - toMinutes(series.opens);
+    if (days < 1) fail('VALIDATION_FAILED', '"to" must not be before "from".');
+    if (minutesOpen < series.durationMinutes) fail('VALIDATION_FAILED', 'The opening hours are shorter than one slot.');
+    if (days * Math.ceil(minutesOpen / series.intervalMinutes) > MAX_SLOTS_PER_REQUEST) {
+      fail('VALIDATION_FAILED', `A series may create at most ${MAX_SLOTS_PER_REQUEST} slots; choose a shorter range.`);
+    }
+    const doses = await campaignDoses(q, series.campaignId);
+    if (series.dose > doses) fail('VALIDATION_FAILED', `Campaign ${series.campaignId} has ${doses} dose(s).`);
+    const created = await insertChecked(q, sql.insertSlotSeries(series));
+    await run(q, sql.notifyCatalogChanged());
+    return created;
+  },
+
+  listSlots: async (q: Queryable, campaignId: number, centerId?: number) =>
+    (await run<sql.SlotOut>(q, sql.listSlots(campaignId, centerId))).rows,
+
+  async createRelease(q: pg.ClientBase, campaignId: number, slotIds: number[], opensAt: string, waitingRoom: boolean) {
+    await campaignDoses(q, campaignId);
+    const release = (await run<{ id: number }>(q, sql.insertRelease(campaignId, opensAt, waitingRoom))).rows[0]!;
+    const unique = [...new Set(slotIds)];
+    const assigned = await run(q, sql.assignSlotsToRelease(release.id, campaignId, unique));
+    if (assigned.rowCount !== unique.length) await explainUnassigned(q, campaignId, unique);
+    await run(q, sql.notifyCatalogChanged());
+    return { ...release, slotIds: unique };
+  },
+};
+
+async function campaignDoses(q: Queryable, campaignId: number): Promise<number> {
+  const row = (await run<sql.CampaignDoses>(q, sql.campaignDoses(campaignId))).rows[0];
+  return row?.doses ?? fail('CAMPAIGN_NOT_FOUND', `Campaign ${campaignId} does not exist.`);
+}
+
+/** Inserts slots; a missing centre surfaces as the foreign key we expect to trip. */
+async function insertChecked(q: Queryable, statement: { text: string; values: unknown[] }): Promise<sql.SlotOut[]> {
+  try {
+    return (await run<sql.SlotOut>(q, statement)).rows;
+  } catch (err) {
+    if (pgCode(err) === PG.foreignKeyViolation && pgConstraint(err) === 'slots_center_id_fkey') {
+      return fail('CENTER_NOT_FOUND');
+    }
+    throw err;
+  }
+}
+
+async function explainUnassigned(q: Queryable, campaignId: number, slotIds: number[]): Promise<never> {
+  const rows = (await run<{ id: number; campaign_id: number; release_id: number | null }>(q, sql.slotOwnership(slotIds))).rows;
+  const known = new Set(rows.map((r) => r.id));
+  const missing = slotIds.filter((id) => !known.has(id));
+  if (missing.length > 0) return fail('SLOT_NOT_FOUND', `Unknown slots: ${missing.slice(0, 20).join(', ')}.`);
+  const foreign = rows.filter((r) => r.campaign_id !== campaignId).map((r) => r.id);
+  if (foreign.length > 0) return fail('CAMPAIGN_MISMATCH', `Slots of another campaign: ${foreign.slice(0, 20).join(', ')}.`);
+  const released = rows.filter((r) => r.release_id !== null).map((r) => r.id);
+  return fail('SLOT_ALREADY_RELEASED', `Slots already in a release: ${released.slice(0, 20).join(', ')}.`);
+}
+
+const toMinutes = (hhmm: string): number => {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+};

@@ -1,0 +1,113 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+
+/**
+ * Everything Ansturm reads from its environment, validated once at boot.
+ * Standard names (PORT, DATABASE_URL, ...) stay plain; product settings carry the
+ * ANSTURM_ prefix so that a mistyped one is caught instead of silently ignored.
+ */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** Absent: start the embedded PostgreSQL under dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly embeddedPgPort: number;
+  readonly adminToken: string | undefined;
+  readonly workers: number;
+  readonly logLevel: string;
+  readonly dbPoolSize: number;
+  readonly holdTtlSeconds: number;
+  readonly identityKey: string | undefined;
+  readonly seedDemo: boolean;
+  readonly availabilityRefreshMs: number;
+  readonly bodyLimitBytes: number;
+  readonly trustProxy: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+const KNOWN_PREFIXED = new Set([
+  'ANSTURM_DATA_DIR',
+  'ANSTURM_EMBEDDED_PG_PORT',
+  'ANSTURM_DB_POOL_SIZE',
+  'ANSTURM_HOLD_TTL_SECONDS',
+  'ANSTURM_IDENTITY_KEY',
+  'ANSTURM_SEED_DEMO',
+  'ANSTURM_AVAILABILITY_REFRESH_MS',
+  'ANSTURM_BODY_LIMIT_BYTES',
+  'ANSTURM_TRUST_PROXY',
+]);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError listing every problem at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name}=${raw}: expected true or false`);
+    return fallback;
+  };
+
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('ANSTURM_') && !KNOWN_PREFIXED.has(name)) {
+      problems.push(`${name}: unknown setting (known: ${[...KNOWN_PREFIXED].join(', ')})`);
+    }
+  }
+
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
+  }
+  const adminToken = env.ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    problems.push('ADMIN_TOKEN: must be at least 16 characters');
+  }
+  const identityKey = env.ANSTURM_IDENTITY_KEY || undefined;
+  if (identityKey !== undefined && identityKey.length < 32) {
+    problems.push('ANSTURM_IDENTITY_KEY: must be at least 32 characters');
+  }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL=${logLevel}: expected one of fatal, error, warn, info, debug, trace, silent`);
+  }
+
+  const config: Config = {
+    host: env.HOST || '127.0.0.1',
+    port: int('PORT', 3000, 0, 65535),
+    databaseUrl,
+    dataDir: resolve(env.ANSTURM_DATA_DIR || 'data'),
+    embeddedPgPort: int('ANSTURM_EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    adminToken,
+    workers: int('WEB_CONCURRENCY', availableParallelism(), 1, 256),
+    logLevel,
+    dbPoolSize: int('ANSTURM_DB_POOL_SIZE', 10, 1, 500),
+    holdTtlSeconds: int('ANSTURM_HOLD_TTL_SECONDS', 10 * 60, 5, 24 * 60 * 60), // 10 minutes
+    identityKey,
+    seedDemo: bool('ANSTURM_SEED_DEMO', true),
+    availabilityRefreshMs: int('ANSTURM_AVAILABILITY_REFRESH_MS', 1000, 50, 60_000),
+    bodyLimitBytes: int('ANSTURM_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024), // 64 KiB
+    trustProxy: bool('ANSTURM_TRUST_PROXY', false),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,76 @@
+import pg from 'pg';
+
+/** A parameterised statement, written by hand next to the aggregate that owns it. */
+export interface Sql {
+  text: string;
+  values: unknown[];
+}
+
+/** Anything that can run a statement: the pool, or a client inside a transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export type Db = pg.Pool;
+
+// Return bigint ids as numbers (ours stay far below 2^53) and dates as text, so a
+// date of birth is never shifted by the server's time zone.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+/** A request that waits longer than this for a connection is shed with 503 instead of queueing on. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export function createPool(connectionString: string, max: number): Db {
+  const pool = new pg.Pool({ connectionString, max, application_name: 'ansturm', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export const run = <R extends pg.QueryResultRow = pg.QueryResultRow>(db: Queryable, sql: Sql) =>
+  db.query<R>(sql.text, sql.values);
+
+/** PostgreSQL error codes we expect and handle by name. */
+export const PG = {
+  uniqueViolation: '23505',
+  checkViolation: '23514',
+  foreignKeyViolation: '23503',
+  serializationFailure: '40001',
+  deadlockDetected: '40P01',
+} as const;
+
+/** pg-pool's error when no connection became free in time: the node is over capacity. */
+export const isPoolTimeout = (err: unknown): boolean =>
+  err instanceof Error && err.message === 'timeout exceeded when trying to connect';
+
+export const pgCode = (err: unknown): string | undefined =>
+  typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+
+export const pgConstraint = (err: unknown): string | undefined =>
+  typeof err === 'object' && err !== null && 'constraint' in err
+    ? String((err as { constraint: unknown }).constraint)
+    : undefined;
+
+/**
+ * Runs fn in one transaction. A deadlock or serialization failure means PostgreSQL chose
+ * this transaction as the victim and rolled all of it back, so running it again is safe.
+ */
+export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await db.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      const code = pgCode(err);
+      const retryable = code === PG.deadlockDetected || code === PG.serializationFailure;
+      if (!retryable || attempt >= attempts) throw err;
+    } finally {
+      client.release();
+    }
+  }
+}

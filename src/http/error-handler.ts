@@ -1,0 +1,48 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isPoolTimeout } from '../db/pool.js';
+import { AppError, type ErrorCode } from './errors.js';
+
+/** How long a client should wait before retrying when this node sheds load. */
+const RETRY_AFTER_SECONDS = 2;
+
+/** Fastify's own request errors, named in our vocabulary. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+};
+
+/** The one place where errors become HTTP replies: `{ code, message, ...details }`. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(error.status).send({ code: error.code, message: error.message, ...error.details });
+    }
+    if (error.validation) {
+      return reply.status(400).send({ code: 'VALIDATION_FAILED', message: error.message });
+    }
+    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (mapped) {
+      const known = new AppError(mapped, mapped === 'INVALID_JSON' ? undefined : error.message);
+      return reply.status(known.status).send({ code: known.code, message: known.message });
+    }
+    if (isPoolTimeout(error)) {
+      // Every database connection stayed busy: shed this request rather than queue it forever.
+      return reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ code: 'OVERLOADED', message: 'The service is busy. Please try again in a moment.' });
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.status(error.statusCode).send({ code: 'BAD_REQUEST', message: error.message });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ code: 'INTERNAL', message: 'Something went wrong on our side.' });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}.` }),
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Every error a client can see, in one place: a stable code, an HTTP status and a
+ * default human message. Domain code throws these; only error-handler.ts turns them
+ * into replies.
+ */
+const REGISTRY = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  INVALID_DATE: { status: 400, message: 'A date is not a real calendar date.' },
+  UNKNOWN_POSTAL_CODE: { status: 400, message: 'This postal code is not known.' },
+  UNAUTHORIZED: { status: 401, message: 'Authentication is required.' },
+  FORBIDDEN: { status: 403, message: 'You may not do this.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  SLOT_NOT_FOUND: { status: 404, message: 'This appointment slot does not exist.' },
+  HOLD_NOT_FOUND: { status: 404, message: 'This reservation does not exist.' },
+  BOOKING_NOT_FOUND: { status: 404, message: 'No booking matches this code and date of birth.' },
+  CENTER_NOT_FOUND: { status: 404, message: 'This vaccination centre does not exist.' },
+  CAMPAIGN_NOT_FOUND: { status: 404, message: 'This campaign does not exist.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
+  SLOT_FULL: { status: 409, message: 'This appointment is no longer free.' },
+  NOT_RELEASED: { status: 409, message: 'These appointments are not open for booking yet.' },
+  NO_SECOND_DOSE_SLOT: {
+    status: 409,
+    message: 'There is no free second-dose appointment at this centre in the required interval.',
+  },
+  ALREADY_BOOKED: { status: 409, message: 'This person already has a booking in this campaign.' },
+  ALREADY_CANCELLED: { status: 409, message: 'This booking has already been cancelled.' },
+  HOLD_ALREADY_USED: { status: 409, message: 'This reservation has already been used for a booking.' },
+  SLOT_ALREADY_RELEASED: { status: 409, message: 'A slot is already part of another release.' },
+  SLOT_IN_PAST: { status: 409, message: 'This appointment has already begun.' },
+  WRONG_DOSE: { status: 409, message: 'This slot is for a different dose.' },
+  CAMPAIGN_MISMATCH: { status: 409, message: 'The slot belongs to a different campaign.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'This Idempotency-Key was already used for a different request.',
+  },
+  NOT_ELIGIBLE: { status: 422, message: 'This person is not eligible for this campaign.' },
+  HOLD_EXPIRED: { status: 410, message: 'The reservation has expired. Please choose an appointment again.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the request body as application/json.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests. Please wait and try again.' },
+  OVERLOADED: { status: 503, message: 'The service is busy. Please try again in a moment.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof REGISTRY;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? REGISTRY[code].message);
+    this.status = REGISTRY[code].status;
+  }
+}
+
+export const fail = (code: ErrorCode, message?: string, details?: Record<string, unknown>): never => {
+  throw new AppError(code, message, details);
+};
+
+export const errorStatus = (code: ErrorCode): number => REGISTRY[code].status;

@@ -1,0 +1,36 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** Schemas shared by several rooms. Objects reject unknown fields. */
+export const Strict = <T extends Record<string, TSchema>>(props: T, options: Record<string, unknown> = {}) =>
+  Type.Object(props, { additionalProperties: false, ...options });
+
+export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+export const Day = Type.String({ format: 'date', description: 'A calendar day, YYYY-MM-DD' });
+export const Instant = Type.String({ format: 'date-time', description: 'An instant with offset, ISO 8601' });
+export const PostalCode = Type.String({ pattern: '^[0-9]{5}$', description: 'German postal code (5 digits)' });
+
+export const ErrorReply = Type.Object(
+  { code: Type.String({ description: 'Stable UPPER_SNAKE error code' }), message: Type.String() },
+  { additionalProperties: true, $id: 'Error' },
+);
+
+export const Center = Type.Object({
+  id: Id,
+  name: Type.String(),
+  address: Type.String(),
+  postalCode: Type.String(),
+  lat: Type.Number(),
+  lon: Type.Number(),
+});
+
+export const Appointment = Type.Object({
+  slotId: Id,
+  dose: Type.Integer({ minimum: 1, maximum: 2 }),
+  startsAt: Instant,
+  durationMinutes: Type.Integer(),
+  center: Center,
+});
+
+/** The error replies a route documents, by status. */
+export const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, Type.Ref(ErrorReply)]));

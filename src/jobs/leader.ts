@@ -1,0 +1,97 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+export interface PeriodicTask {
+  name: string;
+  everyMs: number;
+  run(): Promise<unknown>;
+}
+
+/** Advisory lock key for "the node that runs periodic work" ('ansturm1' as an integer). */
+const LEADER_LOCK = 0x616e7374_75726d31n;
+
+/**
+ * Runs periodic tasks on exactly one process at a time: whoever holds a session-level
+ * advisory lock on its own connection. If that process dies, its connection closes,
+ * the lock is free, and another process takes over within one tick. The tasks are
+ * written so that two overlapping runs would still be correct, should a network
+ * split ever let a stale leader run on for a moment.
+ */
+export class Leader {
+  private client: pg.Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastRun = new Map<string, number>();
+  private busy = false;
+  private stopped = false;
+  isLeader = false;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly tasks: PeriodicTask[],
+    private readonly log: Logger,
+    private readonly tickMs = 500,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.tickMs);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    while (this.busy) await new Promise((r) => setTimeout(r, 20));
+    await this.client?.end().catch(() => undefined);
+    this.client = undefined;
+    this.isLeader = false;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.stopped) return;
+    this.busy = true;
+    try {
+      if (!this.isLeader) await this.tryToLead();
+      if (this.isLeader) await this.runDueTasks();
+    } catch (err) {
+      this.log.warn({ err }, 'leader tick failed');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async tryToLead(): Promise<void> {
+    if (!this.client) {
+      const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'ansturm-leader' });
+      client.on('error', () => this.lose(client));
+      await client.connect();
+      this.client = client;
+    }
+    const res = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK.toString()]);
+    if (res.rows[0]!.ok) {
+      this.isLeader = true;
+      this.log.info('this process now runs the periodic tasks');
+    }
+  }
+
+  private lose(client: pg.Client): void {
+    if (this.client !== client) return;
+    if (this.isLeader) this.log.warn('lost the leader connection; another process will take over');
+    this.client = undefined;
+    this.isLeader = false;
+    client.end().catch(() => undefined);
+  }
+
+  private async runDueTasks(): Promise<void> {
+    const now = Date.now();
+    for (const task of this.tasks) {
+      if (now - (this.lastRun.get(task.name) ?? 0) < task.everyMs) continue;
+      this.lastRun.set(task.name, now);
+      try {
+        await task.run();
+      } catch (err) {
+        this.log.warn({ err, task: task.name }, 'periodic task failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import { run, type Db } from '../db/pool.js';
+import { expireHolds } from '../booking/repo.js';
+import type { PeriodicTask } from './leader.js';
+
+const EXPIRY_BATCH = 5000;
+
+/** The periodic work of the booking core. */
+export function coreTasks(db: Db, log: Logger): PeriodicTask[] {
+  return [
+    {
+      // Every second, so an expired hold's capacity is bookable again well within 5 s.
+      name: 'expire-holds',
+      everyMs: 1000,
+      async run() {
+        for (;;) {
+          const res = await run<{ holds: number; slots: number }>(db, expireHolds(EXPIRY_BATCH));
+          const { holds } = res.rows[0]!;
+          if (holds > 0) log.debug({ holds }, 'expired holds');
+          if (holds < EXPIRY_BATCH) return;
+        }
+      },
+    },
+    {
+      // Retries come within minutes; a day keeps replays safe across a long outage.
+      name: 'prune-idempotency-keys',
+      everyMs: 60_000,
+      run: () => db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`),
+    },
+  ];
+}

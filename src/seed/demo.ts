@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/pool.js';
+import { berlinDate } from '../booking/eligibility.js';
+import { loadCampaign, type CampaignSpec } from './load.js';
+
+/** Minutes between first start and the demo release, so a newcomer sees the countdown and then books. */
+export const DEMO_RELEASE_DELAY_MINUTES = 3;
+
+const addDays = (day: string, n: number) => new Date(Date.parse(day) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** Three centres in the Ennepe-Ruhr district, a two-dose campaign, one week of first doses and their second doses. */
+export function demoSpec(now = new Date()): CampaignSpec {
+  const tomorrow = addDays(berlinDate(now), 1);
+  const hours = { opens: '08:00', closes: '18:00', intervalMinutes: 15, capacity: 4, weekdays: [1, 2, 3, 4, 5, 6, 7] };
+  const centers = [
+    { name: 'Impfzentrum Schwelm', address: 'Kölner Straße 22, 58332 Schwelm', postalCode: '58332', district: 'Ennepe-Ruhr-Kreis', lat: 51.2863, lon: 7.2939 },
+    { name: 'Impfzentrum Witten', address: 'Ruhrdeich 10, 58452 Witten', postalCode: '58452', district: 'Ennepe-Ruhr-Kreis', lat: 51.4437, lon: 7.3351 },
+    { name: 'Impfzentrum Hattingen', address: 'Talstraße 8, 45525 Hattingen', postalCode: '45525', district: 'Ennepe-Ruhr-Kreis', lat: 51.399, lon: 7.186 },
+  ];
+  return {
+    centers,
+    campaign: {
+      name: 'COVID-19-Schutzimpfung (Demo)',
+      vaccine: { name: 'Comirnaty', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 },
+      eligibility: { minAge: 18 },
+    },
+    series: centers.flatMap((_, center) => [
+      { center, dose: 1, from: tomorrow, to: addDays(tomorrow, 6), ...hours },
+      { center, dose: 2, from: addDays(tomorrow, 21), to: addDays(tomorrow, 48), ...hours },
+    ]),
+    release: { opensAt: new Date(now.getTime() + DEMO_RELEASE_DELAY_MINUTES * 60_000).toISOString() },
+  };
+}
+
+/** Seeds the demo region once, into an empty database. */
+export async function seedDemoIfEmpty(db: Db, log: Logger): Promise<void> {
+  // Two processes starting on one fresh database must not both seed: an advisory lock orders them.
+  const client = await db.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(8249001)');
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM centers');
+    if (rows[0]!.n > 0) return;
+    const spec = demoSpec();
+    const loaded = await loadCampaign(db, spec);
+    log.info(
+      { campaignId: loaded.campaignId, slots: loaded.slotIds.length, opensAt: spec.release!.opensAt },
+      `demo data seeded; its release opens in ${DEMO_RELEASE_DELAY_MINUTES} minutes`,
+    );
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(8249001)').catch(() => undefined);
+    client.release();
+  }
+}

@@ -1,0 +1,91 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Logger } from 'pino';
+import type { Db } from './db/pool.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { ErrorReply } from './http/schemas.js';
+import { bookingRoutes } from './booking/routes.js';
+import { bookingService } from './booking/service.js';
+import { catalogRoutes } from './catalog/routes.js';
+import { availabilityRoutes } from './availability/routes.js';
+import type { AvailabilityView } from './availability/view.js';
+
+export interface ServerDeps {
+  db: Db;
+  view: AvailabilityView;
+  log: Logger;
+  adminToken: string;
+  identityKey: string;
+  holdTtlSeconds: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+}
+
+/** Over this event-loop delay the node answers 503 with Retry-After instead of falling behind. */
+const MAX_EVENT_LOOP_DELAY_MS = 1_000;
+const RETRY_AFTER_SECONDS = 2;
+
+/** Bodies are checked as sent: no type coercion, no silently dropped fields. */
+const bodyAjv = addFormats.default(new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, strict: 'log' }), {
+  keywords: true,
+});
+/** Query strings and paths arrive as text, so their numbers and booleans are coerced. */
+const textAjv = addFormats.default(new Ajv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true, strict: 'log' }), {
+  keywords: true,
+});
+bodyAjv.addSchema(ErrorReply);
+textAjv.addSchema(ErrorReply);
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes,
+    trustProxy: deps.trustProxy,
+    requestTimeout: 30_000,
+    forceCloseConnections: 'idle',
+    // A line per request would cost more than the request itself during a rush; metrics count them instead.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+  app.addSchema(ErrorReply);
+  registerErrorHandling(app);
+
+  await app.register(underPressure, {
+    maxEventLoopDelay: MAX_EVENT_LOOP_DELAY_MS,
+    retryAfter: RETRY_AFTER_SECONDS,
+    pressureHandler: (_request, reply) => {
+      void reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ code: 'OVERLOADED', message: 'The service is busy. Please try again in a moment.' });
+    },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Ansturm API', version: '1', description: 'Appointment booking that holds the rush.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      tags: [
+        { name: 'booking', description: 'What citizens use' },
+        { name: 'admin', description: 'What staff use (Authorization: Bearer <ADMIN_TOKEN>)' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  const service = bookingService({ holdTtlSeconds: deps.holdTtlSeconds, identityKey: deps.identityKey });
+  const rooms: FastifyPluginAsyncTypebox[] = [
+    availabilityRoutes(deps.view),
+    bookingRoutes(deps.db, service),
+    catalogRoutes(deps.db, deps.adminToken),
+  ];
+  for (const room of rooms) await app.register(room);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true, availabilityAsOf: new Date(deps.view.loadedAt).toISOString() }));
+  return app;
+}

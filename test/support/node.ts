@@ -1,0 +1,27 @@
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { startNode, type RunningNode } from '../../src/node.js';
+import { freshDatabase } from './db.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+export interface TestNode extends RunningNode {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** An application node on its own fresh database, driven in-process with app.inject(). */
+export async function startTestNode(env: Record<string, string> = {}): Promise<TestNode> {
+  const database = await freshDatabase();
+  const config = loadConfig({ ANSTURM_AVAILABILITY_REFRESH_MS: '200', ...env });
+  const node = await startNode(config, database.url, ADMIN_TOKEN, pino({ level: process.env.LOG_LEVEL ?? 'silent' }));
+  return {
+    ...node,
+    url: database.url,
+    async stop() {
+      await node.close();
+      await database.drop();
+    },
+  };
+}
