@@ -24,7 +24,7 @@ const pg = await startEmbeddedPostgres(dir, Number(process.env.TEST_PG_PORT ?? T
 const code = await new Promise<number>((resolve) => {
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
     stdio: 'inherit',
-    env: { ...process.env, ANSTURM_TEST_DATABASE_URL: pg.url, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    env: { ...process.env, TEST_DATABASE_URL: pg.url, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
   });
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
 });

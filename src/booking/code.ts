@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 
-/** No 0/O, 1/I/L: a code read out over the phone or typed from paper cannot be misread. */
+/** No 0/O or 1/I: a code read out over the phone or typed from paper cannot be misread. */
 export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const LENGTH = 8; // 32^8 ≈ 10^12 codes, and a lookup also needs the date of birth
 

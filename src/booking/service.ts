@@ -142,9 +142,16 @@ export function bookingService(deps: BookingServiceDeps) {
 }
 
 async function takeUnits(q: pg.ClientBase, slotId: number) {
-  const first = (await run<sql.TakenFirstUnit>(q, sql.takeFirstDoseUnit(slotId))).rows[0] ?? (await explainUntakeable(q, slotId));
-  const second = first.doses === 2 ? await takeSecondDose(q, first) : null;
-  return { first, second };
+  try {
+    const first = (await run<sql.TakenFirstUnit>(q, sql.takeFirstDoseUnit(slotId))).rows[0] ?? (await explainUntakeable(q, slotId));
+    const second = first.doses === 2 ? await takeSecondDose(q, first) : null;
+    return { first, second };
+  } catch (err) {
+    // The conditional UPDATEs never let `taken` pass `capacity`; should one ever try, the
+    // CHECK stops it and the person hears what it means.
+    if (pgCode(err) === PG.checkViolation && pgConstraint(err) === 'slot_not_overbooked') return fail('SLOT_FULL');
+    throw err;
+  }
 }
 
 /**

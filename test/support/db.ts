@@ -8,8 +8,8 @@ import { migrate } from '../../src/db/migrate.js';
  * Returns its URL and a function that drops it.
  */
 export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const serverUrl = process.env.ANSTURM_TEST_DATABASE_URL;
-  if (!serverUrl) throw new Error('ANSTURM_TEST_DATABASE_URL is not set: run the tests with `npm test`');
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client(serverUrl);
   await admin.connect();

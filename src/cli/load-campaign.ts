@@ -1,0 +1,39 @@
+/**
+ * Loads a campaign from a JSON file (format: src/seed/load.ts, example: examples/campaign.json)
+ * into the database named by DATABASE_URL, or into the embedded one under ./data.
+ *
+ *   npm run load-campaign -- examples/campaign.json
+ */
+import { readFile } from 'node:fs/promises';
+import { pino } from 'pino';
+import { loadConfig } from '../config.js';
+import { startEmbeddedPostgres } from '../db/embedded.js';
+import { migrate } from '../db/migrate.js';
+import { createPool } from '../db/pool.js';
+import { loadCampaign, type CampaignSpec } from '../seed/load.js';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: npm run load-campaign -- <campaign.json>');
+  process.exit(2);
+}
+const config = loadConfig();
+const log = pino({ level: config.logLevel });
+const spec = JSON.parse(await readFile(file, 'utf8')) as CampaignSpec;
+const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, log);
+const url = config.databaseUrl ?? embedded!.url;
+try {
+  await migrate(url, log);
+  const db = createPool(url, 2);
+  try {
+    const { slotIds, ...loaded } = await loadCampaign(db, spec);
+    console.log(JSON.stringify({ ...loaded, slots: slotIds.length }));
+  } finally {
+    await db.end();
+  }
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+} finally {
+  await embedded?.stop();
+}

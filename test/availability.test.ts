@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { adminPost, book, morningIn, person, setUpWorld } from './support/fixtures.js';
+import { startTestNode, type TestNode } from './support/node.js';
+
+let node: TestNode;
+before(async () => {
+  node = await startTestNode();
+});
+after(() => node.stop());
+
+const search = async (query: string) => {
+  const res = await node.app.inject({ url: `/api/v1/availability?${query}` });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json();
+};
+
+test('centres come nearest first, from a postal code or coordinates, within the radius', async () => {
+  const w = await setUpWorld(node.app, { postalCode: '44135', lat: 51.5149, lon: 7.466 }); // Dortmund
+  const near = await adminPost(node.app, '/api/v1/admin/centers', { name: 'Schwelm', address: 'A', postalCode: '58332', district: 'EN', lat: 51.2863, lon: 7.2939 });
+  const far = await adminPost(node.app, '/api/v1/admin/centers', { name: 'Berlin', address: 'B', postalCode: '10115', district: 'Berlin', lat: 52.5244, lon: 13.4105 });
+  const slots = await adminPost(node.app, '/api/v1/admin/slots', {
+    slots: [near.id, far.id].flatMap((centerId) => [
+      { centerId, campaignId: w.campaignId, startsAt: morningIn(3), durationMinutes: 15, capacity: 3, dose: 1 },
+      { centerId, campaignId: w.campaignId, startsAt: morningIn(30), durationMinutes: 15, capacity: 3, dose: 2 },
+    ]),
+  });
+  await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: slots.slots.map((s: { id: number }) => s.id), opensAt: new Date().toISOString() });
+  await sleep(400);
+
+  const fromSchwelm = await search(`campaignId=${w.campaignId}&postalCode=58332&radiusKm=600`);
+  assert.deepEqual(fromSchwelm.centers.map((c: { name: string }) => c.name), ['Schwelm', 'Impfzentrum Test', 'Berlin']);
+  assert.ok(fromSchwelm.centers[0].distanceKm < 5);
+  const fromBerlin = await search(`campaignId=${w.campaignId}&lat=52.52&lon=13.40&radiusKm=600`);
+  assert.equal(fromBerlin.centers[0].name, 'Berlin');
+  const nearby = await search(`campaignId=${w.campaignId}&postalCode=58332&radiusKm=50`);
+  assert.deepEqual(nearby.centers.map((c: { name: string }) => c.name), ['Schwelm', 'Impfzentrum Test']);
+  const day = nearby.centers[0].days[0];
+  assert.equal(day.date, morningIn(3).slice(0, 10));
+  assert.equal(day.freeFirstDoses, 3);
+  assert.equal(day.slots[0].free, 3);
+});
+
+test('bookings show up in the search within about a second; unreleased slots never do', async () => {
+  const w = await setUpWorld(node.app, { firstCapacity: 2, firstSlots: 1 });
+  const hidden = await setUpWorld(node.app, { opensAt: new Date(Date.now() + 3_600_000).toISOString() });
+  await sleep(400);
+  const query = `campaignId=${w.campaignId}&postalCode=58332&radiusKm=5`;
+  assert.equal((await search(query)).centers[0].freeFirstDoses, 2);
+  await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Sichtbar' }));
+  await sleep(1100);
+  assert.equal((await search(query)).centers[0].freeFirstDoses, 1);
+  assert.deepEqual((await search(`campaignId=${hidden.campaignId}&postalCode=58332`)).centers, []);
+});
+
+test('a first-dose slot counts only as many units as second doses are free for it', async () => {
+  const w = await setUpWorld(node.app, { firstCapacity: 10, firstSlots: 1, secondCapacity: 4 });
+  await sleep(400);
+  const result = await search(`campaignId=${w.campaignId}&postalCode=58332&radiusKm=5`);
+  assert.equal(result.centers[0].days[0].slots[0].free, 4);
+});
+
+test('the campaign list carries rules and releases', async () => {
+  const w = await setUpWorld(node.app, { minAge: 60 });
+  await sleep(400);
+  const res = await node.app.inject({ url: '/api/v1/campaigns' });
+  const campaign = res.json().campaigns.find((c: { id: number }) => c.id === w.campaignId);
+  assert.equal(campaign.eligibility.minAge, 60);
+  assert.equal(campaign.vaccine.doses, 2);
+  assert.equal(campaign.releases[0].open, true);
+});

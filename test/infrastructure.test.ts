@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { pino } from 'pino';
+import { migrate } from '../src/db/migrate.js';
+import { Leader } from '../src/jobs/leader.js';
+import { freshDatabase } from './support/db.js';
+
+let database: Awaited<ReturnType<typeof freshDatabase>>;
+before(async () => {
+  database = await freshDatabase();
+});
+after(() => database.drop());
+
+const silent = pino({ level: 'silent' });
+
+test('several processes may migrate one new database at once', async () => {
+  const name = `m_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client(database.url);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(database.url);
+  url.pathname = `/${name}`;
+  try {
+    await Promise.all([1, 2, 3, 4].map(() => migrate(url.toString(), silent)));
+    const c = new pg.Client(url.toString());
+    await c.connect();
+    const applied = await c.query('SELECT count(*)::int AS n FROM schema_migrations');
+    const tables = await c.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'slots'`);
+    await c.end();
+    assert.ok(applied.rows[0].n >= 1);
+    assert.equal(tables.rows[0].n, 1);
+  } finally {
+    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+});
+
+test('exactly one process runs periodic work, and another takes over when it stops', async () => {
+  const runs = { a: 0, b: 0 };
+  const task = (who: 'a' | 'b') => [{ name: 'count', everyMs: 50, run: async () => void runs[who]++ }];
+  const a = new Leader(database.url, task('a'), silent, 50);
+  const b = new Leader(database.url, task('b'), silent, 50);
+  a.start();
+  await sleep(300);
+  b.start();
+  await sleep(500);
+  assert.equal(a.isLeader, true);
+  assert.equal(b.isLeader, false);
+  assert.ok(runs.a > 0);
+  assert.equal(runs.b, 0);
+
+  await a.stop(); // as if the process died: its connection, and with it the lock, is gone
+  await sleep(500);
+  assert.equal(b.isLeader, true);
+  assert.ok(runs.b > 0, 'the survivor took over');
+  await b.stop();
+});

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { freshDatabase } from './support/db.js';
+import { startCluster, type RunningCluster } from './support/cluster.js';
+import { morningIn } from './support/fixtures.js';
+
+const CLIENTS = 300;
+const SLOTS = 3;
+const CAPACITY_PER_SLOT = 10;
+
+let database: Awaited<ReturnType<typeof freshDatabase>>;
+let cluster: RunningCluster;
+let db: pg.Client;
+
+before(async () => {
+  database = await freshDatabase();
+  cluster = await startCluster(database.url, 2);
+  db = new pg.Client(database.url);
+  await db.connect();
+});
+after(async () => {
+  await db?.end();
+  await cluster?.stop();
+  await database?.drop();
+});
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(cluster.baseUrl + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+const adminCall = async (path: string, body: unknown) => {
+  const res = await call('POST', path, body, { authorization: 'Bearer cluster-admin-token-0123456789' });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body;
+};
+
+test(`${CLIENTS} clients on two processes fight for ${SLOTS * CAPACITY_PER_SLOT} units: exactly that many bookings`, async () => {
+  assert.equal(cluster.workerPids.size, 2, 'two worker processes serve the port');
+  const center = await adminCall('/api/v1/admin/centers', { name: 'Rennen', address: 'Bahn 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 });
+  const campaign = await adminCall('/api/v1/admin/campaigns', { name: 'Race', vaccine: { name: 'RaceVax', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } });
+  const slots = await adminCall('/api/v1/admin/slots', {
+    slots: [
+      ...Array.from({ length: SLOTS }, (_, i) => ({ centerId: center.id, campaignId: campaign.id, startsAt: morningIn(2 + i), durationMinutes: 15, capacity: CAPACITY_PER_SLOT, dose: 1 })),
+      { centerId: center.id, campaignId: campaign.id, startsAt: morningIn(30), durationMinutes: 15, capacity: 1000, dose: 2 },
+    ],
+  });
+  const ids: number[] = slots.slots.map((s: { id: number }) => s.id);
+  await adminCall('/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: new Date(Date.now() - 1000).toISOString() });
+
+  const results = await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, i) => {
+      const hold = await call('POST', '/api/v1/holds', { slotId: ids[i % SLOTS] });
+      if (hold.status !== 201) return hold;
+      return call('POST', '/api/v1/bookings', {
+        holdId: hold.body.holdId,
+        person: { firstName: `Person${i}`, lastName: 'Rennen', dateOfBirth: '1970-01-01', postalCode: '58332' },
+      });
+    }),
+  );
+
+  const booked = results.filter((r) => r.status === 201);
+  const refused = results.filter((r) => r.status !== 201);
+  assert.equal(booked.length, SLOTS * CAPACITY_PER_SLOT);
+  assert.ok(refused.every((r) => r.status === 409 && r.body.code === 'SLOT_FULL'), JSON.stringify(refused.find((r) => r.status !== 409)));
+
+  const ledger = await db.query(
+    `SELECT s.id, s.capacity, s.taken,
+            (SELECT count(*) FROM holds h WHERE (h.slot_id = s.id OR h.second_slot_id = s.id) AND h.status = 'held')::int
+          + (SELECT count(*) FROM bookings b WHERE (b.slot_id = s.id OR b.second_slot_id = s.id) AND b.status = 'active')::int AS used
+     FROM slots s WHERE s.campaign_id = $1 ORDER BY s.id`,
+    [campaign.id],
+  );
+  for (const row of ledger.rows) {
+    assert.ok(row.taken <= row.capacity, `slot ${row.id} overbooked`);
+    assert.equal(row.taken, row.used, `slot ${row.id}: counter matches live holds and bookings`);
+  }
+  const bookings = await db.query('SELECT count(*)::int AS n FROM bookings WHERE campaign_id = $1', [campaign.id]);
+  assert.equal(bookings.rows[0].n, SLOTS * CAPACITY_PER_SLOT);
+  console.log(`# race: ${booked.length} booked, ${refused.length} refused with 409 SLOT_FULL, workers ${[...cluster.workerPids].join(', ')}`);
+});
+
+test('the database refuses to commit an overbooked slot, whatever the application does', async () => {
+  const row = (await db.query('SELECT id FROM slots LIMIT 1')).rows[0];
+  await assert.rejects(db.query('UPDATE slots SET taken = capacity + 1 WHERE id = $1', [row.id]), { code: '23514' });
+});
+
+test('SIGTERM drains the workers and the primary exits cleanly', async () => {
+  const code = await cluster.stop();
+  assert.equal(code, 0);
+  cluster = { ...cluster, stop: async () => 0 };
+});

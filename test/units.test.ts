@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CODE_ALPHABET, formatBookingCode, newBookingCode, parseBookingCode } from '../src/booking/code.js';
+import { ageOn, berlinDate } from '../src/booking/eligibility.js';
+import { identityHash, normaliseName } from '../src/booking/identity.js';
+import { distanceKm, postalCodeCentroid } from '../src/availability/geo.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('names and identity', () => {
+  test('spellings of one name fold together', () => {
+    assert.equal(normaliseName('Müller'), 'mueller');
+    assert.equal(normaliseName(' MUELLER '), 'mueller');
+    assert.equal(normaliseName('Groß-Schmidt'), 'grossschmidt');
+    assert.equal(normaliseName('Zoë'), 'zoe');
+    assert.notEqual(normaliseName('Meier'), normaliseName('Maier'));
+  });
+  test('the identity hash depends on the key and on every field', () => {
+    const p = { firstName: 'Erika', lastName: 'Mustermann', dateOfBirth: '1964-08-12' };
+    const h = identityHash('k1', p);
+    assert.deepEqual(identityHash('k1', { ...p, lastName: 'MUSTERMANN' }), h);
+    assert.notDeepEqual(identityHash('k2', p), h);
+    assert.notDeepEqual(identityHash('k1', { ...p, dateOfBirth: '1964-08-13' }), h);
+    // Joining fields with a separator keeps "Ann Abel" and "Anna Bel" apart.
+    assert.notDeepEqual(identityHash('k1', { ...p, firstName: 'Ann', lastName: 'Abel' }), identityHash('k1', { ...p, firstName: 'Anna', lastName: 'Bel' }));
+  });
+});
+
+describe('booking codes', () => {
+  test('use only unambiguous characters and round-trip through what people type', () => {
+    for (let i = 0; i < 200; i++) {
+      const code = newBookingCode();
+      assert.match(code, /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}$/);
+      assert.equal(parseBookingCode(formatBookingCode(code).toLowerCase()), code);
+    }
+    assert.ok(![...'01OI'].some((c) => CODE_ALPHABET.includes(c)));
+    assert.equal(parseBookingCode('ABCD-EFG'), undefined);
+    assert.equal(parseBookingCode('ABCD-EFG0'), undefined);
+  });
+});
+
+describe('dates', () => {
+  test('age counts completed years on the day', () => {
+    assert.equal(ageOn('2000-03-01', '2018-02-28'), 17);
+    assert.equal(ageOn('2000-03-01', '2018-03-01'), 18);
+    assert.equal(ageOn('2000-02-29', '2018-02-28'), 17);
+  });
+  test('the Berlin calendar day differs from UTC around midnight', () => {
+    assert.equal(berlinDate(new Date('2026-06-30T22:30:00Z')), '2026-07-01');
+    assert.equal(berlinDate(new Date('2026-12-31T22:59:00Z')), '2026-12-31');
+  });
+});
+
+describe('geography', () => {
+  test('postal code centroids are in the right place', () => {
+    const berlin = postalCodeCentroid('10115')!;
+    const dortmund = postalCodeCentroid('44135')!;
+    assert.ok(Math.abs(berlin.lat - 52.52) < 0.2 && Math.abs(berlin.lon - 13.4) < 0.3);
+    const d = distanceKm(berlin, dortmund);
+    assert.ok(d > 390 && d < 440, `Berlin–Dortmund ${d} km`);
+    assert.equal(postalCodeCentroid('00000'), undefined);
+  });
+});
+
+describe('configuration', () => {
+  test('defaults are sane', () => {
+    const c = loadConfig({});
+    assert.equal(c.port, 3000);
+    assert.equal(c.holdTtlSeconds, 600);
+    assert.equal(c.databaseUrl, undefined);
+    assert.ok(Object.isFrozen(c));
+  });
+  test('every bad value is listed at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', ANSTURM_HOLD_TTL_SECONDS: '-1', ANSTURM_HOLD_TTL: '5', DATABASE_URL: 'mysql://x', ANSTURM_SEED_DEMO: 'perhaps' });
+      assert.fail('expected ConfigError');
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.problems.length, 5, err.message);
+      assert.match(err.message, /PORT=eighty/);
+      assert.match(err.message, /ANSTURM_HOLD_TTL: unknown setting/);
+    }
+  });
+});
