@@ -13,7 +13,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 
 const TEST_PG_PORT = 54399;
 
-const log = pino({ level: 'warn' });
+const log = pino({ level: process.env.TEST_PG_LOG ?? 'warn' });
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : (await readdir('test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', f));
 

@@ -33,7 +33,13 @@ test('several processes may migrate one new database at once', async () => {
     assert.ok(applied.rows[0].n >= 1);
     assert.equal(tables.rows[0].n, 1);
   } finally {
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    // The migration runner closes its connections without waiting; let them go before dropping.
+    for (let i = 0; i < 50; i++) {
+      const open = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      if (open.rows[0].n === 0) break;
+      await sleep(50);
+    }
+    await admin.query(`DROP DATABASE ${name}`);
     await admin.end();
   }
 });
@@ -57,4 +63,28 @@ test('exactly one process runs periodic work, and another takes over when it sto
   assert.equal(b.isLeader, true);
   assert.ok(runs.b > 0, 'the survivor took over');
   await b.stop();
+});
+
+test('a campaign file loads whole, and a broken one leaves nothing behind', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { createPool } = await import('../src/db/pool.js');
+  const { loadCampaign } = await import('../src/seed/load.js');
+  const spec = JSON.parse(await readFile('examples/campaign.json', 'utf8'));
+  const db = createPool(database.url, 2);
+  try {
+    const loaded = await loadCampaign(db, spec);
+    assert.equal(loaded.centerIds.length, 2);
+    assert.ok(loaded.releaseId !== undefined);
+    // 6 days x 72 first-dose slots at the first centre, 5 days (one skipped) x 36 at the second, plus second doses.
+    const counts = await db.query('SELECT dose, count(*)::int AS n FROM slots WHERE campaign_id = $1 GROUP BY dose ORDER BY dose', [loaded.campaignId]);
+    assert.equal(counts.rows[0].n, 6 * 72 + 5 * 36);
+    assert.equal(loaded.slotIds.length, counts.rows[0].n + counts.rows[1].n);
+
+    const before = (await db.query('SELECT count(*)::int AS n FROM centers')).rows[0].n;
+    const broken = { ...spec, series: [{ ...spec.series[0], center: 7 }] };
+    await assert.rejects(loadCampaign(db, broken), /centre #7/);
+    assert.equal((await db.query('SELECT count(*)::int AS n FROM centers')).rows[0].n, before);
+  } finally {
+    await db.end();
+  }
 });

@@ -90,8 +90,12 @@ test('the database refuses to commit an overbooked slot, whatever the applicatio
   await assert.rejects(db.query('UPDATE slots SET taken = capacity + 1 WHERE id = $1', [row.id]), { code: '23514' });
 });
 
-test('SIGTERM drains the workers and the primary exits cleanly', async () => {
+test('SIGTERM drains the workers: requests already sent get their answers, and the primary exits cleanly', async () => {
+  const inFlight = Array.from({ length: 40 }, () => call('GET', '/api/v1/bookings/ABCD2345?dateOfBirth=1970-01-01').catch((err: Error) => err));
+  await new Promise((resolve) => setTimeout(resolve, 5));
   const code = await cluster.stop();
+  const answers = await Promise.all(inFlight);
+  assert.ok(answers.every((a) => !(a instanceof Error) && a.status === 404), JSON.stringify(answers.find((a) => a instanceof Error || a.status !== 404)));
   assert.equal(code, 0);
   cluster = { ...cluster, stop: async () => 0 };
 });
