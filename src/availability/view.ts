@@ -36,14 +36,8 @@ export interface SearchQuery {
   to?: string;
 }
 
-export interface CenterAvailability {
+export interface CenterAvailability extends Omit<catalogSql.NewCenter, 'timeZone'> {
   id: number;
-  name: string;
-  address: string;
-  postalCode: string;
-  district: string;
-  lat: number;
-  lon: number;
   distanceKm: number;
   freeFirstDoses: number;
   days: { date: string; freeFirstDoses: number; slots: { id: number; startsAt: string; durationMinutes: number; free: number }[] }[];
