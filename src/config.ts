@@ -23,6 +23,9 @@ export interface Config {
   readonly availabilityRefreshMs: number;
   readonly bodyLimitBytes: number;
   readonly trustProxy: boolean;
+  /** Joins (and resume attempts) per client address and minute, per node; 0 turns the limit off. */
+  readonly joinsPerMinute: number;
+  readonly queueRefreshMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -37,6 +40,8 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_AVAILABILITY_REFRESH_MS',
   'ANSTURM_BODY_LIMIT_BYTES',
   'ANSTURM_TRUST_PROXY',
+  'ANSTURM_JOINS_PER_MINUTE',
+  'ANSTURM_QUEUE_REFRESH_MS',
 ]);
 
 export class ConfigError extends Error {
@@ -107,6 +112,8 @@ export function loadConfig(env: Env = process.env): Config {
     availabilityRefreshMs: int('ANSTURM_AVAILABILITY_REFRESH_MS', 1000, 50, 60_000),
     bodyLimitBytes: int('ANSTURM_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024), // 64 KiB
     trustProxy: bool('ANSTURM_TRUST_PROXY', false),
+    joinsPerMinute: int('ANSTURM_JOINS_PER_MINUTE', 10, 0, 1_000_000),
+    queueRefreshMs: int('ANSTURM_QUEUE_REFRESH_MS', 1000, 50, 60_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -7,6 +7,11 @@ import { sharedSecret } from './db/settings.js';
 import { Leader } from './jobs/leader.js';
 import { coreTasks } from './jobs/tasks.js';
 import { buildServer } from './server.js';
+import { admissionController } from './queue/controller.js';
+import { HoldStats } from './queue/hold-stats.js';
+import { queueService } from './queue/service.js';
+import { KeyRing } from './queue/signing.js';
+import { QueueView } from './queue/view.js';
 
 export interface RunningNode {
   app: FastifyInstance;
@@ -23,11 +28,22 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
   const identityKey = config.identityKey ?? (await sharedSecret(db, 'identity_hash_key'));
   const view = new AvailabilityView(db, databaseUrl, config.availabilityRefreshMs, log.child({ component: 'availability' }));
   await view.start();
-  const leader = new Leader(databaseUrl, coreTasks(db, log), log.child({ component: 'leader' }));
+  const keys = new KeyRing(db);
+  await keys.start();
+  const queueView = new QueueView(db, config.queueRefreshMs, log.child({ component: 'queue' }));
+  await queueView.start();
+  const queue = queueService({ db, keys, view: queueView, availability: view, identityKey });
+  const holdStats = new HoldStats(db);
+  const leader = new Leader(databaseUrl, [...coreTasks(db, log), admissionController(db, log.child({ component: 'admission' }))], log.child({ component: 'leader' }));
   leader.start();
   const app = await buildServer({
     db,
     view,
+    queue,
+    queueView,
+    keys,
+    holdStats,
+    joinsPerMinute: config.joinsPerMinute,
     log,
     adminToken,
     identityKey,
@@ -43,6 +59,9 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     async close() {
       await app.close();
       await leader.stop();
+      holdStats.stop();
+      await queue.stop();
+      await queueView.stop();
       await view.stop();
       await db.end();
     },

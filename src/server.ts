@@ -14,10 +14,21 @@ import { bookingService } from './booking/service.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { availabilityRoutes } from './availability/routes.js';
 import type { AvailabilityView } from './availability/view.js';
+import rateLimit from '@fastify/rate-limit';
+import { queueAdminRoutes, queueRoutes } from './queue/routes.js';
+import type { QueueService } from './queue/service.js';
+import type { QueueView } from './queue/view.js';
+import type { KeyRing } from './queue/signing.js';
+import type { HoldStats } from './queue/hold-stats.js';
 
 export interface ServerDeps {
   db: Db;
   view: AvailabilityView;
+  queue: QueueService;
+  queueView: QueueView;
+  keys: KeyRing;
+  holdStats: HoldStats;
+  joinsPerMinute: number;
   log: Logger;
   adminToken: string;
   identityKey: string;
@@ -66,12 +77,23 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   });
 
+  // Limits are opted into per route (joining the line); each node counts on its own.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `Too many requests from your address. Please wait ${Math.ceil(context.ttl / 1000)} s.`,
+    }),
+  });
+
   await app.register(swagger, {
     openapi: {
       info: { title: 'Ansturm API', version: '1', description: 'Appointment booking that holds the rush.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       tags: [
         { name: 'booking', description: 'What citizens use' },
+        { name: 'queue', description: 'The waiting room of a release' },
         { name: 'admin', description: 'What staff use (Authorization: Bearer <ADMIN_TOKEN>)' },
       ],
     },
@@ -81,9 +103,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const service = bookingService({ holdTtlSeconds: deps.holdTtlSeconds, identityKey: deps.identityKey });
   const rooms: FastifyPluginAsyncTypebox[] = [
     availabilityRoutes(deps.view),
-    bookingRoutes(deps.db, service),
+    bookingRoutes(deps.db, service, async (token) => {
+      const claim = await deps.queue.admission(token);
+      return { ticketId: claim.t, releaseId: claim.r };
+    }),
     catalogRoutes(deps.db, deps.adminToken),
+    queueRoutes(deps.queue, deps.joinsPerMinute),
+    queueAdminRoutes(deps.db, deps.queueView, deps.keys, deps.adminToken),
   ];
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.url === '/api/v1/holds') deps.holdStats.record(reply.elapsedTime, reply.statusCode);
+  });
   for (const room of rooms) await app.register(room);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true, availabilityAsOf: new Date(deps.view.loadedAt).toISOString() }));

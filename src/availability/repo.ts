@@ -24,13 +24,14 @@ export interface SlotRow {
   day: string;
   duration_minutes: number;
   free: number;
+  release_id: number;
   opens_at: Date;
 }
 
 /** Every future slot that belongs to a release, open or announced, with its Berlin calendar day. */
 export const releasedSlots = (): Sql => ({
   text: `SELECT s.id, s.center_id, s.campaign_id, s.dose, s.starts_at, (s.starts_at AT TIME ZONE 'Europe/Berlin')::date AS day,
-                s.duration_minutes, s.capacity - s.taken AS free, r.opens_at
+                s.duration_minutes, s.capacity - s.taken AS free, r.id AS release_id, r.opens_at
          FROM slots s JOIN releases r ON r.id = s.release_id
          WHERE s.starts_at > now()
          ORDER BY s.starts_at, s.id`,

@@ -12,6 +12,7 @@ export interface SlotEntry {
   durationMinutes: number;
   /** Free first-dose units that also find a second dose (for two-dose vaccines). */
   free: number;
+  releaseId: number;
   opensAt: number;
 }
 
@@ -103,6 +104,37 @@ export class AvailabilityView {
 
   get loadedAt(): number {
     return this.snapshot.loadedAt;
+  }
+
+  /** Free first-dose units of a release (each with a second dose, where one is needed). */
+  releaseFree(releaseId: number): number {
+    let free = 0;
+    for (const centers of this.snapshot.byCampaign.values()) {
+      for (const { slots } of centers) for (const s of slots) if (s.releaseId === releaseId) free += s.free;
+    }
+    return free;
+  }
+
+  /** Centres of the campaign with bookable capacity now, most free first. */
+  centersWithCapacity(campaignId: number): { id: number; name: string; postalCode: string; freeFirstDoses: number }[] {
+    const now = this.now();
+    return (this.snapshot.byCampaign.get(campaignId) ?? [])
+      .map(({ center, slots }) => ({
+        id: center.id,
+        name: center.name,
+        postalCode: center.postal_code,
+        freeFirstDoses: slots.reduce((n, s) => (s.opensAt <= now && Date.parse(s.startsAt) > now ? n + s.free : n), 0),
+      }))
+      .filter((c) => c.freeFirstDoses > 0)
+      .sort((a, b) => b.freeFirstDoses - a.freeFirstDoses);
+  }
+
+  /** The campaign's next release that has not opened yet. */
+  nextRelease(campaignId: number): { id: number; opensAt: string } | undefined {
+    const now = this.now();
+    const campaign = this.snapshot.campaigns.find((c) => c.id === campaignId);
+    const next = campaign?.releases.filter((r) => Date.parse(r.opensAt) > now).sort((a, b) => Date.parse(a.opensAt) - Date.parse(b.opensAt))[0];
+    return next && { id: next.id, opensAt: new Date(next.opensAt).toISOString() };
   }
 
   campaigns(): catalogSql.CampaignRow[] {
@@ -209,6 +241,7 @@ function index(
           day: s.day,
           durationMinutes: s.duration_minutes,
           free: secondFree ? Math.min(s.free, secondFree(s.day)) : s.free,
+          releaseId: s.release_id,
           opensAt: s.opens_at.getTime(),
         })),
       });

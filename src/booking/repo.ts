@@ -31,15 +31,18 @@ export interface TakenFirstUnit extends SlotRow {
   max_interval_days: number | null;
 }
 
-/** Takes one unit of a released, future, first-dose slot, or returns no row. */
-export const takeFirstDoseUnit = (slotId: number): Sql => ({
+/**
+ * Takes one unit of a released, future, first-dose slot, or returns no row. A release with
+ * a waiting room gives units only to holders of an admission for that very release.
+ */
+export const takeFirstDoseUnit = (slotId: number, admittedRelease: number | null): Sql => ({
   text: `UPDATE slots s SET taken = s.taken + 1
          FROM releases r, centers c, campaigns k, vaccines v
          WHERE s.id = $1 AND s.dose = 1 AND s.taken < s.capacity AND s.starts_at > now()
-           AND r.id = s.release_id AND r.opens_at <= now()
+           AND r.id = s.release_id AND r.opens_at <= now() AND (NOT r.waiting_room OR r.id = $2)
            AND c.id = s.center_id AND k.id = s.campaign_id AND v.id = k.vaccine_id
          RETURNING ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days`,
-  values: [slotId],
+  values: [slotId, admittedRelease],
 });
 
 export interface SlotState {
@@ -49,12 +52,14 @@ export interface SlotState {
   released: boolean;
   opens_at: Date | null;
   past: boolean;
+  waiting_room: boolean;
+  release_id: number | null;
 }
 
 /** Why a slot could not be taken: read after the conditional UPDATE found no row. */
 export const slotState = (slotId: number): Sql => ({
   text: `SELECT s.dose, s.taken, s.capacity, r.opens_at, (r.opens_at IS NOT NULL AND r.opens_at <= now()) AS released,
-                s.starts_at <= now() AS past
+                s.starts_at <= now() AS past, COALESCE(r.waiting_room, false) AS waiting_room, r.id AS release_id
          FROM slots s LEFT JOIN releases r ON r.id = s.release_id WHERE s.id = $1`,
   values: [slotId],
 });
@@ -84,11 +89,11 @@ export const takeSecondDoseUnit = (slotId: number): Sql => ({
   values: [slotId],
 });
 
-export const insertHold = (campaignId: number, slotId: number, secondSlotId: number | null, ttlSeconds: number): Sql => ({
-  text: `INSERT INTO holds (campaign_id, slot_id, second_slot_id, expires_at)
-         VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+export const insertHold = (campaignId: number, slotId: number, secondSlotId: number | null, ttlSeconds: number, ticketId: string | null): Sql => ({
+  text: `INSERT INTO holds (campaign_id, slot_id, second_slot_id, expires_at, ticket_id)
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5)
          RETURNING id, expires_at`,
-  values: [campaignId, slotId, secondSlotId, ttlSeconds],
+  values: [campaignId, slotId, secondSlotId, ttlSeconds, ticketId],
 });
 
 export interface HoldForBooking {
@@ -98,6 +103,7 @@ export interface HoldForBooking {
   campaign_id: number;
   slot_id: number;
   second_slot_id: number | null;
+  ticket_id: string | null;
   starts_at: Date;
   min_age: number | null;
   max_age: number | null;
@@ -107,7 +113,7 @@ export interface HoldForBooking {
 
 export const holdForBooking = (holdId: string): Sql => ({
   text: `SELECT h.id, h.status, h.expires_at <= now() AS expired, h.campaign_id, h.slot_id, h.second_slot_id,
-                s.starts_at, k.min_age, k.max_age, k.districts, k.priority_groups
+                h.ticket_id, s.starts_at, k.min_age, k.max_age, k.districts, k.priority_groups
          FROM holds h JOIN slots s ON s.id = h.slot_id JOIN campaigns k ON k.id = h.campaign_id
          WHERE h.id = $1`,
   values: [holdId],

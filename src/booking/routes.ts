@@ -6,7 +6,7 @@ import { Appointment, Day, Id, PostalCode, Strict, errors } from '../http/schema
 import { inTransaction, sendOutcome } from '../http/transaction.js';
 import { tx } from '../db/pool.js';
 import { parseBookingCode } from './code.js';
-import type { BookingService } from './service.js';
+import type { Admission, BookingService } from './service.js';
 
 const Person = Strict({
   firstName: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
@@ -33,12 +33,19 @@ const DobQuery = Strict({ dateOfBirth: Day });
 const IdempotencyHeader = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ description: 'Retries with the same key return the first answer.' })),
 });
+const HoldHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ description: 'Retries with the same key return the first answer.' })),
+  'admission-token': Type.Optional(Type.String({ description: 'Required for releases with a waiting room: the token from your place in line.' })),
+});
 
 const code = (raw: string): string =>
   parseBookingCode(raw) ?? fail('BOOKING_NOT_FOUND', 'This is not a booking code (8 letters and digits, e.g. ABCD-2345).');
 
+/** Turns an `Admission-Token` header into the admission it grants (throws for a bad one). */
+export type AdmissionCheck = (token: string) => Promise<Admission>;
+
 export const bookingRoutes =
-  (db: Db, service: BookingService): FastifyPluginAsyncTypebox =>
+  (db: Db, service: BookingService, checkAdmission: AdmissionCheck): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/api/v1/holds',
@@ -46,16 +53,18 @@ export const bookingRoutes =
         schema: {
           tags: ['booking'],
           summary: 'Reserve an appointment (and its second dose) for a few minutes',
-          headers: IdempotencyHeader,
+          headers: HoldHeaders,
           body: Strict({ slotId: Id }),
           response: {
             201: Type.Object({ holdId: Type.String({ format: 'uuid' }), expiresAt: Type.String(), campaignId: Id, appointments: Type.Array(Appointment) }),
-            ...errors(400, 404, 409, 422),
+            ...errors(400, 403, 404, 409, 422),
           },
         },
       },
       async (request, reply) => {
-        const out = await inTransaction(db, request, 201, (q) => service.hold(q, request.body.slotId));
+        const token = request.headers['admission-token'];
+        const admission = token ? await checkAdmission(token) : undefined;
+        const out = await inTransaction(db, request, 201, (q) => service.hold(q, request.body.slotId, admission));
         return sendOutcome(reply, out);
       },
     );

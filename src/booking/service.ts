@@ -5,6 +5,7 @@ import { formatBookingCode, newBookingCode } from './code.js';
 import { checkAgeAndGroup, type EligibilityRules } from './eligibility.js';
 import { identityHash } from './identity.js';
 import * as sql from './repo.js';
+import { useAdmission } from '../queue/repo.js';
 import type { Queryable } from '../db/pool.js';
 
 export interface Appointment {
@@ -35,6 +36,12 @@ export interface BookingView {
   cancelledAt: string | null;
 }
 
+/** What an admission token, already verified, grants: one booking on one release. */
+export interface Admission {
+  ticketId: string;
+  releaseId: number;
+}
+
 export interface BookingServiceDeps {
   holdTtlSeconds: number;
   identityKey: string;
@@ -46,12 +53,17 @@ export type BookingService = ReturnType<typeof bookingService>;
 export function bookingService(deps: BookingServiceDeps) {
   return {
     /** Takes one unit of the slot and, for two doses, one of a matching second-dose slot: both or neither. */
-    async hold(q: pg.ClientBase, slotId: number) {
-      const { first, second } = await takeUnits(q, slotId);
+    async hold(q: pg.ClientBase, slotId: number, admission?: Admission) {
+      if (admission) await checkAdmission(q, admission.ticketId);
+      const { first, second } = await takeUnits(q, slotId, admission?.releaseId ?? null);
       const res = await run<{ id: string; expires_at: Date }>(
         q,
-        sql.insertHold(first.campaign_id, first.id, second?.id ?? null, deps.holdTtlSeconds),
-      );
+        sql.insertHold(first.campaign_id, first.id, second?.id ?? null, deps.holdTtlSeconds, admission?.ticketId ?? null),
+      ).catch((err: unknown) => {
+        // One live hold per admission: a second tab cannot hoard a second appointment.
+        if (pgCode(err) === PG.uniqueViolation && pgConstraint(err) === 'one_live_hold_per_admission') return fail('ADMISSION_IN_USE');
+        throw err;
+      });
       const hold = res.rows[0]!;
       return {
         holdId: hold.id,
@@ -72,6 +84,7 @@ export function bookingService(deps: BookingServiceDeps) {
         assertHoldUsable((await run<sql.HoldForBooking>(q, sql.holdForBooking(holdId))).rows[0]!);
         return fail('HOLD_EXPIRED');
       }
+      if (hold.ticket_id !== null) await run(q, useAdmission(hold.ticket_id));
       const code = await insertBooking(q, {
         code: '',
         campaignId: hold.campaign_id,
@@ -113,7 +126,7 @@ export function bookingService(deps: BookingServiceDeps) {
     async rebook(q: pg.ClientBase, code: string, dateOfBirth: string, slotId: number): Promise<BookingView> {
       const booking = await lockActiveBooking(q, code, dateOfBirth);
       if (booking.slot_id === slotId) return toView(booking, await appointments(q, slotIdsOf(booking)));
-      const { first, second } = await takeUnits(q, slotId);
+      const { first, second } = await takeUnits(q, slotId, null);
       if (first.campaign_id !== booking.campaign_id) fail('CAMPAIGN_MISMATCH', 'You can only move to an appointment of the same campaign.');
       const rules = (await run<EligibilityRules>(q, sql.campaignRules(booking.campaign_id))).rows[0]!;
       checkAgeAndGroup(rules, booking.date_of_birth, first.starts_at, booking.priority_group ?? undefined);
@@ -141,9 +154,11 @@ export function bookingService(deps: BookingServiceDeps) {
   }
 }
 
-async function takeUnits(q: pg.ClientBase, slotId: number) {
+async function takeUnits(q: pg.ClientBase, slotId: number, admittedRelease: number | null) {
   try {
-    const first = (await run<sql.TakenFirstUnit>(q, sql.takeFirstDoseUnit(slotId))).rows[0] ?? (await explainUntakeable(q, slotId));
+    const first =
+      (await run<sql.TakenFirstUnit>(q, sql.takeFirstDoseUnit(slotId, admittedRelease))).rows[0] ??
+      (await explainUntakeable(q, slotId, admittedRelease));
     const second = first.doses === 2 ? await takeSecondDose(q, first) : null;
     return { first, second };
   } catch (err) {
@@ -172,7 +187,18 @@ async function takeSecondDose(q: pg.ClientBase, first: sql.TakenFirstUnit): Prom
   });
 }
 
-async function explainUntakeable(q: pg.ClientBase, slotId: number): Promise<never> {
+/** The admission must still be live; the row lock keeps the controller from lapsing it under us. */
+async function checkAdmission(q: pg.ClientBase, ticketId: string): Promise<void> {
+  const ticket = (await q.query<{ state: string; live: boolean }>(
+    `SELECT state, admission_expires_at > now() AS live FROM queue_tickets WHERE id = $1 FOR UPDATE`,
+    [ticketId],
+  )).rows[0];
+  if (!ticket) fail('ADMISSION_INVALID');
+  if (ticket!.state === 'used') fail('ADMISSION_USED');
+  if (ticket!.state !== 'admitted' || !ticket!.live) fail('ADMISSION_EXPIRED');
+}
+
+async function explainUntakeable(q: pg.ClientBase, slotId: number, admittedRelease: number | null): Promise<never> {
   const state = (await run<sql.SlotState>(q, sql.slotState(slotId))).rows[0];
   if (!state) return fail('SLOT_NOT_FOUND');
   if (state.dose !== 1) return fail('WRONG_DOSE', 'Choose a first-dose appointment; the second one is found for you.');
@@ -180,6 +206,9 @@ async function explainUntakeable(q: pg.ClientBase, slotId: number): Promise<neve
     return fail('NOT_RELEASED', undefined, state.opens_at ? { opensAt: state.opens_at.toISOString() } : undefined);
   }
   if (state.past) return fail('SLOT_IN_PAST');
+  if (state.waiting_room && state.release_id !== admittedRelease) {
+    return admittedRelease === null ? fail('ADMISSION_REQUIRED') : fail('ADMISSION_INVALID', 'This admission is for another release.');
+  }
   return fail('SLOT_FULL');
 }
 

@@ -161,14 +161,15 @@ export const catalogRoutes =
             slotIds: Type.Array(Id, { minItems: 1, maxItems: 50000 }),
             opensAt: Instant,
             waitingRoom: Type.Optional(Type.Boolean()),
+            prequeueMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24 * 60, description: 'How long before opensAt the pre-queue opens (default 30)' })),
           }),
           response: { ...errors(400, 401, 404, 409) },
         },
       },
       async (request, reply) => {
-        const { campaignId, slotIds, opensAt, waitingRoom = false } = request.body;
+        const { campaignId, slotIds, opensAt, waitingRoom = false, prequeueMinutes } = request.body;
         const out = await inTransaction(db, request, 201, (q) =>
-          catalogService.createRelease(q, campaignId, slotIds, opensAt, waitingRoom),
+          catalogService.createRelease(q, campaignId, slotIds, opensAt, waitingRoom, prequeueMinutes),
         );
         return sendOutcome(reply, out);
       },

@@ -2,6 +2,8 @@ import type pg from 'pg';
 import { PG, pgCode, pgConstraint, run, type Queryable } from '../db/pool.js';
 import { fail } from '../http/errors.js';
 import * as sql from './repo.js';
+import { createRoom } from '../queue/repo.js';
+import { createHash, randomBytes } from 'node:crypto';
 
 export interface CampaignInput {
   name: string;
@@ -101,12 +103,17 @@ export const catalogService = {
   listSlots: async (q: Queryable, campaignId: number, centerId?: number) =>
     (await run<sql.SlotOut>(q, sql.listSlots(campaignId, centerId))).rows,
 
-  async createRelease(q: pg.ClientBase, campaignId: number, slotIds: number[], opensAt: string, waitingRoom: boolean) {
+  async createRelease(q: pg.ClientBase, campaignId: number, slotIds: number[], opensAt: string, waitingRoom: boolean, prequeueMinutes = 30) {
     await campaignDoses(q, campaignId);
     const release = (await run<{ id: number }>(q, sql.insertRelease(campaignId, opensAt, waitingRoom))).rows[0]!;
     const unique = [...new Set(slotIds)];
     const assigned = await run(q, sql.assignSlotsToRelease(release.id, campaignId, unique));
     if (assigned.rowCount !== unique.length) await explainUnassigned(q, campaignId, unique);
+    if (waitingRoom) {
+      // The seed that will order the pre-queue is fixed now; only its hash is public until opening.
+      const seed = randomBytes(32);
+      await run(q, createRoom(release.id, prequeueMinutes, seed, createHash('sha256').update(seed).digest('hex')));
+    }
     await run(q, sql.notifyCatalogChanged());
     return { ...release, slotIds: unique };
   },

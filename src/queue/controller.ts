@@ -1,0 +1,91 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { run, tx, type Db } from '../db/pool.js';
+import type { PeriodicTask } from '../jobs/leader.js';
+import { drawOf } from './service.js';
+import * as sql from './repo.js';
+
+/** A ticket not seen for this long when its turn comes is skipped (it returns if it polls again). */
+const STALE_SECONDS = 45;
+/** When holds get slow or fail, admit at this fraction of the usual pace. */
+const THROTTLE = 0.25;
+const MAX_ADMIT_ROUNDS = 10;
+
+/**
+ * The admission controller: runs on the leader only. For every room it opens the line at
+ * the release instant (drawing the pre-queue), lets admissions lapse, watches capacity,
+ * and admits the next people in order while active sessions stay under the target and
+ * admissions per second under the cap.
+ */
+export function admissionController(db: Db, log: Logger): PeriodicTask {
+  const allowance = new Map<number, { tokens: number; at: number }>();
+  return {
+    name: 'admission-controller',
+    everyMs: 250,
+    async run() {
+      const rooms = (await run<sql.RoomRow>(db, sql.rooms())).rows;
+      if (rooms.length === 0) return;
+      const health = (await run<{ p95: number; errors: number; holds: number }>(db, sql.recentHoldLatency())).rows[0]!;
+      for (const room of rooms) {
+        await tx(db, (q) => step(q, room.release_id, health)).catch((err: unknown) =>
+          log.warn({ err, releaseId: room.release_id }, 'admission step failed'),
+        );
+      }
+    },
+  };
+
+  async function step(q: pg.ClientBase, releaseId: number, health: { p95: number; errors: number; holds: number }) {
+    const room = (await run<sql.RoomRow & { due: boolean }>(q, sql.lockRoom(releaseId))).rows[0];
+    if (!room) return;
+    if (room.state === 'scheduled') {
+      if (room.due) await open(q, room);
+      return;
+    }
+    if (room.state === 'closed' || room.state === 'paused') return;
+
+    await run(q, sql.lapseAdmissions(releaseId));
+    const capacity = (await run<{ free: number; held: number }>(q, sql.releaseCapacity(releaseId))).rows[0]!;
+    if (capacity.free === 0 && capacity.held === 0) {
+      await run(q, sql.setRoomState(releaseId, 'sold_out'));
+      return;
+    }
+    if (room.state === 'sold_out') await run(q, sql.setRoomState(releaseId, 'open')); // cancellations brought units back
+
+    const active = (await run<{ n: number }>(q, sql.activeAdmissions(releaseId))).rows[0]!.n;
+    const slow = health.p95 > room.hold_p95_limit_ms || (health.holds >= 20 && health.errors / health.holds > 0.05);
+    const rate = room.max_admissions_per_second * (slow ? THROTTLE : 1);
+    const now = Date.now();
+    const bucket = allowance.get(releaseId) ?? { tokens: 0, at: now };
+    // At most one second's worth may pile up, so a pause does not end in a burst.
+    bucket.tokens = Math.min(Math.max(rate, 1), bucket.tokens + (rate * (now - bucket.at)) / 1000);
+    bucket.at = now;
+    allowance.set(releaseId, bucket);
+
+    let budget = Math.min(Math.floor(bucket.tokens), room.target_active - active, capacity.free);
+    let admitted = 0;
+    for (let round = 0; round < MAX_ADMIT_ROUNDS && budget > 0; round++) {
+      const states = (await run<{ state: string }>(q, sql.admitNext(releaseId, budget, STALE_SECONDS, room.admission_window_seconds))).rows;
+      if (states.length === 0) break;
+      const n = states.filter((s) => s.state === 'admitted').length;
+      admitted += n;
+      budget -= n;
+    }
+    if (admitted > 0) {
+      bucket.tokens -= admitted;
+      await run(q, sql.countAdmitted(releaseId, admitted));
+    }
+  }
+
+  /** At the release instant: draw the pre-queue into places 1..P and open the line. */
+  async function open(q: pg.ClientBase, room: sql.RoomRow) {
+    const seed = (await q.query<{ seed: Buffer }>('SELECT seed FROM waiting_rooms WHERE release_id = $1', [room.release_id])).rows[0]!.seed;
+    const ids = (await run<{ id: string }>(q, sql.preQueueTickets(room.release_id))).rows.map((r) => r.id);
+    const drawn = ids.map((id) => ({ id, draw: drawOf(seed, id) })).sort((a, b) => (a.draw < b.draw ? -1 : 1));
+    for (let i = 0; i < drawn.length; i += 10_000) {
+      const chunk = drawn.slice(i, i + 10_000);
+      await run(q, sql.placePreTickets(chunk.map((d) => d.id), chunk.map((_, j) => i + j + 1)));
+    }
+    await run(q, sql.openRoom(room.release_id, drawn.length));
+    log.info({ releaseId: room.release_id, prequeue: drawn.length }, 'waiting room opened; pre-queue drawn');
+  }
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { PG, pgCode, pgConstraint, run, tx, type Db } from '../db/pool.js';
+import { AppError, fail } from '../http/errors.js';
+import { newBookingCode } from '../booking/code.js';
+import * as sql from './repo.js';
+
+export interface Joined {
+  id: string;
+  idx: number | null;
+  resumeCode: string;
+  phase: 'pre' | 'live';
+}
+
+interface Pending {
+  challengeId: string;
+  resolve(joined: Joined): void;
+  reject(err: unknown): void;
+}
+
+/** Joins arriving within this window share one transaction: one room-row update and one multi-row insert. */
+const BATCH_WINDOW_MS = 5;
+const MAX_BATCH = 500;
+
+/**
+ * Gathers joins per room and writes each batch in one short transaction. The room row
+ * numbers the batch (so places are dense and follow commit order across all nodes);
+ * the insert carries the solved challenges, whose unique index refuses a reused one.
+ */
+export class JoinBatcher {
+  private readonly pending = new Map<number, Pending[]>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+
+  constructor(private readonly db: Db) {}
+
+  join(releaseId: number, challengeId: string): Promise<Joined> {
+    return new Promise((resolve, reject) => {
+      const list = this.pending.get(releaseId) ?? [];
+      list.push({ challengeId, resolve, reject });
+      this.pending.set(releaseId, list);
+      if (list.length >= MAX_BATCH) this.flushRoom(releaseId);
+      else if (!this.timers.has(releaseId)) this.timers.set(releaseId, setTimeout(() => this.flushRoom(releaseId), BATCH_WINDOW_MS));
+    });
+  }
+
+  private flushRoom(releaseId: number): void {
+    clearTimeout(this.timers.get(releaseId));
+    this.timers.delete(releaseId);
+    const batch = this.pending.get(releaseId) ?? [];
+    this.pending.delete(releaseId);
+    if (batch.length > 0) void this.write(releaseId, batch);
+  }
+
+  private async write(releaseId: number, batch: Pending[]): Promise<void> {
+    // Two joins in one batch with the same challenge: only the first may go on.
+    const seen = new Set<string>();
+    const unique = batch.filter((p) => {
+      if (!seen.has(p.challengeId)) return seen.add(p.challengeId);
+      p.reject(new AppError('CHALLENGE_USED'));
+      return false;
+    });
+    try {
+      const joined = await tx(this.db, (q) => insertBatch(q, releaseId, unique.map((p) => p.challengeId)));
+      unique.forEach((p, i) => p.resolve(joined[i]!));
+    } catch (err) {
+      if (pgCode(err) === PG.uniqueViolation && unique.length > 1) {
+        // Someone reused a challenge (or, once in a blue moon, two resume codes met): write one by one.
+        for (const p of unique) await this.write(releaseId, [p]);
+      } else if (pgCode(err) === PG.uniqueViolation && pgConstraint(err) === 'queue_tickets_challenge_id_key') {
+        unique[0]!.reject(new AppError('CHALLENGE_USED'));
+      } else {
+        unique.forEach((p) => p.reject(err));
+      }
+    }
+  }
+}
+
+async function insertBatch(q: import('pg').ClientBase, releaseId: number, challengeIds: string[]): Promise<Joined[]> {
+  const claim = (await run<{ state: string; prequeue_count: number; live_count: number }>(q, sql.claimPlaces(releaseId, challengeIds.length))).rows[0];
+  if (!claim) return explainClosed(q, releaseId);
+  const phase = claim.state === 'scheduled' ? 'pre' : 'live';
+  const first = claim.prequeue_count + claim.live_count - challengeIds.length + 1;
+  const tickets: sql.NewTicket[] = challengeIds.map((challengeId, i) => ({
+    id: randomUUID(),
+    resumeCode: newBookingCode(),
+    challengeId,
+    idx: phase === 'live' ? first + i : null,
+  }));
+  await run(q, sql.insertTickets(releaseId, phase, tickets));
+  return tickets.map((t) => ({ id: t.id, idx: t.idx, resumeCode: t.resumeCode, phase }));
+}
+
+async function explainClosed(q: import('pg').ClientBase, releaseId: number): Promise<never> {
+  const room = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0];
+  if (!room) return fail('QUEUE_NOT_FOUND');
+  if (room.state === 'sold_out') return fail('SOLD_OUT');
+  if (room.state === 'closed') return fail('QUEUE_CLOSED');
+  return fail('QUEUE_NOT_OPEN', undefined, { prequeueOpensAt: room.prequeue_opens_at.toISOString() });
+}

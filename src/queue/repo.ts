@@ -1,0 +1,266 @@
+import type { Sql } from '../db/pool.js';
+
+/** Statements of the waiting room. */
+
+export const createRoom = (releaseId: number, prequeueMinutes: number, seed: Buffer, seedHash: string): Sql => ({
+  text: `INSERT INTO waiting_rooms (release_id, prequeue_opens_at, seed, seed_hash)
+         SELECT id, opens_at - make_interval(mins => $2), $3, $4 FROM releases WHERE id = $1`,
+  values: [releaseId, prequeueMinutes, seed, seedHash],
+});
+
+export interface RoomRow {
+  release_id: number;
+  campaign_id: number;
+  state: 'scheduled' | 'open' | 'paused' | 'sold_out' | 'closed';
+  opens_at: Date;
+  prequeue_opens_at: Date;
+  seed_hash: string;
+  seed: string | null;
+  prequeue_count: number;
+  live_count: number;
+  admitted_total: number;
+  target_active: number;
+  max_admissions_per_second: number;
+  admission_window_seconds: number;
+  difficulty: number;
+  hold_p95_limit_ms: number;
+}
+
+const ROOM_FIELDS = `w.release_id, r.campaign_id, w.state, r.opens_at, w.prequeue_opens_at, w.seed_hash,
+  CASE WHEN w.seed_revealed THEN encode(w.seed, 'hex') END AS seed, w.prequeue_count, w.live_count,
+  w.admitted_total, w.target_active, w.max_admissions_per_second, w.admission_window_seconds, w.difficulty,
+  w.hold_p95_limit_ms`;
+
+export const rooms = (): Sql => ({
+  text: `SELECT ${ROOM_FIELDS} FROM waiting_rooms w JOIN releases r ON r.id = w.release_id WHERE w.state <> 'closed'`,
+  values: [],
+});
+
+export const room = (releaseId: number): Sql => ({
+  text: `SELECT ${ROOM_FIELDS} FROM waiting_rooms w JOIN releases r ON r.id = w.release_id WHERE w.release_id = $1`,
+  values: [releaseId],
+});
+
+/**
+ * Numbers a batch of joins in one write to the room row: before opening they count into
+ * the pre-queue, after it they take the next places in line. Refused (no row) before the
+ * pre-queue opens, and once the room is sold out or closed.
+ */
+export const claimPlaces = (releaseId: number, n: number): Sql => ({
+  text: `UPDATE waiting_rooms w SET
+           prequeue_count = prequeue_count + CASE WHEN state = 'scheduled' THEN $2 ELSE 0 END,
+           live_count = live_count + CASE WHEN state = 'scheduled' THEN 0 ELSE $2 END
+         WHERE release_id = $1 AND state IN ('scheduled', 'open', 'paused') AND prequeue_opens_at <= now()
+         RETURNING state, prequeue_count, live_count`,
+  values: [releaseId, n],
+});
+
+export interface NewTicket {
+  id: string;
+  resumeCode: string;
+  challengeId: string;
+  idx: number | null;
+}
+
+/** Inserts a batch of tickets; a reused challenge makes the whole batch fail on its unique index. */
+export const insertTickets = (releaseId: number, phase: 'pre' | 'live', tickets: NewTicket[]): Sql => ({
+  text: `INSERT INTO queue_tickets (id, release_id, phase, idx, resume_code, challenge_id)
+         SELECT id, $1, $2, idx, code, challenge FROM unnest($3::uuid[], $4::int[], $5::text[], $6::text[]) AS t(id, idx, code, challenge)`,
+  values: [releaseId, phase, tickets.map((t) => t.id), tickets.map((t) => t.idx), tickets.map((t) => t.resumeCode), tickets.map((t) => t.challengeId)],
+});
+
+export const challengeUsed = (challengeIds: string[]): Sql => ({
+  text: 'SELECT challenge_id FROM queue_tickets WHERE challenge_id = ANY($1)',
+  values: [challengeIds],
+});
+
+export interface TicketChange {
+  id: string;
+  idx: number | null;
+  phase: 'pre' | 'live';
+  state: string;
+  admission_expires_at: Date | null;
+  changed_at: Date;
+}
+
+/** Tickets that changed since `since` (the caller re-reads a window, so late commits are not missed). */
+export const ticketChanges = (releaseId: number, since: Date): Sql => ({
+  text: `SELECT id, idx, phase, state, admission_expires_at, changed_at FROM queue_tickets
+         WHERE release_id = $1 AND changed_at > $2 ORDER BY changed_at`,
+  values: [releaseId, since],
+});
+
+/** Records that these tickets still poll; skipped ones that poll again return to their place. */
+export const touchTickets = (ids: string[]): Sql => ({
+  text: `UPDATE queue_tickets SET last_seen_at = now(),
+           state = CASE WHEN state = 'skipped' THEN 'waiting' ELSE state END,
+           changed_at = CASE WHEN state = 'skipped' THEN now() ELSE changed_at END
+         WHERE id = ANY($1::uuid[]) AND state IN ('waiting', 'skipped', 'admitted')`,
+  values: [ids],
+});
+
+export interface TicketRow {
+  id: string;
+  release_id: number;
+  phase: 'pre' | 'live';
+  idx: number | null;
+  state: string;
+  person_hash: Buffer | null;
+  resume_code: string;
+  admission_expires_at: Date | null;
+  admission_live: boolean;
+}
+
+const TICKET_FIELDS = `id, release_id, phase, idx, state, person_hash, resume_code, admission_expires_at,
+  (state = 'admitted' AND admission_expires_at > now()) AS admission_live`;
+
+export const ticketById = (id: string, lock = false): Sql => ({
+  text: `SELECT ${TICKET_FIELDS} FROM queue_tickets WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+  values: [id],
+});
+
+export const ticketByResumeCode = (code: string): Sql => ({
+  text: `SELECT ${TICKET_FIELDS} FROM queue_tickets WHERE resume_code = $1`,
+  values: [code],
+});
+
+export const ticketOfPerson = (releaseId: number, personHash: Buffer, exceptId: string): Sql => ({
+  text: `SELECT ${TICKET_FIELDS} FROM queue_tickets
+         WHERE release_id = $1 AND person_hash = $2 AND id <> $3 AND state IN ('waiting', 'admitted', 'skipped')
+         FOR UPDATE`,
+  values: [releaseId, personHash, exceptId],
+});
+
+export const setTicketState = (id: string, state: string): Sql => ({
+  text: `UPDATE queue_tickets SET state = $2, changed_at = now() WHERE id = $1`,
+  values: [id, state],
+});
+
+export const bindPerson = (id: string, personHash: Buffer): Sql => ({
+  text: `UPDATE queue_tickets SET person_hash = $2 WHERE id = $1`,
+  values: [id, personHash],
+});
+
+/** Marks the admission used by a confirmed booking. */
+export const useAdmission = (ticketId: string): Sql => ({
+  text: `UPDATE queue_tickets SET state = 'used', changed_at = now() WHERE id = $1 AND state IN ('admitted', 'lapsed') RETURNING id`,
+  values: [ticketId],
+});
+
+// --- the admission controller -------------------------------------------------------
+
+/** Locks the room for the controller's step; join batches wait behind it. */
+export const lockRoom = (releaseId: number): Sql => ({
+  text: `SELECT ${ROOM_FIELDS}, now() >= r.opens_at AS due FROM waiting_rooms w JOIN releases r ON r.id = w.release_id
+         WHERE w.release_id = $1 FOR UPDATE OF w`,
+  values: [releaseId],
+});
+
+export const preQueueTickets = (releaseId: number): Sql => ({
+  text: `SELECT id FROM queue_tickets WHERE release_id = $1 AND phase = 'pre' AND state IN ('waiting', 'skipped')`,
+  values: [releaseId],
+});
+
+export const placePreTickets = (ids: string[], places: number[]): Sql => ({
+  text: `UPDATE queue_tickets t SET idx = p.idx, changed_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS p(id, idx) WHERE t.id = p.id`,
+  values: [ids, places],
+});
+
+export const openRoom = (releaseId: number, ranked: number): Sql => ({
+  text: `UPDATE waiting_rooms SET state = 'open', seed_revealed = true, prequeue_count = $2, opened_at = now(), updated_at = now()
+         WHERE release_id = $1`,
+  values: [releaseId, ranked],
+});
+
+/** Admissions not used within their window end; their places in the active budget go to the next people. */
+export const lapseAdmissions = (releaseId: number): Sql => ({
+  text: `UPDATE queue_tickets SET state = 'lapsed', changed_at = now()
+         WHERE release_id = $1 AND state = 'admitted' AND admission_expires_at <= now()`,
+  values: [releaseId],
+});
+
+export const activeAdmissions = (releaseId: number): Sql => ({
+  text: `SELECT count(*)::int AS n FROM queue_tickets WHERE release_id = $1 AND state = 'admitted'`,
+  values: [releaseId],
+});
+
+/** First-dose units of the release still free or held (held ones may come back). */
+export const releaseCapacity = (releaseId: number): Sql => ({
+  text: `SELECT COALESCE(sum(capacity - taken), 0)::int AS free,
+                (SELECT count(*) FROM holds h JOIN slots s2 ON s2.id = h.slot_id
+                 WHERE s2.release_id = $1 AND h.status = 'held')::int AS held
+         FROM slots WHERE release_id = $1 AND dose = 1 AND starts_at > now()`,
+  values: [releaseId],
+});
+
+export const setRoomState = (releaseId: number, state: RoomRow['state']): Sql => ({
+  text: `UPDATE waiting_rooms SET state = $2, updated_at = now(),
+           sold_out_at = CASE WHEN $2 = 'sold_out' THEN now() ELSE sold_out_at END
+         WHERE release_id = $1 AND state <> $2`,
+  values: [releaseId, state],
+});
+
+/**
+ * Admits the next `n` waiting people in order of place. Anyone among them who has not
+ * been seen for `staleSeconds` is skipped instead (they return to their place if they
+ * poll again).
+ */
+export const admitNext = (releaseId: number, n: number, staleSeconds: number, windowSeconds: number): Sql => ({
+  text: `WITH front AS (
+           SELECT id, last_seen_at < now() - make_interval(secs => $3) AS stale FROM queue_tickets
+           WHERE release_id = $1 AND state = 'waiting' AND idx IS NOT NULL
+           ORDER BY idx LIMIT $2 FOR UPDATE SKIP LOCKED
+         )
+         UPDATE queue_tickets t SET
+           state = CASE WHEN f.stale THEN 'skipped' ELSE 'admitted' END,
+           admitted_at = CASE WHEN f.stale THEN NULL ELSE now() END,
+           admission_expires_at = CASE WHEN f.stale THEN NULL ELSE now() + make_interval(secs => $4) END,
+           changed_at = now()
+         FROM front f WHERE t.id = f.id
+         RETURNING t.state`,
+  values: [releaseId, n, staleSeconds, windowSeconds],
+});
+
+export const countAdmitted = (releaseId: number, n: number): Sql => ({
+  text: `UPDATE waiting_rooms SET admitted_total = admitted_total + $2 WHERE release_id = $1`,
+  values: [releaseId, n],
+});
+
+export const recentHoldLatency = (): Sql => ({
+  text: `SELECT COALESCE(max(hold_p95_ms), 0)::real AS p95, COALESCE(sum(errors), 0)::int AS errors, COALESCE(sum(holds), 0)::int AS holds
+         FROM node_stats WHERE reported_at > now() - interval '5 seconds'`,
+  values: [],
+});
+
+export const reportNodeStats = (nodeId: string, p95: number, holds: number, errors: number): Sql => ({
+  text: `INSERT INTO node_stats (node_id, hold_p95_ms, holds, errors, reported_at) VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (node_id) DO UPDATE SET hold_p95_ms = $2, holds = $3, errors = $4, reported_at = now()`,
+  values: [nodeId, p95, holds, errors],
+});
+
+export interface RoomSettings {
+  targetActive?: number;
+  maxAdmissionsPerSecond?: number;
+  admissionWindowSeconds?: number;
+  difficulty?: number;
+  holdP95LimitMs?: number;
+}
+
+export const updateRoomSettings = (releaseId: number, s: RoomSettings): Sql => ({
+  text: `UPDATE waiting_rooms SET
+           target_active = COALESCE($2, target_active),
+           max_admissions_per_second = COALESCE($3, max_admissions_per_second),
+           admission_window_seconds = COALESCE($4, admission_window_seconds),
+           difficulty = COALESCE($5, difficulty),
+           hold_p95_limit_ms = COALESCE($6, hold_p95_limit_ms),
+           updated_at = now()
+         WHERE release_id = $1 RETURNING release_id`,
+  values: [releaseId, s.targetActive ?? null, s.maxAdmissionsPerSecond ?? null, s.admissionWindowSeconds ?? null, s.difficulty ?? null, s.holdP95LimitMs ?? null],
+});
+
+/** Pause and resume by operators: only between open and paused; closing ends the room for good. */
+export const operatorTransition = (releaseId: number, from: RoomRow['state'][], to: RoomRow['state']): Sql => ({
+  text: `UPDATE waiting_rooms SET state = $3, updated_at = now() WHERE release_id = $1 AND state = ANY($2) RETURNING state`,
+  values: [releaseId, from, to],
+});

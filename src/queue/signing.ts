@@ -1,0 +1,78 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Queryable } from '../db/pool.js';
+
+interface Key {
+  kid: number;
+  secret: Buffer;
+}
+
+/** How often a node re-reads the key ring, so a rotation reaches every node. */
+const KEY_REFRESH_MS = 10_000;
+
+/**
+ * Signs and verifies the waiting room's tokens: `<kid>.<payload>.<mac>`, HMAC-SHA256
+ * over the payload with the key named by kid. Keys live in the database (signing_keys),
+ * so every node signs and verifies alike; the newest signs, every unretired key verifies.
+ */
+export class KeyRing {
+  private keys: Key[] = [];
+  private loadedAt = 0;
+
+  constructor(private readonly db: Queryable) {}
+
+  async start(): Promise<void> {
+    await this.db.query(
+      `INSERT INTO signing_keys (secret) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM signing_keys WHERE retired_at IS NULL)`,
+      [randomBytes(32)],
+    );
+    await this.load();
+  }
+
+  async load(): Promise<void> {
+    const res = await this.db.query<Key>('SELECT kid, secret FROM signing_keys WHERE retired_at IS NULL ORDER BY kid DESC');
+    this.keys = res.rows;
+    this.loadedAt = Date.now();
+  }
+
+  sign(payload: object): string {
+    if (Date.now() - this.loadedAt > KEY_REFRESH_MS) void this.load().catch(() => undefined);
+    const key = this.keys[0];
+    if (!key) throw new Error('no signing key loaded');
+    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    return `${key.kid}.${body}.${mac(key.secret, body)}`;
+  }
+
+  /** The payload of a token this ring signed, or undefined for anything forged, malformed or retired. */
+  async verify<T>(token: string): Promise<T | undefined> {
+    const parts = token.split('.');
+    if (parts.length !== 3) return undefined;
+    const [kidText, body, given] = parts as [string, string, string];
+    const kid = Number(kidText);
+    let key = this.keys.find((k) => k.kid === kid);
+    if (!key && Number.isInteger(kid) && kid > (this.keys[0]?.kid ?? 0)) {
+      await this.load(); // signed by a key rotated in on another node moments ago
+      key = this.keys.find((k) => k.kid === kid);
+    }
+    if (!key) return undefined;
+    const expected = Buffer.from(mac(key.secret, body));
+    const actual = Buffer.from(given);
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+    try {
+      return JSON.parse(Buffer.from(body, 'base64url').toString()) as T;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+const mac = (secret: Buffer, body: string) => createHmac('sha256', secret).update(body).digest('base64url');
+
+export const rotateKey = (db: Queryable) =>
+  db.query<{ kid: number }>('INSERT INTO signing_keys (secret) VALUES ($1) RETURNING kid', [randomBytes(32)]);
+
+export const retireKey = (db: Queryable, kid: number) =>
+  db.query(
+    `UPDATE signing_keys SET retired_at = now() WHERE kid = $1 AND retired_at IS NULL
+       AND EXISTS (SELECT 1 FROM signing_keys WHERE retired_at IS NULL AND kid <> $1)`,
+    [kid],
+  );
