@@ -26,6 +26,8 @@ export interface Config {
   /** Joins (and resume attempts) per client address and minute, per node; 0 turns the limit off. */
   readonly joinsPerMinute: number;
   readonly queueRefreshMs: number;
+  /** A waiting person not seen for this long when their turn comes is skipped (until they poll again). */
+  readonly queueStaleSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -42,6 +44,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_TRUST_PROXY',
   'ANSTURM_JOINS_PER_MINUTE',
   'ANSTURM_QUEUE_REFRESH_MS',
+  'ANSTURM_QUEUE_STALE_SECONDS',
 ]);
 
 export class ConfigError extends Error {
@@ -114,6 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: bool('ANSTURM_TRUST_PROXY', false),
     joinsPerMinute: int('ANSTURM_JOINS_PER_MINUTE', 10, 0, 1_000_000),
     queueRefreshMs: int('ANSTURM_QUEUE_REFRESH_MS', 1000, 50, 60_000),
+    queueStaleSeconds: int('ANSTURM_QUEUE_STALE_SECONDS', 45, 1, 24 * 3600),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -32,9 +32,9 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
   await keys.start();
   const queueView = new QueueView(db, config.queueRefreshMs, log.child({ component: 'queue' }));
   await queueView.start();
-  const queue = queueService({ db, keys, view: queueView, availability: view, identityKey });
+  const queue = queueService({ db, keys, view: queueView, availability: view, identityKey, staleSeconds: config.queueStaleSeconds });
   const holdStats = new HoldStats(db);
-  const leader = new Leader(databaseUrl, [...coreTasks(db, log), admissionController(db, log.child({ component: 'admission' }))], log.child({ component: 'leader' }));
+  const leader = new Leader(databaseUrl, [...coreTasks(db, log), admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds)], log.child({ component: 'leader' }));
   leader.start();
   const app = await buildServer({
     db,

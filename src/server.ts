@@ -58,6 +58,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimitBytes,
     trustProxy: deps.trustProxy,
     requestTimeout: 30_000,
+    routerOptions: { maxParamLength: 1000 }, // queue tickets travel in the path
     forceCloseConnections: 'idle',
     // A line per request would cost more than the request itself during a rush; metrics count them instead.
     logController: new LogController({ disableRequestLogging: true }),

@@ -5,8 +5,6 @@ import type { PeriodicTask } from '../jobs/leader.js';
 import { drawOf } from './service.js';
 import * as sql from './repo.js';
 
-/** A ticket not seen for this long when its turn comes is skipped (it returns if it polls again). */
-const STALE_SECONDS = 45;
 /** When holds get slow or fail, admit at this fraction of the usual pace. */
 const THROTTLE = 0.25;
 const MAX_ADMIT_ROUNDS = 10;
@@ -17,7 +15,7 @@ const MAX_ADMIT_ROUNDS = 10;
  * and admits the next people in order while active sessions stay under the target and
  * admissions per second under the cap.
  */
-export function admissionController(db: Db, log: Logger): PeriodicTask {
+export function admissionController(db: Db, log: Logger, staleSeconds: number): PeriodicTask {
   const allowance = new Map<number, { tokens: number; at: number }>();
   return {
     name: 'admission-controller',
@@ -35,13 +33,14 @@ export function admissionController(db: Db, log: Logger): PeriodicTask {
   };
 
   async function step(q: pg.ClientBase, releaseId: number, health: { p95: number; errors: number; holds: number }) {
-    const room = (await run<sql.RoomRow & { due: boolean }>(q, sql.lockRoom(releaseId))).rows[0];
-    if (!room) return;
-    if (room.state === 'scheduled') {
-      if (room.due) await open(q, room);
+    const room = (await run<sql.RoomRow & { due: boolean; drawn: boolean }>(q, sql.lockRoom(releaseId))).rows[0];
+    // Nothing happens before the release instant, by the database clock.
+    if (!room || !room.due) return;
+    if (!room.drawn && (room.state === 'scheduled' || room.state === 'paused')) {
+      await open(q, room); // a room paused before its instant is drawn on time and stays paused
       return;
     }
-    if (room.state === 'closed' || room.state === 'paused') return;
+    if (room.state !== 'open' && room.state !== 'sold_out') return;
 
     await run(q, sql.lapseAdmissions(releaseId));
     const capacity = (await run<{ free: number; held: number }>(q, sql.releaseCapacity(releaseId))).rows[0]!;
@@ -64,7 +63,7 @@ export function admissionController(db: Db, log: Logger): PeriodicTask {
     let budget = Math.min(Math.floor(bucket.tokens), room.target_active - active, capacity.free);
     let admitted = 0;
     for (let round = 0; round < MAX_ADMIT_ROUNDS && budget > 0; round++) {
-      const states = (await run<{ state: string }>(q, sql.admitNext(releaseId, budget, STALE_SECONDS, room.admission_window_seconds))).rows;
+      const states = (await run<{ state: string }>(q, sql.admitNext(releaseId, budget, staleSeconds, room.admission_window_seconds))).rows;
       if (states.length === 0) break;
       const n = states.filter((s) => s.state === 'admitted').length;
       admitted += n;

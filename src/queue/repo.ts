@@ -151,7 +151,7 @@ export const useAdmission = (ticketId: string): Sql => ({
 
 /** Locks the room for the controller's step; join batches wait behind it. */
 export const lockRoom = (releaseId: number): Sql => ({
-  text: `SELECT ${ROOM_FIELDS}, now() >= r.opens_at AS due FROM waiting_rooms w JOIN releases r ON r.id = w.release_id
+  text: `SELECT ${ROOM_FIELDS}, now() >= r.opens_at AS due, w.seed_revealed AS drawn FROM waiting_rooms w JOIN releases r ON r.id = w.release_id
          WHERE w.release_id = $1 FOR UPDATE OF w`,
   values: [releaseId],
 });
@@ -168,7 +168,8 @@ export const placePreTickets = (ids: string[], places: number[]): Sql => ({
 });
 
 export const openRoom = (releaseId: number, ranked: number): Sql => ({
-  text: `UPDATE waiting_rooms SET state = 'open', seed_revealed = true, prequeue_count = $2, opened_at = now(), updated_at = now()
+  text: `UPDATE waiting_rooms SET state = CASE WHEN state = 'paused' THEN 'paused' ELSE 'open' END,
+           seed_revealed = true, prequeue_count = $2, opened_at = now(), updated_at = now()
          WHERE release_id = $1`,
   values: [releaseId, ranked],
 });
@@ -259,8 +260,12 @@ export const updateRoomSettings = (releaseId: number, s: RoomSettings): Sql => (
   values: [releaseId, s.targetActive ?? null, s.maxAdmissionsPerSecond ?? null, s.admissionWindowSeconds ?? null, s.difficulty ?? null, s.holdP95LimitMs ?? null],
 });
 
-/** Pause and resume by operators: only between open and paused; closing ends the room for good. */
+/**
+ * Pause, resume and close by operators. A room resumed before its release instant goes
+ * back to 'scheduled': only the controller opens a room, and only at the instant.
+ */
 export const operatorTransition = (releaseId: number, from: RoomRow['state'][], to: RoomRow['state']): Sql => ({
-  text: `UPDATE waiting_rooms SET state = $3, updated_at = now() WHERE release_id = $1 AND state = ANY($2) RETURNING state`,
+  text: `UPDATE waiting_rooms SET state = CASE WHEN $3 = 'open' AND NOT seed_revealed THEN 'scheduled' ELSE $3 END, updated_at = now()
+         WHERE release_id = $1 AND state = ANY($2) RETURNING state`,
   values: [releaseId, from, to],
 });

@@ -114,11 +114,11 @@ export const queueAdminRoutes =
             fail('STATE_CONFLICT', `The waiting room is ${room.state}; it cannot be set to ${to} from there.`);
           }
           await view.refresh();
-          return { releaseId: request.params.releaseId, state: to };
+          return { releaseId: request.params.releaseId, state: res.rows[0]!.state };
         },
       );
-    transition('pause', ['open', 'sold_out'], 'paused', 'Stop admitting; people keep their places');
-    transition('resume', ['paused'], 'open', 'Admit again');
+    transition('pause', ['scheduled', 'open', 'sold_out'], 'paused', 'Stop admitting; people keep their places');
+    transition('resume', ['paused'], 'open', 'Admit again (a room not yet at its release instant goes back to scheduled)');
     transition('close', ['scheduled', 'open', 'paused', 'sold_out'], 'closed', 'Close the waiting room for good');
 
     app.patch(

@@ -21,7 +21,6 @@ const CHALLENGE_TTL_MS = 5 * 60_000;
 /** People this close to the front are recorded when they poll, so that those who left can be skipped. */
 const MIN_HORIZON = 200;
 const HORIZON_SECONDS = 120;
-const TOUCH_EVERY_MS = 10_000;
 
 /** The HMAC that orders the pre-queue: anyone with the revealed seed can recompute it. */
 export const drawOf = (seed: Buffer, ticketId: string): string => createHmac('sha256', seed).update(ticketId).digest('hex');
@@ -34,10 +33,12 @@ export function queueService(deps: {
   view: QueueView;
   availability: AvailabilityView;
   identityKey: string;
+  /** Tickets near the front are recorded often enough that a poller is never taken for gone. */
+  staleSeconds: number;
 }) {
   const { db, keys, view, availability } = deps;
   const batcher = new JoinBatcher(db);
-  const touches = new Touches(db);
+  const touches = new Touches(db, Math.min(10_000, (deps.staleSeconds * 1000) / 4));
 
   const memoryOf = (releaseId: number): RoomMemory => view.room(releaseId) ?? fail('QUEUE_NOT_FOUND');
 
@@ -234,21 +235,24 @@ function better(a: sql.TicketRow, b: sql.TicketRow, seed: Buffer): boolean {
 
 /**
  * Records that tickets near the front still poll, in one UPDATE a second, at most once
- * per ticket every TOUCH_EVERY_MS (at once for a skipped ticket, which returns to its place).
+ * per ticket every `everyMs` (at once for a skipped ticket, which returns to its place).
  */
 class Touches {
   private readonly due = new Set<string>();
   private readonly last = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly db: Db) {
-    this.timer = setInterval(() => void this.flush(), 1000);
+  constructor(
+    private readonly db: Db,
+    private readonly everyMs: number,
+  ) {
+    this.timer = setInterval(() => void this.flush(), Math.min(1000, everyMs));
     this.timer.unref();
   }
 
   record(ticketId: string, now: boolean): void {
     const last = this.last.get(ticketId) ?? 0;
-    if (now || Date.now() - last >= TOUCH_EVERY_MS) this.due.add(ticketId);
+    if (now || Date.now() - last >= this.everyMs) this.due.add(ticketId);
   }
 
   async stop(): Promise<void> {

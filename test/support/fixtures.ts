@@ -41,6 +41,8 @@ export interface WorldOptions {
   postalCode?: string;
   lat?: number;
   lon?: number;
+  waitingRoom?: boolean;
+  prequeueMinutes?: number;
 }
 
 /** One centre, one campaign, first-dose slots in 3 days, second-dose slots 21..42 days after, all released. */
@@ -77,6 +79,7 @@ export async function setUpWorld(app: FastifyInstance, o: WorldOptions = {}): Pr
     campaignId: campaign.id,
     slotIds: ids.map((s) => s.id),
     opensAt: o.opensAt ?? new Date(Date.now() - 60_000).toISOString(),
+    ...(o.waitingRoom ? { waitingRoom: true, prequeueMinutes: o.prequeueMinutes ?? 30 } : {}),
   });
   return {
     centerId: center.id,

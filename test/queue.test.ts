@@ -1,0 +1,231 @@
+import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KeyRing } from '../src/queue/signing.js';
+import { solve } from '../src/queue/pow.js';
+import { person, post, setUpWorld } from './support/fixtures.js';
+import { admin, startTestNode, type TestNode } from './support/node.js';
+import { join, opened, setRoom, status, until } from './support/queue.js';
+
+let node: TestNode;
+before(async () => {
+  node = await startTestNode({ ANSTURM_JOINS_PER_MINUTE: '0', ANSTURM_QUEUE_REFRESH_MS: '200', ANSTURM_QUEUE_STALE_SECONDS: '3' });
+});
+after(() => node.stop());
+
+const hold = (slotId: number, token?: string) => post(node.app, '/api/v1/holds', { slotId }, token ? { 'admission-token': token } : {});
+
+describe('a release with a waiting room', () => {
+  test('pre-queue, verifiable draw at opening, no admission or hold a moment early, then first come first served', async () => {
+    const opensAt = new Date(Date.now() + 4000);
+    const w = await setUpWorld(node.app, { waitingRoom: true, prequeueMinutes: 1, opensAt: opensAt.toISOString(), firstCapacity: 50, firstSlots: 2, secondCapacity: 100 });
+    await setRoom(node.app, w.releaseId, { difficulty: 6, maxAdmissionsPerSecond: 1000, targetActive: 1000 });
+    await sleep(300);
+
+    const room = (await node.app.inject({ url: `/api/v1/queue/rooms/${w.releaseId}` })).json();
+    assert.equal(room.state, 'scheduled');
+    assert.equal(room.seed, null, 'the seed stays secret until opening');
+    assert.match(room.seedHash, /^[0-9a-f]{64}$/);
+
+    const pre: any[] = [];
+    for (let i = 0; i < 12; i++) pre.push((await join(node.app, w.releaseId)).body);
+    assert.ok(pre.every((t) => t.state === 'prequeue' && t.position === null));
+    assert.equal((await hold(w.firstSlotIds[0]!)).body.code, 'NOT_RELEASED');
+
+    await sleep(opensAt.getTime() - Date.now() + 600);
+    const live: any[] = [];
+    for (let i = 0; i < 5; i++) live.push((await join(node.app, w.releaseId)).body);
+
+    const opened = await until(() => node.app.inject({ url: `/api/v1/queue/rooms/${w.releaseId}/prequeue` }), (r) => r.statusCode === 200);
+    const { seed, seedHash, ticketIds } = opened.json();
+    assert.equal(createHash('sha256').update(Buffer.from(seed, 'hex')).digest('hex'), seedHash, 'the revealed seed matches the hash published before');
+    const draw = (id: string) => createHmac('sha256', Buffer.from(seed, 'hex')).update(id).digest('hex');
+    assert.deepEqual(ticketIds, [...pre.map((t) => t.ticketId)].sort((a, b) => (draw(a) < draw(b) ? -1 : 1)), 'the order is the HMAC draw');
+
+    const places = await node.db.query<{ id: string; idx: number; admitted_at: Date | null }>(
+      'SELECT id, idx, admitted_at FROM queue_tickets WHERE release_id = $1 ORDER BY idx',
+      [w.releaseId],
+    );
+    assert.deepEqual(places.rows.map((r) => r.id), [...ticketIds, ...live.map((t) => t.ticketId)], 'live joins follow the pre-queue in join order');
+    const opening = await node.db.query<{ early: number }>(
+      `SELECT count(*)::int AS early FROM queue_tickets t JOIN releases r ON r.id = t.release_id WHERE t.release_id = $1 AND t.admitted_at < r.opens_at`,
+      [w.releaseId],
+    );
+    assert.equal(opening.rows[0]!.early, 0, 'no one admitted before the release instant');
+
+    const first = await until(() => status(node.app, pre[0].ticket), (s) => s.body.state === 'admitted');
+    assert.ok(first.body.draw.hmac === draw(pre[0].ticketId), 'a citizen sees their own draw');
+    const admitted = await node.db.query<{ idx: number; admitted_at: Date }>(
+      `SELECT idx, admitted_at FROM queue_tickets WHERE release_id = $1 AND admitted_at IS NOT NULL ORDER BY idx`,
+      [w.releaseId],
+    );
+    for (let i = 1; i < admitted.rows.length; i++) assert.ok(admitted.rows[i - 1]!.admitted_at <= admitted.rows[i]!.admitted_at, 'admitted in order of place');
+  });
+
+  test('holds need an admission; forged, expired, reused and missing tokens are refused', async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true, firstCapacity: 10, secondCapacity: 100 });
+    await setRoom(node.app, w.releaseId, { difficulty: 4, maxAdmissionsPerSecond: 100, targetActive: 100 });
+    await opened(node.app, w.releaseId);
+    const missing = await hold(w.firstSlotIds[0]!);
+    assert.equal(missing.status, 403);
+    assert.equal(missing.body.code, 'ADMISSION_REQUIRED');
+
+    const t = (await join(node.app, w.releaseId)).body;
+    const s = await until(() => status(node.app, t.ticket), (r) => r.body.admission !== null);
+    const token: string = s.body.admission.token;
+
+    const forged = await hold(w.firstSlotIds[0]!, token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA'));
+    assert.equal(forged.body.code, 'ADMISSION_INVALID');
+    const keys = new KeyRing(node.db);
+    await keys.start();
+    const expired = keys.sign({ k: 'a', t: t.ticketId, r: w.releaseId, e: Date.now() - 1000 });
+    assert.equal((await hold(w.firstSlotIds[0]!, expired)).body.code, 'ADMISSION_EXPIRED');
+    const ticketAsAdmission = await hold(w.firstSlotIds[0]!, t.ticket);
+    assert.equal(ticketAsAdmission.body.code, 'ADMISSION_INVALID', 'a ticket is not an admission');
+
+    const first = await hold(w.firstSlotIds[0]!, token);
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    const hoard = await hold(w.firstSlotIds[1]!, token);
+    assert.equal(hoard.status, 409);
+    assert.equal(hoard.body.code, 'ADMISSION_IN_USE');
+    const booked = await post(node.app, '/api/v1/bookings', { holdId: first.body.holdId, person: person({ firstName: 'Zugelassen' }) });
+    assert.equal(booked.status, 201);
+    const reuse = await hold(w.firstSlotIds[1]!, token);
+    assert.equal(reuse.status, 403);
+    assert.equal(reuse.body.code, 'ADMISSION_USED');
+  });
+
+  test('active sessions stay under the target; pausing stops admissions; abandoned places are skipped', async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true, firstCapacity: 100, secondCapacity: 100 });
+    await setRoom(node.app, w.releaseId, { difficulty: 2, maxAdmissionsPerSecond: 1000, targetActive: 2 });
+    await opened(node.app, w.releaseId);
+    await node.app.inject({ method: 'POST', url: `/api/v1/admin/queue/rooms/${w.releaseId}/pause`, headers: admin });
+    await sleep(300);
+    const tickets: any[] = [];
+    for (let i = 0; i < 5; i++) tickets.push((await join(node.app, w.releaseId)).body);
+    await sleep(800);
+    const n = async (state: string) =>
+      (await node.db.query('SELECT count(*)::int AS n FROM queue_tickets WHERE release_id = $1 AND state = $2', [w.releaseId, state])).rows[0].n;
+    assert.equal(await n('admitted'), 0, 'paused: nobody admitted');
+
+    // Tickets 0 and 1 stop polling; the others keep polling.
+    await sleep(3500);
+    const polling = tickets.slice(2);
+    await Promise.all(polling.map((t) => status(node.app, t.ticket)));
+    await sleep(1100); // the touches are written
+    await node.app.inject({ method: 'POST', url: `/api/v1/admin/queue/rooms/${w.releaseId}/resume`, headers: admin });
+
+    await until(async () => {
+      await Promise.all(polling.map((t) => status(node.app, t.ticket)));
+      return n('admitted');
+    }, (k) => k === 2);
+    assert.equal(await n('skipped'), 2, 'the two who left were skipped');
+    assert.equal(await n('admitted'), 2, 'never more than the target');
+    const third = await until(() => status(node.app, polling[2].ticket), (s) => s.body.position === 1);
+    assert.equal(third.body.state, 'waiting');
+
+    const back = await until(() => status(node.app, tickets[0].ticket), (s) => s.body.state === 'waiting');
+    assert.equal(back.body.position, 1, 'a skipped person who returns is first in line again');
+  });
+
+  test('sold out is announced with the next release and centres that still have capacity', async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true, firstCapacity: 1, firstSlots: 1, secondCapacity: 10 });
+    const other = await setUpWorld(node.app, { firstCapacity: 5 }); // another campaign; for this one:
+    assert.ok(other.campaignId !== w.campaignId);
+    await setRoom(node.app, w.releaseId, { difficulty: 2, maxAdmissionsPerSecond: 1000, targetActive: 10 });
+    await opened(node.app, w.releaseId);
+    const a = (await join(node.app, w.releaseId)).body;
+    const b = (await join(node.app, w.releaseId)).body;
+    const admitted = await until(() => status(node.app, a.ticket), (s) => s.body.admission !== null);
+    const waiting = (await status(node.app, b.ticket)).body;
+    assert.equal(waiting.outlook, 'unlikely', 'one unit left and someone admitted ahead');
+    const h = await hold(w.firstSlotIds[0]!, admitted.body.admission.token);
+    await post(node.app, '/api/v1/bookings', { holdId: h.body.holdId, person: person({ firstName: 'Letzte' }) });
+    const sold = await until(() => status(node.app, b.ticket), (s) => s.body.outlook === 'sold_out' && s.body.room.state === 'sold_out');
+    assert.ok('nextRelease' in sold.body.soldOut);
+    assert.ok(Array.isArray(sold.body.soldOut.centersWithCapacity));
+    const late = await join(node.app, w.releaseId);
+    assert.equal(late.status, 409);
+    assert.equal(late.body.code, 'SOLD_OUT');
+  });
+});
+
+describe('tickets', () => {
+  test('the resume code gives the same place back; leaving removes it', async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true });
+    await setRoom(node.app, w.releaseId, { difficulty: 2, maxAdmissionsPerSecond: 0 });
+    await opened(node.app, w.releaseId);
+    const a = (await join(node.app, w.releaseId)).body;
+    const b = (await join(node.app, w.releaseId)).body;
+    await sleep(400);
+    const before = (await status(node.app, b.ticket)).body;
+    assert.equal(before.position, 2);
+    const resumed = await node.app.inject({ method: 'POST', url: '/api/v1/queue/resume', payload: { code: b.resumeCode.toLowerCase() } });
+    assert.equal(resumed.statusCode, 200);
+    assert.equal(resumed.json().ticketId, b.ticketId);
+    assert.equal(resumed.json().position, 2);
+    const unknown = await node.app.inject({ method: 'POST', url: '/api/v1/queue/resume', payload: { code: 'ZZZZ-ZZZZ' } });
+    assert.equal(unknown.json().code, 'RESUME_CODE_UNKNOWN');
+
+    await node.app.inject({ method: 'DELETE', url: `/api/v1/queue/tickets/${encodeURIComponent(a.ticket)}` });
+    const moved = await until(() => status(node.app, b.ticket), (s) => s.body.position === 1);
+    assert.equal(moved.body.ahead, 0);
+  });
+
+  test('one place per person: the worse of two places is dropped', async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true });
+    await setRoom(node.app, w.releaseId, { difficulty: 2, maxAdmissionsPerSecond: 0 });
+    await opened(node.app, w.releaseId);
+    const [a, b, c] = [(await join(node.app, w.releaseId)).body, (await join(node.app, w.releaseId)).body, (await join(node.app, w.releaseId)).body];
+    const bind = (t: { ticket: string }, who = { firstName: 'Doppelt', lastName: 'Anmeldung', dateOfBirth: '1950-05-05' }) =>
+      node.app.inject({ method: 'PUT', url: `/api/v1/queue/tickets/${encodeURIComponent(t.ticket)}/person`, payload: who });
+    assert.equal((await bind(b)).statusCode, 200);
+    const worse = await bind(c);
+    assert.equal(worse.statusCode, 409);
+    assert.equal(worse.json().code, 'DUPLICATE_PLACE');
+    assert.equal((await bind(a, { firstName: 'DOPPELT', lastName: 'anmeldung', dateOfBirth: '1950-05-05' })).statusCode, 200, 'the better place keeps the person');
+    const states = await node.db.query('SELECT id, state FROM queue_tickets WHERE release_id = $1 ORDER BY idx', [w.releaseId]);
+    assert.deepEqual(states.rows.map((r) => r.state), ['waiting', 'dropped', 'dropped']);
+  });
+
+  test('a wrong nonce, a reused challenge and a forged ticket are refused', async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true });
+    await setRoom(node.app, w.releaseId, { difficulty: 12 });
+    await sleep(300);
+    const { challenge, difficulty } = (await node.app.inject({ url: `/api/v1/queue/rooms/${w.releaseId}/challenge` })).json();
+    assert.equal(difficulty, 12);
+    const nonce = solve(challenge, difficulty);
+    const wrong = await node.app.inject({ method: 'POST', url: `/api/v1/queue/rooms/${w.releaseId}/tickets`, payload: { challenge, nonce: String(Number(nonce) + 1) } });
+    // A neighbouring nonce solves a 12-bit challenge once in 4096 tries; treat that as the rare pass it is.
+    if (wrong.statusCode !== 201) assert.equal(wrong.json().code, 'CHALLENGE_UNSOLVED');
+    const ok = await node.app.inject({ method: 'POST', url: `/api/v1/queue/rooms/${w.releaseId}/tickets`, payload: { challenge, nonce } });
+    assert.equal(ok.statusCode, wrong.statusCode === 201 ? 409 : 201);
+    const again = await node.app.inject({ method: 'POST', url: `/api/v1/queue/rooms/${w.releaseId}/tickets`, payload: { challenge, nonce } });
+    assert.equal(again.statusCode, 409);
+    assert.equal(again.json().code, 'CHALLENGE_USED');
+    const other = await setUpWorld(node.app, { waitingRoom: true });
+    await sleep(300);
+    const elsewhere = await node.app.inject({ method: 'POST', url: `/api/v1/queue/rooms/${other.releaseId}/tickets`, payload: { challenge, nonce } });
+    assert.equal(elsewhere.json().code, 'CHALLENGE_INVALID', 'a challenge is bound to its room');
+    const forged = await status(node.app, '1.eyJrIjoidCJ9.bm9wZQ');
+    assert.equal(forged.status, 403);
+    assert.equal(forged.body.code, 'TICKET_INVALID');
+  });
+
+  test('rotating the signing key keeps issued tickets valid until the old key is retired', async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true });
+    await setRoom(node.app, w.releaseId, { difficulty: 2 });
+    await sleep(300);
+    const t = (await join(node.app, w.releaseId)).body;
+    const oldKid = Number(t.ticket.split('.')[0]);
+    const rotated = await node.app.inject({ method: 'POST', url: '/api/v1/admin/signing-keys', headers: admin });
+    assert.equal(rotated.statusCode, 201);
+    assert.equal((await status(node.app, t.ticket)).status, 200);
+    const fresh = (await join(node.app, w.releaseId)).body;
+    assert.equal(Number(fresh.ticket.split('.')[0]), rotated.json().kid);
+    await node.app.inject({ method: 'POST', url: `/api/v1/admin/signing-keys/${oldKid}/retire`, headers: admin });
+    assert.equal((await status(node.app, t.ticket)).body.code, 'TICKET_INVALID');
+    assert.equal((await status(node.app, fresh.ticket)).status, 200);
+  });
+});
