@@ -75,7 +75,11 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number): 
     }
   }
 
-  /** At the release instant: draw the pre-queue into places 1..P and open the line. */
+  /**
+   * At the release instant: draw the pre-queue into places 1..P and open the line. Places
+   * of pre-queue tickets withdrawn before the draw stay empty; live joins already number
+   * from the frozen pre-queue count on.
+   */
   async function open(q: pg.ClientBase, room: sql.RoomRow) {
     const seed = (await q.query<{ seed: Buffer }>('SELECT seed FROM waiting_rooms WHERE release_id = $1', [room.release_id])).rows[0]!.seed;
     const ids = (await run<{ id: string }>(q, sql.preQueueTickets(room.release_id))).rows.map((r) => r.id);
@@ -84,7 +88,7 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number): 
       const chunk = drawn.slice(i, i + 10_000);
       await run(q, sql.placePreTickets(chunk.map((d) => d.id), chunk.map((_, j) => i + j + 1)));
     }
-    await run(q, sql.openRoom(room.release_id, drawn.length));
+    await run(q, sql.openRoom(room.release_id));
     log.info({ releaseId: room.release_id, prequeue: drawn.length }, 'waiting room opened; pre-queue drawn');
   }
 }

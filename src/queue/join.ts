@@ -75,9 +75,9 @@ export class JoinBatcher {
 }
 
 async function insertBatch(q: import('pg').ClientBase, releaseId: number, challengeIds: string[]): Promise<Joined[]> {
-  const claim = (await run<{ state: string; prequeue_count: number; live_count: number }>(q, sql.claimPlaces(releaseId, challengeIds.length))).rows[0];
+  const claim = (await run<{ pre: boolean; prequeue_count: number; live_count: number }>(q, sql.claimPlaces(releaseId, challengeIds.length))).rows[0];
   if (!claim) return explainClosed(q, releaseId);
-  const phase = claim.state === 'scheduled' ? 'pre' : 'live';
+  const phase = claim.pre ? 'pre' : 'live';
   const first = claim.prequeue_count + claim.live_count - challengeIds.length + 1;
   const tickets: sql.NewTicket[] = challengeIds.map((challengeId, i) => ({
     id: randomUUID(),

@@ -42,16 +42,22 @@ export const room = (releaseId: number): Sql => ({
 });
 
 /**
- * Numbers a batch of joins in one write to the room row: before opening they count into
- * the pre-queue, after it they take the next places in line. Refused (no row) before the
- * pre-queue opens, and once the room is sold out or closed.
+ * Numbers a batch of joins in one write to the room row. Before the release instant (by
+ * the database clock, and only while the pre-queue is not yet drawn) they count into the
+ * pre-queue; from the instant on they take the next places after it. The pre-queue count
+ * is frozen at the instant, so live places never collide with drawn ones. Refused (no row)
+ * before the pre-queue opens, and once the room is sold out or closed.
  */
 export const claimPlaces = (releaseId: number, n: number): Sql => ({
+  // The phase is computed on the locked, latest row version (not in a CTE, whose snapshot
+  // could predate the draw), so a join that waited behind the opening counts as live.
   text: `UPDATE waiting_rooms w SET
-           prequeue_count = prequeue_count + CASE WHEN state = 'scheduled' THEN $2 ELSE 0 END,
-           live_count = live_count + CASE WHEN state = 'scheduled' THEN 0 ELSE $2 END
-         WHERE release_id = $1 AND state IN ('scheduled', 'open', 'paused') AND prequeue_opens_at <= now()
-         RETURNING state, prequeue_count, live_count`,
+           prequeue_count = prequeue_count + CASE WHEN NOT w.seed_revealed AND now() < r.opens_at THEN $2 ELSE 0 END,
+           live_count = live_count + CASE WHEN NOT w.seed_revealed AND now() < r.opens_at THEN 0 ELSE $2 END
+         FROM releases r
+         WHERE w.release_id = $1 AND r.id = w.release_id AND w.state IN ('scheduled', 'open', 'paused')
+           AND w.prequeue_opens_at <= now()
+         RETURNING NOT w.seed_revealed AND now() < r.opens_at AS pre, w.prequeue_count, w.live_count`,
   values: [releaseId, n],
 });
 
@@ -167,11 +173,11 @@ export const placePreTickets = (ids: string[], places: number[]): Sql => ({
   values: [ids, places],
 });
 
-export const openRoom = (releaseId: number, ranked: number): Sql => ({
+export const openRoom = (releaseId: number): Sql => ({
   text: `UPDATE waiting_rooms SET state = CASE WHEN state = 'paused' THEN 'paused' ELSE 'open' END,
-           seed_revealed = true, prequeue_count = $2, opened_at = now(), updated_at = now()
+           seed_revealed = true, opened_at = now(), updated_at = now()
          WHERE release_id = $1`,
-  values: [releaseId, ranked],
+  values: [releaseId],
 });
 
 /** Admissions not used within their window end; their places in the active budget go to the next people. */
