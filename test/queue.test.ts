@@ -229,3 +229,42 @@ describe('tickets', () => {
     assert.equal((await status(node.app, fresh.ticket)).status, 200);
   });
 });
+
+describe('admission pace', () => {
+  test('admissions slow down by themselves while holds are slow', async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true, firstCapacity: 1000, firstSlots: 1, secondCapacity: 1000 });
+    await setRoom(node.app, w.releaseId, { difficulty: 0, maxAdmissionsPerSecond: 0, targetActive: 10_000, holdP95LimitMs: 500 });
+    await opened(node.app, w.releaseId);
+    for (let i = 0; i < 120; i++) await join(node.app, w.releaseId);
+    // Everyone counts as polling, so that this test measures pace, not skipping.
+    await node.db.query(`UPDATE queue_tickets SET last_seen_at = now() + interval '1 hour' WHERE release_id = $1`, [w.releaseId]);
+    const admitted = async () =>
+      (await node.db.query(`SELECT count(*)::int AS n FROM queue_tickets WHERE release_id = $1 AND state = 'admitted'`, [w.releaseId])).rows[0].n as number;
+
+    // A node reports a p95 hold latency far over the limit.
+    await node.db.query(`INSERT INTO node_stats (node_id, hold_p95_ms, holds, errors, reported_at) VALUES ('slow-node', 5000, 100, 0, now() + interval '1 hour')`);
+    await setRoom(node.app, w.releaseId, { maxAdmissionsPerSecond: 20 });
+    await sleep(2000);
+    const throttled = await admitted();
+    await node.db.query(`DELETE FROM node_stats WHERE node_id = 'slow-node'`);
+    await sleep(2000);
+    const recovered = (await admitted()) - throttled;
+    assert.ok(throttled > 0 && throttled <= 20, `throttled to a quarter: ${throttled} in 2 s at a cap of 20/s`);
+    assert.ok(recovered >= 25, `back to full pace: ${recovered} in 2 s`);
+  });
+
+  test('joins are limited per client address, with Retry-After', async () => {
+    const limited = await startTestNode({ ANSTURM_JOINS_PER_MINUTE: '3' });
+    try {
+      const w = await setUpWorld(limited.app, { waitingRoom: true });
+      await setRoom(limited.app, w.releaseId, { difficulty: 0 });
+      await sleep(300);
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await join(limited.app, w.releaseId));
+      assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 429]);
+      assert.equal(answers[3]!.body.code, 'RATE_LIMITED');
+    } finally {
+      await limited.stop();
+    }
+  });
+});

@@ -27,6 +27,7 @@ interface Snapshot {
   clockOffsetMs: number;
   campaigns: catalogSql.CampaignRow[];
   byCampaign: Map<number, CenterSlots[]>;
+  freeByRelease: Map<number, number>;
 }
 
 export interface SearchQuery {
@@ -51,7 +52,7 @@ export interface CenterAvailability extends Omit<catalogSql.NewCenter, 'timeZone
  * decided by the ledger itself.
  */
 export class AvailabilityView {
-  private snapshot: Snapshot = { loadedAt: 0, clockOffsetMs: 0, campaigns: [], byCampaign: new Map() };
+  private snapshot: Snapshot = { loadedAt: 0, clockOffsetMs: 0, campaigns: [], byCampaign: new Map(), freeByRelease: new Map() };
   private timer: NodeJS.Timeout | undefined;
   private listener: pg.Client | undefined;
   private reloading: Promise<void> | undefined;
@@ -108,11 +109,7 @@ export class AvailabilityView {
 
   /** Free first-dose units of a release (each with a second dose, where one is needed). */
   releaseFree(releaseId: number): number {
-    let free = 0;
-    for (const centers of this.snapshot.byCampaign.values()) {
-      for (const { slots } of centers) for (const s of slots) if (s.releaseId === releaseId) free += s.free;
-    }
-    return free;
+    return this.snapshot.freeByRelease.get(releaseId) ?? 0;
   }
 
   /** Centres of the campaign with bookable capacity now, most free first. */
@@ -189,12 +186,12 @@ export class AvailabilityView {
       run<sql.SlotRow>(this.db, sql.releasedSlots()),
     ]);
     const dbNow = now.rows[0]!.now.getTime();
-    this.snapshot = {
-      loadedAt: Date.now(),
-      clockOffsetMs: dbNow - (started + Date.now()) / 2,
-      campaigns: campaigns.rows,
-      byCampaign: index(campaigns.rows, centers.rows, slots.rows, dbNow),
-    };
+    const byCampaign = index(campaigns.rows, centers.rows, slots.rows, dbNow);
+    const freeByRelease = new Map<number, number>();
+    for (const list of byCampaign.values()) {
+      for (const { slots } of list) for (const s of slots) freeByRelease.set(s.releaseId, (freeByRelease.get(s.releaseId) ?? 0) + s.free);
+    }
+    this.snapshot = { loadedAt: Date.now(), clockOffsetMs: dbNow - (started + Date.now()) / 2, campaigns: campaigns.rows, byCampaign, freeByRelease };
   }
 
   private async listen(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isPoolTimeout } from '../db/pool.js';
-import { AppError, type ErrorCode } from './errors.js';
+import { AppError, errorStatus, isErrorCode, type ErrorCode } from './errors.js';
 
 /** How long a client should wait before retrying when this node sheds load. */
 const RETRY_AFTER_SECONDS = 2;
@@ -27,6 +27,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (mapped) {
       const known = new AppError(mapped, mapped === 'INVALID_JSON' ? undefined : error.message);
       return reply.status(known.status).send({ code: known.code, message: known.message });
+    }
+    if (isErrorCode(error.code)) {
+      // Plugins that speak our vocabulary (the join rate limit) keep their code and message.
+      return reply.status(errorStatus(error.code)).send({ code: error.code, message: error.message });
     }
     if (isPoolTimeout(error)) {
       // Every database connection stayed busy: shed this request rather than queue it forever.

@@ -79,3 +79,5 @@ export const fail = (code: ErrorCode, message?: string, details?: Record<string,
 };
 
 export const errorStatus = (code: ErrorCode): number => REGISTRY[code].status;
+
+export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(REGISTRY, code);

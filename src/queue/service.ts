@@ -180,7 +180,18 @@ export function queueService(deps: {
   };
 }
 
+/** The room as the public sees it; the same for every poll until the next refresh, so built once per refresh. */
+const publicRooms = new WeakMap<sql.RoomRow, { remaining: number; value: ReturnType<typeof buildPublicRoom> }>();
+
 function publicRoom(memory: RoomMemory, remaining: number) {
+  const cached = publicRooms.get(memory.room);
+  if (cached && cached.remaining === remaining) return cached.value;
+  const value = buildPublicRoom(memory, remaining);
+  publicRooms.set(memory.room, { remaining, value });
+  return value;
+}
+
+function buildPublicRoom(memory: RoomMemory, remaining: number) {
   const r = memory.room;
   return {
     releaseId: r.release_id,

@@ -1,0 +1,94 @@
+/**
+ * Waiting-room status polls on one Ansturm process vs a bare node:http server answering
+ * the same JSON, with the same load generator and connection count, in the same run.
+ * Also: joins per second, and what a waiting person costs in the database and in memory.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import pg from 'pg';
+import { pino } from 'pino';
+import { QueueView } from '../src/queue/view.js';
+import { ADMIN, api, benchDatabase, load, startAnsturm } from './support.js';
+
+const WAITING = Number(process.env.BENCH_WAITING ?? 20_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+
+export async function benchQueueStatus() {
+  const db = await benchDatabase();
+  const app = await startAnsturm(db.url, 1, { ANSTURM_JOINS_PER_MINUTE: '0' });
+  try {
+    const base = app.url;
+    const center = await api(base, 'POST', '/api/v1/admin/centers', { name: 'Bench', address: 'A 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 }, ADMIN);
+    const campaign = await api(base, 'POST', '/api/v1/admin/campaigns', { name: 'Bench', vaccine: { name: 'B', doses: 1 } }, ADMIN);
+    const slots = await api(base, 'POST', '/api/v1/admin/slots', { slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: new Date(Date.now() + 86_400_000).toISOString(), durationMinutes: 10, capacity: 1000, dose: 1 }] }, ADMIN);
+    const release = await api(base, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: [slots.slots[0].id], opensAt: new Date(Date.now() - 1000).toISOString(), waitingRoom: true }, ADMIN);
+    await api(base, 'PATCH', `/api/v1/admin/queue/rooms/${release.id}`, { difficulty: 0, maxAdmissionsPerSecond: 0 }, ADMIN);
+    await new Promise((r) => setTimeout(r, 1500));
+
+    const tickets: string[] = [];
+    const started = Date.now();
+    for (let i = 0; i < WAITING; i += 500) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(500, WAITING - i) }, async () => {
+          const c = await api(base, 'GET', `/api/v1/queue/rooms/${release.id}/challenge`);
+          return (await api(base, 'POST', `/api/v1/queue/rooms/${release.id}/tickets`, { challenge: c.challenge, nonce: '0' })).ticket as string;
+        }),
+      );
+      tickets.push(...batch);
+    }
+    const joinsPerSecond = Math.round(WAITING / ((Date.now() - started) / 1000));
+    await new Promise((r) => setTimeout(r, 1500));
+
+    const sample = tickets.filter((_, i) => i % Math.max(1, Math.floor(WAITING / 1000)) === 0);
+    const body = JSON.stringify(await api(base, 'GET', `/api/v1/queue/tickets/${encodeURIComponent(sample[0]!)}`));
+    // Both servers get the very same requests: a ticket path cycling over a thousand tickets.
+    const paths = sample.map((t) => `/api/v1/queue/tickets/${encodeURIComponent(t)}`);
+    let n = 0;
+    const requests = [{ method: 'GET' as const, setupRequest: (req: any) => ({ ...req, path: paths[n++ % paths.length] }) }];
+    const ours = await load(base, { connections: CONNECTIONS, seconds: SECONDS, requests });
+
+    const bare = spawn(process.execPath, ['-e', `
+      const body = ${JSON.stringify(body)};
+      require('node:http').createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(body); })
+        .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [portLine] = await once(bare.stdout!, 'data');
+    const baseline = await load(`http://127.0.0.1:${String(portLine).trim()}`, { connections: CONNECTIONS, seconds: SECONDS, requests });
+    bare.kill();
+
+    const client = new pg.Client(db.url);
+    await client.connect();
+    const size = (await client.query(`SELECT pg_total_relation_size('queue_tickets')::float8 / count(*) AS bytes FROM queue_tickets`)).rows[0].bytes as number;
+    const touched = (await client.query(`SELECT count(*)::int AS n FROM queue_tickets WHERE last_seen_at > joined_at + interval '1 second'`)).rows[0].n as number;
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const before = process.memoryUsage();
+    const view = new QueueView(pool, 60_000, pino({ level: 'silent' }));
+    await view.start();
+    const after = process.memoryUsage();
+    await view.stop();
+    await pool.end();
+    await client.end();
+    const memoryPerPerson = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / WAITING;
+
+    return {
+      name: 'waiting-room status poll',
+      ours,
+      baseline,
+      ratio: ours.requestsPerSecond / baseline.requestsPerSecond,
+      extra: {
+        waiting: WAITING,
+        joinsPerSecond,
+        databaseBytesPerWaitingPerson: Math.round(size),
+        nodeMemoryBytesPerWaitingPerson: Math.round(memoryPerPerson),
+        ticketsTouchedByPolls: touched,
+      },
+    };
+  } finally {
+    await app.stop();
+    await db.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await benchQueueStatus(), null, 2));
+}

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { pino } from 'pino';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { migrate } from '../src/db/migrate.js';
+
+export const ADMIN = { authorization: 'Bearer bench-admin-token-0123456789' };
+
+/** A throwaway embedded PostgreSQL for one benchmark run. */
+export async function benchDatabase() {
+  const dir = await mkdtemp(join(tmpdir(), 'ansturm-bench-'));
+  await chmod(dir, 0o755);
+  const pg = await startEmbeddedPostgres(dir, 54398, pino({ level: 'warn' }), { persistent: false });
+  await migrate(pg.url, pino({ level: 'warn' }));
+  return { url: pg.url, async stop() { await pg.stop(); await rm(dir, { recursive: true, force: true }); } };
+}
+
+/** Starts Ansturm (src/main.ts) with the given number of workers on a free port. */
+export async function startAnsturm(databaseUrl: string, workers: number, env: Record<string, string> = {}) {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, WEB_CONCURRENCY: String(workers), PORT: '0', LOG_LEVEL: 'info', ANSTURM_SEED_DEMO: 'false', ADMIN_TOKEN: ADMIN.authorization.slice(7), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // The primary logs its URL at info; ask for it explicitly.
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`ansturm exited with ${code}: ${out}`)));
+  });
+  return { url, pid: child.pid!, async stop() { const done = once(child, 'exit'); child.kill('SIGTERM'); await done; } };
+}
+
+export interface Load {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** autocannon with fixed settings, so every pair of figures is measured alike. */
+export async function load(url: string, opts: { connections: number; seconds: number; requests?: autocannon.Request[] }): Promise<Load> {
+  const result = await autocannon({ url, connections: opts.connections, duration: opts.seconds, requests: opts.requests });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+export async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = (await res.json()) as any;
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
