@@ -28,6 +28,17 @@ export interface Config {
   readonly queueRefreshMs: number;
   /** A waiting person not seen for this long when their turn comes is skipped (until they poll again). */
   readonly queueStaleSeconds: number;
+  /** Absent: e-mails go to the local mailbox (admin: /api/v1/admin/messages). */
+  readonly smtpUrl: string | undefined;
+  readonly smtpFrom: string;
+  /** Absent: SMS go to the local mailbox. */
+  readonly smsGatewayUrl: string | undefined;
+  readonly smsGatewayToken: string | undefined;
+  readonly emailPerSecond: number;
+  readonly smsPerSecond: number;
+  readonly messageMaxAttempts: number;
+  readonly sendTimeoutMs: number;
+  readonly outboxPollMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -45,6 +56,11 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_JOINS_PER_MINUTE',
   'ANSTURM_QUEUE_REFRESH_MS',
   'ANSTURM_QUEUE_STALE_SECONDS',
+  'ANSTURM_EMAIL_PER_SECOND',
+  'ANSTURM_SMS_PER_SECOND',
+  'ANSTURM_MESSAGE_MAX_ATTEMPTS',
+  'ANSTURM_SEND_TIMEOUT_MS',
+  'ANSTURM_OUTBOX_POLL_MS',
 ]);
 
 export class ConfigError extends Error {
@@ -94,6 +110,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (identityKey !== undefined && identityKey.length < 32) {
     problems.push('ANSTURM_IDENTITY_KEY: must be at least 32 characters');
   }
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL: expected smtp://user:pass@host:port or smtps://...');
+  const smsGatewayUrl = env.SMS_GATEWAY_URL || undefined;
+  if (smsGatewayUrl !== undefined && !/^https?:\/\//.test(smsGatewayUrl)) problems.push('SMS_GATEWAY_URL: expected an http:// or https:// URL');
   const logLevel = env.LOG_LEVEL || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL=${logLevel}: expected one of fatal, error, warn, info, debug, trace, silent`);
@@ -118,6 +138,15 @@ export function loadConfig(env: Env = process.env): Config {
     joinsPerMinute: int('ANSTURM_JOINS_PER_MINUTE', 10, 0, 1_000_000),
     queueRefreshMs: int('ANSTURM_QUEUE_REFRESH_MS', 1000, 50, 60_000),
     queueStaleSeconds: int('ANSTURM_QUEUE_STALE_SECONDS', 45, 1, 24 * 3600),
+    smtpUrl,
+    smtpFrom: env.SMTP_FROM || 'Ansturm <no-reply@localhost>',
+    smsGatewayUrl,
+    smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,
+    emailPerSecond: int('ANSTURM_EMAIL_PER_SECOND', 50, 1, 100_000),
+    smsPerSecond: int('ANSTURM_SMS_PER_SECOND', 20, 1, 100_000),
+    messageMaxAttempts: int('ANSTURM_MESSAGE_MAX_ATTEMPTS', 8, 1, 100),
+    sendTimeoutMs: int('ANSTURM_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
+    outboxPollMs: int('ANSTURM_OUTBOX_POLL_MS', 200, 10, 60_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

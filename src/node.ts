@@ -12,6 +12,9 @@ import { HoldStats } from './queue/hold-stats.js';
 import { queueService } from './queue/service.js';
 import { KeyRing } from './queue/signing.js';
 import { QueueView } from './queue/view.js';
+import { Dispatcher } from './notify/dispatcher.js';
+import { mailboxTransport, smsGatewayTransport, smtpTransport } from './notify/transports.js';
+import { verificationService } from './notify/verification.js';
 
 export interface RunningNode {
   app: FastifyInstance;
@@ -34,6 +37,11 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
   await queueView.start();
   const queue = queueService({ db, keys, view: queueView, availability: view, identityKey, staleSeconds: config.queueStaleSeconds });
   const holdStats = new HoldStats(db);
+  const dispatchers = [
+    new Dispatcher(db, config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpFrom, config.sendTimeoutMs) : mailboxTransport('email'), dispatchOptions(config, config.emailPerSecond), log.child({ component: 'outbox' })),
+    new Dispatcher(db, config.smsGatewayUrl ? smsGatewayTransport(config.smsGatewayUrl, config.smsGatewayToken, config.sendTimeoutMs) : mailboxTransport('sms'), dispatchOptions(config, config.smsPerSecond), log.child({ component: 'outbox' })),
+  ];
+  for (const d of dispatchers) d.start();
   const leader = new Leader(databaseUrl, [...coreTasks(db, log), admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds)], log.child({ component: 'leader' }));
   leader.start();
   const app = await buildServer({
@@ -44,6 +52,7 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     keys,
     holdStats,
     joinsPerMinute: config.joinsPerMinute,
+    verification: verificationService(db, identityKey),
     log,
     adminToken,
     identityKey,
@@ -60,10 +69,22 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
       await app.close();
       await leader.stop();
       holdStats.stop();
+      await Promise.all(dispatchers.map((d) => d.stop()));
       await queue.stop();
       await queueView.stop();
       await view.stop();
       await db.end();
     },
+  };
+}
+
+function dispatchOptions(config: Config, ratePerSecond: number) {
+  return {
+    ratePerSecond,
+    maxAttempts: config.messageMaxAttempts,
+    pollMs: config.outboxPollMs,
+    // The lease outlasts a send's timeout, so a live sender is never taken for a dead one.
+    leaseSeconds: Math.ceil((config.sendTimeoutMs * 3) / 1000),
+    batch: Math.max(1, Math.min(50, ratePerSecond)),
   };
 }

@@ -20,6 +20,8 @@ import type { QueueService } from './queue/service.js';
 import type { QueueView } from './queue/view.js';
 import type { KeyRing } from './queue/signing.js';
 import type { HoldStats } from './queue/hold-stats.js';
+import { outboxAdminRoutes, verificationRoutes } from './notify/routes.js';
+import type { verificationService } from './notify/verification.js';
 
 export interface ServerDeps {
   db: Db;
@@ -29,6 +31,7 @@ export interface ServerDeps {
   keys: KeyRing;
   holdStats: HoldStats;
   joinsPerMinute: number;
+  verification: ReturnType<typeof verificationService>;
   log: Logger;
   adminToken: string;
   identityKey: string;
@@ -95,6 +98,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       tags: [
         { name: 'booking', description: 'What citizens use' },
         { name: 'queue', description: 'The waiting room of a release' },
+        { name: 'verification', description: 'Verifying a phone number or e-mail address' },
         { name: 'admin', description: 'What staff use (Authorization: Bearer <ADMIN_TOKEN>)' },
       ],
     },
@@ -111,6 +115,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     catalogRoutes(deps.db, deps.adminToken),
     queueRoutes(deps.queue, deps.joinsPerMinute),
     queueAdminRoutes(deps.db, deps.queueView, deps.keys, deps.adminToken),
+    verificationRoutes(deps.verification, deps.joinsPerMinute),
+    outboxAdminRoutes(deps.db, deps.adminToken),
   ];
   app.addHook('onResponse', async (request, reply) => {
     if (request.routeOptions.url === '/api/v1/holds') deps.holdStats.record(reply.elapsedTime, reply.statusCode);

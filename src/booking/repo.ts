@@ -109,11 +109,12 @@ export interface HoldForBooking {
   max_age: number | null;
   districts: string[] | null;
   priority_groups: string[] | null;
+  require_verified_contact: boolean;
 }
 
 export const holdForBooking = (holdId: string): Sql => ({
   text: `SELECT h.id, h.status, h.expires_at <= now() AS expired, h.campaign_id, h.slot_id, h.second_slot_id,
-                h.ticket_id, s.starts_at, k.min_age, k.max_age, k.districts, k.priority_groups
+                h.ticket_id, s.starts_at, k.min_age, k.max_age, k.districts, k.priority_groups, k.require_verified_contact
          FROM holds h JOIN slots s ON s.id = h.slot_id JOIN campaigns k ON k.id = h.campaign_id
          WHERE h.id = $1`,
   values: [holdId],
@@ -144,15 +145,17 @@ export interface NewBooking {
   email: string | null;
   phone: string | null;
   priorityGroup: string | null;
+  locale: 'de' | 'en';
 }
 
 export const insertBooking = (b: NewBooking): Sql => ({
   text: `INSERT INTO bookings (code, campaign_id, slot_id, second_slot_id, hold_id, identity_hash,
-                               first_name, last_name, date_of_birth, postal_code, email, phone, priority_group)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+                               first_name, last_name, date_of_birth, postal_code, email, phone, priority_group, locale)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (code) DO NOTHING RETURNING id`,
   values: [
     b.code, b.campaignId, b.slotId, b.secondSlotId, b.holdId, b.identityHash,
-    b.firstName, b.lastName, b.dateOfBirth, b.postalCode, b.email, b.phone, b.priorityGroup,
+    b.firstName, b.lastName, b.dateOfBirth, b.postalCode, b.email, b.phone, b.priorityGroup, b.locale,
   ],
 });
 
@@ -170,6 +173,7 @@ export interface BookingRow {
   email: string | null;
   phone: string | null;
   priority_group: string | null;
+  locale: 'de' | 'en';
   created_at: Date;
   cancelled_at: Date | null;
 }
@@ -181,7 +185,7 @@ export const campaignRules = (campaignId: number): Sql => ({
 
 export const bookingByCode = (code: string, dateOfBirth: string, lock = false): Sql => ({
   text: `SELECT id, code, status, campaign_id, slot_id, second_slot_id, first_name, last_name, date_of_birth,
-                postal_code, email, phone, priority_group, created_at, cancelled_at
+                postal_code, email, phone, priority_group, locale, created_at, cancelled_at
          FROM bookings WHERE code = $1 AND date_of_birth = $2 ${lock ? 'FOR UPDATE' : ''}`,
   values: [code, dateOfBirth],
 });

@@ -6,6 +6,7 @@ import { Appointment, Day, Id, PostalCode, Strict, errors } from '../http/schema
 import { inTransaction, sendOutcome } from '../http/transaction.js';
 import { tx } from '../db/pool.js';
 import { parseBookingCode } from './code.js';
+import { calendar } from '../notify/ics.js';
 import type { Admission, BookingService } from './service.js';
 
 const Person = Strict({
@@ -76,7 +77,11 @@ export const bookingRoutes =
           tags: ['booking'],
           summary: 'Confirm a reservation with the person’s data',
           headers: IdempotencyHeader,
-          body: Strict({ holdId: Type.String({ format: 'uuid' }), person: Person }),
+          body: Strict({
+            holdId: Type.String({ format: 'uuid' }),
+            person: Person,
+            locale: Type.Optional(Type.Union([Type.Literal('de'), Type.Literal('en')], { description: 'Language of the messages (default de)' })),
+          }),
           response: {
             201: Type.Object({ bookingCode: Type.String(), campaignId: Id, appointments: Type.Array(Appointment) }),
             ...errors(400, 404, 409, 410, 422),
@@ -84,8 +89,8 @@ export const bookingRoutes =
         },
       },
       async (request, reply) => {
-        const { holdId, person } = request.body;
-        const out = await inTransaction(db, request, 201, (q) => service.confirm(q, holdId, person));
+        const { holdId, person, locale } = request.body;
+        const out = await inTransaction(db, request, 201, (q) => service.confirm(q, holdId, person, locale));
         return sendOutcome(reply, out);
       },
     );
@@ -102,6 +107,32 @@ export const bookingRoutes =
         },
       },
       async (request) => service.view(db, code(request.params.bookingCode), request.query.dateOfBirth),
+    );
+
+    app.get(
+      '/api/v1/bookings/:bookingCode/calendar.ics',
+      { schema: { tags: ['booking'], summary: 'The appointments as an iCalendar file', params: CodeParams, querystring: DobQuery, response: errors(400, 404) } },
+      async (request, reply) => {
+        const view = await service.view(db, code(request.params.bookingCode), request.query.dateOfBirth);
+        return reply
+          .type('text/calendar; charset=utf-8')
+          .header('content-disposition', `attachment; filename="termin-${view.bookingCode}.ics"`)
+          .send(calendar(view.bookingCode, view.appointments));
+      },
+    );
+
+    app.get(
+      '/api/v1/bookings/:bookingCode/messages',
+      {
+        schema: {
+          tags: ['booking'],
+          summary: 'The state of each message about this booking: queued, delayed (retrying), sent, failed',
+          params: CodeParams,
+          querystring: DobQuery,
+          response: errors(400, 404),
+        },
+      },
+      async (request) => ({ messages: await service.messages(db, code(request.params.bookingCode), request.query.dateOfBirth) }),
     );
 
     app.delete(

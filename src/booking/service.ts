@@ -6,6 +6,9 @@ import { checkAgeAndGroup, type EligibilityRules } from './eligibility.js';
 import { identityHash } from './identity.js';
 import * as sql from './repo.js';
 import { useAdmission } from '../queue/repo.js';
+import { announceBooking, announceCancellation, announceRebooking } from '../notify/booking-messages.js';
+import { anyVerified, normaliseContact } from '../notify/verification.js';
+import { messagesOfBooking } from '../notify/repo.js';
 import type { Queryable } from '../db/pool.js';
 
 export interface Appointment {
@@ -25,6 +28,8 @@ export interface Person {
   phone?: string;
   priorityGroup?: string;
 }
+
+export type Locale = 'de' | 'en';
 
 export interface BookingView {
   bookingCode: string;
@@ -74,7 +79,7 @@ export function bookingService(deps: BookingServiceDeps) {
     },
 
     /** Turns a live hold into a booking for this person. */
-    async confirm(q: pg.ClientBase, holdId: string, person: Person) {
+    async confirm(q: pg.ClientBase, holdId: string, person: Person, locale: Locale = 'de') {
       const hold = (await run<sql.HoldForBooking>(q, sql.holdForBooking(holdId))).rows[0];
       if (!hold) return fail('HOLD_NOT_FOUND');
       assertHoldUsable(hold);
@@ -85,7 +90,7 @@ export function bookingService(deps: BookingServiceDeps) {
         return fail('HOLD_EXPIRED');
       }
       if (hold.ticket_id !== null) await run(q, useAdmission(hold.ticket_id));
-      const code = await insertBooking(q, {
+      const booking = await insertBooking(q, {
         code: '',
         campaignId: hold.campaign_id,
         slotId: hold.slot_id,
@@ -99,13 +104,14 @@ export function bookingService(deps: BookingServiceDeps) {
         email: person.email ?? null,
         phone: person.phone ?? null,
         priorityGroup: person.priorityGroup ?? null,
+        locale,
       });
       const slots = [hold.slot_id, ...(hold.second_slot_id ? [hold.second_slot_id] : [])];
-      return {
-        bookingCode: formatBookingCode(code),
-        campaignId: hold.campaign_id,
-        appointments: await appointments(q, slots),
-      };
+      const appts = await appointments(q, slots);
+      const bookingCode = formatBookingCode(booking.code);
+      // The messages are written with the booking; the answer below already carries everything.
+      await announceBooking(q, { id: booking.id, code: bookingCode, email: person.email ?? null, phone: person.phone ?? null, locale }, appts);
+      return { bookingCode, campaignId: hold.campaign_id, appointments: appts };
     },
 
     async view(q: Queryable, code: string, dateOfBirth: string): Promise<BookingView> {
@@ -114,12 +120,22 @@ export function bookingService(deps: BookingServiceDeps) {
       return toView(booking, await appointments(q, slotIdsOf(booking)));
     },
 
+    /** What became of each message about the booking; 'delayed' means it failed once and waits for its next try. */
+    async messages(q: Queryable, code: string, dateOfBirth: string) {
+      const booking = (await run<sql.BookingRow>(q, sql.bookingByCode(code, dateOfBirth))).rows[0];
+      if (!booking) return fail('BOOKING_NOT_FOUND');
+      const rows = (await run<{ kind: string; channel: string; state: string; attempts: number; createdAt: Date; notBefore: Date; sentAt: Date | null }>(q, messagesOfBooking(booking.id))).rows;
+      return rows.map((m) => ({ ...m, state: m.state === 'queued' && m.attempts > 0 ? 'delayed' : m.state === 'sending' ? 'queued' : m.state }));
+    },
+
     /** Cancels the booking and gives its units back at once. */
     async cancel(q: pg.ClientBase, code: string, dateOfBirth: string): Promise<BookingView> {
       const booking = await lockActiveBooking(q, code, dateOfBirth);
       await run(q, sql.cancelBooking(booking.id));
       await run(q, sql.releaseUnits(slotIdsOf(booking)));
-      return toView({ ...booking, status: 'cancelled', cancelled_at: new Date() }, await appointments(q, slotIdsOf(booking)));
+      const appts = await appointments(q, slotIdsOf(booking));
+      await announceCancellation(q, contactOf(booking), appts);
+      return toView({ ...booking, status: 'cancelled', cancelled_at: new Date() }, appts);
     },
 
     /** Moves the booking to another first-dose slot (and a matching second dose): never both, never none. */
@@ -133,7 +149,9 @@ export function bookingService(deps: BookingServiceDeps) {
       await run(q, sql.releaseUnits(slotIdsOf(booking)));
       await run(q, sql.moveBooking(booking.id, first.id, second?.id ?? null));
       const moved = { ...booking, slot_id: first.id, second_slot_id: second?.id ?? null };
-      return toView(moved, [first, ...(second ? [second] : [])].map(toAppointment));
+      const appts = [first, ...(second ? [second] : [])].map(toAppointment);
+      await announceRebooking(q, contactOf(booking), appts);
+      return toView(moved, appts);
     },
   };
 
@@ -142,6 +160,13 @@ export function bookingService(deps: BookingServiceDeps) {
       fail('VALIDATION_FAILED', 'The date of birth lies in the future.');
     }
     checkAgeAndGroup(hold, person.dateOfBirth, hold.starts_at, person.priorityGroup);
+    if (hold.require_verified_contact) {
+      const contacts = [
+        ...(person.email ? [normaliseContact('email', person.email)] : []),
+        ...(person.phone ? [normaliseContact('sms', person.phone)] : []),
+      ];
+      if (!(await anyVerified(q, contacts))) fail('CONTACT_NOT_VERIFIED');
+    }
     if (hold.districts !== null) {
       const inDistrict = (await run(q, sql.districtContains(hold.districts, person.postalCode))).rowCount === 1;
       if (!inDistrict) {
@@ -217,13 +242,13 @@ function assertHoldUsable(hold: sql.HoldForBooking): void {
   if (hold.status === 'expired' || hold.expired) fail('HOLD_EXPIRED');
 }
 
-async function insertBooking(q: pg.ClientBase, booking: sql.NewBooking): Promise<string> {
+async function insertBooking(q: pg.ClientBase, booking: sql.NewBooking): Promise<{ id: number; code: string }> {
   // A new code collides about once in a million bookings; ON CONFLICT (code) makes that a retry.
   for (;;) {
     const code = newBookingCode();
     try {
-      const res = await run(q, sql.insertBooking({ ...booking, code }));
-      if (res.rowCount === 1) return code;
+      const res = await run<{ id: number }>(q, sql.insertBooking({ ...booking, code }));
+      if (res.rowCount === 1) return { id: res.rows[0]!.id, code };
     } catch (err) {
       // The partial unique index is the one rule we expect to trip: the person is already booked.
       if (pgCode(err) === PG.uniqueViolation && pgConstraint(err) === 'one_active_booking_per_person') {
@@ -240,6 +265,8 @@ async function lockActiveBooking(q: pg.ClientBase, code: string, dateOfBirth: st
   if (booking.status !== 'active') return fail('ALREADY_CANCELLED');
   return booking;
 }
+
+const contactOf = (b: sql.BookingRow) => ({ id: b.id, code: formatBookingCode(b.code), email: b.email, phone: b.phone, locale: b.locale });
 
 const slotIdsOf = (b: { slot_id: number; second_slot_id: number | null }): number[] =>
   b.second_slot_id === null ? [b.slot_id] : [b.slot_id, b.second_slot_id];

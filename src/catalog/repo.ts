@@ -64,12 +64,13 @@ export interface NewCampaign {
   maxAge?: number;
   districts?: string[];
   priorityGroups?: string[];
+  requireVerifiedContact?: boolean;
 }
 
 export const insertCampaign = (c: NewCampaign): Sql => ({
-  text: `INSERT INTO campaigns (name, vaccine_id, min_age, max_age, districts, priority_groups)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-  values: [c.name, c.vaccineId, c.minAge ?? null, c.maxAge ?? null, c.districts ?? null, c.priorityGroups ?? null],
+  text: `INSERT INTO campaigns (name, vaccine_id, min_age, max_age, districts, priority_groups, require_verified_contact)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+  values: [c.name, c.vaccineId, c.minAge ?? null, c.maxAge ?? null, c.districts ?? null, c.priorityGroups ?? null, c.requireVerifiedContact ?? false],
 });
 
 export interface CampaignRow {
@@ -77,6 +78,7 @@ export interface CampaignRow {
   name: string;
   vaccine: { name: string; doses: number; minIntervalDays: number | null; maxIntervalDays: number | null };
   eligibility: { minAge: number | null; maxAge: number | null; districts: string[] | null; priorityGroups: string[] | null };
+  requireVerifiedContact: boolean;
   releases: { id: number; opensAt: string; open: boolean; waitingRoom: boolean }[];
 }
 
@@ -87,6 +89,7 @@ export const listCampaigns = (campaignId?: number): Sql => ({
              'minIntervalDays', v.min_interval_days, 'maxIntervalDays', v.max_interval_days) AS vaccine,
            json_build_object('minAge', k.min_age, 'maxAge', k.max_age,
              'districts', k.districts, 'priorityGroups', k.priority_groups) AS eligibility,
+           k.require_verified_contact AS "requireVerifiedContact",
            COALESCE((SELECT json_agg(json_build_object('id', r.id, 'opensAt', r.opens_at, 'open', r.opens_at <= now(),
                                                        'waitingRoom', r.waiting_room) ORDER BY r.opens_at)
                      FROM releases r WHERE r.campaign_id = k.id), '[]') AS releases

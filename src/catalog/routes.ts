@@ -35,6 +35,7 @@ const CampaignInput = Strict({
       priorityGroups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 20 })),
     }),
   ),
+  requireVerifiedContact: Type.Optional(Type.Boolean({ description: 'Bookings need a phone number or e-mail verified by code' })),
 });
 
 const SlotInput = Strict({

@@ -9,6 +9,8 @@ export interface CampaignInput {
   name: string;
   vaccine: { name: string; doses: number; minIntervalDays?: number; maxIntervalDays?: number };
   eligibility?: { minAge?: number; maxAge?: number; districts?: string[]; priorityGroups?: string[] };
+  /** Bookings need a phone number or e-mail address verified by code. */
+  requireVerifiedContact?: boolean;
 }
 
 export interface SeriesInput {
@@ -58,7 +60,7 @@ export const catalogService = {
       fail('VALIDATION_FAILED', 'minAge must not be larger than maxAge.');
     }
     const vaccineId = (await run<{ id: number }>(q, sql.upsertVaccine(vaccine))).rows[0]!.id;
-    const id = (await run<{ id: number }>(q, sql.insertCampaign({ name: input.name, vaccineId, ...eligibility }))).rows[0]!.id;
+    const id = (await run<{ id: number }>(q, sql.insertCampaign({ name: input.name, vaccineId, ...eligibility, requireVerifiedContact: input.requireVerifiedContact }))).rows[0]!.id;
     await run(q, sql.notifyCatalogChanged());
     return (await run<sql.CampaignRow>(q, sql.listCampaigns(id))).rows[0]!;
   },

@@ -47,6 +47,10 @@ const REGISTRY = {
   DUPLICATE_PLACE: { status: 409, message: 'This person already has a better place in this line; this ticket was withdrawn.' },
   TICKET_INACTIVE: { status: 409, message: 'This ticket is no longer in the line.' },
   STATE_CONFLICT: { status: 409, message: 'The waiting room is not in a state that allows this.' },
+  CONTACT_INVALID: { status: 400, message: 'This is not a valid phone number or e-mail address.' },
+  CODE_INVALID: { status: 422, message: 'The code is wrong or has expired.' },
+  CONTACT_NOT_VERIFIED: { status: 422, message: 'This campaign needs a verified phone number or e-mail address.' },
+  VERIFICATION_LOCKED: { status: 429, message: 'Too many wrong codes. Please wait before trying again.' },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     message: 'This Idempotency-Key was already used for a different request.',

@@ -4,10 +4,13 @@ import { run, tx, type Db } from '../db/pool.js';
 import type { PeriodicTask } from '../jobs/leader.js';
 import { drawOf } from './service.js';
 import * as sql from './repo.js';
+import { oldestCodeAge } from '../notify/repo.js';
 
 /** When holds get slow or fail, admit at this fraction of the usual pace. */
 const THROTTLE = 0.25;
 const MAX_ADMIT_ROUNDS = 10;
+/** Codes older than this in the outbox mean verification is the bottleneck: admit more slowly. */
+const CODE_DELAY_LIMIT_SECONDS = 30;
 
 /**
  * The admission controller: runs on the leader only. For every room it opens the line at
@@ -23,7 +26,10 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number): 
     async run() {
       const rooms = (await run<sql.RoomRow>(db, sql.rooms())).rows;
       if (rooms.length === 0) return;
-      const health = (await run<{ p95: number; errors: number; holds: number }>(db, sql.recentHoldLatency())).rows[0]!;
+      const health = {
+        ...(await run<{ p95: number; errors: number; holds: number }>(db, sql.recentHoldLatency())).rows[0]!,
+        codeDelay: (await run<{ seconds: number }>(db, oldestCodeAge())).rows[0]!.seconds,
+      };
       for (const room of rooms) {
         await tx(db, (q) => step(q, room.release_id, health)).catch((err: unknown) =>
           log.warn({ err, releaseId: room.release_id }, 'admission step failed'),
@@ -32,7 +38,7 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number): 
     },
   };
 
-  async function step(q: pg.ClientBase, releaseId: number, health: { p95: number; errors: number; holds: number }) {
+  async function step(q: pg.ClientBase, releaseId: number, health: { p95: number; errors: number; holds: number; codeDelay: number }) {
     const room = (await run<sql.RoomRow & { due: boolean; drawn: boolean }>(q, sql.lockRoom(releaseId))).rows[0];
     // Nothing happens before the release instant, by the database clock.
     if (!room || !room.due) return;
@@ -51,7 +57,10 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number): 
     if (room.state === 'sold_out') await run(q, sql.setRoomState(releaseId, 'open')); // cancellations brought units back
 
     const active = (await run<{ n: number }>(q, sql.activeAdmissions(releaseId))).rows[0]!.n;
-    const slow = health.p95 > room.hold_p95_limit_ms || (health.holds >= 20 && health.errors / health.holds > 0.05);
+    const slow =
+      health.p95 > room.hold_p95_limit_ms ||
+      (health.holds >= 20 && health.errors / health.holds > 0.05) ||
+      health.codeDelay > CODE_DELAY_LIMIT_SECONDS;
     const rate = room.max_admissions_per_second * (slow ? THROTTLE : 1);
     const now = Date.now();
     const bucket = allowance.get(releaseId) ?? { tokens: 0, at: now };

@@ -1,0 +1,89 @@
+import type { Logger } from 'pino';
+import { run, tx, type Db } from '../db/pool.js';
+import * as sql from './repo.js';
+import type { Transport } from './transports.js';
+
+export interface DispatcherOptions {
+  /** The provider's contract: messages per second across all nodes. */
+  ratePerSecond: number;
+  maxAttempts: number;
+  pollMs: number;
+  /** A sender that has not reported by then is presumed dead; its messages are claimed again. */
+  leaseSeconds: number;
+  batch: number;
+}
+
+const BACKOFF_BASE_MS = 2_000;
+const BACKOFF_MAX_MS = 10 * 60_000;
+
+/** Exponential backoff with full jitter (half to one-and-a-half times the step). */
+export const backoff = (attempt: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)) * (0.5 + Math.random());
+
+/**
+ * Sends one channel's messages from the outbox. Every node runs one per channel; they
+ * share the channel's rate through a token bucket row, and claim disjoint messages with
+ * SKIP LOCKED, most urgent lane first, so a code never waits behind a backlog.
+ */
+export class Dispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly transport: Transport,
+    private readonly options: DispatcherOptions,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    const loop = async () => {
+      if (this.stopped) return;
+      let full = false;
+      this.running = this.cycle()
+        .then((n) => void (full = n >= this.options.batch))
+        .catch((err: unknown) => this.log.warn({ err, channel: this.transport.channel }, 'dispatch cycle failed'));
+      await this.running;
+      if (!this.stopped) this.timer = setTimeout(() => void loop(), full ? 0 : this.options.pollMs);
+    };
+    void loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    this.transport.close?.();
+  }
+
+  /** One round: take tokens, claim that many due messages, send them, record each outcome. */
+  async cycle(): Promise<number> {
+    const { channel } = this.transport;
+    const { ratePerSecond: rate, batch, leaseSeconds } = this.options;
+    const claimed = await tx(this.db, async (q) => {
+      await run(q, sql.ensureBudget(channel, rate));
+      const budget = (await run<{ tokens: number; elapsed: number }>(q, sql.lockBudget(channel))).rows[0]!;
+      const available = Math.min(rate, budget.tokens + rate * budget.elapsed);
+      const n = Math.min(batch, Math.floor(available));
+      const messages = n > 0 ? (await run<sql.ClaimedMessage>(q, sql.claim(channel, n, leaseSeconds))).rows : [];
+      await run(q, sql.saveBudget(channel, available - messages.length));
+      return messages;
+    });
+    await Promise.all(claimed.map((m) => this.deliver(m)));
+    return claimed.length;
+  }
+
+  private async deliver(m: sql.ClaimedMessage): Promise<void> {
+    const result = await this.transport.send(m);
+    if (result.ok) {
+      await run(this.db, sql.markSent(m.id, result.deliveredTo));
+      // Never the recipient or the text: logs carry no personal data.
+      this.log.info({ message: m.id, kind: m.kind, channel: m.channel, to: result.deliveredTo }, 'message sent');
+    } else if (result.retry && m.attempts < this.options.maxAttempts) {
+      await run(this.db, sql.markRetry(m.id, backoff(m.attempts), result.error));
+    } else {
+      await run(this.db, sql.markFailed(m.id, `${result.error} (after ${m.attempts} attempt${m.attempts === 1 ? '' : 's'})`));
+      this.log.warn({ message: m.id, kind: m.kind, channel: m.channel, attempts: m.attempts }, 'message failed; in the dead letters');
+    }
+  }
+}

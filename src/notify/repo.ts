@@ -1,0 +1,136 @@
+import type { Sql } from '../db/pool.js';
+
+export type Channel = 'email' | 'sms';
+export type Kind = 'code' | 'confirmation' | 'cancellation' | 'reminder' | 'offer';
+
+export const PRIORITY: Record<Kind, number> = { code: 0, confirmation: 1, cancellation: 1, offer: 1, reminder: 2 };
+
+export interface NewMessage {
+  kind: Kind;
+  channel: Channel;
+  recipient: string;
+  locale: 'de' | 'en';
+  subject: string;
+  text: string;
+  html?: string;
+  attachments?: { filename: string; contentType: string; content: string }[];
+  bookingId?: number;
+  notBefore?: Date;
+}
+
+export const enqueue = (m: NewMessage): Sql => ({
+  text: `INSERT INTO messages (kind, channel, priority, recipient, locale, subject, body_text, body_html, attachments, booking_id, not_before)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, now())) RETURNING id`,
+  values: [m.kind, m.channel, PRIORITY[m.kind], m.recipient, m.locale, m.subject, m.text, m.html ?? null, JSON.stringify(m.attachments ?? []), m.bookingId ?? null, m.notBefore ?? null],
+});
+
+/** Reminders not yet sent for a booking that was cancelled or moved. */
+export const cancelPendingReminders = (bookingId: number): Sql => ({
+  text: `UPDATE messages SET state = 'cancelled' WHERE booking_id = $1 AND kind = 'reminder' AND state = 'queued'`,
+  values: [bookingId],
+});
+
+/** The channel's shared token bucket, locked for this transaction (created full on first use). */
+export const ensureBudget = (channel: Channel, rate: number): Sql => ({
+  text: `INSERT INTO channel_budgets (channel, tokens) VALUES ($1, $2) ON CONFLICT (channel) DO NOTHING`,
+  values: [channel, rate],
+});
+
+export const lockBudget = (channel: Channel): Sql => ({
+  text: `SELECT tokens, extract(epoch FROM now() - updated_at)::float8 AS elapsed FROM channel_budgets WHERE channel = $1 FOR UPDATE`,
+  values: [channel],
+});
+
+export const saveBudget = (channel: Channel, tokens: number): Sql => ({
+  text: `UPDATE channel_budgets SET tokens = $2, updated_at = now() WHERE channel = $1`,
+  values: [channel, tokens],
+});
+
+export interface ClaimedMessage {
+  id: number;
+  idempotency_key: string;
+  kind: Kind;
+  channel: Channel;
+  priority: number;
+  recipient: string;
+  subject: string;
+  body_text: string;
+  body_html: string | null;
+  attachments: { filename: string; contentType: string; content: string }[];
+  attempts: number;
+}
+
+/**
+ * Claims due messages of a channel, most urgent lane first, under a lease. A message in
+ * 'sending' whose lease ran out belonged to a sender that died: it is claimed again.
+ */
+export const claim = (channel: Channel, n: number, leaseSeconds: number): Sql => ({
+  text: `UPDATE messages m SET state = 'sending', attempts = m.attempts + 1, lease_until = now() + make_interval(secs => $3)
+         WHERE m.id IN (
+           SELECT id FROM messages
+           WHERE channel = $1 AND not_before <= now()
+             AND (state = 'queued' OR (state = 'sending' AND lease_until < now()))
+           ORDER BY priority, not_before, id
+           LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING m.id, m.idempotency_key, m.kind, m.channel, m.priority, m.recipient, m.subject, m.body_text, m.body_html, m.attachments, m.attempts`,
+  values: [channel, n, leaseSeconds],
+});
+
+export const markSent = (id: number, deliveredTo: string): Sql => ({
+  text: `UPDATE messages SET state = 'sent', sent_at = now(), lease_until = NULL, delivered_to = $2, last_error = NULL WHERE id = $1 AND state = 'sending'`,
+  values: [id, deliveredTo],
+});
+
+export const markRetry = (id: number, delayMs: number, error: string): Sql => ({
+  text: `UPDATE messages SET state = 'queued', lease_until = NULL, not_before = now() + make_interval(secs => $2 / 1000.0), last_error = $3
+         WHERE id = $1 AND state = 'sending'`,
+  values: [id, delayMs, error],
+});
+
+export const markFailed = (id: number, error: string): Sql => ({
+  text: `UPDATE messages SET state = 'failed', lease_until = NULL, last_error = $2 WHERE id = $1 AND state = 'sending'`,
+  values: [id, error],
+});
+
+export const retryFailed = (id: number): Sql => ({
+  text: `UPDATE messages SET state = 'queued', attempts = 0, not_before = now(), last_error = NULL WHERE id = $1 AND state = 'failed' RETURNING id`,
+  values: [id],
+});
+
+export interface BacklogRow {
+  channel: Channel;
+  priority: number;
+  queued: number;
+  oldest_seconds: number | null;
+}
+
+/** What waits, per channel and lane, and how long the oldest due message has waited. */
+export const backlog = (): Sql => ({
+  text: `SELECT channel, priority, count(*)::int AS queued,
+                extract(epoch FROM now() - min(not_before))::float8 AS oldest_seconds
+         FROM messages WHERE state IN ('queued', 'sending') AND not_before <= now()
+         GROUP BY channel, priority ORDER BY channel, priority`,
+  values: [],
+});
+
+/** Age of the oldest code waiting on any channel: the admission controller slows down when codes are late. */
+export const oldestCodeAge = (): Sql => ({
+  text: `SELECT COALESCE(extract(epoch FROM now() - min(not_before)), 0)::float8 AS seconds
+         FROM messages WHERE kind = 'code' AND state IN ('queued', 'sending') AND not_before <= now()`,
+  values: [],
+});
+
+export const listMessages = (filter: { recipient?: string; kind?: string; state?: string; limit: number }): Sql => ({
+  text: `SELECT id, kind, channel, priority, recipient, locale, subject, body_text AS "text", state, attempts, last_error AS "lastError",
+                delivered_to AS "deliveredTo", created_at AS "createdAt", not_before AS "notBefore", sent_at AS "sentAt", booking_id AS "bookingId"
+         FROM messages
+         WHERE ($1::text IS NULL OR recipient = $1) AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR state = $3)
+         ORDER BY id DESC LIMIT $4`,
+  values: [filter.recipient ?? null, filter.kind ?? null, filter.state ?? null, filter.limit],
+});
+
+export const messagesOfBooking = (bookingId: number): Sql => ({
+  text: `SELECT kind, channel, state, attempts, created_at AS "createdAt", not_before AS "notBefore", sent_at AS "sentAt"
+         FROM messages WHERE booking_id = $1 ORDER BY id`,
+  values: [bookingId],
+});

@@ -1,0 +1,86 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { run, type Db } from '../db/pool.js';
+import { requireAdminToken } from '../http/admin-auth.js';
+import { fail } from '../http/errors.js';
+import { Id, Strict, errors } from '../http/schemas.js';
+import * as sql from './repo.js';
+import type { verificationService } from './verification.js';
+
+const ChannelSchema = Type.Union([Type.Literal('sms'), Type.Literal('email')]);
+const Locale = Type.Union([Type.Literal('de'), Type.Literal('en')]);
+
+/** Verifying a phone number or e-mail address, before a release or while waiting in line. */
+export const verificationRoutes =
+  (verification: ReturnType<typeof verificationService>, perMinute: number): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const limited: { rateLimit?: { max: number; timeWindow: number } } = perMinute > 0 ? { rateLimit: { max: perMinute, timeWindow: 60_000 } } : {};
+    app.post(
+      '/api/v1/verifications',
+      {
+        config: limited,
+        schema: {
+          tags: ['verification'],
+          summary: 'Send a one-time code to a phone number (sms) or e-mail address; valid 30 minutes',
+          body: Strict({ channel: ChannelSchema, contact: Type.String({ minLength: 3, maxLength: 254 }), locale: Type.Optional(Locale) }),
+          response: errors(400, 429),
+        },
+      },
+      async (request, reply) => {
+        const { channel, contact, locale = 'de' } = request.body;
+        return reply.status(202).send(await verification.request(channel, contact, locale));
+      },
+    );
+    app.post(
+      '/api/v1/verifications/confirm',
+      {
+        config: limited,
+        schema: {
+          tags: ['verification'],
+          summary: 'Confirm the code; the contact then counts as verified for 30 days',
+          body: Strict({ channel: ChannelSchema, contact: Type.String({ minLength: 3, maxLength: 254 }), code: Type.String({ pattern: '^[0-9]{6}$' }) }),
+          response: errors(400, 422, 429),
+        },
+      },
+      async (request) => verification.confirm(request.body.channel, request.body.contact, request.body.code),
+    );
+  };
+
+const security = [{ bearer: [] }];
+
+/** What staff see of the outbox: the local mailbox, the dead letters, the backlog. */
+export const outboxAdminRoutes =
+  (db: Db, adminToken: string): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.addHook('preHandler', requireAdminToken(adminToken));
+    app.get(
+      '/api/v1/admin/messages',
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'Messages, newest first: the local mailbox when no provider is configured, and every state (failed = dead letters)',
+          querystring: Strict({
+            recipient: Type.Optional(Type.String({ maxLength: 254 })),
+            kind: Type.Optional(Type.String({ maxLength: 20 })),
+            state: Type.Optional(Type.Union(['queued', 'sending', 'sent', 'failed', 'cancelled'].map((s) => Type.Literal(s)))),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+          }),
+        },
+      },
+      async (request) => ({ messages: (await run(db, sql.listMessages({ ...request.query, limit: request.query.limit ?? 100 }))).rows }),
+    );
+    app.post(
+      '/api/v1/admin/messages/:id/retry',
+      { schema: { tags: ['admin'], security, summary: 'Send a dead letter again', params: Strict({ id: Id }), response: errors(401, 404) } },
+      async (request) => {
+        const res = await run(db, sql.retryFailed(request.params.id));
+        if (res.rowCount === 0) fail('NOT_FOUND', 'No failed message with this id.');
+        return { id: request.params.id, state: 'queued' };
+      },
+    );
+    app.get('/api/v1/admin/outbox', { schema: { tags: ['admin'], security, summary: 'Backlog per channel and lane, and the age of the oldest waiting code' } }, async () => ({
+      backlog: (await run(db, sql.backlog())).rows,
+      oldestCodeSeconds: (await run<{ seconds: number }>(db, sql.oldestCodeAge())).rows[0]!.seconds,
+    }));
+  };

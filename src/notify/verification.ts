@@ -1,0 +1,111 @@
+import { createHmac, randomInt } from 'node:crypto';
+import type pg from 'pg';
+import { run, tx, type Db, type Queryable } from '../db/pool.js';
+import { AppError, fail } from '../http/errors.js';
+import { enqueue, type Channel } from './repo.js';
+import { codeMessage, codeSms, type Locale } from './templates.js';
+
+const CODE_TTL_MINUTES = 30;
+const MAX_CODES_PER_HOUR = 5;
+const MAX_FAILURES = 5;
+const COOL_DOWN_MINUTES = 15;
+/** How long a verified contact counts as verified: long enough to verify days before a release. */
+export const VERIFIED_FOR_DAYS = 30;
+
+/** One spelling per contact: e-mail in lower case; phone as +<digits>, a leading 0 read as Germany. */
+export function normaliseContact(channel: Channel, contact: string): string {
+  const c = contact.trim();
+  if (channel === 'email') {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(c) || c.length > 254) fail('CONTACT_INVALID');
+    return c.toLowerCase();
+  }
+  const digits = c.replace(/[\s()/-]/g, '');
+  const e164 = digits.startsWith('+') ? digits : digits.startsWith('00') ? `+${digits.slice(2)}` : digits.startsWith('0') ? `+49${digits.slice(1)}` : `+${digits}`;
+  if (!/^\+[1-9][0-9]{6,14}$/.test(e164)) fail('CONTACT_INVALID');
+  return e164;
+}
+
+export const channelOf = (contact: string): Channel => (contact.includes('@') ? 'email' : 'sms');
+
+/**
+ * One-time codes for a phone number or e-mail address: stored as a keyed hash, valid 30
+ * minutes, a resend leaves earlier codes valid, five wrong codes in a row lock the
+ * contact for 15 minutes. The code goes out through the outbox, in the code lane.
+ */
+export function verificationService(db: Db, key: string) {
+  const hash = (contact: string, code: string) => createHmac('sha256', key).update(`${contact}\u0000${code}`).digest();
+
+  return {
+    async request(channel: Channel, rawContact: string, locale: Locale) {
+      const contact = normaliseContact(channel, rawContact);
+      return tx(db, async (q) => {
+        await assertNotLocked(q, contact);
+        const recent = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM verification_codes WHERE contact = $1 AND created_at > now() - interval '1 hour'`, [contact]);
+        if (recent.rows[0]!.n >= MAX_CODES_PER_HOUR) fail('RATE_LIMITED', 'Too many codes requested for this contact. Please try again later.');
+        const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+        const row = await q.query<{ expires_at: Date }>(
+          `INSERT INTO verification_codes (contact, code_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3)) RETURNING expires_at`,
+          [contact, hash(contact, code), CODE_TTL_MINUTES],
+        );
+        const text = channel === 'email' ? codeMessage(code, locale) : { subject: '', text: codeSms(code, locale), html: undefined };
+        await run(q, enqueue({ kind: 'code', channel, recipient: contact, locale, subject: text.subject, text: text.text, html: text.html }));
+        return { contact, channel, expiresAt: row.rows[0]!.expires_at.toISOString() };
+      });
+    },
+
+    async confirm(channel: Channel, rawContact: string, code: string) {
+      const contact = normaliseContact(channel, rawContact);
+      // The outcome is decided and recorded in one transaction; a wrong code is reported after it commits.
+      const outcome = await tx(db, async (q) => {
+        await q.query('INSERT INTO verification_attempts (contact) VALUES ($1) ON CONFLICT DO NOTHING', [contact]);
+        const attempts = (await q.query<{ failures: number; locked: boolean; stale: boolean }>(
+          `SELECT failures, locked_until > now() AS locked, window_start < now() - make_interval(mins => $2) AS stale
+           FROM verification_attempts WHERE contact = $1 FOR UPDATE`,
+          [contact, CODE_TTL_MINUTES],
+        )).rows[0]!;
+        if (attempts.locked) return { error: new AppError('VERIFICATION_LOCKED') };
+        const used = await q.query(
+          `UPDATE verification_codes SET used_at = now() WHERE id = (
+             SELECT id FROM verification_codes WHERE contact = $1 AND code_hash = $2 AND expires_at > now() AND used_at IS NULL LIMIT 1)
+           RETURNING id`,
+          [contact, hash(contact, code)],
+        );
+        if (used.rowCount === 1) {
+          await q.query(`INSERT INTO verified_contacts (contact) VALUES ($1) ON CONFLICT (contact) DO UPDATE SET verified_at = now()`, [contact]);
+          await q.query(`UPDATE verification_attempts SET failures = 0, window_start = now(), locked_until = NULL WHERE contact = $1`, [contact]);
+          return { error: undefined };
+        }
+        const failures = (attempts.stale ? 0 : attempts.failures) + 1;
+        if (failures >= MAX_FAILURES) {
+          await q.query(
+            `UPDATE verification_attempts SET failures = 0, window_start = now(), locked_until = now() + make_interval(mins => $2) WHERE contact = $1`,
+            [contact, COOL_DOWN_MINUTES],
+          );
+          return { error: new AppError('VERIFICATION_LOCKED', `Too many wrong codes. Please wait ${COOL_DOWN_MINUTES} minutes.`) };
+        }
+        await q.query(
+          `UPDATE verification_attempts SET failures = $2, window_start = CASE WHEN $3 THEN now() ELSE window_start END WHERE contact = $1`,
+          [contact, failures, attempts.stale],
+        );
+        return { error: new AppError('CODE_INVALID', `The code is wrong or has expired. ${MAX_FAILURES - failures} attempt(s) left.`) };
+      });
+      if (outcome.error) throw outcome.error;
+      return { contact, verified: true };
+    },
+  };
+}
+
+async function assertNotLocked(q: pg.ClientBase, contact: string): Promise<void> {
+  const res = await q.query('SELECT 1 FROM verification_attempts WHERE contact = $1 AND locked_until > now()', [contact]);
+  if (res.rowCount === 1) fail('VERIFICATION_LOCKED');
+}
+
+/** Whether one of these contacts was verified recently enough. */
+export async function anyVerified(q: Queryable, contacts: string[]): Promise<boolean> {
+  if (contacts.length === 0) return false;
+  const res = await q.query(
+    `SELECT 1 FROM verified_contacts WHERE contact = ANY($1) AND verified_at > now() - make_interval(days => $2) LIMIT 1`,
+    [contacts, VERIFIED_FOR_DAYS],
+  );
+  return res.rowCount === 1;
+}
