@@ -39,6 +39,8 @@ export interface Config {
   readonly messageMaxAttempts: number;
   readonly sendTimeoutMs: number;
   readonly outboxPollMs: number;
+  /** First retry delay; each further attempt doubles it (with jitter), up to 10 minutes. */
+  readonly retryBaseMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -61,6 +63,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_MESSAGE_MAX_ATTEMPTS',
   'ANSTURM_SEND_TIMEOUT_MS',
   'ANSTURM_OUTBOX_POLL_MS',
+  'ANSTURM_RETRY_BASE_MS',
 ]);
 
 export class ConfigError extends Error {
@@ -144,9 +147,11 @@ export function loadConfig(env: Env = process.env): Config {
     smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,
     emailPerSecond: int('ANSTURM_EMAIL_PER_SECOND', 50, 1, 100_000),
     smsPerSecond: int('ANSTURM_SMS_PER_SECOND', 20, 1, 100_000),
-    messageMaxAttempts: int('ANSTURM_MESSAGE_MAX_ATTEMPTS', 8, 1, 100),
+    // 12 attempts at 2 s doubling (capped at 10 min) ride out a provider outage of about 40 minutes.
+    messageMaxAttempts: int('ANSTURM_MESSAGE_MAX_ATTEMPTS', 12, 1, 100),
     sendTimeoutMs: int('ANSTURM_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
     outboxPollMs: int('ANSTURM_OUTBOX_POLL_MS', 200, 10, 60_000),
+    retryBaseMs: int('ANSTURM_RETRY_BASE_MS', 2_000, 10, 600_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -86,5 +86,6 @@ function dispatchOptions(config: Config, ratePerSecond: number) {
     // The lease outlasts a send's timeout, so a live sender is never taken for a dead one.
     leaseSeconds: Math.ceil((config.sendTimeoutMs * 3) / 1000),
     batch: Math.max(1, Math.min(50, ratePerSecond)),
+    retryBaseMs: config.retryBaseMs,
   };
 }

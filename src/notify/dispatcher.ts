@@ -11,13 +11,13 @@ export interface DispatcherOptions {
   /** A sender that has not reported by then is presumed dead; its messages are claimed again. */
   leaseSeconds: number;
   batch: number;
+  retryBaseMs: number;
 }
 
-const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_MAX_MS = 10 * 60_000;
 
-/** Exponential backoff with full jitter (half to one-and-a-half times the step). */
-export const backoff = (attempt: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)) * (0.5 + Math.random());
+/** Exponential backoff with jitter (half to one-and-a-half times the step). */
+export const backoff = (attempt: number, baseMs: number) => Math.min(BACKOFF_MAX_MS, baseMs * 2 ** (attempt - 1)) * (0.5 + Math.random());
 
 /**
  * Sends one channel's messages from the outbox. Every node runs one per channel; they
@@ -80,7 +80,7 @@ export class Dispatcher {
       // Never the recipient or the text: logs carry no personal data.
       this.log.info({ message: m.id, kind: m.kind, channel: m.channel, to: result.deliveredTo }, 'message sent');
     } else if (result.retry && m.attempts < this.options.maxAttempts) {
-      await run(this.db, sql.markRetry(m.id, backoff(m.attempts), result.error));
+      await run(this.db, sql.markRetry(m.id, backoff(m.attempts, this.options.retryBaseMs), result.error));
     } else {
       await run(this.db, sql.markFailed(m.id, `${result.error} (after ${m.attempts} attempt${m.attempts === 1 ? '' : 's'})`));
       this.log.warn({ message: m.id, kind: m.kind, channel: m.channel, attempts: m.attempts }, 'message failed; in the dead letters');
