@@ -183,6 +183,18 @@ describe('delivery', () => {
     }
   });
 
+  test('an SMTP outage: mail waits, and goes out when the server is back', async () => {
+    await smtp.close();
+    const w = await setUpWorld(node.app);
+    const { booking } = await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Ausfall', email: 'ausfall@example.org' }));
+    const code = booking.body.bookingCode;
+    await until(async () => (await messageState(`kind = 'confirmation' AND recipient = 'ausfall@example.org'`, []))[0], (m) => m.attempts >= 1 && m.state !== 'sent');
+    const states = (await node.app.inject({ url: `/api/v1/bookings/${code}/messages?dateOfBirth=1964-08-12` })).json().messages;
+    assert.ok(states.some((m: { kind: string; state: string }) => m.kind === 'confirmation' && ['delayed', 'queued'].includes(m.state)));
+    smtp = await startSmtpSink(smtp.port, smtp.received);
+    await until(async () => smtp.received.find((m) => m.subject?.includes(code)), Boolean, 10_000);
+  });
+
   test('a sender that died mid-send: its lease runs out, the message goes out again, once per key', async () => {
     const m = await enqueueSms('orphaned');
     // As a dead node leaves it: claimed, attempt counted, lease in the past, never reported.

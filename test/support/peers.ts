@@ -4,8 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 
 /** A real SMTP server on loopback that keeps what it receives. */
-export async function startSmtpSink() {
-  const received: ParsedMail[] = [];
+export async function startSmtpSink(port = 0, received: ParsedMail[] = []) {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -17,9 +16,9 @@ export async function startSmtpSink() {
       }, callback);
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.server.address() as AddressInfo).port;
+  return { url: `smtp://127.0.0.1:${bound}`, port: bound, received, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 export type GatewayMode = 'ok' | '429' | '500' | 'hang' | 'hang-once';
