@@ -41,6 +41,10 @@ export interface Config {
   readonly outboxPollMs: number;
   /** First retry delay; each further attempt doubles it (with jitter), up to 10 minutes. */
   readonly retryBaseMs: number;
+  /** Where citizens reach this installation (links in messages). */
+  readonly publicUrl: string;
+  /** How long a wait-list offer stays open (a third of it for a slot the same day). */
+  readonly offerMinutes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -64,6 +68,8 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_SEND_TIMEOUT_MS',
   'ANSTURM_OUTBOX_POLL_MS',
   'ANSTURM_RETRY_BASE_MS',
+  'ANSTURM_PUBLIC_URL',
+  'ANSTURM_OFFER_MINUTES',
 ]);
 
 export class ConfigError extends Error {
@@ -152,6 +158,8 @@ export function loadConfig(env: Env = process.env): Config {
     sendTimeoutMs: int('ANSTURM_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
     outboxPollMs: int('ANSTURM_OUTBOX_POLL_MS', 200, 10, 60_000),
     retryBaseMs: int('ANSTURM_RETRY_BASE_MS', 2_000, 10, 600_000),
+    publicUrl: (env.ANSTURM_PUBLIC_URL || `http://127.0.0.1:${env.PORT || 3000}`).replace(/\/$/, ''),
+    offerMinutes: int('ANSTURM_OFFER_MINUTES', 120, 1, 7 * 24 * 60),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -15,6 +15,9 @@ import { QueueView } from './queue/view.js';
 import { Dispatcher } from './notify/dispatcher.js';
 import { mailboxTransport, smsGatewayTransport, smtpTransport } from './notify/transports.js';
 import { verificationService } from './notify/verification.js';
+import { bookingService } from './booking/service.js';
+import { waitlistMatcher } from './waitlist/matcher.js';
+import { waitlistService } from './waitlist/service.js';
 
 export interface RunningNode {
   app: FastifyInstance;
@@ -37,12 +40,14 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
   await queueView.start();
   const queue = queueService({ db, keys, view: queueView, availability: view, identityKey, staleSeconds: config.queueStaleSeconds });
   const holdStats = new HoldStats(db);
+  const bookings = bookingService({ holdTtlSeconds: config.holdTtlSeconds, identityKey });
+  const waitlist = waitlistService({ db, bookings, identityKey, publicUrl: config.publicUrl, offerMinutes: config.offerMinutes });
   const dispatchers = [
     new Dispatcher(db, config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpFrom, config.sendTimeoutMs) : mailboxTransport('email'), dispatchOptions(config, config.emailPerSecond), log.child({ component: 'outbox' })),
     new Dispatcher(db, config.smsGatewayUrl ? smsGatewayTransport(config.smsGatewayUrl, config.smsGatewayToken, config.sendTimeoutMs) : mailboxTransport('sms'), dispatchOptions(config, config.smsPerSecond), log.child({ component: 'outbox' })),
   ];
   for (const d of dispatchers) d.start();
-  const leader = new Leader(databaseUrl, [...coreTasks(db, log), admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds)], log.child({ component: 'leader' }));
+  const leader = new Leader(databaseUrl, [...coreTasks(db, log), admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds), waitlistMatcher(db, waitlist, log.child({ component: 'waitlist' }))], log.child({ component: 'leader' }));
   leader.start();
   const app = await buildServer({
     db,
@@ -55,8 +60,8 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     verification: verificationService(db, identityKey),
     log,
     adminToken,
-    identityKey,
-    holdTtlSeconds: config.holdTtlSeconds,
+    bookings,
+    waitlist,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
   });

@@ -10,7 +10,6 @@ import type { Db } from './db/pool.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { ErrorReply } from './http/schemas.js';
 import { bookingRoutes } from './booking/routes.js';
-import { bookingService } from './booking/service.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { availabilityRoutes } from './availability/routes.js';
 import type { AvailabilityView } from './availability/view.js';
@@ -22,6 +21,9 @@ import type { KeyRing } from './queue/signing.js';
 import type { HoldStats } from './queue/hold-stats.js';
 import { outboxAdminRoutes, verificationRoutes } from './notify/routes.js';
 import type { verificationService } from './notify/verification.js';
+import { waitlistAdminRoutes, waitlistRoutes } from './waitlist/routes.js';
+import type { WaitlistService } from './waitlist/service.js';
+import type { BookingService } from './booking/service.js';
 
 export interface ServerDeps {
   db: Db;
@@ -32,10 +34,10 @@ export interface ServerDeps {
   holdStats: HoldStats;
   joinsPerMinute: number;
   verification: ReturnType<typeof verificationService>;
+  waitlist: WaitlistService;
   log: Logger;
   adminToken: string;
-  identityKey: string;
-  holdTtlSeconds: number;
+  bookings: BookingService;
   bodyLimitBytes: number;
   trustProxy: boolean;
 }
@@ -99,13 +101,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         { name: 'booking', description: 'What citizens use' },
         { name: 'queue', description: 'The waiting room of a release' },
         { name: 'verification', description: 'Verifying a phone number or e-mail address' },
+        { name: 'waitlist', description: 'The wait list and its offers' },
         { name: 'admin', description: 'What staff use (Authorization: Bearer <ADMIN_TOKEN>)' },
       ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  const service = bookingService({ holdTtlSeconds: deps.holdTtlSeconds, identityKey: deps.identityKey });
+  const service = deps.bookings;
   const rooms: FastifyPluginAsyncTypebox[] = [
     availabilityRoutes(deps.view),
     bookingRoutes(deps.db, service, async (token) => {
@@ -117,6 +120,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     queueAdminRoutes(deps.db, deps.queueView, deps.keys, deps.adminToken),
     verificationRoutes(deps.verification, deps.joinsPerMinute),
     outboxAdminRoutes(deps.db, deps.adminToken),
+    waitlistRoutes(deps.waitlist),
+    waitlistAdminRoutes(deps.db, deps.waitlist, deps.adminToken),
   ];
   app.addHook('onResponse', async (request, reply) => {
     if (request.routeOptions.url === '/api/v1/holds') deps.holdStats.record(reply.elapsedTime, reply.statusCode);

@@ -33,16 +33,29 @@ export interface TakenFirstUnit extends SlotRow {
 
 /**
  * Takes one unit of a released, future, first-dose slot, or returns no row. A release with
- * a waiting room gives units only to holders of an admission for that very release.
+ * a waiting room gives units only to holders of an admission for that very release, and
+ * units kept for the wait list stay out of public reach until the release's waitlist_until.
  */
 export const takeFirstDoseUnit = (slotId: number, admittedRelease: number | null): Sql => ({
   text: `UPDATE slots s SET taken = s.taken + 1
          FROM releases r, centers c, campaigns k, vaccines v
-         WHERE s.id = $1 AND s.dose = 1 AND s.taken < s.capacity AND s.starts_at > now()
+         WHERE s.id = $1 AND s.dose = 1 AND s.starts_at > now()
+           AND s.taken + CASE WHEN r.waitlist_until > now() THEN s.reserved ELSE 0 END < s.capacity
            AND r.id = s.release_id AND r.opens_at <= now() AND (NOT r.waiting_room OR r.id = $2)
            AND c.id = s.center_id AND k.id = s.campaign_id AND v.id = k.vaccine_id
          RETURNING ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days`,
   values: [slotId, admittedRelease],
+});
+
+/** The wait list's way in: any free unit, a kept one first (it bypasses the waiting room, being a line of its own). */
+export const takeFirstDoseUnitForWaitlist = (slotId: number): Sql => ({
+  text: `UPDATE slots s SET taken = s.taken + 1, reserved = greatest(s.reserved - 1, 0)
+         FROM releases r, centers c, campaigns k, vaccines v
+         WHERE s.id = $1 AND s.dose = 1 AND s.taken < s.capacity AND s.starts_at > now()
+           AND r.id = s.release_id AND r.opens_at <= now()
+           AND c.id = s.center_id AND k.id = s.campaign_id AND v.id = k.vaccine_id
+         RETURNING ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days`,
+  values: [slotId],
 });
 
 export interface SlotState {
@@ -199,6 +212,11 @@ export const cancelBooking = (bookingId: number): Sql => ({
   text: `UPDATE bookings SET status = 'cancelled', cancelled_at = now()
          WHERE id = $1 AND status = 'active' RETURNING slot_id, second_slot_id`,
   values: [bookingId],
+});
+
+export const expireHold = (holdId: string): Sql => ({
+  text: `UPDATE holds SET status = 'expired' WHERE id = $1 AND status = 'held' RETURNING slot_id, second_slot_id`,
+  values: [holdId],
 });
 
 /** Gives units back; an id listed twice gives back two units. */

@@ -78,6 +78,20 @@ export function bookingService(deps: BookingServiceDeps) {
       };
     },
 
+    /** A hold for a wait-list offer: same capacity rules, its own deadline, open to kept units. */
+    async offerHold(q: pg.ClientBase, slotId: number, ttlSeconds: number) {
+      const { first, second } = await takeUnits(q, slotId, null, true);
+      const hold = (await run<{ id: string; expires_at: Date }>(q, sql.insertHold(first.campaign_id, first.id, second?.id ?? null, ttlSeconds, null))).rows[0]!;
+      return { holdId: hold.id, expiresAt: hold.expires_at, appointments: [first, ...(second ? [second] : [])].map(toAppointment) };
+    },
+
+    /** Gives a hold's units back at once (a declined offer). */
+    async releaseHold(q: pg.ClientBase, holdId: string) {
+      const res = await run<{ slot_id: number; second_slot_id: number | null }>(q, sql.expireHold(holdId));
+      const row = res.rows[0];
+      if (row) await run(q, sql.releaseUnits(slotIdsOf(row)));
+    },
+
     /** Turns a live hold into a booking for this person. */
     async confirm(q: pg.ClientBase, holdId: string, person: Person, locale: Locale = 'de') {
       const hold = (await run<sql.HoldForBooking>(q, sql.holdForBooking(holdId))).rows[0];
@@ -179,11 +193,10 @@ export function bookingService(deps: BookingServiceDeps) {
   }
 }
 
-async function takeUnits(q: pg.ClientBase, slotId: number, admittedRelease: number | null) {
+async function takeUnits(q: pg.ClientBase, slotId: number, admittedRelease: number | null, forWaitlist = false) {
   try {
-    const first =
-      (await run<sql.TakenFirstUnit>(q, sql.takeFirstDoseUnit(slotId, admittedRelease))).rows[0] ??
-      (await explainUntakeable(q, slotId, admittedRelease));
+    const take = forWaitlist ? sql.takeFirstDoseUnitForWaitlist(slotId) : sql.takeFirstDoseUnit(slotId, admittedRelease);
+    const first = (await run<sql.TakenFirstUnit>(q, take)).rows[0] ?? (await explainUntakeable(q, slotId, admittedRelease));
     const second = first.doses === 2 ? await takeSecondDose(q, first) : null;
     return { first, second };
   } catch (err) {

@@ -202,6 +202,13 @@ export const assignSlotsToRelease = (releaseId: number, campaignId: number, slot
   values: [releaseId, campaignId, slotIds],
 });
 
+/** Release policy: keep a share of every first-dose slot for the wait list until `minutes` after opening. */
+export const keepForWaitlist = (releaseId: number, share: number, minutes: number): Sql => ({
+  text: `WITH r AS (UPDATE releases SET waitlist_until = opens_at + make_interval(mins => $3) WHERE id = $1 RETURNING id)
+         UPDATE slots SET reserved = floor(capacity * $2::float8)::int FROM r WHERE slots.release_id = r.id AND slots.dose = 1`,
+  values: [releaseId, share, minutes],
+});
+
 export const slotOwnership = (slotIds: number[]): Sql => ({
   text: `SELECT id, campaign_id, release_id FROM slots WHERE id = ANY($1::bigint[])`,
   values: [slotIds],

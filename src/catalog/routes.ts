@@ -162,15 +162,18 @@ export const catalogRoutes =
             slotIds: Type.Array(Id, { minItems: 1, maxItems: 50000 }),
             opensAt: Instant,
             waitingRoom: Type.Optional(Type.Boolean()),
+            waitlistShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Share of each first-dose slot kept for the wait list' })),
+            waitlistMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 24 * 60, description: 'How long after opensAt the kept share stays with the wait list (default 60)' })),
             prequeueMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24 * 60, description: 'How long before opensAt the pre-queue opens (default 30)' })),
           }),
           response: { ...errors(400, 401, 404, 409) },
         },
       },
       async (request, reply) => {
-        const { campaignId, slotIds, opensAt, waitingRoom = false, prequeueMinutes } = request.body;
+        const { campaignId, slotIds, opensAt, waitingRoom = false, prequeueMinutes, waitlistShare, waitlistMinutes = 60 } = request.body;
+        const waitlist = waitlistShare ? { share: waitlistShare, minutes: waitlistMinutes } : undefined;
         const out = await inTransaction(db, request, 201, (q) =>
-          catalogService.createRelease(q, campaignId, slotIds, opensAt, waitingRoom, prequeueMinutes),
+          catalogService.createRelease(q, campaignId, slotIds, opensAt, waitingRoom, prequeueMinutes, waitlist),
         );
         return sendOutcome(reply, out);
       },

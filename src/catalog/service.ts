@@ -105,12 +105,21 @@ export const catalogService = {
   listSlots: async (q: Queryable, campaignId: number, centerId?: number) =>
     (await run<sql.SlotOut>(q, sql.listSlots(campaignId, centerId))).rows,
 
-  async createRelease(q: pg.ClientBase, campaignId: number, slotIds: number[], opensAt: string, waitingRoom: boolean, prequeueMinutes = 30) {
+  async createRelease(
+    q: pg.ClientBase,
+    campaignId: number,
+    slotIds: number[],
+    opensAt: string,
+    waitingRoom: boolean,
+    prequeueMinutes = 30,
+    waitlist?: { share: number; minutes: number },
+  ) {
     await campaignDoses(q, campaignId);
     const release = (await run<{ id: number }>(q, sql.insertRelease(campaignId, opensAt, waitingRoom))).rows[0]!;
     const unique = [...new Set(slotIds)];
     const assigned = await run(q, sql.assignSlotsToRelease(release.id, campaignId, unique));
     if (assigned.rowCount !== unique.length) await explainUnassigned(q, campaignId, unique);
+    if (waitlist && waitlist.share > 0) await run(q, sql.keepForWaitlist(release.id, waitlist.share, waitlist.minutes));
     if (waitingRoom) {
       // The seed that will order the pre-queue is fixed now; only its hash is public until opening.
       const seed = randomBytes(32);

@@ -51,6 +51,9 @@ const REGISTRY = {
   CODE_INVALID: { status: 422, message: 'The code is wrong or has expired.' },
   CONTACT_NOT_VERIFIED: { status: 422, message: 'This campaign needs a verified phone number or e-mail address.' },
   VERIFICATION_LOCKED: { status: 429, message: 'Too many wrong codes. Please wait before trying again.' },
+  ALREADY_ON_WAITLIST: { status: 409, message: 'This person is already on the wait list of this campaign.' },
+  OFFER_CLOSED: { status: 409, message: 'This offer has already been answered.' },
+  OFFER_EXPIRED: { status: 410, message: 'The time to accept this offer has passed.' },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     message: 'This Idempotency-Key was already used for a different request.',

@@ -90,3 +90,15 @@ export function reminderMessage(bookingCode: string, appointment: AppointmentTex
     ? compose(`Erinnerung: Ihr Termin morgen`, [`Erinnerung an Ihren Termin (${bookingCode}):`], lines([appointment], 'de'), [])
     : compose(`Reminder: your appointment tomorrow`, [`A reminder of your appointment (${bookingCode}):`], lines([appointment], 'en'), []);
 }
+
+export function offerMessage(first: AppointmentText | { startsAt: string; center: { name: string; address: string } }, deadline: string, link: string, locale: Locale): Rendered {
+  return locale === 'de'
+    ? compose('Ein Termin ist für Sie frei', [`Von der Warteliste: ${when(first.startsAt, 'de')} Uhr, ${first.center.name}, ${first.center.address}.`, `Bitte sagen Sie bis ${when(deadline, 'de')} Uhr zu oder ab:`, link], [], ['Ohne Antwort geht der Termin an die nächste Person.'])
+    : compose('An appointment is free for you', [`From the wait list: ${when(first.startsAt, 'en')}, ${first.center.name}, ${first.center.address}.`, `Please accept or decline by ${when(deadline, 'en')}:`, link], [], ['Without an answer the appointment goes to the next person.']);
+}
+
+export function offerSms(first: { startsAt: string; center: { name: string } }, deadline: string, link: string, locale: Locale): string {
+  return locale === 'de'
+    ? `Termin frei: ${when(first.startsAt, 'de')} Uhr, ${first.center.name}. Zusagen bis ${when(deadline, 'de')}: ${link}`
+    : `Appointment free: ${when(first.startsAt, 'en')}, ${first.center.name}. Accept by ${when(deadline, 'en')}: ${link}`;
+}
