@@ -163,3 +163,55 @@ describe('offers', () => {
     assert.equal(summary.offers.open, 2);
   });
 });
+
+test('release day: with 2,000 people on the wait list, every cancelled or lapsed unit is offered within seconds', async () => {
+  const w = await setUpWorld(node.app, { firstCapacity: 100, firstSlots: 1, secondCapacity: 200 });
+  const codes: string[] = [];
+  for (let i = 0; i < 100; i++) codes.push((await book(node.app, w.firstSlotIds[0]!, person({ firstName: `Tag${i}` }))).booking.body.bookingCode);
+  await node.db.query(
+    `INSERT INTO waitlist_entries (campaign_id, secret_hash, identity_hash, first_name, last_name, date_of_birth, postal_code, phone, lat, lon, joined_at)
+     SELECT $1, sha256(('s' || g)::bytea), sha256(('p' || g)::bytea), 'Liste' || g, 'Tag', '1970-01-01', '58332', '+4916200' || g, 51.29, 7.29,
+            now() - make_interval(secs => 10000 - g)
+     FROM generate_series(1, 2000) g`,
+    [w.campaignId],
+  );
+
+  // Fifty cancellations over a second and a half, as they come in on a busy day.
+  const cancelledAt: number[] = [];
+  for (const c of codes.slice(0, 50)) {
+    await cancel(c);
+    cancelledAt.push(Date.now());
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  const offered = await until(
+    async () => (await node.db.query(`SELECT o.created_at FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1 ORDER BY o.created_at`, [w.campaignId])).rows,
+    (rows) => rows.length === 50,
+    10_000,
+  );
+  // The i-th unit freed is the i-th offered: the time between them is what a freed unit waits.
+  const waits = offered.map((o, i) => o.created_at.getTime() - cancelledAt[i]!).sort((a, b) => a - b);
+  console.log(`# cancellation to offer: median ${waits[25]} ms, max ${waits[49]} ms (50 units, 2,000 waiting)`);
+  assert.ok(waits[49]! < 5000);
+  const order = (await node.db.query(`SELECT e.first_name FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1 ORDER BY e.joined_at`, [w.campaignId])).rows;
+  assert.deepEqual(order.map((r) => r.first_name), Array.from({ length: 50 }, (_, i) => `Liste${i + 1}`), 'offers follow the line');
+
+  // Twenty let their offers lapse: their units pass to the next twenty at once.
+  await node.db.query(
+    `UPDATE holds SET expires_at = now() - interval '1 second' WHERE id IN (
+       SELECT o.hold_id FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1 ORDER BY e.joined_at LIMIT 20)`,
+    [w.campaignId],
+  );
+  const lapsed = Date.now();
+  const passedOn = await until(
+    async () => (await node.db.query(
+      `SELECT count(*) FILTER (WHERE o.state = 'expired')::int AS expired, count(*) FILTER (WHERE o.state = 'open')::int AS open, count(*)::int AS made
+       FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1`,
+      [w.campaignId],
+    )).rows[0],
+    (c) => c.expired === 20 && c.made === 70,
+    10_000,
+  );
+  assert.equal(passedOn.open, 50);
+  console.log(`# 20 lapsed offers passed on within ${Date.now() - lapsed} ms`);
+  await ledgerConsistent(w.campaignId);
+});
