@@ -112,6 +112,15 @@ describe('offers', () => {
     await ledgerConsistent(w.campaignId);
   });
 
+  test('booking another way takes the person off the wait list', async () => {
+    const w = await setUpWorld(node.app, { firstCapacity: 5, firstSlots: 1 });
+    const who = await verifiedPerson();
+    // Wishes for a later day keep the matcher from offering this slot while the person books it themselves.
+    const entry = (await joinList(w.campaignId, who, { earliest: morningIn(20).slice(0, 10) })).body;
+    assert.equal((await book(node.app, w.firstSlotIds[0]!, who)).booking.status, 201);
+    assert.equal((await entryStatus(entry)).state, 'booked');
+  });
+
   test('distance, dates and weekdays are honoured', async () => {
     const w = await setUpWorld(node.app, { firstCapacity: 1, firstSlots: 1 });
     const { booking } = await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Wunsch' }));
@@ -212,6 +221,8 @@ test('release day: with 2,000 people on the wait list, every cancelled or lapsed
     10_000,
   );
   assert.equal(passedOn.open, 50);
+  const announced = await node.db.query(`SELECT count(*)::int AS n FROM messages WHERE kind = 'offer' AND recipient LIKE '+4916200%'`);
+  assert.equal(announced.rows[0].n, 70, 'the outbox carries every offer');
   console.log(`# 20 lapsed offers passed on within ${Date.now() - lapsed} ms`);
   await ledgerConsistent(w.campaignId);
 });

@@ -214,6 +214,11 @@ export const cancelBooking = (bookingId: number): Sql => ({
   values: [bookingId],
 });
 
+export const settleWaitlistEntry = (campaignId: number, identityHash: Buffer): Sql => ({
+  text: `UPDATE waitlist_entries SET state = 'booked' WHERE campaign_id = $1 AND identity_hash = $2 AND state = 'waiting'`,
+  values: [campaignId, identityHash],
+});
+
 export const expireHold = (holdId: string): Sql => ({
   text: `UPDATE holds SET status = 'expired' WHERE id = $1 AND status = 'held' RETURNING slot_id, second_slot_id`,
   values: [holdId],

@@ -120,6 +120,8 @@ export function bookingService(deps: BookingServiceDeps) {
         priorityGroup: person.priorityGroup ?? null,
         locale,
       });
+      // Booked by another way: this person's place on the wait list is no longer needed.
+      await run(q, sql.settleWaitlistEntry(hold.campaign_id, identityHash(deps.identityKey, person)));
       const slots = [hold.slot_id, ...(hold.second_slot_id ? [hold.second_slot_id] : [])];
       const appts = await appointments(q, slots);
       const bookingCode = formatBookingCode(booking.code);

@@ -79,7 +79,13 @@ export function queueService(deps: {
       eta: ahead === undefined ? null : eta(ahead, rate, cap, room, now),
       draw: room.seed && place !== undefined && place <= room.prequeue_count ? { ticketId: claim.t, hmac: drawOf(Buffer.from(room.seed, 'hex'), claim.t) } : null,
       admission: null as null | { token: string; expiresAt: string },
-      soldOut: soldOut ? { nextRelease: availability.nextRelease(room.campaign_id) ?? null, centersWithCapacity: availability.centersWithCapacity(room.campaign_id) } : null,
+      soldOut: soldOut
+        ? {
+            nextRelease: availability.nextRelease(room.campaign_id) ?? null,
+            centersWithCapacity: availability.centersWithCapacity(room.campaign_id),
+            waitlist: { campaignId: room.campaign_id, join: 'POST /api/v1/waitlist' },
+          }
+        : null,
       pollAfterMs: pollAfter(state, ahead, rate || cap, room, now),
     };
     const expiry = memory.admissionExpiry(claim.t);
