@@ -3,6 +3,7 @@ import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { prepareDatabase, resolveAdminToken } from './boot.js';
 import { startNode } from './node.js';
+import { serveClusterMetricsFromPrimary } from './metrics/cluster.js';
 
 /** How long in-flight requests get to finish on SIGTERM before workers are killed. */
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -49,6 +50,7 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
     const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
     log.info(`Ansturm is listening on http://${host}:${address.port}  (API docs: /api/docs, ${config.workers} workers)`);
   });
+  serveClusterMetricsFromPrimary();
   for (let i = 0; i < config.workers; i++) fork();
 
   const shutdown = async (signal: string) => {

@@ -18,6 +18,9 @@ import { verificationService } from './notify/verification.js';
 import { bookingService } from './booking/service.js';
 import { waitlistMatcher } from './waitlist/matcher.js';
 import { waitlistService } from './waitlist/service.js';
+import cluster from 'node:cluster';
+import { createMetrics } from './metrics/metrics.js';
+import { workerMetrics } from './metrics/cluster.js';
 
 export interface RunningNode {
   app: FastifyInstance;
@@ -40,6 +43,8 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
   await queueView.start();
   const queue = queueService({ db, keys, view: queueView, availability: view, identityKey, staleSeconds: config.queueStaleSeconds });
   const holdStats = new HoldStats(db);
+  const metrics = createMetrics(db, queueView);
+  const metricsText = cluster.isWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();
   const bookings = bookingService({ holdTtlSeconds: config.holdTtlSeconds, identityKey });
   const waitlist = waitlistService({ db, bookings, identityKey, publicUrl: config.publicUrl, offerMinutes: config.offerMinutes });
   const dispatchers = [
@@ -62,6 +67,8 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     adminToken,
     bookings,
     waitlist,
+    metrics,
+    metricsText,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
   });

@@ -24,6 +24,7 @@ import type { verificationService } from './notify/verification.js';
 import { waitlistAdminRoutes, waitlistRoutes } from './waitlist/routes.js';
 import type { WaitlistService } from './waitlist/service.js';
 import type { BookingService } from './booking/service.js';
+import type { Metrics } from './metrics/metrics.js';
 
 export interface ServerDeps {
   db: Db;
@@ -35,6 +36,9 @@ export interface ServerDeps {
   joinsPerMinute: number;
   verification: ReturnType<typeof verificationService>;
   waitlist: WaitlistService;
+  metrics: Metrics;
+  /** The Prometheus text for /metrics: this process's, or in a cluster all workers' merged by the primary. */
+  metricsText: () => Promise<string>;
   log: Logger;
   adminToken: string;
   bookings: BookingService;
@@ -102,6 +106,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         { name: 'queue', description: 'The waiting room of a release' },
         { name: 'verification', description: 'Verifying a phone number or e-mail address' },
         { name: 'waitlist', description: 'The wait list and its offers' },
+        { name: 'ops', description: 'For operators and their monitoring' },
         { name: 'admin', description: 'What staff use (Authorization: Bearer <ADMIN_TOKEN>)' },
       ],
     },
@@ -124,8 +129,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     waitlistAdminRoutes(deps.db, deps.waitlist, deps.adminToken),
   ];
   app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.url === '/api/v1/holds') deps.holdStats.record(reply.elapsedTime, reply.statusCode);
+    const route = request.routeOptions.url;
+    if (route === '/api/v1/holds') deps.holdStats.record(reply.elapsedTime, reply.statusCode);
+    deps.metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
+
+  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics of all worker processes' } }, async (_request, reply) =>
+    reply.type(deps.metrics.registry.contentType).send(await deps.metricsText()),
+  );
   for (const room of rooms) await app.register(room);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true, availabilityAsOf: new Date(deps.view.loadedAt).toISOString() }));

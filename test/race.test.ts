@@ -85,6 +85,19 @@ test(`${CLIENTS} clients on two processes fight for ${SLOTS * CAPACITY_PER_SLOT}
   console.log(`# race: ${booked.length} booked, ${refused.length} refused with 409 SLOT_FULL, workers ${[...cluster.workerPids].join(', ')}`);
 });
 
+test('/metrics adds up what both workers counted', async () => {
+  const res = await fetch(cluster.baseUrl + '/metrics');
+  assert.equal(res.status, 200);
+  const text = await res.text();
+  const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1]);
+  assert.equal(value(/^ansturm_holds_total\{result="held"\} (\d+)$/m), SLOTS * CAPACITY_PER_SLOT);
+  assert.equal(value(/^ansturm_holds_total\{result="refused"\} (\d+)$/m), CLIENTS - SLOTS * CAPACITY_PER_SLOT);
+  assert.equal(value(/^ansturm_bookings_total (\d+)$/m), SLOTS * CAPACITY_PER_SLOT);
+  assert.match(text, /^ansturm_http_request_duration_seconds_bucket\{le="0.1",method="POST",route="\/api\/v1\/holds",status="201"\} \d+$/m);
+  assert.match(text, /^ansturm_db_pool_connections\{state="total"\} \d+$/m);
+  assert.match(text, /^ansturm_process_resident_memory_bytes \d+/m);
+});
+
 test('the database refuses to commit an overbooked slot, whatever the application does', async () => {
   const row = (await db.query('SELECT id FROM slots LIMIT 1')).rows[0];
   await assert.rejects(db.query('UPDATE slots SET taken = capacity + 1 WHERE id = $1', [row.id]), { code: '23514' });
