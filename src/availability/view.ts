@@ -112,8 +112,18 @@ export class AvailabilityView {
     return this.snapshot.freeByRelease.get(releaseId) ?? 0;
   }
 
-  /** Centres of the campaign with bookable capacity now, most free first. */
+  private centersCache = new WeakMap<Snapshot, Map<number, { id: number; name: string; postalCode: string; freeFirstDoses: number }[]>>();
+
+  /** Centres of the campaign with bookable capacity now, most free first (once per snapshot: every sold-out poll asks). */
   centersWithCapacity(campaignId: number): { id: number; name: string; postalCode: string; freeFirstDoses: number }[] {
+    let perCampaign = this.centersCache.get(this.snapshot);
+    if (!perCampaign) this.centersCache.set(this.snapshot, (perCampaign = new Map()));
+    let list = perCampaign.get(campaignId);
+    if (!list) perCampaign.set(campaignId, (list = this.computeCentersWithCapacity(campaignId)));
+    return list;
+  }
+
+  private computeCentersWithCapacity(campaignId: number) {
     const now = this.now();
     return (this.snapshot.byCampaign.get(campaignId) ?? [])
       .map(({ center, slots }) => ({

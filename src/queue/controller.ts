@@ -56,7 +56,7 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number): 
     }
     if (room.state === 'sold_out') await run(q, sql.setRoomState(releaseId, 'open')); // cancellations brought units back
 
-    const active = (await run<{ n: number }>(q, sql.activeAdmissions(releaseId))).rows[0]!.n;
+    const { n: active, holding } = (await run<{ n: number; holding: number }>(q, sql.activeAdmissions(releaseId))).rows[0]!;
     const slow =
       health.p95 > room.hold_p95_limit_ms ||
       (health.holds >= 20 && health.errors / health.holds > 0.05) ||
@@ -69,7 +69,8 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number): 
     bucket.at = now;
     allowance.set(releaseId, bucket);
 
-    let budget = Math.min(Math.floor(bucket.tokens), room.target_active - active, capacity.free);
+    // Admitted people who hold nothing yet will each want one of the free units: admit no more than remain for others.
+    let budget = Math.min(Math.floor(bucket.tokens), room.target_active - active, capacity.free - (active - holding));
     let admitted = 0;
     for (let round = 0; round < MAX_ADMIT_ROUNDS && budget > 0; round++) {
       const states = (await run<{ state: string }>(q, sql.admitNext(releaseId, budget, staleSeconds, room.admission_window_seconds))).rows;

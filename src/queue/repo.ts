@@ -187,8 +187,11 @@ export const lapseAdmissions = (releaseId: number): Sql => ({
   values: [releaseId],
 });
 
+/** Open admissions, and how many of them already hold units (the others will still want one). */
 export const activeAdmissions = (releaseId: number): Sql => ({
-  text: `SELECT count(*)::int AS n FROM queue_tickets WHERE release_id = $1 AND state = 'admitted'`,
+  text: `SELECT count(*)::int AS n,
+                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM holds h WHERE h.ticket_id = t.id AND h.status = 'held'))::int AS holding
+         FROM queue_tickets t WHERE t.release_id = $1 AND t.state = 'admitted'`,
   values: [releaseId],
 });
 

@@ -10,6 +10,48 @@ import type { QueueService } from './service.js';
 import { retireKey, rotateKey, type KeyRing } from './signing.js';
 import type { QueueView } from './view.js';
 
+const Nullable = <T extends import('@sinclair/typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+const Room = Type.Object({
+  releaseId: Id,
+  campaignId: Id,
+  state: Type.String(),
+  opensAt: Type.String(),
+  prequeueOpensAt: Type.String(),
+  seedHash: Type.String(),
+  seed: Nullable(Type.String()),
+  waiting: Type.Integer(),
+  prequeue: Type.Integer(),
+  admittedTotal: Type.Integer(),
+  admissionsPerSecond: Type.Number(),
+  abandoned: Type.Integer(),
+  remainingFirstDoses: Type.Integer(),
+  difficulty: Type.Integer(),
+});
+
+/** The status poll is the hottest answer of all: a schema lets Fastify serialise it with a compiled function. */
+const Status = Type.Object({
+  ticketId: Type.String(),
+  releaseId: Id,
+  state: Type.String({ description: 'prequeue, waiting, admitted, used, skipped, lapsed, dropped or left' }),
+  room: Room,
+  position: Nullable(Type.Integer()),
+  ahead: Nullable(Type.Integer()),
+  remainingFirstDoses: Type.Integer(),
+  outlook: Type.String({ description: 'likely, unlikely or sold_out' }),
+  eta: Nullable(Type.Object({ minSeconds: Nullable(Type.Integer()), maxSeconds: Nullable(Type.Integer()) })),
+  draw: Nullable(Type.Object({ ticketId: Type.String(), hmac: Type.String() })),
+  admission: Nullable(Type.Object({ token: Type.String(), expiresAt: Type.String() })),
+  soldOut: Nullable(
+    Type.Object({
+      nextRelease: Nullable(Type.Object({ id: Id, opensAt: Type.String() })),
+      centersWithCapacity: Type.Array(Type.Object({ id: Id, name: Type.String(), postalCode: Type.String(), freeFirstDoses: Type.Integer() })),
+      waitlist: Type.Object({ campaignId: Id, join: Type.String() }),
+    }),
+  ),
+  pollAfterMs: Type.Integer(),
+});
+
 const RoomParams = Strict({ releaseId: Id });
 const TicketParams = Strict({ ticket: Type.String({ minLength: 10, maxLength: 1000 }) });
 const tags = ['queue'];
@@ -20,7 +62,7 @@ export const queueRoutes =
   async (app) => {
     app.get(
       '/api/v1/queue/rooms/:releaseId',
-      { schema: { tags, summary: 'A waiting room: state, countdown, line length, the seed hash (and seed after opening)', params: RoomParams, response: errors(404) } },
+      { schema: { tags, summary: 'A waiting room: state, countdown, line length, the seed hash (and seed after opening)', params: RoomParams, response: { 200: Room, ...errors(404) } } },
       async (request) => service.room(request.params.releaseId),
     );
 
@@ -53,7 +95,7 @@ export const queueRoutes =
 
     app.get(
       '/api/v1/queue/tickets/:ticket',
-      { schema: { tags, summary: 'Your place: position, people ahead, ETA range, outlook, when to poll next; the admission token when it is your turn', params: TicketParams, response: errors(403, 404) } },
+      { schema: { tags, summary: 'Your place: position, people ahead, ETA range, outlook, when to poll next; the admission token when it is your turn', params: TicketParams, response: { 200: Status, ...errors(403, 404) } } },
       async (request, reply) => {
         const status = await service.status(request.params.ticket);
         return reply.header('cache-control', 'no-store').send(status);

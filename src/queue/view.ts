@@ -26,6 +26,7 @@ export class RoomMemory {
   private readonly admissions = new Map<string, number>();
   private since = new Date(0);
   private samples: { at: number; admitted: number }[] = [];
+  private activeCache = { at: 0, n: 0 };
   maxPlace = 0;
   abandoned = 0;
 
@@ -34,6 +35,7 @@ export class RoomMemory {
   }
 
   apply(changes: sql.TicketChange[]): void {
+    if (changes.length > 0) this.activeCache.at = 0;
     for (const c of changes) {
       const code = STATES.indexOf(c.state as TicketState) + 1;
       if (c.idx === null) {
@@ -91,9 +93,12 @@ export class RoomMemory {
     return this.waiting.prefix(this.maxPlace) + (this.room.state === 'scheduled' ? this.preStates.size : 0);
   }
 
+  /** Admissions still open; counted at most four times a second, since every poll asks. */
   activeAdmissions(now: number): number {
+    if (now - this.activeCache.at < 250) return this.activeCache.n;
     let n = 0;
     for (const expires of this.admissions.values()) if (expires > now) n++;
+    this.activeCache = { at: now, n };
     return n;
   }
 
