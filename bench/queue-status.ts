@@ -3,12 +3,10 @@
  * the same JSON, with the same load generator and connection count, in the same run.
  * Also: joins per second, and what a waiting person costs in the database and in memory.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import pg from 'pg';
 import { pino } from 'pino';
 import { QueueView } from '../src/queue/view.js';
-import { ADMIN, api, benchDatabase, load, startAnsturm } from './support.js';
+import { ADMIN, api, benchDatabase, load, startAnsturm, startBareServer } from './support.js';
 
 const WAITING = Number(process.env.BENCH_WAITING ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -48,13 +46,9 @@ export async function benchQueueStatus() {
     const requests = [{ method: 'GET' as const, setupRequest: (req: any) => ({ ...req, path: paths[n++ % paths.length] }) }];
     const ours = await load(base, { connections: CONNECTIONS, seconds: SECONDS, requests });
 
-    const bare = spawn(process.execPath, ['-e', `
-      const body = ${JSON.stringify(body)};
-      require('node:http').createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(body); })
-        .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [portLine] = await once(bare.stdout!, 'data');
-    const baseline = await load(`http://127.0.0.1:${String(portLine).trim()}`, { connections: CONNECTIONS, seconds: SECONDS, requests });
-    bare.kill();
+    const bare = await startBareServer(body);
+    const baseline = await load(bare.url, { connections: CONNECTIONS, seconds: SECONDS, requests });
+    await bare.stop();
 
     const client = new pg.Client(db.url);
     await client.connect();

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
+import { mkdtemp, rm, chmod, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -64,4 +64,23 @@ export async function api(base: string, method: string, path: string, body?: unk
   const json = (await res.json()) as any;
   if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
+}
+
+/** The baseline: a bare node:http server answering every request with the same JSON body. */
+export async function startBareServer(body: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'ansturm-bare-'));
+  const file = join(dir, 'body.json');
+  await writeFile(file, body);
+  const child = spawn(process.execPath, ['-e', `
+    const body = require('node:fs').readFileSync(${JSON.stringify(file)});
+    require('node:http').createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(body); })
+      .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [portLine] = await once(child.stdout!, 'data');
+  return {
+    url: `http://127.0.0.1:${String(portLine).trim()}`,
+    async stop() {
+      child.kill();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -15,10 +15,16 @@ const SearchQuery = Strict({
   to: Type.Optional(Type.String({ format: 'date' })),
 });
 
+/** Answers kept per snapshot: a rush asks the same few questions (one district's postal codes) over and over. */
+const CACHE_ENTRIES = 5_000;
+
 /** Public read routes, answered from the node's in-memory view: no query per request. */
 export const availabilityRoutes =
   (view: AvailabilityView): FastifyPluginAsyncTypebox =>
   async (app) => {
+    let cacheFor = 0;
+    const cache = new Map<string, string>();
+
     app.get(
       '/api/v1/campaigns',
       { schema: { tags: ['booking'], summary: 'Open campaigns with eligibility rules and releases' } },
@@ -47,9 +53,20 @@ export const availabilityRoutes =
           return fail('VALIDATION_FAILED', 'Give either postalCode, or lat and lon.');
         }
         if (q.from && q.to && q.to < q.from) fail('VALIDATION_FAILED', '"to" must not be before "from".');
-        const centers = view.search({ campaignId: q.campaignId, origin, radiusKm: q.radiusKm ?? 50, from: q.from, to: q.to });
-        reply.header('cache-control', 'public, max-age=1');
-        return { campaignId: q.campaignId, origin, asOf: new Date(view.loadedAt).toISOString(), centers };
+        if (cacheFor !== view.loadedAt) {
+          cache.clear();
+          cacheFor = view.loadedAt;
+        }
+        // Coordinates are rounded to about 100 m for the key; the answer is the same to anyone there.
+        const key = [q.campaignId, origin.lat.toFixed(3), origin.lon.toFixed(3), q.radiusKm ?? 50, q.from ?? '', q.to ?? ''].join('|');
+        let body = cache.get(key);
+        if (body === undefined) {
+          const centers = view.search({ campaignId: q.campaignId, origin, radiusKm: q.radiusKm ?? 50, from: q.from, to: q.to });
+          body = JSON.stringify({ campaignId: q.campaignId, origin, asOf: new Date(view.loadedAt).toISOString(), centers });
+          if (cache.size >= CACHE_ENTRIES) cache.clear();
+          cache.set(key, body);
+        }
+        return reply.header('cache-control', 'public, max-age=1').type('application/json; charset=utf-8').send(body);
       },
     );
   };

@@ -75,6 +75,8 @@ const Slot = Type.Object({
 });
 
 const security = [{ bearer: [] }];
+/** Staff send whole slot lists and releases of tens of thousands of ids; citizens' bodies keep the small global limit. */
+const ADMIN_BODY_LIMIT = 4 * 1024 * 1024; // 4 MiB
 
 /** Staff routes for setting up centres, campaigns, slots and releases. */
 export const catalogRoutes =
@@ -124,6 +126,7 @@ export const catalogRoutes =
     app.post(
       '/api/v1/admin/slots',
       {
+        bodyLimit: ADMIN_BODY_LIMIT,
         schema: {
           tags: ['admin'],
           security,
@@ -153,6 +156,7 @@ export const catalogRoutes =
     app.post(
       '/api/v1/admin/releases',
       {
+        bodyLimit: ADMIN_BODY_LIMIT,
         schema: {
           tags: ['admin'],
           security,
