@@ -1,32 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import pg from 'pg';
-import { freshDatabase } from './support/db.js';
-import { startCluster, type RunningCluster } from './support/cluster.js';
+import { test } from 'node:test';
+import { useCluster } from './support/cluster.js';
 import { morningIn } from './support/fixtures.js';
 
 const CLIENTS = 300;
 const SLOTS = 3;
 const CAPACITY_PER_SLOT = 10;
 
-let database: Awaited<ReturnType<typeof freshDatabase>>;
-let cluster: RunningCluster;
-let db: pg.Client;
-
-before(async () => {
-  database = await freshDatabase();
-  cluster = await startCluster(database.url, 2);
-  db = new pg.Client(database.url);
-  await db.connect();
-});
-after(async () => {
-  await db?.end();
-  await cluster?.stop();
-  await database?.drop();
-});
+const ctx = useCluster(2);
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(cluster.baseUrl + path, {
+  const res = await fetch(ctx.cluster.baseUrl + path, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -41,7 +25,7 @@ const adminCall = async (path: string, body: unknown) => {
 };
 
 test(`${CLIENTS} clients on two processes fight for ${SLOTS * CAPACITY_PER_SLOT} units: exactly that many bookings`, async () => {
-  assert.equal(cluster.workerPids.size, 2, 'two worker processes serve the port');
+  assert.equal(ctx.cluster.workerPids.size, 2, 'two worker processes serve the port');
   const center = await adminCall('/api/v1/admin/centers', { name: 'Rennen', address: 'Bahn 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 });
   const campaign = await adminCall('/api/v1/admin/campaigns', { name: 'Race', vaccine: { name: 'RaceVax', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } });
   const slots = await adminCall('/api/v1/admin/slots', {
@@ -69,7 +53,7 @@ test(`${CLIENTS} clients on two processes fight for ${SLOTS * CAPACITY_PER_SLOT}
   assert.equal(booked.length, SLOTS * CAPACITY_PER_SLOT);
   assert.ok(refused.every((r) => r.status === 409 && r.body.code === 'SLOT_FULL'), JSON.stringify(refused.find((r) => r.status !== 409)));
 
-  const ledger = await db.query(
+  const ledger = await ctx.db.query(
     `SELECT s.id, s.capacity, s.taken,
             (SELECT count(*) FROM holds h WHERE (h.slot_id = s.id OR h.second_slot_id = s.id) AND h.status = 'held')::int
           + (SELECT count(*) FROM bookings b WHERE (b.slot_id = s.id OR b.second_slot_id = s.id) AND b.status = 'active')::int AS used
@@ -80,13 +64,13 @@ test(`${CLIENTS} clients on two processes fight for ${SLOTS * CAPACITY_PER_SLOT}
     assert.ok(row.taken <= row.capacity, `slot ${row.id} overbooked`);
     assert.equal(row.taken, row.used, `slot ${row.id}: counter matches live holds and bookings`);
   }
-  const bookings = await db.query('SELECT count(*)::int AS n FROM bookings WHERE campaign_id = $1', [campaign.id]);
+  const bookings = await ctx.db.query('SELECT count(*)::int AS n FROM bookings WHERE campaign_id = $1', [campaign.id]);
   assert.equal(bookings.rows[0].n, SLOTS * CAPACITY_PER_SLOT);
-  console.log(`# race: ${booked.length} booked, ${refused.length} refused with 409 SLOT_FULL, workers ${[...cluster.workerPids].join(', ')}`);
+  console.log(`# race: ${booked.length} booked, ${refused.length} refused with 409 SLOT_FULL, workers ${[...ctx.cluster.workerPids].join(', ')}`);
 });
 
 test('/metrics adds up what both workers counted', async () => {
-  const res = await fetch(cluster.baseUrl + '/metrics');
+  const res = await fetch(ctx.cluster.baseUrl + '/metrics');
   assert.equal(res.status, 200);
   const text = await res.text();
   const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1]);
@@ -99,16 +83,16 @@ test('/metrics adds up what both workers counted', async () => {
 });
 
 test('the database refuses to commit an overbooked slot, whatever the application does', async () => {
-  const row = (await db.query('SELECT id FROM slots LIMIT 1')).rows[0];
-  await assert.rejects(db.query('UPDATE slots SET taken = capacity + 1 WHERE id = $1', [row.id]), { code: '23514' });
+  const row = (await ctx.db.query('SELECT id FROM slots LIMIT 1')).rows[0];
+  await assert.rejects(ctx.db.query('UPDATE slots SET taken = capacity + 1 WHERE id = $1', [row.id]), { code: '23514' });
 });
 
 test('SIGTERM drains the workers: requests already sent get their answers, and the primary exits cleanly', async () => {
   const inFlight = Array.from({ length: 40 }, () => call('GET', '/api/v1/bookings/ABCD2345?dateOfBirth=1970-01-01').catch((err: Error) => err));
   await new Promise((resolve) => setTimeout(resolve, 5));
-  const code = await cluster.stop();
+  const code = await ctx.cluster.stop();
   const answers = await Promise.all(inFlight);
   assert.ok(answers.every((a) => !(a instanceof Error) && a.status === 404), JSON.stringify(answers.find((a) => a instanceof Error || a.status !== 404)));
   assert.equal(code, 0);
-  cluster = { ...cluster, stop: async () => 0 };
+  ctx.cluster = { ...ctx.cluster, stop: async () => 0 };
 });

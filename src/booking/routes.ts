@@ -2,22 +2,13 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import { fail } from '../http/errors.js';
-import { Appointment, Day, Id, PostalCode, Strict, errors } from '../http/schemas.js';
+import { Appointment, Day, Id, Person, Strict, errors } from '../http/schemas.js';
 import { inTransaction, sendOutcome } from '../http/transaction.js';
 import { tx } from '../db/pool.js';
 import { parseBookingCode } from './code.js';
 import { calendar } from '../notify/ics.js';
 import type { Admission, BookingService } from './service.js';
 
-const Person = Strict({
-  firstName: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-  lastName: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-  dateOfBirth: Type.String({ format: 'date', formatMinimum: '1900-01-01' }),
-  postalCode: PostalCode,
-  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-  phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9][0-9 ()/-]{5,24}$' })),
-  priorityGroup: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-});
 
 const BookingView = Type.Object({
   bookingCode: Type.String(),

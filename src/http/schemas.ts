@@ -34,3 +34,19 @@ export const Appointment = Type.Object({
 /** The error replies a route documents, by status. */
 export const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, Type.Ref(ErrorReply)]));
+
+/** The identity fields of a person: what makes "one booking per person" and "one place per person". */
+export const Identity = Strict({
+  firstName: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+  lastName: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+  dateOfBirth: Type.String({ format: 'date', formatMinimum: '1900-01-01' }),
+});
+
+/** A person booking or waiting: identity, where they live, how to reach them. */
+export const Person = Strict({
+  ...Identity.properties,
+  postalCode: PostalCode,
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9][0-9 ()/-]{5,24}$' })),
+  priorityGroup: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+});

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import { requireAdminToken } from '../http/admin-auth.js';
 import { fail } from '../http/errors.js';
-import { Id, Strict, errors } from '../http/schemas.js';
+import { Id, Identity, Strict, errors } from '../http/schemas.js';
 import { run } from '../db/pool.js';
 import * as sql from './repo.js';
 import type { QueueService } from './service.js';
@@ -115,11 +115,7 @@ export const queueRoutes =
           tags,
           summary: 'Bind the person to this place (one place per person: the worse of two is dropped)',
           params: TicketParams,
-          body: Strict({
-            firstName: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-            lastName: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-            dateOfBirth: Type.String({ format: 'date', formatMinimum: '1900-01-01' }),
-          }),
+          body: Identity,
           response: errors(400, 403, 409),
         },
       },

@@ -2,19 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { run, type Db } from '../db/pool.js';
 import { requireAdminToken } from '../http/admin-auth.js';
-import { Day, Id, PostalCode, Strict, errors } from '../http/schemas.js';
+import { Day, Id, Person, Strict, errors } from '../http/schemas.js';
 import { waitlistSummary } from './repo.js';
 import type { JoinInput, WaitlistService } from './service.js';
 
-const Person = Strict({
-  firstName: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-  lastName: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-  dateOfBirth: Type.String({ format: 'date', formatMinimum: '1900-01-01' }),
-  postalCode: PostalCode,
-  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-  phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9][0-9 ()/-]{5,24}$' })),
-  priorityGroup: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-});
 const JoinBody = Strict({
   campaignId: Id,
   person: Person,

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { after, before } from 'node:test';
+import pg from 'pg';
+import { freshDatabase } from './db.js';
 
 export interface RunningCluster {
   baseUrl: string;
@@ -57,4 +60,31 @@ export async function startCluster(databaseUrl: string, workers: number, env: Re
       return code as number | null;
     },
   };
+}
+
+export interface ClusterContext {
+  database: { url: string; drop(): Promise<void> };
+  cluster: RunningCluster;
+  db: import('pg').Client;
+}
+
+/**
+ * Registers before/after hooks that give the test file its own database, the real
+ * `src/main.ts` on it with `workers` processes, and a client on that database.
+ * `env` is read when the hooks run, so it may name peers started by earlier hooks.
+ */
+export function useCluster(workers: number, env: () => Record<string, string> = () => ({})): ClusterContext {
+  const ctx = {} as ClusterContext;
+  before(async () => {
+    ctx.database = await freshDatabase();
+    ctx.cluster = await startCluster(ctx.database.url, workers, env());
+    ctx.db = new pg.Client(ctx.database.url);
+    await ctx.db.connect();
+  });
+  after(async () => {
+    await ctx.db?.end();
+    await ctx.cluster?.stop();
+    await ctx.database?.drop();
+  });
+  return ctx;
 }
