@@ -17,6 +17,8 @@ export interface Config {
   readonly workers: number;
   readonly logLevel: string;
   readonly dbPoolSize: number;
+  /** How long a request may wait for a database connection before it is shed with 503. */
+  readonly dbConnectTimeoutMs: number;
   readonly holdTtlSeconds: number;
   readonly identityKey: string | undefined;
   readonly seedDemo: boolean;
@@ -53,6 +55,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_DATA_DIR',
   'ANSTURM_EMBEDDED_PG_PORT',
   'ANSTURM_DB_POOL_SIZE',
+  'ANSTURM_DB_CONNECT_TIMEOUT_MS',
   'ANSTURM_HOLD_TTL_SECONDS',
   'ANSTURM_IDENTITY_KEY',
   'ANSTURM_SEED_DEMO',
@@ -138,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     workers: int('WEB_CONCURRENCY', availableParallelism(), 1, 256),
     logLevel,
     dbPoolSize: int('ANSTURM_DB_POOL_SIZE', 10, 1, 500),
+    dbConnectTimeoutMs: int('ANSTURM_DB_CONNECT_TIMEOUT_MS', 5_000, 50, 120_000),
     holdTtlSeconds: int('ANSTURM_HOLD_TTL_SECONDS', 10 * 60, 5, 24 * 60 * 60), // 10 minutes
     identityKey,
     seedDemo: bool('ANSTURM_SEED_DEMO', true),

@@ -33,7 +33,7 @@ export interface RunningNode {
 
 /** One stateless application node: its pool, its in-memory view, its share of periodic work, its HTTP server. */
 export async function startNode(config: Config, databaseUrl: string, adminToken: string, log: Logger): Promise<RunningNode> {
-  const db = createPool(databaseUrl, config.dbPoolSize);
+  const db = createPool(databaseUrl, config.dbPoolSize, config.dbConnectTimeoutMs);
   const identityKey = config.identityKey ?? (await sharedSecret(db, 'identity_hash_key'));
   const view = new AvailabilityView(db, databaseUrl, config.availabilityRefreshMs, log.child({ component: 'availability' }));
   await view.start();

@@ -18,11 +18,12 @@ export type Db = pg.Pool;
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
-/** A request that waits longer than this for a connection is shed with 503 instead of queueing on. */
-const CONNECT_TIMEOUT_MS = 5_000;
-
-export function createPool(connectionString: string, max: number): Db {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'ansturm', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+/**
+ * A request that waits longer than `connectTimeoutMs` for a connection is shed with 503
+ * (and Retry-After) instead of queueing on behind a saturated database.
+ */
+export function createPool(connectionString: string, max: number, connectTimeoutMs = 5_000): Db {
+  const pool = new pg.Pool({ connectionString, max, application_name: 'ansturm', connectionTimeoutMillis: connectTimeoutMs });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return pool;

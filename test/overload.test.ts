@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type pg from 'pg';
+import { post, setUpWorld } from './support/fixtures.js';
+import { startTestNode, type TestNode } from './support/node.js';
+
+let node: TestNode;
+before(async () => {
+  node = await startTestNode({ ANSTURM_DB_POOL_SIZE: '2', ANSTURM_DB_CONNECT_TIMEOUT_MS: '300' });
+});
+after(() => node.stop());
+
+test('when every database connection is busy, a request is shed with 503 and Retry-After, and nothing is lost', async () => {
+  const w = await setUpWorld(node.app);
+  // Occupy the whole pool, as a saturated database would.
+  const busy: pg.PoolClient[] = [await node.db.connect(), await node.db.connect()];
+  try {
+    const shed = await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] });
+    assert.equal(shed.status, 503);
+    assert.equal(shed.body.code, 'OVERLOADED');
+    assert.equal(shed.headers['retry-after'], '2');
+  } finally {
+    for (const c of busy) c.release();
+  }
+  const held = await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] });
+  assert.equal(held.status, 201, 'served again once connections are free');
+  const taken = await node.db.query('SELECT taken FROM slots WHERE id = $1', [w.firstSlotIds[0]]);
+  assert.equal(taken.rows[0].taken, 1, 'the shed request took nothing');
+});
