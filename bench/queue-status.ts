@@ -55,14 +55,12 @@ export async function benchQueueStatus() {
     const size = (await client.query(`SELECT pg_total_relation_size('queue_tickets')::float8 / count(*) AS bytes FROM queue_tickets`)).rows[0].bytes as number;
     const touched = (await client.query(`SELECT count(*)::int AS n FROM queue_tickets WHERE last_seen_at > joined_at + interval '1 second'`)).rows[0].n as number;
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    const before = process.memoryUsage();
     const view = new QueueView(pool, 60_000, pino({ level: 'silent' }));
     await view.start();
-    const after = process.memoryUsage();
+    const memoryPerPerson = view.rooms().reduce((sum, m) => sum + m.footprintBytes(), 0) / WAITING;
     await view.stop();
     await pool.end();
     await client.end();
-    const memoryPerPerson = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / WAITING;
 
     return {
       name: 'waiting-room status poll',

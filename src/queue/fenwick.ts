@@ -10,6 +10,10 @@ export class Fenwick {
     for (let i = place; i < this.tree.length; i += i & -i) this.tree[i]! += delta;
   }
 
+  get bytes(): number {
+    return this.tree.byteLength;
+  }
+
   /** Sum over places 1..place. */
   prefix(place: number): number {
     let sum = 0;

@@ -102,6 +102,12 @@ export class RoomMemory {
     return n;
   }
 
+  /** What this room costs in this node's memory, roughly: typed arrays exactly, map entries at ~80 bytes each. */
+  footprintBytes(): number {
+    const MAP_ENTRY = 80;
+    return this.waiting.bytes + this.states.byteLength + MAP_ENTRY * (this.placeOf.size + this.preStates.size + this.admissions.size);
+  }
+
   admissionExpiry(ticketId: string): number | undefined {
     return this.admissions.get(ticketId);
   }
