@@ -148,7 +148,8 @@ export function loadConfig(env: Env = process.env): Config {
     availabilityRefreshMs: int('ANSTURM_AVAILABILITY_REFRESH_MS', 1000, 50, 60_000),
     bodyLimitBytes: int('ANSTURM_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024), // 64 KiB
     trustProxy: bool('ANSTURM_TRUST_PROXY', false),
-    joinsPerMinute: int('ANSTURM_JOINS_PER_MINUTE', 10, 0, 1_000_000),
+    // Generous: many phones share one address behind a carrier's NAT; the proof of work is the main brake.
+    joinsPerMinute: int('ANSTURM_JOINS_PER_MINUTE', 30, 0, 1_000_000),
     queueRefreshMs: int('ANSTURM_QUEUE_REFRESH_MS', 1000, 50, 60_000),
     queueStaleSeconds: int('ANSTURM_QUEUE_STALE_SECONDS', 45, 1, 24 * 3600),
     smtpUrl,
