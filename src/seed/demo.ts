@@ -8,7 +8,14 @@ export const DEMO_RELEASE_DELAY_MINUTES = 3;
 
 const addDays = (day: string, n: number) => new Date(Date.parse(day) + n * 86_400_000).toISOString().slice(0, 10);
 
-/** Three centres in the Ennepe-Ruhr district, a two-dose campaign, one week of first doses and their second doses. */
+/** Minutes between first start and the demo's second release, which is booked through a waiting room. */
+export const DEMO_QUEUE_RELEASE_DELAY_MINUTES = 10;
+
+/**
+ * Three centres in the Ennepe-Ruhr district and a two-dose campaign: the first three days of
+ * first doses (and all second doses) open a few minutes after first start; the next four days
+ * open later through a waiting room whose pre-queue is open from the start.
+ */
 export function demoSpec(now = new Date()): CampaignSpec {
   const tomorrow = addDays(berlinDate(now), 1);
   const hours = { opens: '08:00', closes: '18:00', intervalMinutes: 15, capacity: 4, weekdays: [1, 2, 3, 4, 5, 6, 7] };
@@ -25,10 +32,18 @@ export function demoSpec(now = new Date()): CampaignSpec {
       eligibility: { minAge: 18 },
     },
     series: centers.flatMap((_, center) => [
-      { center, dose: 1, from: tomorrow, to: addDays(tomorrow, 6), ...hours },
+      { center, dose: 1, from: tomorrow, to: addDays(tomorrow, 2), ...hours },
       { center, dose: 2, from: addDays(tomorrow, 21), to: addDays(tomorrow, 48), ...hours },
+      { center, dose: 1, from: addDays(tomorrow, 3), to: addDays(tomorrow, 6), ...hours, release: 1 },
     ]),
-    release: { opensAt: new Date(now.getTime() + DEMO_RELEASE_DELAY_MINUTES * 60_000).toISOString() },
+    releases: [
+      { opensAt: new Date(now.getTime() + DEMO_RELEASE_DELAY_MINUTES * 60_000).toISOString() },
+      {
+        opensAt: new Date(now.getTime() + DEMO_QUEUE_RELEASE_DELAY_MINUTES * 60_000).toISOString(),
+        waitingRoom: true,
+        prequeueMinutes: DEMO_QUEUE_RELEASE_DELAY_MINUTES,
+      },
+    ],
   };
 }
 
@@ -43,8 +58,9 @@ export async function seedDemoIfEmpty(db: Db, log: Logger): Promise<void> {
     const spec = demoSpec();
     const loaded = await loadCampaign(db, spec);
     log.info(
-      { campaignId: loaded.campaignId, slots: loaded.slotIds.length, opensAt: spec.release!.opensAt },
-      `demo data seeded; its release opens in ${DEMO_RELEASE_DELAY_MINUTES} minutes`,
+      { campaignId: loaded.campaignId, slots: loaded.slotIds.length, releases: loaded.releaseIds },
+      `demo data seeded; release ${loaded.releaseIds[0]} opens in ${DEMO_RELEASE_DELAY_MINUTES} minutes, ` +
+        `release ${loaded.releaseIds[1]} (waiting room, pre-queue open now) in ${DEMO_QUEUE_RELEASE_DELAY_MINUTES}`,
     );
   } finally {
     await client.query('SELECT pg_advisory_unlock(8249001)').catch(() => undefined);
