@@ -1,5 +1,5 @@
 /** Availability search on one Ansturm process vs a bare node:http server sending the same JSON, same requests. */
-import { ADMIN, api, benchDatabase, load, startAnsturm, startBareServer } from './support.js';
+import { ADMIN, api, benchDatabase, compareWithBare, startAnsturm } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -25,14 +25,8 @@ export async function benchAvailability() {
 
     const codes = ['58332', '58452', '45525', '58285', '44135', '58300'];
     const paths = codes.map((pc) => `/api/v1/availability?campaignId=${campaign.id}&postalCode=${pc}&radiusKm=50&from=${day(1)}&to=${day(7)}`);
-    const body = JSON.stringify(await api(base, 'GET', paths[0]!));
-    let n = 0;
-    const requests = [{ method: 'GET' as const, setupRequest: (req: any) => ({ ...req, path: paths[n++ % paths.length] }) }];
-    const ours = await load(base, { connections: CONNECTIONS, seconds: SECONDS, requests });
-    const bare = await startBareServer(body);
-    const baseline = await load(bare.url, { connections: CONNECTIONS, seconds: SECONDS, requests });
-    await bare.stop();
-    return { name: 'availability search', ours, baseline, ratio: ours.requestsPerSecond / baseline.requestsPerSecond, extra: { centers: CENTERS, slots: slotIds.length, responseBytes: body.length } };
+    const { ours, baseline, ratio, responseBytes } = await compareWithBare(base, paths, CONNECTIONS, SECONDS);
+    return { name: 'availability search', ours, baseline, ratio, extra: { centers: CENTERS, slots: slotIds.length, responseBytes } };
   } finally {
     await app.stop();
     await db.stop();

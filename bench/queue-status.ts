@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { pino } from 'pino';
 import { QueueView } from '../src/queue/view.js';
-import { ADMIN, api, benchDatabase, load, startAnsturm, startBareServer } from './support.js';
+import { ADMIN, api, benchDatabase, compareWithBare, startAnsturm } from './support.js';
 
 const WAITING = Number(process.env.BENCH_WAITING ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -39,16 +39,8 @@ export async function benchQueueStatus() {
     await new Promise((r) => setTimeout(r, 1500));
 
     const sample = tickets.filter((_, i) => i % Math.max(1, Math.floor(WAITING / 1000)) === 0);
-    const body = JSON.stringify(await api(base, 'GET', `/api/v1/queue/tickets/${encodeURIComponent(sample[0]!)}`));
-    // Both servers get the very same requests: a ticket path cycling over a thousand tickets.
-    const paths = sample.map((t) => `/api/v1/queue/tickets/${encodeURIComponent(t)}`);
-    let n = 0;
-    const requests = [{ method: 'GET' as const, setupRequest: (req: any) => ({ ...req, path: paths[n++ % paths.length] }) }];
-    const ours = await load(base, { connections: CONNECTIONS, seconds: SECONDS, requests });
-
-    const bare = await startBareServer(body);
-    const baseline = await load(bare.url, { connections: CONNECTIONS, seconds: SECONDS, requests });
-    await bare.stop();
+    // A ticket path cycling over a thousand tickets.
+    const { ours, baseline, ratio } = await compareWithBare(base, sample.map((t) => `/api/v1/queue/tickets/${encodeURIComponent(t)}`), CONNECTIONS, SECONDS);
 
     const client = new pg.Client(db.url);
     await client.connect();
@@ -66,7 +58,7 @@ export async function benchQueueStatus() {
       name: 'waiting-room status poll',
       ours,
       baseline,
-      ratio: ours.requestsPerSecond / baseline.requestsPerSecond,
+      ratio,
       extra: {
         waiting: WAITING,
         joinsPerSecond,

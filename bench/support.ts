@@ -84,3 +84,19 @@ export async function startBareServer(body: string) {
     },
   };
 }
+
+/**
+ * GETs cycling over `paths`, first against Ansturm, then against a bare node:http server
+ * answering every request with the first path's JSON: same requests, same load generator,
+ * same connections, one after the other on this machine.
+ */
+export async function compareWithBare(base: string, paths: string[], connections: number, seconds: number) {
+  const body = JSON.stringify(await api(base, 'GET', paths[0]!));
+  let n = 0;
+  const requests = [{ method: 'GET' as const, setupRequest: (req: any) => ({ ...req, path: paths[n++ % paths.length] }) }];
+  const ours = await load(base, { connections, seconds, requests });
+  const bare = await startBareServer(body);
+  const baseline = await load(bare.url, { connections, seconds, requests });
+  await bare.stop();
+  return { ours, baseline, ratio: ours.requestsPerSecond / baseline.requestsPerSecond, responseBytes: body.length };
+}

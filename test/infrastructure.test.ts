@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { pino } from 'pino';
 import { migrate } from '../src/db/migrate.js';
 import { Leader } from '../src/jobs/leader.js';
-import { freshDatabase } from './support/db.js';
+import { freshDatabase, withScratchDatabase } from './support/db.js';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 before(async () => {
@@ -16,33 +15,17 @@ after(() => database.drop());
 
 const silent = pino({ level: 'silent' });
 
-test('several processes may migrate one new database at once', async () => {
-  const name = `m_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client(database.url);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(database.url);
-  url.pathname = `/${name}`;
-  try {
-    await Promise.all([1, 2, 3, 4].map(() => migrate(url.toString(), silent)));
-    const c = new pg.Client(url.toString());
+test('several processes may migrate one new database at once', () =>
+  withScratchDatabase(database.url, async (url) => {
+    await Promise.all([1, 2, 3, 4].map(() => migrate(url, silent)));
+    const c = new pg.Client(url);
     await c.connect();
     const applied = await c.query('SELECT count(*)::int AS n FROM schema_migrations');
     const tables = await c.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'slots'`);
     await c.end();
     assert.ok(applied.rows[0].n >= 1);
     assert.equal(tables.rows[0].n, 1);
-  } finally {
-    // The migration runner closes its connections without waiting; let them go before dropping.
-    for (let i = 0; i < 50; i++) {
-      const open = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
-      if (open.rows[0].n === 0) break;
-      await sleep(50);
-    }
-    await admin.query(`DROP DATABASE ${name}`);
-    await admin.end();
-  }
-});
+  }));
 
 test('exactly one process runs periodic work, and another takes over when it stops', async () => {
   const runs = { a: 0, b: 0 };
@@ -89,37 +72,25 @@ test('a campaign file loads whole, and a broken one leaves nothing behind', asyn
   }
 });
 
-test('the demo seeds once: a plain release soon, and a later one through a waiting room whose pre-queue is open', async () => {
-  const { createPool } = await import('../src/db/pool.js');
-  const { seedDemoIfEmpty } = await import('../src/seed/demo.js');
-  const name = `d_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client(database.url);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(database.url);
-  url.pathname = `/${name}`;
-  await migrate(url.toString(), silent);
-  const db = createPool(url.toString(), 4);
-  try {
-    await Promise.all([seedDemoIfEmpty(db, silent), seedDemoIfEmpty(db, silent)]);
-    const releases = (await db.query(
-      `SELECT r.id, r.waiting_room, w.prequeue_opens_at <= now() AS prequeue_open, r.opens_at > now() AS later,
-              (SELECT count(*) FROM slots s WHERE s.release_id = r.id AND s.dose = 1)::int AS first_doses
-       FROM releases r LEFT JOIN waiting_rooms w ON w.release_id = r.id ORDER BY r.opens_at`,
-    )).rows;
-    assert.equal(releases.length, 2, 'seeded once, though started twice');
-    assert.deepEqual(releases.map((r) => [r.waiting_room, r.later]), [[false, true], [true, true]]);
-    assert.equal(releases[1].prequeue_open, true);
-    assert.equal(releases[0].first_doses, 3 * 3 * 40);
-    assert.equal(releases[1].first_doses, 3 * 4 * 40);
-  } finally {
-    await db.end();
-    for (let i = 0; i < 50; i++) {
-      const open = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
-      if (open.rows[0].n === 0) break;
-      await sleep(50);
+test('the demo seeds once: a plain release soon, and a later one through a waiting room whose pre-queue is open', () =>
+  withScratchDatabase(database.url, async (url) => {
+    const { createPool } = await import('../src/db/pool.js');
+    const { seedDemoIfEmpty } = await import('../src/seed/demo.js');
+    await migrate(url, silent);
+    const db = createPool(url, 4);
+    try {
+      await Promise.all([seedDemoIfEmpty(db, silent), seedDemoIfEmpty(db, silent)]);
+      const releases = (await db.query(
+        `SELECT r.id, r.waiting_room, w.prequeue_opens_at <= now() AS prequeue_open, r.opens_at > now() AS later,
+                (SELECT count(*) FROM slots s WHERE s.release_id = r.id AND s.dose = 1)::int AS first_doses
+         FROM releases r LEFT JOIN waiting_rooms w ON w.release_id = r.id ORDER BY r.opens_at`,
+      )).rows;
+      assert.equal(releases.length, 2, 'seeded once, though started twice');
+      assert.deepEqual(releases.map((r) => [r.waiting_room, r.later]), [[false, true], [true, true]]);
+      assert.equal(releases[1].prequeue_open, true);
+      assert.equal(releases[0].first_doses, 3 * 3 * 40);
+      assert.equal(releases[1].first_doses, 3 * 4 * 40);
+    } finally {
+      await db.end();
     }
-    await admin.query(`DROP DATABASE ${name}`);
-    await admin.end();
-  }
-});
+  }));
