@@ -108,8 +108,6 @@ export const campaignDoses = (campaignId: number): Sql => ({
   values: [campaignId],
 });
 
-export const centerExists = (centerId: number): Sql => ({ text: 'SELECT 1 FROM centers WHERE id = $1', values: [centerId] });
-
 export interface SlotOut {
   id: number;
   centerId: number;

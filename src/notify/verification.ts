@@ -25,8 +25,6 @@ export function normaliseContact(channel: Channel, contact: string): string {
   return e164;
 }
 
-export const channelOf = (contact: string): Channel => (contact.includes('@') ? 'email' : 'sms');
-
 /**
  * One-time codes for a phone number or e-mail address: stored as a keyed hash, valid 30
  * minutes, a resend leaves earlier codes valid, five wrong codes in a row lock the

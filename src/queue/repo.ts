@@ -75,11 +75,6 @@ export const insertTickets = (releaseId: number, phase: 'pre' | 'live', tickets:
   values: [releaseId, phase, tickets.map((t) => t.id), tickets.map((t) => t.idx), tickets.map((t) => t.resumeCode), tickets.map((t) => t.challengeId)],
 });
 
-export const challengeUsed = (challengeIds: string[]): Sql => ({
-  text: 'SELECT challenge_id FROM queue_tickets WHERE challenge_id = ANY($1)',
-  values: [challengeIds],
-});
-
 export interface TicketChange {
   id: string;
   idx: number | null;
