@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { parseOpeningHours, type Hotline } from './catalog/hotline.js';
 
 /**
  * Everything Ansturm reads from its environment, validated once at boot.
@@ -47,6 +48,8 @@ export interface Config {
   readonly publicUrl: string;
   /** How long a wait-list offer stays open (a third of it for a slot the same day). */
   readonly offerMinutes: number;
+  /** Shown to citizens on every page; the release checklist warns when a release opens outside its hours. */
+  readonly hotline: Hotline;
 }
 
 type Env = Record<string, string | undefined>;
@@ -73,6 +76,8 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_RETRY_BASE_MS',
   'ANSTURM_PUBLIC_URL',
   'ANSTURM_OFFER_MINUTES',
+  'ANSTURM_HOTLINE_PHONE',
+  'ANSTURM_HOTLINE_HOURS',
 ]);
 
 export class ConfigError extends Error {
@@ -131,6 +136,14 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`LOG_LEVEL=${logLevel}: expected one of fatal, error, warn, info, debug, trace, silent`);
   }
 
+  const hotlinePhone = env.ANSTURM_HOTLINE_PHONE || '116 117';
+  if (!/^\+?[0-9][0-9 /-]{2,24}$/.test(hotlinePhone)) problems.push(`ANSTURM_HOTLINE_PHONE=${hotlinePhone}: expected a phone number`);
+  let hotlineHours = parseOpeningHours(env.ANSTURM_HOTLINE_HOURS || 'Mo-Fr 08:00-18:00, Sa 09:00-12:00');
+  if (typeof hotlineHours === 'string') {
+    problems.push(`ANSTURM_HOTLINE_HOURS=${env.ANSTURM_HOTLINE_HOURS}: ${hotlineHours}`);
+    hotlineHours = [];
+  }
+
   const config: Config = {
     host: env.HOST || '127.0.0.1',
     port: int('PORT', 3000, 0, 65535),
@@ -165,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
     retryBaseMs: int('ANSTURM_RETRY_BASE_MS', 2_000, 10, 600_000),
     publicUrl: (env.ANSTURM_PUBLIC_URL || `http://127.0.0.1:${env.PORT || 3000}`).replace(/\/$/, ''),
     offerMinutes: int('ANSTURM_OFFER_MINUTES', 120, 1, 7 * 24 * 60),
+    hotline: { phone: hotlinePhone, hours: hotlineHours },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

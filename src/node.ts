@@ -71,6 +71,7 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     metricsText,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    hotline: config.hotline,
   });
   return {
     app,

@@ -25,6 +25,8 @@ import { waitlistAdminRoutes, waitlistRoutes } from './waitlist/routes.js';
 import type { WaitlistService } from './waitlist/service.js';
 import type { BookingService } from './booking/service.js';
 import type { Metrics } from './metrics/metrics.js';
+import type { Hotline } from './catalog/hotline.js';
+import { BUSY_PAGE, webRoutes } from './web/routes.js';
 
 export interface ServerDeps {
   db: Db;
@@ -44,6 +46,7 @@ export interface ServerDeps {
   bookings: BookingService;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  hotline: Hotline;
 }
 
 /** Over this event-loop delay the node answers 503 with Retry-After instead of falling behind. */
@@ -79,11 +82,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(underPressure, {
     maxEventLoopDelay: MAX_EVENT_LOOP_DELAY_MS,
     retryAfter: RETRY_AFTER_SECONDS,
-    pressureHandler: (_request, reply) => {
-      void reply
-        .status(503)
-        .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .send({ code: 'OVERLOADED', message: 'The service is busy. Please try again in a moment.' });
+    pressureHandler: (request, reply) => {
+      void reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS));
+      // A person opening a page gets a calm page that reloads itself; programs get the error code.
+      if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/assets/')) {
+        void reply.type('text/html; charset=utf-8').send(BUSY_PAGE);
+        return;
+      }
+      void reply.send({ code: 'OVERLOADED', message: 'The service is busy. Please try again in a moment.' });
     },
   });
 
@@ -127,6 +133,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     outboxAdminRoutes(deps.db, deps.adminToken),
     waitlistRoutes(deps.waitlist),
     waitlistAdminRoutes(deps.db, deps.waitlist, deps.adminToken),
+    webRoutes(deps.hotline),
   ];
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;

@@ -78,7 +78,7 @@ describe('offers', () => {
     assert.equal((await entryStatus(second)).offerId, null);
     const message = await node.db.query(`SELECT channel, body_text FROM messages WHERE kind = 'offer' AND recipient = $1`, [`+49160${String(1_000_000 + n - 1)}`]);
     assert.equal(message.rowCount, 1);
-    assert.match(message.rows[0].body_text, new RegExp(`/api/v1/waitlist/offers/${s.offerId}\\?secret=`));
+    assert.match(message.rows[0].body_text, new RegExp(`/angebot/${s.offerId}\\?secret=`));
 
     const accepted = await post(node.app, `/api/v1/waitlist/offers/${s.offerId}/accept`, { secret: first.secret });
     assert.equal(accepted.status, 201, JSON.stringify(accepted.body));

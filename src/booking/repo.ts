@@ -139,6 +139,13 @@ export const consumeHold = (holdId: string): Sql => ({
   values: [holdId],
 });
 
+export type CampaignRules = Pick<HoldForBooking, 'min_age' | 'max_age' | 'districts' | 'priority_groups' | 'require_verified_contact'>;
+
+export const campaignRules = (campaignId: number): Sql => ({
+  text: `SELECT min_age, max_age, districts, priority_groups, require_verified_contact FROM campaigns WHERE id = $1`,
+  values: [campaignId],
+});
+
 export const districtContains = (districts: string[], postalCode: string): Sql => ({
   text: `SELECT 1 FROM districts WHERE name = ANY($1) AND $2 = ANY(postal_codes) LIMIT 1`,
   values: [districts, postalCode],
@@ -190,11 +197,6 @@ export interface BookingRow {
   created_at: Date;
   cancelled_at: Date | null;
 }
-
-export const campaignRules = (campaignId: number): Sql => ({
-  text: 'SELECT min_age, max_age, priority_groups FROM campaigns WHERE id = $1',
-  values: [campaignId],
-});
 
 export const bookingByCode = (code: string, dateOfBirth: string, lock = false): Sql => ({
   text: `SELECT id, code, status, campaign_id, slot_id, second_slot_id, first_name, last_name, date_of_birth,

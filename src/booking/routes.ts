@@ -40,6 +40,29 @@ export const bookingRoutes =
   (db: Db, service: BookingService, checkAdmission: AdmissionCheck): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
+      '/api/v1/eligibility',
+      {
+        schema: {
+          tags: ['booking'],
+          summary: 'Check a person against a campaign’s rules before booking (age on the day, district, priority group)',
+          body: Strict({
+            campaignId: Id,
+            dateOfBirth: Person.properties.dateOfBirth,
+            postalCode: Person.properties.postalCode,
+            priorityGroup: Type.Optional(Person.properties.priorityGroup),
+            day: Type.Optional(Type.Union([Day], { description: 'Day of the first appointment (default: today)' })),
+          }),
+          response: { 200: Type.Object({ eligible: Type.Boolean(), requireVerifiedContact: Type.Boolean() }), ...errors(400, 404, 422) },
+        },
+      },
+      async (request) => {
+        const { campaignId, day, ...person } = request.body;
+        const on = day ? new Date(`${day}T12:00:00Z`) : new Date();
+        return service.precheck(db, campaignId, person, on);
+      },
+    );
+
+    app.post(
       '/api/v1/holds',
       {
         schema: {

@@ -130,6 +130,17 @@ export function bookingService(deps: BookingServiceDeps) {
       return { bookingCode, campaignId: hold.campaign_id, appointments: appts };
     },
 
+    /**
+     * The same rules a confirmation checks, asked before anything is held or sent: lets the
+     * web app explain a problem before the person submits. Throws NOT_ELIGIBLE like confirm().
+     */
+    async precheck(q: Queryable, campaignId: number, person: Pick<Person, 'dateOfBirth' | 'postalCode' | 'priorityGroup'>, day: Date) {
+      const rules = (await run<sql.CampaignRules>(q, sql.campaignRules(campaignId))).rows[0] ?? fail('CAMPAIGN_NOT_FOUND');
+      checkPersonAgainst(rules, person, day);
+      await checkDistrict(q, rules, person.postalCode);
+      return { eligible: true as const, requireVerifiedContact: rules.require_verified_contact };
+    },
+
     async view(q: Queryable, code: string, dateOfBirth: string): Promise<BookingView> {
       const booking = (await run<sql.BookingRow>(q, sql.bookingByCode(code, dateOfBirth))).rows[0];
       if (!booking) return fail('BOOKING_NOT_FOUND');
@@ -171,11 +182,8 @@ export function bookingService(deps: BookingServiceDeps) {
     },
   };
 
-  async function checkEligibility(q: pg.ClientBase, hold: sql.HoldForBooking, person: Person): Promise<void> {
-    if (person.dateOfBirth > new Date().toISOString().slice(0, 10)) {
-      fail('VALIDATION_FAILED', 'The date of birth lies in the future.');
-    }
-    checkAgeAndGroup(hold, person.dateOfBirth, hold.starts_at, person.priorityGroup);
+  async function checkEligibility(q: Queryable, hold: sql.HoldForBooking, person: Person): Promise<void> {
+    checkPersonAgainst(hold, person, hold.starts_at);
     if (hold.require_verified_contact) {
       const contacts = [
         ...(person.email ? [normaliseContact('email', person.email)] : []),
@@ -183,16 +191,25 @@ export function bookingService(deps: BookingServiceDeps) {
       ];
       if (!(await anyVerified(q, contacts))) fail('CONTACT_NOT_VERIFIED');
     }
-    if (hold.districts !== null) {
-      const inDistrict = (await run(q, sql.districtContains(hold.districts, person.postalCode))).rowCount === 1;
-      if (!inDistrict) {
-        fail('NOT_ELIGIBLE', `This campaign is for residents of ${hold.districts.join(', ')}; postal code ${person.postalCode} is not part of it.`, {
-          reason: 'DISTRICT',
-          districts: hold.districts,
-        });
-      }
-    }
+    await checkDistrict(q, hold, person.postalCode);
   }
+}
+
+/** Date of birth, age on the day of the first appointment and priority group. */
+function checkPersonAgainst(rules: EligibilityRules, person: Pick<Person, 'dateOfBirth' | 'priorityGroup'>, firstAppointment: Date): void {
+  if (person.dateOfBirth > new Date().toISOString().slice(0, 10)) {
+    fail('VALIDATION_FAILED', 'The date of birth lies in the future.');
+  }
+  checkAgeAndGroup(rules, person.dateOfBirth, firstAppointment, person.priorityGroup);
+}
+
+async function checkDistrict(q: Queryable, rules: Pick<sql.CampaignRules, 'districts'>, postalCode: string): Promise<void> {
+  if (rules.districts === null) return;
+  if ((await run(q, sql.districtContains(rules.districts, postalCode))).rowCount === 1) return;
+  fail('NOT_ELIGIBLE', `This campaign is for residents of ${rules.districts.join(', ')}; postal code ${postalCode} is not part of it.`, {
+    reason: 'DISTRICT',
+    districts: rules.districts,
+  });
 }
 
 async function takeUnits(q: pg.ClientBase, slotId: number, admittedRelease: number | null, forWaitlist = false) {
@@ -247,7 +264,9 @@ async function explainUntakeable(q: pg.ClientBase, slotId: number, admittedRelea
   }
   if (state.past) return fail('SLOT_IN_PAST');
   if (state.waiting_room && state.release_id !== admittedRelease) {
-    return admittedRelease === null ? fail('ADMISSION_REQUIRED') : fail('ADMISSION_INVALID', 'This admission is for another release.');
+    return admittedRelease === null
+      ? fail('ADMISSION_REQUIRED', undefined, { releaseId: state.release_id })
+      : fail('ADMISSION_INVALID', 'This admission is for another release.', { releaseId: state.release_id });
   }
   return fail('SLOT_FULL');
 }

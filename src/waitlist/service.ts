@@ -187,7 +187,7 @@ export function waitlistService(deps: WaitlistDeps) {
   }
 
   async function announceOffer(q: pg.ClientBase, e: sql.EntryRow, offerId: string, secret: string, first: { startsAt: string; center: { name: string; address: string } }, deadline: Date) {
-    const link = `${deps.publicUrl}/api/v1/waitlist/offers/${offerId}?secret=${secret}`;
+    const link = `${deps.publicUrl}/angebot/${offerId}?secret=${secret}`;
     if (e.email) {
       const m = offerMessage(first, deadline.toISOString(), link, e.locale);
       await run(q, enqueue({ kind: 'offer', channel: 'email', recipient: normaliseContact('email', e.email), locale: e.locale, subject: m.subject, text: m.text, html: m.html }));

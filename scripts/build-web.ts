@@ -1,0 +1,63 @@
+/**
+ * Builds the citizen web app (web/) into dist/public: one minified script and one stylesheet,
+ * named by their content hash so they can be cached for good, each stored also gzip- and
+ * brotli-compressed for @fastify/static to send as they are. Prints the weights.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = new URL('../', import.meta.url);
+const out = new URL('dist/public/', root);
+const assets = new URL('assets/', out);
+
+// Old phones: ES2019 syntax runs on Chrome 70+ (any Android phone that still updates its browser) and iOS 13 Safari.
+const TARGET = ['es2019', 'chrome70', 'firefox68'];
+
+const bundle = await build({
+  entryPoints: [new URL('web/src/main.ts', root).pathname],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: TARGET,
+  write: false,
+  legalComments: 'none',
+});
+const css = await build({
+  entryPoints: [new URL('web/styles.css', root).pathname],
+  bundle: true,
+  minify: true,
+  target: TARGET,
+  write: false,
+});
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(assets, { recursive: true });
+
+const hashed = (name: string, ext: string, content: Uint8Array) => `${name}.${createHash('sha256').update(content).digest('hex').slice(0, 12)}.${ext}`;
+const sizes: Record<string, { raw: number; gzip: number; brotli: number }> = {};
+
+function emit(dir: URL, name: string, content: Uint8Array): void {
+  const gz = gzipSync(content, { level: 9 });
+  const br = brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+  writeFileSync(new URL(name, dir), content);
+  writeFileSync(new URL(`${name}.gz`, dir), gz);
+  writeFileSync(new URL(`${name}.br`, dir), br);
+  sizes[name] = { raw: content.length, gzip: gz.length, brotli: br.length };
+}
+
+const js = bundle.outputFiles[0]!.contents;
+const style = css.outputFiles[0]!.contents;
+const jsName = hashed('app', 'js', js);
+const cssName = hashed('app', 'css', style);
+emit(assets, jsName, js);
+emit(assets, cssName, style);
+const html = readFileSync(new URL('web/index.html', root), 'utf8').replace('{{js}}', jsName).replace('{{css}}', cssName);
+emit(out, 'index.html', Buffer.from(html));
+writeFileSync(new URL('sizes.json', out), JSON.stringify(sizes, null, 2));
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+for (const [name, s] of Object.entries(sizes)) {
+  console.log(`web: ${name.padEnd(24)} ${kb(s.raw).padStart(9)}  gzip ${kb(s.gzip).padStart(8)}  brotli ${kb(s.brotli).padStart(8)}`);
+}

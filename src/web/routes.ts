@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { Hotline } from '../catalog/hotline.js';
+
+/** Where `npm run build` (scripts/build-web.ts) puts the citizen app; the same place from src/ and dist/. */
+export const PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
+
+/** The app's own paths; each answers the same page and the script picks the view. */
+export const PAGE_PATHS = ['/', '/suche', '/warteraum/:releaseId', '/termin', '/bestaetigung/:bookingCode', '/verwalten', '/angebot/:offerId'];
+
+/**
+ * Nothing but this origin: no CDN, no fonts, no trackers. `data:` images for the QR code.
+ * Scripts and styles only from files, so an injected string cannot run.
+ */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+
+const pageHeaders = (reply: FastifyReply) =>
+  reply
+    .header('cache-control', 'no-cache')
+    .header('content-security-policy', CONTENT_SECURITY_POLICY)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .type('text/html; charset=utf-8');
+
+/** Shown by the load shedder instead of a JSON error when a page itself cannot be served during a rush. */
+export const BUSY_PAGE = `<!doctype html>
+<html lang="de"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="refresh" content="5"><title>Bitte einen Moment Geduld – Ansturm</title></head>
+<body style="font:1.1rem/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a">
+<h1>Bitte einen Moment Geduld</h1>
+<p>Gerade versuchen sehr viele Menschen gleichzeitig, einen Termin zu buchen. Diese Seite lädt in wenigen Sekunden
+von selbst neu. Sie müssen nichts tun; Ihr Platz in der Warteschlange bleibt erhalten.</p>
+<p lang="en">Very many people are trying to book at this moment. This page reloads by itself in a few seconds; you need not
+do anything, and your place in line is kept.</p>
+</body></html>`;
+
+/** The citizen web app (built into dist/public) and the little it needs besides the booking API. */
+export const webRoutes =
+  (hotline: Hotline): FastifyPluginAsync =>
+  async (app) => {
+    app.get(
+      '/api/v1/info',
+      { schema: { tags: ['booking'], summary: 'The hotline number and its opening hours (Berlin time), and the server clock' } },
+      async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send({ hotline, now: new Date().toISOString() }),
+    );
+
+    const indexFile = `${PUBLIC_DIR}index.html`;
+    if (!existsSync(indexFile)) {
+      app.log.warn({ dir: PUBLIC_DIR }, 'the citizen web app is not built (npm run build); its pages answer 503');
+    }
+    const page = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : undefined;
+
+    for (const path of PAGE_PATHS) {
+      app.get(path, { schema: { hide: true } }, async (_request, reply) =>
+        page === undefined ? reply.status(503).header('retry-after', '5').type('text/html; charset=utf-8').send(BUSY_PAGE) : pageHeaders(reply).send(page),
+      );
+    }
+
+    if (existsSync(`${PUBLIC_DIR}assets`)) {
+      // File names carry a content hash, so they can be cached for good (and by any CDN in front).
+      await app.register(fastifyStatic, {
+        root: `${PUBLIC_DIR}assets`,
+        prefix: '/assets/',
+        preCompressed: true,
+        immutable: true,
+        maxAge: '365d',
+        index: false,
+        wildcard: false,
+      });
+    }
+  };

@@ -1,0 +1,89 @@
+import { api, type Campaign, type Hotline, type Room } from '../api.js';
+import { fill, h, notice } from '../dom.js';
+import { t, when } from '../i18n.js';
+import { heading, hoursText, problemText, rulesText, type Page } from '../page.js';
+
+/** Open campaigns, who may book, the next releases, the hotline. */
+export const startPage: Page = async (main) => {
+  let campaigns: Campaign[];
+  let hotline: Hotline | null = null;
+  try {
+    const [list, info] = await Promise.all([
+      api<{ campaigns: Campaign[] }>('GET', '/api/v1/campaigns'),
+      api<{ hotline: Hotline }>('GET', '/api/v1/info').catch(() => null),
+    ]);
+    campaigns = list.campaigns;
+    hotline = info?.hotline ?? null;
+  } catch (err) {
+    fill(main, heading(t('start.title')), notice('problem', problemText(err)));
+    return;
+  }
+  // Rooms of releases with a waiting room: is the pre-queue open yet?
+  const rooms = new Map<number, Room>();
+  await Promise.all(
+    campaigns.flatMap((c) =>
+      c.releases
+        .filter((r) => r.waitingRoom)
+        .map((r) =>
+          api<Room>('GET', `/api/v1/queue/rooms/${r.id}`, { maxAttempts: 3 })
+            .then((room) => rooms.set(r.id, room))
+            .catch(() => undefined),
+        ),
+    ),
+  );
+
+  fill(
+    main,
+    heading(t('start.title')),
+    h('p', { class: 'lead' }, t('start.intro')),
+    campaigns.length === 0 ? notice('info', t('start.noCampaigns')) : null,
+    campaigns.map((c) =>
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': `campaign-${c.id}` },
+        h('h2', { id: `campaign-${c.id}` }, c.name),
+        h('h3', {}, t('start.who')),
+        h('ul', {}, rulesText(c).map((line) => h('li', {}, line))),
+        h('h3', {}, t('start.releases')),
+        h('ul', { class: 'releases' }, c.releases.map((r) => releaseItem(c, r, rooms.get(r.id)))),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, t('start.how')),
+      h('ol', {}, h('li', {}, t('start.how1')), h('li', {}, t('start.how2')), h('li', {}, t('start.how3'))),
+      h('p', {}, t('start.fair')),
+    ),
+    hotline
+      ? h(
+          'section',
+          { class: 'card' },
+          h('h2', {}, t('start.hotline')),
+          h('p', { class: 'hotline' }, h('a', { href: `tel:${hotline.phone.replace(/[^+0-9]/g, '')}` }, hotline.phone)),
+          h('p', {}, hoursText(hotline)),
+        )
+      : null,
+    h('p', {}, h('a', { href: '/verwalten', class: 'button secondary' }, t('start.manage'))),
+  );
+};
+
+function releaseItem(c: Campaign, r: Campaign['releases'][number], room: Room | undefined): HTMLElement {
+  if (r.waitingRoom) {
+    const roomOpen = room !== undefined && room.state !== 'closed' && Date.parse(room.prequeueOpensAt) <= Date.now();
+    return h(
+      'li',
+      {},
+      h('strong', {}, r.open ? t('start.openNow') : t('start.opensAt', { when: when(r.opensAt) })),
+      room && !roomOpen && room.state !== 'closed' ? h('p', {}, t('start.roomOpensAt', { when: when(room.prequeueOpensAt) })) : null,
+      roomOpen && !r.open ? h('p', {}, t('start.roomOpen')) : null,
+      roomOpen ? h('p', {}, h('a', { class: 'button', href: `/warteraum/${r.id}` }, t('start.toRoom'))) : null,
+    );
+  }
+  return h(
+    'li',
+    {},
+    h('strong', {}, r.open ? t('start.openNow') : t('start.opensAt', { when: when(r.opensAt) })),
+    r.open ? h('p', {}, h('a', { class: 'button', href: `/suche?kampagne=${c.id}` }, t('start.search'))) : null,
+  );
+}
