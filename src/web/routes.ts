@@ -52,12 +52,20 @@ export const webRoutes =
     if (!existsSync(indexFile)) {
       app.log.warn({ dir: PUBLIC_DIR }, 'the citizen web app is not built (npm run build); its pages answer 503');
     }
-    const page = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : undefined;
+    // The page in the encodings the build stored, picked per request like the assets.
+    const page = existsSync(indexFile)
+      ? { plain: readFileSync(indexFile), br: readFileSync(`${indexFile}.br`), gzip: readFileSync(`${indexFile}.gz`) }
+      : undefined;
 
     for (const path of PAGE_PATHS) {
-      app.get(path, { schema: { hide: true } }, async (_request, reply) =>
-        page === undefined ? reply.status(503).header('retry-after', '5').type('text/html; charset=utf-8').send(BUSY_PAGE) : pageHeaders(reply).send(page),
-      );
+      app.get(path, { schema: { hide: true } }, async (request, reply) => {
+        if (page === undefined) return reply.status(503).header('retry-after', '5').type('text/html; charset=utf-8').send(BUSY_PAGE);
+        pageHeaders(reply).header('vary', 'accept-encoding');
+        const accepted = String(request.headers['accept-encoding'] ?? '');
+        if (/\bbr\b/.test(accepted)) return reply.header('content-encoding', 'br').send(page.br);
+        if (/\bgzip\b/.test(accepted)) return reply.header('content-encoding', 'gzip').send(page.gzip);
+        return reply.send(page.plain);
+      });
     }
 
     if (existsSync(`${PUBLIC_DIR}assets`)) {

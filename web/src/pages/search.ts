@@ -1,4 +1,4 @@
-import { ApiError, api, type Booking, type Campaign, type CenterAvailability, type Hold } from '../api.js';
+import { ApiError, api, type Booking, type Campaign, type CenterAvailability, type Hold, type Person } from '../api.js';
 import { announce, field, fieldError, fill, formValues, h, notice } from '../dom.js';
 import { clock, day, decimal, minutesSeconds, number, t, when } from '../i18n.js';
 import { flow } from '../flow.js';
@@ -22,6 +22,7 @@ export const searchPage: Page = async (main, { query, go }) => {
     return;
   }
   const admission = flow.admission(campaign.id);
+  const knownPostalCode = tab.get<string>('postalCode') ?? tab.get<Person>('person')?.postalCode ?? '';
   const messages = h('div', { class: 'messages' });
   const results = h('section', { 'aria-labelledby': 'results-title', class: 'results' });
   const timers: number[] = [];
@@ -37,7 +38,7 @@ export const searchPage: Page = async (main, { query, go }) => {
       inputmode: 'numeric',
       maxlength: 5,
       required: true,
-      value: tab.get<string>('postalCode') ?? '',
+      value: knownPostalCode,
     }),
     h(
       'div',
@@ -98,7 +99,9 @@ export const searchPage: Page = async (main, { query, go }) => {
     lastQuery = where;
     let centers: CenterAvailability[];
     try {
-      centers = (await api<{ centers: CenterAvailability[] }>('GET', `/api/v1/availability?campaignId=${campaign!.id}&${where}`)).centers;
+      const all = (await api<{ centers: CenterAvailability[] }>('GET', `/api/v1/availability?campaignId=${campaign!.id}&${where}`)).centers;
+      // Full days and full centres are left out: only what can be chosen is shown.
+      centers = all.filter((c) => c.freeFirstDoses > 0).map((c) => ({ ...c, days: c.days.filter((d) => d.freeFirstDoses > 0) }));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'UNKNOWN_POSTAL_CODE') {
         fieldError(form, 'postalCode', t('search.unknownPostal'));
@@ -237,6 +240,6 @@ export const searchPage: Page = async (main, { query, go }) => {
     }
   }
 
-  if (tab.get<string>('postalCode')) await byPostalCode();
+  if (knownPostalCode) await byPostalCode();
   return () => timers.forEach((id) => clearInterval(id));
 };

@@ -197,6 +197,8 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
       h('p', {}, h('a', { href: link }, t('room.keepLink'))),
     );
     if (soldOut) {
+      keepCard.hidden = true;
+      prepare.hidden = true;
       fill(statusCard, h('h2', { id: 'place-title' }, t('room.soldOut')), soldOutInfo(status));
       speak(t('room.soldOut'));
       return;
@@ -212,6 +214,7 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
       statusCard.hidden = false;
       return;
     }
+    const opened = status.room.state === 'open' || status.room.state === 'paused';
     const eta = status.eta && status.eta.minSeconds !== null && status.eta.maxSeconds !== null ? status.eta : null;
     fill(
       statusCard,
@@ -225,8 +228,11 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
           ? t('room.eta', { min: Math.max(1, Math.round(eta.minSeconds! / 60)), max: Math.max(1, Math.round(eta.maxSeconds! / 60)) })
           : t('room.etaUnknown'),
       ),
-      status.remainingFirstDoses > 0 ? h('p', {}, t('room.remaining', { count: number(status.remainingFirstDoses) })) : null,
-      status.outlook === 'likely' || status.outlook === 'unlikely' ? h('p', { class: `outlook outlook-${status.outlook}` }, t(`room.outlook.${status.outlook}`)) : null,
+      // Before the opening nothing is released yet, so there is nothing to count or forecast.
+      opened && status.remainingFirstDoses > 0 ? h('p', {}, t('room.remaining', { count: number(status.remainingFirstDoses) })) : null,
+      opened && (status.outlook === 'likely' || status.outlook === 'unlikely')
+        ? h('p', { class: `outlook outlook-${status.outlook}` }, t(`room.outlook.${status.outlook}`))
+        : null,
       status.room.state === 'paused' ? notice('info', t('room.paused')) : null,
       h('p', { class: 'hint' }, t('room.stay')),
     );

@@ -1,0 +1,298 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { startTestNode, type TestNode } from './support/node.js';
+import { adminPost, book, morningIn, person, post, setUpWorld } from './support/fixtures.js';
+import { join, opened, setRoom, status, until } from './support/queue.js';
+import { assertOnlyOwnOrigin, checkAccessibility, launchBrowser, phone, screenshot } from './support/browser.js';
+
+/**
+ * The citizen web app in Debian's Chromium, on a phone-sized window, against a real node on a
+ * real port and a real database: every flow a citizen takes, both languages, and an axe-core
+ * check of every page. Screenshots land in test-artifacts/screens.
+ */
+describe('citizen web app in a real browser', () => {
+  let node: TestNode;
+  let origin: string;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+
+  before(async () => {
+    node = await startTestNode({ ANSTURM_QUEUE_REFRESH_MS: '200' });
+    origin = await node.app.listen({ host: '127.0.0.1', port: 0 });
+    ({ browser, close: closeBrowser } = await launchBrowser());
+  });
+  after(async () => {
+    await closeBrowser?.();
+    await node?.stop();
+  });
+
+  const bookingState = async (code: string, dateOfBirth: string) =>
+    (await node.app.inject({ url: `/api/v1/bookings/${code}?dateOfBirth=${dateOfBirth}` })).json();
+
+  test('German: start page, search, hold, details, confirmation, then view and cancel the booking', async () => {
+    const w = await setUpWorld(node.app, { firstSlots: 3 });
+    const { page, requests, errors } = await phone(browser);
+
+    await page.goto(`${origin}/`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'de');
+    await page.getByRole('heading', { level: 1, name: 'Impftermin buchen' }).waitFor();
+    await page.getByText('Personen jeden Alters', { exact: false }).first().waitFor();
+    await page.getByRole('link', { name: '116 117' }).first().waitFor();
+    await screenshot(page, 'de-1-start');
+    await checkAccessibility(page, 'start');
+
+    await page.locator(`section[aria-labelledby="campaign-${w.campaignId}"]`).getByRole('link', { name: 'Termin suchen' }).click();
+    await page.getByLabel('Postleitzahl').fill('58332');
+    await page.getByRole('button', { name: 'Suchen' }).click();
+    await page.getByRole('heading', { name: 'Impfzentrum Test' }).waitFor();
+    await page.locator('button.day').first().click();
+    await page.locator('button.slot').first().waitFor();
+    await screenshot(page, 'de-2-search');
+    await checkAccessibility(page, 'search');
+
+    await page.locator('button.slot').first().click();
+    await page.waitForURL('**/termin');
+    await page.getByRole('heading', { name: 'Ihre Angaben' }).waitFor();
+    assert.equal(await page.locator('.appointments li').count(), 2, 'both doses are shown with the hold');
+    assert.match((await page.locator('.appointments li').nth(1).textContent()) ?? '', /2\. Impfung/);
+    assert.match((await page.locator('.timer').textContent()) ?? '', /Noch \d+:\d\d Minuten reserviert/);
+    assert.equal(await page.getByLabel('Postleitzahl Ihres Wohnorts').inputValue(), '58332', 'the searched postal code is carried over');
+    await page.getByLabel('Vorname').fill('Erika');
+    await page.getByLabel('Nachname').fill('Mustermann');
+    await page.getByLabel('Geburtsdatum').fill('12.08.1964');
+    await page.getByLabel('E-Mail-Adresse (freiwillig)').fill('erika@example.org');
+    await screenshot(page, 'de-3-details');
+    await checkAccessibility(page, 'details');
+
+    await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+    await page.waitForURL('**/bestaetigung/*');
+    await page.getByRole('heading', { level: 1, name: 'Ihr Termin ist gebucht' }).waitFor();
+    const code = (await page.locator('.booking-code').textContent())!.trim();
+    assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    const stored = await bookingState(code, '1964-08-12');
+    assert.equal(stored.status, 'active');
+    assert.deepEqual(stored.person, { firstName: 'Erika', lastName: 'Mustermann' });
+    assert.deepEqual(
+      stored.appointments.map((a: { slotId: number }) => a.slotId),
+      [w.firstSlotIds[0], w.secondSlotIds[0]],
+      'the page booked the slot that was clicked, with its second dose',
+    );
+    // The confirmation e-mail leaves through the outbox; the page follows it until it is sent.
+    await page.getByText('E-Mail: versendet').waitFor();
+    const ics = await page.request.get(await page.getByRole('link', { name: 'In den Kalender eintragen (.ics)' }).getAttribute('href').then((h) => `${origin}${h}`));
+    assert.equal(ics.status(), 200);
+    assert.match(ics.headers()['content-type']!, /text\/calendar/);
+    assert.equal((await ics.text()).match(/BEGIN:VEVENT/g)?.length, 2);
+    await screenshot(page, 'de-4-confirmation');
+    await checkAccessibility(page, 'confirmation');
+
+    await page.getByRole('link', { name: 'Gebuchten Termin ansehen, verschieben oder absagen' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Termin verwalten' }).waitFor();
+    await checkAccessibility(page, 'manage (form)');
+    await page.getByLabel('Buchungscode').fill(code.toLowerCase());
+    await page.getByLabel('Geburtsdatum').fill('12.08.1964');
+    await page.getByRole('button', { name: 'Buchung anzeigen' }).click();
+    await page.getByRole('heading', { name: `${code} – Gebucht` }).waitFor();
+    await screenshot(page, 'de-5-manage');
+    await checkAccessibility(page, 'manage (booking)');
+    await page.getByRole('button', { name: 'Termin absagen' }).click();
+    await page.getByRole('button', { name: 'Ja, absagen' }).click();
+    await page.getByRole('heading', { name: `${code} – Abgesagt` }).waitFor();
+    assert.equal((await bookingState(code, '1964-08-12')).status, 'cancelled');
+    const taken = await node.db.query('SELECT taken FROM slots WHERE id = $1', [w.firstSlotIds[0]]);
+    assert.equal(taken.rows[0].taken, 0, 'the cancelled appointment is free again');
+    await screenshot(page, 'de-6-cancelled');
+
+    assert.deepEqual(errors, []);
+    assertOnlyOwnOrigin(requests, origin);
+    await page.context().close();
+  });
+
+  test('English: waiting room with countdown, details entered while waiting, admission, one-step booking', async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true, opensAt: new Date(Date.now() + 9_000).toISOString(), prequeueMinutes: 30 });
+    await setRoom(node.app, w.releaseId, { difficulty: 10 });
+    const { page, requests, errors } = await phone(browser);
+
+    await page.goto(`${origin}/warteraum/${w.releaseId}`);
+    await page.getByRole('heading', { level: 1, name: /^Warteraum/ }).waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Waiting room – Testkampagne' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.getByText(/Appointments open in/).waitFor();
+    await checkAccessibility(page, 'waiting room (before joining)');
+    await screenshot(page, 'en-1-waiting-room');
+
+    await page.getByRole('button', { name: 'Enter the waiting room' }).click();
+    await page.getByText('You are in the waiting room. At the opening').waitFor();
+    const resumeCode = (await page.locator('.resume-code').textContent())!.trim();
+    assert.ok(resumeCode.length >= 6, 'the resume code is shown');
+
+    await page.getByText('Get ready now').click();
+    await page.getByLabel('First name').fill('John');
+    await page.getByLabel('Last name').fill('Doe');
+    await page.getByLabel('Date of birth').fill('03.02.1950');
+    await page.getByLabel('Postal code of your home').fill('58332');
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await page.getByText('Your details are saved.').waitFor();
+    await screenshot(page, 'en-2-in-line');
+    await checkAccessibility(page, 'waiting room (in line)');
+
+    // At the instant the line opens, the only person in it is admitted and sent on to the search.
+    await page.waitForURL('**/suche?**', { timeout: 30_000 });
+    await page.getByText('It is your turn. Choose your appointment now.').waitFor();
+    await page.getByRole('heading', { name: 'Impfzentrum Test' }).waitFor();
+    await checkAccessibility(page, 'search (admitted)');
+    await page.locator('button.day').first().click();
+    await page.locator('button.slot').first().click();
+    await page.waitForURL('**/termin');
+    assert.equal(await page.getByLabel('First name').inputValue(), 'John', 'details entered while waiting are filled in');
+    assert.equal(await page.getByLabel('Date of birth').inputValue(), '03.02.1950');
+    await screenshot(page, 'en-3-details');
+    await page.getByRole('button', { name: 'Book this appointment' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your appointment is booked' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    // Dates in English, times in Berlin: 10:00 Berlin is 09:00 UTC in winter (morningIn).
+    const first = (await page.locator('.appointments li').first().textContent()) ?? '';
+    assert.match(first, /Dose 1/);
+    assert.match(first, /\d{1,2} [A-Z][a-z]+ \d{4}/);
+    assert.match(first, new RegExp(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(morningIn(3)))));
+    await page.getByText('You gave no contact details').waitFor();
+    await screenshot(page, 'en-4-confirmation');
+    await checkAccessibility(page, 'confirmation (en)');
+
+    const tickets = await node.db.query(`SELECT state FROM queue_tickets WHERE release_id = $1`, [w.releaseId]);
+    assert.deepEqual(tickets.rows.map((r) => r.state), ['used'], 'the admission was used for the booking');
+    assert.deepEqual(errors, []);
+    assertOnlyOwnOrigin(requests, origin);
+    await page.context().close();
+  });
+
+  test('sold out: the waiting room says so with the next release, and the search shows when more open', async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true, firstSlots: 1, firstCapacity: 1, opensAt: new Date(Date.now() + 2_000).toISOString() });
+    await setRoom(node.app, w.releaseId, { difficulty: 8 });
+    // A later release of the same campaign: what the sold-out page points to.
+    const later = await adminPost(node.app, '/api/v1/admin/slots', {
+      slots: [{ centerId: w.centerId, campaignId: w.campaignId, startsAt: morningIn(5), durationMinutes: 15, capacity: 5, dose: 1 }],
+    });
+    const nextOpensAt = new Date(Date.now() + 2 * 86_400_000);
+    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: [later.slots[0].id], opensAt: nextOpensAt.toISOString() });
+
+    // Someone else is first in line and books the one appointment.
+    const rival = await join(node.app, w.releaseId);
+    assert.equal(rival.status, 201);
+    await opened(node.app, w.releaseId);
+
+    const { page, errors } = await phone(browser);
+    await page.goto(`${origin}/warteraum/${w.releaseId}`);
+    await page.getByRole('button', { name: 'In den Warteraum eintreten' }).click();
+    await page.getByRole('heading', { name: 'Ihr Platz' }).waitFor();
+
+    const admitted = await until(() => status(node.app, rival.body.ticket), (s) => s.body.admission !== null);
+    const hold = await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] }, { 'admission-token': admitted.body.admission.token });
+    assert.equal(hold.status, 201, JSON.stringify(hold.body));
+    assert.equal((await post(node.app, '/api/v1/bookings', { holdId: hold.body.holdId, person: person() })).status, 201);
+
+    await page.getByRole('heading', { name: 'Alle Termine dieser Freigabe sind vergeben.' }).waitFor({ timeout: 20_000 });
+    const when = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric' }).format(nextOpensAt);
+    await page.getByText(`Die nächste Freigabe ist am`).waitFor();
+    assert.match((await page.locator('main').textContent()) ?? '', new RegExp(when.replace(/\./g, '\\.')));
+    await screenshot(page, 'de-7-sold-out');
+    await checkAccessibility(page, 'waiting room (sold out)');
+
+    await page.goto(`${origin}/suche?kampagne=${w.campaignId}`);
+    await page.getByLabel('Postleitzahl').fill('58332');
+    await page.getByRole('button', { name: 'Suchen' }).click();
+    await page.getByText('In Ihrer Nähe sind gerade keine Termine frei.').waitFor();
+    await page.getByText('Die nächste Freigabe ist am').waitFor();
+    await checkAccessibility(page, 'search (nothing free)');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  test('an ineligible person is told why before submitting, and nothing is booked', async () => {
+    const w = await setUpWorld(node.app, { minAge: 60 });
+    const { page, errors } = await phone(browser);
+    await page.goto(`${origin}/suche?kampagne=${w.campaignId}`);
+    await page.getByLabel('Postleitzahl').fill('58332');
+    await page.getByRole('button', { name: 'Suchen' }).click();
+    await page.locator('button.day').first().click();
+    await page.locator('button.slot').first().click();
+    await page.waitForURL('**/termin');
+    await page.getByLabel('Vorname').fill('Jan');
+    await page.getByLabel('Nachname').fill('Jung');
+    await page.getByLabel('Geburtsdatum').fill('01.06.1990');
+    await page.getByLabel('Geburtsdatum').blur();
+    const alert = page.getByRole('alert').filter({ hasText: 'Gebucht werden kann ab 60 Jahren' });
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /sind Sie \d+ Jahre alt/);
+    await screenshot(page, 'de-8-not-eligible');
+    await checkAccessibility(page, 'details (not eligible)');
+
+    // Switching the language keeps what was typed, and the explanation follows in English on submit.
+    await page.getByRole('button', { name: 'English' }).click();
+    assert.equal(await page.getByLabel('First name').inputValue(), 'Jan');
+    await page.getByRole('button', { name: 'Book this appointment' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Booking is open from 60 years' }).waitFor();
+    assert.ok(page.url().endsWith('/termin'), 'still on the details page');
+    const bookings = await node.db.query('SELECT count(*)::int AS n FROM bookings WHERE campaign_id = $1', [w.campaignId]);
+    assert.equal(bookings.rows[0].n, 0);
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  test('a hold that runs out is announced, and its appointment is free again', async () => {
+    const short = await startTestNode({ ANSTURM_HOLD_TTL_SECONDS: '5' });
+    const shortOrigin = await short.app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const w = await setUpWorld(short.app, { firstSlots: 1, firstCapacity: 1 });
+      const { page, errors } = await phone(browser);
+      await page.goto(`${shortOrigin}/suche?kampagne=${w.campaignId}`);
+      await page.getByLabel('Postleitzahl').fill('58332');
+      await page.getByRole('button', { name: 'Suchen' }).click();
+      await page.locator('button.day').first().click();
+      await page.locator('button.slot').first().click();
+      await page.waitForURL('**/termin');
+      await page.getByText('Nur noch', { exact: false }).waitFor();
+      await page.getByText('Die Reservierung ist abgelaufen', { exact: false }).waitFor({ timeout: 10_000 });
+      assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the news');
+      await screenshot(page, 'de-9-hold-expired');
+      await checkAccessibility(page, 'details (expired)');
+      // The sweeper gives the unit back; anyone can book it again.
+      await until(async () => (await short.db.query('SELECT taken FROM slots WHERE id = $1', [w.firstSlotIds[0]])).rows[0].taken, (n) => n === 0);
+      assert.equal((await book(short.app, w.firstSlotIds[0]!)).booking.status, 201);
+      await page.getByRole('link', { name: 'Neuen Termin suchen' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Termin suchen' }).waitFor();
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    } finally {
+      await short.stop();
+    }
+  });
+
+  test('a 503 during a rush shows a calm "we retry" line, then the answer', async () => {
+    const w = await setUpWorld(node.app);
+    const { page, errors } = await phone(browser);
+    let refused = 0;
+    await page.route('**/api/v1/availability?**', async (route) => {
+      if (refused++ < 2) {
+        await route.fulfill({ status: 503, headers: { 'retry-after': '1' }, contentType: 'application/json', body: '{"code":"OVERLOADED","message":"busy"}' });
+      } else await route.continue();
+    });
+    await page.goto(`${origin}/suche?kampagne=${w.campaignId}`);
+    await page.getByLabel('Postleitzahl').fill('58332');
+    await page.getByRole('button', { name: 'Suchen' }).click();
+    const busy = page.locator('#busy');
+    await busy.waitFor({ state: 'visible' });
+    assert.match((await busy.textContent()) ?? '', /Gerade ist sehr viel los\. Wir versuchen es in \d+ s automatisch/);
+    await screenshot(page, 'de-10-busy');
+    await checkAccessibility(page, 'search (busy)');
+    await page.getByRole('heading', { name: 'Impfzentrum Test' }).waitFor();
+    await busy.waitFor({ state: 'hidden' });
+    assert.equal(refused, 3, 'two refusals, then the answer');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+});
+
