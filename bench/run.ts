@@ -5,8 +5,11 @@
 import { benchAvailability } from './availability.js';
 import { benchBooking } from './booking.js';
 import { benchQueueStatus } from './queue-status.js';
+import { pageWeights, printWeights } from './page-weights.js';
 
-const benches = [benchQueueStatus, benchAvailability, benchBooking];
+// `npm run bench -- web` measures only the citizen pages.
+const onlyWeb = process.argv.includes('web');
+const benches = onlyWeb ? [] : [benchQueueStatus, benchAvailability, benchBooking];
 for (const bench of benches) {
   const r = await bench();
   console.log(`\n${r.name}`);
@@ -16,3 +19,5 @@ for (const bench of benches) {
   console.log(`  ratio     ${r.ratio.toFixed(2)}x`);
   for (const [k, v] of Object.entries(r.extra)) console.log(`  ${k.padEnd(32)} ${v}`);
 }
+
+printWeights(await pageWeights());

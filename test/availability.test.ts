@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gunzipSync } from 'node:zlib';
 import { adminPost, book, morningIn, person, setUpWorld } from './support/fixtures.js';
 import { startTestNode, type TestNode } from './support/node.js';
 
@@ -69,4 +70,17 @@ test('the campaign list carries rules and releases', async () => {
   assert.equal(campaign.eligibility.minAge, 60);
   assert.equal(campaign.vaccine.doses, 2);
   assert.equal(campaign.releases[0].open, true);
+});
+
+test('a large answer goes out gzip-compressed to clients that accept it, the same JSON inside', async () => {
+  const w = await setUpWorld(node.app, { firstSlots: 40 });
+  await sleep(400);
+  const url = `/api/v1/availability?campaignId=${w.campaignId}&postalCode=58332`;
+  const plain = await node.app.inject({ url });
+  const zipped = await node.app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate' } });
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.equal(zipped.headers['content-encoding'], 'gzip');
+  assert.ok(zipped.rawPayload.length < plain.rawPayload.length / 3, `${zipped.rawPayload.length} vs ${plain.rawPayload.length} bytes`);
+  assert.equal(gunzipSync(zipped.rawPayload).toString(), plain.body);
+  assert.equal(plain.json().centers[0].days[0].slots.length, 40);
 });

@@ -109,6 +109,43 @@ describe('citizen web app in a real browser', () => {
     await page.context().close();
   });
 
+  test('keyboard only: the whole booking with Tab, typing and Enter, focus always on what matters next', async () => {
+    const w = await setUpWorld(node.app, { firstSlots: 2 });
+    const { page, errors } = await phone(browser);
+    await page.goto(`${origin}/suche?kampagne=${w.campaignId}`);
+    await page.getByRole('heading', { level: 1, name: 'Termin suchen' }).waitFor();
+    /** Presses Tab until the focused element matches; fails if it is not reachable within 25 presses. */
+    const tabTo = async (selector: string) => {
+      for (let i = 0; i < 25; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+      }
+      assert.fail(`${selector} is not reachable by keyboard`);
+    };
+    await tabTo('input[name="postalCode"]');
+    await page.keyboard.type('58332');
+    await page.keyboard.press('Enter');
+    await page.locator('button.day').first().waitFor();
+    await tabTo('button.day');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H4', 'focus moves to the times of the chosen day');
+    await tabTo('button.slot');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/termin');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    for (const [name, text] of [['firstName', 'Karl'], ['lastName', 'Tast'], ['dateOfBirth', '01.01.1940']] as const) {
+      await tabTo(`input[name="${name}"]`);
+      await page.keyboard.type(text);
+    }
+    await page.keyboard.press('Enter'); // submits the form from within a field
+    await page.waitForURL('**/bestaetigung/*');
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Ihr Termin ist gebucht');
+    await tabTo('button.secondary'); // "Code kopieren"
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Code kopieren');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   test('English: waiting room with countdown, details entered while waiting, admission, one-step booking', async () => {
     const w = await setUpWorld(node.app, { waitingRoom: true, opensAt: new Date(Date.now() + 9_000).toISOString(), prequeueMinutes: 30 });
     await setRoom(node.app, w.releaseId, { difficulty: 10 });

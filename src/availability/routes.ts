@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { fail } from '../http/errors.js';
@@ -17,13 +18,14 @@ const SearchQuery = Strict({
 
 /** Answers kept per snapshot: a rush asks the same few questions (one district's postal codes) over and over. */
 const CACHE_ENTRIES = 5_000;
+const COMPRESS_FROM_BYTES = 1_024;
 
 /** Public read routes, answered from the node's in-memory view: no query per request. */
 export const availabilityRoutes =
   (view: AvailabilityView): FastifyPluginAsyncTypebox =>
   async (app) => {
     let cacheFor = 0;
-    const cache = new Map<string, string>();
+    const cache = new Map<string, { json: string; gzip?: Buffer }>();
 
     app.get(
       '/api/v1/campaigns',
@@ -59,14 +61,21 @@ export const availabilityRoutes =
         }
         // Coordinates are rounded to about 100 m for the key; the answer is the same to anyone there.
         const key = [q.campaignId, origin.lat.toFixed(3), origin.lon.toFixed(3), q.radiusKm ?? 50, q.from ?? '', q.to ?? ''].join('|');
-        let body = cache.get(key);
-        if (body === undefined) {
+        let answer = cache.get(key);
+        if (answer === undefined) {
           const centers = view.search({ campaignId: q.campaignId, origin, radiusKm: q.radiusKm ?? 50, from: q.from, to: q.to });
-          body = JSON.stringify({ campaignId: q.campaignId, origin, asOf: new Date(view.loadedAt).toISOString(), centers });
+          answer = { json: JSON.stringify({ campaignId: q.campaignId, origin, asOf: new Date(view.loadedAt).toISOString(), centers }) };
           if (cache.size >= CACHE_ENTRIES) cache.clear();
-          cache.set(key, body);
+          cache.set(key, answer);
         }
-        return reply.header('cache-control', 'public, max-age=1').type('application/json; charset=utf-8').send(body);
+        reply.header('cache-control', 'public, max-age=1').header('vary', 'accept-encoding').type('application/json; charset=utf-8');
+        // A week of slots is tens of kilobytes: on a phone's slow line compression matters more than anything.
+        // Each answer is compressed once per snapshot, when someone first asks for it that way.
+        if (answer.json.length >= COMPRESS_FROM_BYTES && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+          answer.gzip ??= gzipSync(answer.json, { level: 6 });
+          return reply.header('content-encoding', 'gzip').send(answer.gzip);
+        }
+        return reply.send(answer.json);
       },
     );
   };
