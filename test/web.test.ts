@@ -96,12 +96,26 @@ describe('citizen web app in a real browser', () => {
     await page.getByRole('heading', { name: `${code} – Gebucht` }).waitFor();
     await screenshot(page, 'de-5-manage');
     await checkAccessibility(page, 'manage (booking)');
+
+    // Move it to the next time of the same day, then cancel it.
+    await page.getByRole('button', { name: 'Termin verschieben' }).click();
+    await page.getByText(`Neuen Termin wählen für Buchung ${code}`).waitFor();
+    await page.locator('button.day').first().click();
+    await page.locator('button.slot').nth(1).click();
+    await page.getByRole('heading', { level: 1, name: 'Ihr Termin wurde verschoben.' }).waitFor();
+    const moved = await bookingState(code, '1964-08-12');
+    assert.equal(moved.appointments[0].slotId, w.firstSlotIds[1], 'the booking now holds the second time');
+    await checkAccessibility(page, 'confirmation (moved)');
+    await page.getByRole('link', { name: 'Gebuchten Termin ansehen, verschieben oder absagen' }).first().click();
+    await page.getByLabel('Buchungscode').fill(code);
+    await page.getByLabel('Geburtsdatum').fill('12.08.1964');
+    await page.getByRole('button', { name: 'Buchung anzeigen' }).click();
     await page.getByRole('button', { name: 'Termin absagen' }).click();
     await page.getByRole('button', { name: 'Ja, absagen' }).click();
     await page.getByRole('heading', { name: `${code} – Abgesagt` }).waitFor();
     assert.equal((await bookingState(code, '1964-08-12')).status, 'cancelled');
-    const taken = await node.db.query('SELECT taken FROM slots WHERE id = $1', [w.firstSlotIds[0]]);
-    assert.equal(taken.rows[0].taken, 0, 'the cancelled appointment is free again');
+    const taken = await node.db.query('SELECT id, taken FROM slots WHERE id = ANY($1) ORDER BY id', [w.firstSlotIds.slice(0, 2)]);
+    assert.deepEqual(taken.rows.map((r) => r.taken), [0, 0], 'the moved-from and the cancelled appointment are free again');
     await screenshot(page, 'de-6-cancelled');
 
     assert.deepEqual(errors, []);
@@ -164,6 +178,12 @@ describe('citizen web app in a real browser', () => {
     await page.getByText('You are in the waiting room. At the opening').waitFor();
     const resumeCode = (await page.locator('.resume-code').textContent())!.trim();
     assert.ok(resumeCode.length >= 6, 'the resume code is shown');
+    // Another device (a relative's phone) takes up the same place from the link.
+    const other = await phone(browser);
+    await other.page.goto(await page.getByRole('link', { name: 'Link to your place' }).getAttribute('href').then(String));
+    await other.page.getByRole('heading', { name: 'Ihr Platz' }).waitFor();
+    assert.equal((await other.page.locator('.resume-code').textContent())!.trim(), resumeCode);
+    await other.context.close();
 
     await page.getByText('Get ready now').click();
     await page.getByLabel('First name').fill('John');
@@ -202,6 +222,78 @@ describe('citizen web app in a real browser', () => {
     assert.deepEqual(tickets.rows.map((r) => r.state), ['used'], 'the admission was used for the booking');
     assert.deepEqual(errors, []);
     assertOnlyOwnOrigin(requests, origin);
+    await page.context().close();
+  });
+
+  test('a campaign that needs a verified contact: location search, code by SMS from the mailbox, then the booking', async () => {
+    const w = await setUpWorld(node.app, { requireVerifiedContact: true });
+    const { page, context, errors } = await phone(browser);
+    await context.grantPermissions(['geolocation']);
+    await context.setGeolocation({ latitude: 51.29, longitude: 7.3 });
+    await page.goto(`${origin}/suche?kampagne=${w.campaignId}`);
+    await page.getByRole('button', { name: 'Meinen Standort verwenden' }).click();
+    await page.locator('button.day').first().click();
+    await page.locator('button.slot').first().click();
+    await page.waitForURL('**/termin');
+    await page.getByLabel('Vorname').fill('Vera');
+    await page.getByLabel('Nachname').fill('Ifiziert');
+    await page.getByLabel('Geburtsdatum').fill('1955-03-04');
+    await page.getByLabel('Postleitzahl Ihres Wohnorts').fill('58332');
+    await page.getByLabel('Handynummer', { exact: true }).fill('0170 5550123');
+    await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+    await page.getByRole('alert').filter({ hasText: 'bestätigen Sie sie mit dem Code' }).waitFor();
+
+    await page.getByRole('button', { name: 'Code per SMS senden' }).click();
+    await page.getByText('Wir haben einen 6-stelligen Code an 0170 5550123 gesendet.').waitFor();
+    const sms = await until(
+      () => node.db.query(`SELECT body_text FROM messages WHERE kind = 'code' AND recipient = '+491705550123' AND state = 'sent'`),
+      (r) => r.rowCount === 1,
+    );
+    const code = /\b(\d{6})\b/.exec(sms.rows[0].body_text)![1]!;
+    await page.getByLabel('Bestätigungscode').fill(code);
+    await page.getByRole('button', { name: 'Code bestätigen' }).click();
+    await page.getByText('0170 5550123 ist bestätigt.').waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0, 'the earlier problem is gone once the number is confirmed');
+    await checkAccessibility(page, 'details (verification)');
+    await screenshot(page, 'de-11-verified');
+    await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ihr Termin ist gebucht' }).waitFor();
+    await page.getByText('SMS: versendet').waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('a wait-list offer opened from its message is accepted on its page', async () => {
+    const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 1 });
+    const first = await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Anna', dateOfBirth: '1950-01-01' }));
+    assert.equal(first.booking.status, 201);
+    const entry = await adminPost(node.app, '/api/v1/admin/waitlist', {
+      campaignId: w.campaignId,
+      person: person({ firstName: 'Otto', lastName: 'Warte', dateOfBirth: '1945-05-05', email: 'otto@example.org' }),
+    });
+    assert.ok(entry.entryId);
+    const cancelled = await node.app.inject({ method: 'DELETE', url: `/api/v1/bookings/${first.booking.body.bookingCode}?dateOfBirth=1950-01-01` });
+    assert.equal(cancelled.statusCode, 200);
+    const message = await until(
+      () => node.db.query(`SELECT body_text FROM messages WHERE kind = 'offer' AND recipient = 'otto@example.org'`),
+      (r) => r.rowCount === 1,
+      10_000,
+    );
+    const link = /http:\/\/\S+\/angebot\/\S+/.exec(message.rows[0].body_text)![0];
+    const { page, errors } = await phone(browser);
+    await page.goto(`${origin}${new URL(link).pathname}${new URL(link).search}`);
+    await page.getByRole('heading', { level: 1, name: 'Terminangebot von der Warteliste' }).waitFor();
+    await page.getByText('Bitte sagen Sie bis').waitFor();
+    await checkAccessibility(page, 'offer');
+    await screenshot(page, 'de-12-offer');
+    await page.getByRole('button', { name: 'Termin annehmen' }).click();
+    await page.waitForURL('**/bestaetigung/*');
+    await page.getByLabel('Geburtsdatum').fill('05.05.1945');
+    await page.getByRole('button', { name: 'Anzeigen' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ihr Termin ist gebucht' }).waitFor();
+    const rows = await node.db.query(`SELECT first_name FROM bookings WHERE campaign_id = $1 AND status = 'active'`, [w.campaignId]);
+    assert.deepEqual(rows.rows.map((r) => r.first_name), ['Otto']);
+    assert.deepEqual(errors, []);
     await page.context().close();
   });
 

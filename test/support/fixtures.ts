@@ -43,6 +43,7 @@ export interface WorldOptions {
   lon?: number;
   waitingRoom?: boolean;
   prequeueMinutes?: number;
+  requireVerifiedContact?: boolean;
 }
 
 /** One centre, one campaign, first-dose slots in 3 days, second-dose slots 21..42 days after, all released. */
@@ -60,6 +61,7 @@ export async function setUpWorld(app: FastifyInstance, o: WorldOptions = {}): Pr
     name: 'Testkampagne',
     vaccine: doses === 2 ? { name: 'TestVax', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } : { name: 'OneShot', doses: 1 },
     eligibility: { minAge: o.minAge, maxAge: o.maxAge, districts: o.districts },
+    ...(o.requireVerifiedContact ? { requireVerifiedContact: true } : {}),
   });
   const first = Array.from({ length: o.firstSlots ?? 2 }, (_, i) => ({
     centerId: center.id,

@@ -3,8 +3,11 @@ import { field, fieldError, formValues, h, notice, fill } from './dom.js';
 import { lang, parseDate, t, typedDate } from './i18n.js';
 import { tab } from './storage.js';
 
-/** The fields a booking needs, nothing more; filled from what the person typed earlier in this tab. */
-export function personFields(priorityGroups: string[] | null): HTMLElement[] {
+/**
+ * The fields a booking needs, nothing more; filled from what the person typed earlier in this tab.
+ * Phone and e-mail are optional unless the campaign needs one of them verified.
+ */
+export function personFields(priorityGroups: string[] | null, contactRequired = false): HTMLElement[] {
   const saved = tab.get<Person>('person');
   const fields = [
     field({ name: 'firstName', label: t('details.firstName'), autocomplete: 'given-name', required: true, value: saved?.firstName, maxlength: 100 }),
@@ -28,8 +31,8 @@ export function personFields(priorityGroups: string[] | null): HTMLElement[] {
       value: saved?.postalCode ?? tab.get<string>('postalCode') ?? '',
       maxlength: 5,
     }),
-    field({ name: 'email', label: t('details.email'), hint: t('details.emailHint'), type: 'email', autocomplete: 'email', value: saved?.email, maxlength: 254 }),
-    field({ name: 'phone', label: t('details.phone'), hint: t('details.phoneHint'), type: 'tel', autocomplete: 'tel', value: saved?.phone, maxlength: 25 }),
+    field({ name: 'email', label: t(contactRequired ? 'details.emailPlain' : 'details.email'), hint: t('details.emailHint'), type: 'email', autocomplete: 'email', value: saved?.email, maxlength: 254 }),
+    field({ name: 'phone', label: t(contactRequired ? 'details.phonePlain' : 'details.phone'), hint: t('details.phoneHint'), type: 'tel', autocomplete: 'tel', value: saved?.phone, maxlength: 25 }),
   ];
   if (priorityGroups) {
     fields.push(

@@ -29,10 +29,10 @@ export const detailsPage: Page = async (main, { go }) => {
   const form: HTMLFormElement = h(
     'form',
     { novalidate: true, onsubmit: (e: Event) => (e.preventDefault(), void submit()) },
-    personFields(campaign?.eligibility.priorityGroups ?? null),
+    personFields(campaign?.eligibility.priorityGroups ?? null, campaign?.requireVerifiedContact ?? false),
   );
   const needsVerification = campaign?.requireVerifiedContact ?? false;
-  if (needsVerification) form.append(verificationBox(form, () => undefined));
+  if (needsVerification) form.append(verificationBox(form, () => fill(problems)));
   form.append(
     h('p', { class: 'hint' }, t('details.privacy')),
     problems,

@@ -281,7 +281,7 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
           fill(saved, notice('success', t('details.saved')));
         },
       },
-      personFields(campaign?.eligibility.priorityGroups ?? null),
+      personFields(campaign?.eligibility.priorityGroups ?? null, campaign?.requireVerifiedContact ?? false),
     );
     if (campaign?.requireVerifiedContact) form.append(verificationBox(form, () => undefined));
     form.append(h('button', { type: 'submit', class: 'secondary' }, t('details.save')), saved);
