@@ -123,6 +123,19 @@ describe('citizen web app in a real browser', () => {
     await page.context().close();
   });
 
+  test('the start page shows a release the moment it opens, without a reload', async () => {
+    const w = await setUpWorld(node.app, { opensAt: new Date(Date.now() + 3_000).toISOString() });
+    const { page, errors } = await phone(browser);
+    await page.goto(`${origin}/`);
+    const section = page.locator(`section[aria-labelledby="campaign-${w.campaignId}"]`);
+    await section.getByText('Freigabe am').waitFor();
+    assert.equal(await section.getByRole('link', { name: 'Termin suchen' }).count(), 0);
+    await section.getByRole('link', { name: 'Termin suchen' }).waitFor({ timeout: 10_000 });
+    await section.getByText('Jetzt buchbar').waitFor();
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   test('keyboard only: the whole booking with Tab, typing and Enter, focus always on what matters next', async () => {
     const w = await setUpWorld(node.app, { firstSlots: 2 });
     const { page, errors } = await phone(browser);

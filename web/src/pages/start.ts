@@ -4,7 +4,7 @@ import { t, when } from '../i18n.js';
 import { heading, hoursText, problemText, rulesText, type Page } from '../page.js';
 
 /** Open campaigns, who may book, the next releases, the hotline. */
-export const startPage: Page = async (main) => {
+export const startPage: Page = async (main, ctx) => {
   let campaigns: Campaign[];
   let hotline: Hotline | null = null;
   try {
@@ -66,6 +66,23 @@ export const startPage: Page = async (main) => {
       : null,
     h('p', {}, h('a', { href: '/verwalten', class: 'button secondary' }, t('start.manage'))),
   );
+
+  // When the next release opens, the page shows it without a reload (a few seconds of spread, so a crowd
+  // watching the page does not ask in the same millisecond).
+  const next = campaigns
+    .flatMap((c) => c.releases.map((r) => Date.parse(r.opensAt)))
+    .filter((at) => at > Date.now())
+    .sort((a, b) => a - b)[0];
+  if (next === undefined || next - Date.now() > 24 * 3600_000) return;
+  const timer = window.setTimeout(() => void rerender(), next - Date.now() + 500 + Math.random() * 2500);
+  let stop: (() => void) | void;
+  async function rerender() {
+    stop = await startPage(main, ctx);
+  }
+  return () => {
+    clearTimeout(timer);
+    if (stop) stop();
+  };
 };
 
 function releaseItem(c: Campaign, r: Campaign['releases'][number], room: Room | undefined): HTMLElement {
