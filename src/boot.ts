@@ -8,6 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
+import { ensureFirstAdmin } from './staff/service.js';
 
 export interface PreparedDatabase {
   url: string;
@@ -22,9 +23,15 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<Prep
   const url = config.databaseUrl ?? embedded!.url;
   try {
     await migrate(url, log);
-    if (config.seedDemo) {
-      const db = createPool(url, 2);
-      await seedDemoIfEmpty(db, log).finally(() => db.end());
+    const db = createPool(url, 2);
+    try {
+      if (config.seedDemo) await seedDemoIfEmpty(db, log);
+      const first = await ensureFirstAdmin(db);
+      if (first) {
+        log.warn(`created the first staff admin for the console at /staff: username "${first.username}", password "${first.password}" (shown only this once; change it or reset it with npm run staff)`);
+      }
+    } finally {
+      await db.end();
     }
   } catch (err) {
     await embedded?.stop();

@@ -50,6 +50,8 @@ export interface Config {
   readonly offerMinutes: number;
   /** Shown to citizens on every page; the release checklist warns when a release opens outside its hours. */
   readonly hotline: Hotline;
+  /** Staff login attempts per client address and minute, per node (the per-username lockout comes on top); 0: off. */
+  readonly loginsPerMinute: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -78,6 +80,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_OFFER_MINUTES',
   'ANSTURM_HOTLINE_PHONE',
   'ANSTURM_HOTLINE_HOURS',
+  'ANSTURM_LOGINS_PER_MINUTE',
 ]);
 
 export class ConfigError extends Error {
@@ -179,6 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: (env.ANSTURM_PUBLIC_URL || `http://127.0.0.1:${env.PORT || 3000}`).replace(/\/$/, ''),
     offerMinutes: int('ANSTURM_OFFER_MINUTES', 120, 1, 7 * 24 * 60),
     hotline: { phone: hotlinePhone, hours: hotlineHours },
+    loginsPerMinute: int('ANSTURM_LOGINS_PER_MINUTE', 20, 0, 1_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -7,6 +7,8 @@ import { sharedSecret } from './db/settings.js';
 import { Leader } from './jobs/leader.js';
 import { coreTasks } from './jobs/tasks.js';
 import { buildServer } from './server.js';
+import { staffAuth } from './staff/auth.js';
+import { staffService } from './staff/service.js';
 import { admissionController } from './queue/controller.js';
 import { HoldStats } from './queue/hold-stats.js';
 import { queueService } from './queue/service.js';
@@ -64,7 +66,10 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     joinsPerMinute: config.joinsPerMinute,
     verification: verificationService(db, identityKey),
     log,
-    adminToken,
+    auth: staffAuth(db, adminToken),
+    staff: staffService(db),
+    secureCookies: config.publicUrl.startsWith('https://'),
+    loginsPerMinute: config.loginsPerMinute,
     bookings,
     waitlist,
     metrics,

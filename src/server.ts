@@ -27,6 +27,10 @@ import type { BookingService } from './booking/service.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { Hotline } from './catalog/hotline.js';
 import { BUSY_PAGE, webRoutes } from './web/routes.js';
+import cookie from '@fastify/cookie';
+import type { StaffAuth } from './staff/auth.js';
+import type { StaffService } from './staff/service.js';
+import { staffAdminRoutes, staffSessionRoutes } from './staff/routes.js';
 
 export interface ServerDeps {
   db: Db;
@@ -42,7 +46,10 @@ export interface ServerDeps {
   /** The Prometheus text for /metrics: this process's, or in a cluster all workers' merged by the primary. */
   metricsText: () => Promise<string>;
   log: Logger;
-  adminToken: string;
+  auth: StaffAuth;
+  staff: StaffService;
+  secureCookies: boolean;
+  loginsPerMinute: number;
   bookings: BookingService;
   bodyLimitBytes: number;
   trustProxy: boolean;
@@ -103,6 +110,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }),
   });
 
+  await app.register(cookie);
+
   await app.register(swagger, {
     openapi: {
       info: { title: 'Ansturm API', version: '1', description: 'Appointment booking that holds the rush.' },
@@ -113,7 +122,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         { name: 'verification', description: 'Verifying a phone number or e-mail address' },
         { name: 'waitlist', description: 'The wait list and its offers' },
         { name: 'ops', description: 'For operators and their monitoring' },
-        { name: 'admin', description: 'What staff use (Authorization: Bearer <ADMIN_TOKEN>)' },
+        { name: 'staff', description: 'Staff accounts, sessions, API tokens, the audit log' },
+        { name: 'admin', description: 'What admins use (session cookie + X-CSRF-Token, an API token, or Bearer <ADMIN_TOKEN>)' },
       ],
     },
   });
@@ -126,13 +136,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       const claim = await deps.queue.admission(token);
       return { ticketId: claim.t, releaseId: claim.r };
     }),
-    catalogRoutes(deps.db, deps.adminToken),
+    catalogRoutes(deps.db, deps.auth),
     queueRoutes(deps.queue, deps.joinsPerMinute),
-    queueAdminRoutes(deps.db, deps.queueView, deps.keys, deps.adminToken),
+    queueAdminRoutes(deps.db, deps.queueView, deps.keys, deps.auth),
     verificationRoutes(deps.verification, deps.joinsPerMinute),
-    outboxAdminRoutes(deps.db, deps.adminToken),
+    outboxAdminRoutes(deps.db, deps.auth),
     waitlistRoutes(deps.waitlist),
-    waitlistAdminRoutes(deps.db, deps.waitlist, deps.adminToken),
+    waitlistAdminRoutes(deps.db, deps.waitlist, deps.auth),
+    staffSessionRoutes(deps.staff, deps.auth, deps.secureCookies, deps.loginsPerMinute),
+    staffAdminRoutes(deps.db, deps.staff, deps.auth),
     webRoutes(deps.hotline),
   ];
   app.addHook('onResponse', async (request, reply) => {

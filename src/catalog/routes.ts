@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
-import { requireAdminToken } from '../http/admin-auth.js';
+import type { StaffAuth } from '../staff/auth.js';
 import { Day, Id, Instant, PostalCode, Strict, errors } from '../http/schemas.js';
 import { inTransaction, sendOutcome } from '../http/transaction.js';
 import { catalogService } from './service.js';
@@ -80,9 +80,9 @@ const ADMIN_BODY_LIMIT = 4 * 1024 * 1024; // 4 MiB
 
 /** Staff routes for setting up centres, campaigns, slots and releases. */
 export const catalogRoutes =
-  (db: Db, adminToken: string): FastifyPluginAsyncTypebox =>
+  (db: Db, auth: StaffAuth): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.addHook('preHandler', requireAdminToken(adminToken));
+    app.addHook('preValidation', auth.require('admin'));
 
     app.post(
       '/api/v1/admin/centers',

@@ -18,6 +18,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
+      // A lockout says when it ends, as any 429 should.
+      if (typeof error.details?.retryAfterSeconds === 'number') reply.header('retry-after', String(error.details.retryAfterSeconds));
       return reply.status(error.status).send({ code: error.code, message: error.message, ...error.details });
     }
     if (error.validation) {

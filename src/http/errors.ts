@@ -63,6 +63,13 @@ const REGISTRY = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the request body as application/json.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Please wait and try again.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Username or password is wrong.' },
+  LOCKED_OUT: { status: 429, message: 'Too many failed logins for this username. Please wait before trying again.' },
+  CSRF_FAILED: { status: 403, message: 'The request lacks the X-CSRF-Token of your session; reload the console.' },
+  USERNAME_TAKEN: { status: 409, message: 'This username is already taken.' },
+  RELEASE_CHECKLIST: { status: 409, message: 'The release checklist has warnings; review them and acknowledge each to schedule anyway.' },
+  NOT_TODAY: { status: 409, message: 'Attendance can be recorded only on the day of the appointment, from its start.' },
+  ALREADY_RECORDED: { status: 409, message: 'Attendance for this appointment has already been recorded.' },
   OVERLOADED: { status: 503, message: 'The service is busy. Please try again in a moment.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { tx, type Db } from '../db/pool.js';
 import { fail } from './errors.js';
+import { actionOf, audit } from '../staff/audit.js';
 
 export interface Outcome<T> {
   body: T;
@@ -17,13 +18,20 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
  * and the answer are written in that same transaction: a retry after the first commit
  * gets the stored answer and changes nothing; a retry racing the first waits for it on
  * the key's unique index. A request that failed wrote nothing, so its retry runs afresh.
+ * A staff member's request also writes its audit entry in that transaction.
  */
 export async function inTransaction<T>(
   db: Db,
   request: FastifyRequest,
   status: number,
-  fn: (q: pg.PoolClient) => Promise<T>,
+  use: (q: pg.PoolClient) => Promise<T>,
 ): Promise<Outcome<T>> {
+  // A staff member's change is audited in its own transaction: the entry exists if and only if the change does.
+  const fn = async (q: pg.PoolClient) => {
+    const body = await use(q);
+    if (request.staff) await audit(q, request, actionOf(request), { target: request.params ?? null, after: body });
+    return body;
+  };
   const key = request.headers['idempotency-key'];
   if (key === undefined) return { body: await tx(db, fn), status, replayed: false };
   if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { run, type Db } from '../db/pool.js';
-import { requireAdminToken } from '../http/admin-auth.js';
+import { run, tx, type Db } from '../db/pool.js';
+import type { StaffAuth } from '../staff/auth.js';
+import { audit } from '../staff/audit.js';
 import { fail } from '../http/errors.js';
 import { Id, Strict, errors } from '../http/schemas.js';
 import * as sql from './repo.js';
@@ -50,9 +51,9 @@ const security = [{ bearer: [] }];
 
 /** What staff see of the outbox: the local mailbox, the dead letters, the backlog. */
 export const outboxAdminRoutes =
-  (db: Db, adminToken: string): FastifyPluginAsyncTypebox =>
+  (db: Db, auth: StaffAuth): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.addHook('preHandler', requireAdminToken(adminToken));
+    app.addHook('preValidation', auth.require('admin'));
     app.get(
       '/api/v1/admin/messages',
       {
@@ -74,8 +75,11 @@ export const outboxAdminRoutes =
       '/api/v1/admin/messages/:id/retry',
       { schema: { tags: ['admin'], security, summary: 'Send a dead letter again', params: Strict({ id: Id }), response: errors(401, 404) } },
       async (request) => {
-        const res = await run(db, sql.retryFailed(request.params.id));
-        if (res.rowCount === 0) fail('NOT_FOUND', 'No failed message with this id.');
+        await tx(db, async (q) => {
+          const res = await run(q, sql.retryFailed(request.params.id));
+          if (res.rowCount === 0) fail('NOT_FOUND', 'No failed message with this id.');
+          await audit(q, request, 'retry dead letter', { target: { messageId: request.params.id }, before: { state: 'failed' }, after: { state: 'queued' } });
+        });
         return { id: request.params.id, state: 'queued' };
       },
     );

@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
-import { requireAdminToken } from '../http/admin-auth.js';
+import type { StaffAuth } from '../staff/auth.js';
+import { audit } from '../staff/audit.js';
 import { fail } from '../http/errors.js';
 import { Id, Identity, Strict, errors } from '../http/schemas.js';
-import { run } from '../db/pool.js';
+import { run, tx } from '../db/pool.js';
 import * as sql from './repo.js';
 import type { QueueService } from './service.js';
 import { retireKey, rotateKey, type KeyRing } from './signing.js';
@@ -136,9 +137,9 @@ const security = [{ bearer: [] }];
 
 /** Operators' controls: pause, resume, close, targets and difficulty, signing keys. */
 export const queueAdminRoutes =
-  (db: Db, view: QueueView, keys: KeyRing, adminToken: string): FastifyPluginAsyncTypebox =>
+  (db: Db, view: QueueView, keys: KeyRing, auth: StaffAuth): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.addHook('preHandler', requireAdminToken(adminToken));
+    app.addHook('preValidation', auth.require('admin'));
     const adminTags = ['admin'];
 
     const transition = (path: string, from: sql.RoomRow['state'][], to: sql.RoomRow['state'], summary: string) =>
@@ -146,13 +147,16 @@ export const queueAdminRoutes =
         `/api/v1/admin/queue/rooms/:releaseId/${path}`,
         { schema: { tags: adminTags, security, summary, params: RoomParams, response: errors(401, 404, 409) } },
         async (request) => {
-          const res = await run(db, sql.operatorTransition(request.params.releaseId, from, to));
-          if (res.rowCount === 0) {
-            const room = (await run<sql.RoomRow>(db, sql.room(request.params.releaseId))).rows[0] ?? fail('QUEUE_NOT_FOUND');
-            fail('STATE_CONFLICT', `The waiting room is ${room.state}; it cannot be set to ${to} from there.`);
-          }
+          const { releaseId } = request.params;
+          const state = await tx(db, async (q) => {
+            const room = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0] ?? fail('QUEUE_NOT_FOUND');
+            const res = await run<{ state: string }>(q, sql.operatorTransition(releaseId, from, to));
+            if (res.rowCount === 0) fail('STATE_CONFLICT', `The waiting room is ${room.state}; it cannot be set to ${to} from there.`);
+            await audit(q, request, `waiting room: ${path}`, { target: { releaseId }, before: { state: room.state }, after: { state: res.rows[0]!.state } });
+            return res.rows[0]!.state;
+          });
           await view.refresh();
-          return { releaseId: request.params.releaseId, state: res.rows[0]!.state };
+          return { releaseId, state };
         },
       );
     transition('pause', ['scheduled', 'open', 'sold_out'], 'paused', 'Stop admitting; people keep their places');
@@ -178,15 +182,27 @@ export const queueAdminRoutes =
         },
       },
       async (request) => {
-        const res = await run(db, sql.updateRoomSettings(request.params.releaseId, request.body));
-        if (res.rowCount === 0) fail('QUEUE_NOT_FOUND');
+        const { releaseId } = request.params;
+        const after = await tx(db, async (q) => {
+          const before = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0] ?? fail('QUEUE_NOT_FOUND');
+          await run(q, sql.updateRoomSettings(releaseId, request.body));
+          const changed = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0]!;
+          const column = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+          const settings = (r: sql.RoomRow) => Object.fromEntries(Object.keys(request.body).map((k) => [k, (r as unknown as Record<string, unknown>)[column(k)]]));
+          await audit(q, request, 'waiting room: settings', { target: { releaseId }, before: settings(before), after: settings(changed) });
+          return changed;
+        });
         await view.refresh();
-        return (await run(db, sql.room(request.params.releaseId))).rows[0];
+        return after;
       },
     );
 
-    app.post('/api/v1/admin/signing-keys', { schema: { tags: adminTags, security, summary: 'Rotate: a new key signs from now on; older keys still verify until retired' } }, async (_request, reply) => {
-      const kid = (await rotateKey(db)).rows[0]!.kid;
+    app.post('/api/v1/admin/signing-keys', { schema: { tags: adminTags, security, summary: 'Rotate: a new key signs from now on; older keys still verify until retired' } }, async (request, reply) => {
+      const kid = await tx(db, async (q) => {
+        const created = (await rotateKey(q)).rows[0]!.kid;
+        await audit(q, request, 'rotate signing key', { after: { kid: created } });
+        return created;
+      });
       await keys.load();
       return reply.status(201).send({ kid });
     });
@@ -195,8 +211,11 @@ export const queueAdminRoutes =
       '/api/v1/admin/signing-keys/:kid/retire',
       { schema: { tags: adminTags, security, summary: 'Retire a key: tickets and tokens it signed stop verifying', params: Strict({ kid: Id }) } },
       async (request) => {
-        const res = await retireKey(db, request.params.kid);
-        if (res.rowCount === 0) fail('NOT_FOUND', 'No such live key, or it is the last one.');
+        await tx(db, async (q) => {
+          const res = await retireKey(q, request.params.kid);
+          if (res.rowCount === 0) fail('NOT_FOUND', 'No such live key, or it is the last one.');
+          await audit(q, request, 'retire signing key', { target: { kid: request.params.kid } });
+        });
         await keys.load();
         return { kid: request.params.kid, retired: true };
       },

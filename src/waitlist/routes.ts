@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { run, type Db } from '../db/pool.js';
-import { requireAdminToken } from '../http/admin-auth.js';
+import type { StaffAuth } from '../staff/auth.js';
+import { audit } from '../staff/audit.js';
 import { Day, Id, Person, Strict, errors } from '../http/schemas.js';
 import { waitlistSummary } from './repo.js';
 import type { JoinInput, WaitlistService } from './service.js';
@@ -63,13 +64,16 @@ const security = [{ bearer: [] }];
 
 /** Staff: put a caller on the wait list (their number counts as checked by the agent), see how the list is served. */
 export const waitlistAdminRoutes =
-  (db: Db, waitlist: WaitlistService, adminToken: string): FastifyPluginAsyncTypebox =>
+  (db: Db, waitlist: WaitlistService, auth: StaffAuth): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.addHook('preHandler', requireAdminToken(adminToken));
+    app.addHook('preValidation', auth.require('agent'));
     app.post(
       '/api/v1/admin/waitlist',
       { schema: { tags: ['admin'], security, summary: 'Put a hotline caller on the wait list', body: JoinBody, response: errors(400, 401, 404, 409) } },
-      async (request, reply) => reply.status(201).send(await waitlist.join({ ...(request.body as JoinInput), channel: 'phone' })),
+      async (request, reply) =>
+        reply.status(201).send(
+          await waitlist.join({ ...(request.body as JoinInput), channel: 'phone' }, (q, entryId) => audit(q, request, 'put caller on wait list', { target: { entryId, campaignId: request.body.campaignId } })),
+        ),
     );
     app.get(
       '/api/v1/admin/waitlist',

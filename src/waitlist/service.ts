@@ -56,7 +56,8 @@ export function waitlistService(deps: WaitlistDeps) {
   }
 
   return {
-    async join(input: JoinInput) {
+    /** `within` runs in the joining transaction (the staff audit entry of an agent's join). */
+    async join(input: JoinInput, within?: (q: Queryable, entryId: number) => Promise<void>) {
       const { person } = input;
       const origin = postalCodeCentroid(person.postalCode) ?? fail('UNKNOWN_POSTAL_CODE');
       const secret = newSecret();
@@ -70,7 +71,7 @@ export function waitlistService(deps: WaitlistDeps) {
         if ((await run(q, sql.activeBookingOf(input.campaignId, hash))).rowCount === 1) fail('ALREADY_BOOKED');
         const p = input.preferences ?? {};
         try {
-          return (await run<{ id: number }>(q, sql.insertEntry({
+          const entryId = (await run<{ id: number }>(q, sql.insertEntry({
             campaignId: input.campaignId, secretHash: secretHash(secret), identityHash: hash,
             firstName: person.firstName.trim(), lastName: person.lastName.trim(), dateOfBirth: person.dateOfBirth, postalCode: person.postalCode,
             email: person.email ?? null, phone: person.phone ?? null, locale: input.locale ?? 'de',
@@ -79,6 +80,8 @@ export function waitlistService(deps: WaitlistDeps) {
             lat: origin.lat, lon: origin.lon, maxDistanceKm: p.maxDistanceKm ?? null, centerIds: p.centerIds ?? null,
             earliest: p.earliest ?? null, latest: p.latest ?? null, weekdays: p.weekdays ?? null, channel: input.channel ?? 'web',
           }))).rows[0]!.id;
+          if (within) await within(q, entryId);
+          return entryId;
         } catch (err) {
           // The one rule we expect to trip: this person is already on this wait list.
           if (pgCode(err) === PG.uniqueViolation && pgConstraint(err) === 'one_waitlist_entry_per_person') return fail('ALREADY_ON_WAITLIST');

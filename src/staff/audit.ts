@@ -1,0 +1,25 @@
+import type { FastifyRequest } from 'fastify';
+import { run, type Queryable } from '../db/pool.js';
+import { insertAudit } from './repo.js';
+
+/** Fields never written to the audit log. */
+const SECRET_FIELDS = /password|secret|token/i;
+
+export function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length > 50 ? { items: value.length } : value.map(redact);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.test(k) ? '[redacted]' : redact(v)]));
+}
+
+/**
+ * Records a staff action in the transaction that makes it, so the entry exists if and only if
+ * the change does. `before` is what the action changed, as it was; `after` as it became.
+ */
+export async function audit(q: Queryable, request: FastifyRequest, action: string, change: { target?: unknown; before?: unknown; after?: unknown }): Promise<void> {
+  const staff = request.staff;
+  if (!staff) return;
+  await run(q, insertAudit({ actor: staff.actor, action, target: redact(change.target ?? null), before: redact(change.before ?? null), after: redact(change.after ?? null), address: request.ip }));
+}
+
+/** The action name of a route: "POST /api/v1/admin/centers". */
+export const actionOf = (request: FastifyRequest) => `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;

@@ -1,0 +1,87 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { run, type Db } from '../db/pool.js';
+import { fail } from '../http/errors.js';
+import * as sql from './repo.js';
+import type { Role } from './repo.js';
+
+/** Who is acting: a person in the console, an automation token, or the bootstrap ADMIN_TOKEN. */
+export interface Staff {
+  kind: 'session' | 'token' | 'bootstrap';
+  /** How the audit log names them. */
+  actor: string;
+  accountId: number | null;
+  role: Role;
+  /** Centres this staff member may work with; null: all. */
+  centerIds: number[] | null;
+  csrfToken: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    staff?: Staff;
+  }
+}
+
+export const SESSION_COOKIE = 'ansturm_staff';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export const tokenHash = (token: string): Buffer => createHash('sha256').update(token).digest();
+
+/**
+ * Decides who a request comes from and whether they may use a route:
+ *   - `Authorization: Bearer <ADMIN_TOKEN>`: the bootstrap automation token, role admin;
+ *   - `Authorization: Bearer ans_...`: an API token an admin created, with its role and centres;
+ *   - the session cookie of the staff console, plus the `X-CSRF-Token` header on every change.
+ * A bearer header is never sent by a browser on its own, so only cookie sessions need the CSRF check.
+ */
+export function staffAuth(db: Db, bootstrapToken: string) {
+  const bootstrap = tokenHash(bootstrapToken);
+
+  async function identify(request: FastifyRequest): Promise<Staff | null> {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer (.+)$/.exec(header);
+      if (!match) return fail('UNAUTHORIZED', 'Send a token as "Authorization: Bearer <token>".');
+      const hash = tokenHash(match[1]!);
+      if (timingSafeEqual(hash, bootstrap)) return { kind: 'bootstrap', actor: 'bootstrap-token', accountId: null, role: 'admin', centerIds: null, csrfToken: null };
+      const token = (await run<{ id: number; name: string; role: Role; center_ids: number[] | null }>(db, sql.useToken(hash))).rows[0];
+      if (!token) return fail('UNAUTHORIZED', 'The token is not valid (or was revoked).');
+      return { kind: 'token', actor: `token:${token.name}`, accountId: null, role: token.role, centerIds: token.center_ids, csrfToken: null };
+    }
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (!cookie) return null;
+    const session = (await run<sql.SessionRow>(db, sql.sessionByHash(tokenHash(cookie)))).rows[0];
+    if (!session) return null;
+    return { kind: 'session', actor: `staff:${session.username}`, accountId: session.id, role: session.role, centerIds: session.center_ids, csrfToken: session.csrf_token };
+  }
+
+  return {
+    identify,
+    /** A preHandler admitting the given roles (admins may do everything). */
+    require(...roles: Role[]) {
+      return async (request: FastifyRequest): Promise<void> => {
+        const staff = await identify(request);
+        if (!staff) return fail('UNAUTHORIZED', 'Log in to the staff console, or send a token as "Authorization: Bearer <token>".');
+        if (staff.kind === 'session' && UNSAFE.has(request.method)) {
+          const sent = request.headers['x-csrf-token'];
+          if (typeof sent !== 'string' || !equal(sent, staff.csrfToken!)) fail('CSRF_FAILED');
+        }
+        if (staff.role !== 'admin' && !roles.includes(staff.role)) fail('FORBIDDEN', `This needs the role ${roles.join(' or ')}.`);
+        request.staff = staff;
+      };
+    },
+  };
+}
+
+export type StaffAuth = ReturnType<typeof staffAuth>;
+
+const equal = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** Whether a staff member may work with a centre. */
+export const mayUseCenter = (staff: Staff, centerId: number): boolean => staff.centerIds === null || staff.centerIds.includes(centerId);
+
+/** Throws FORBIDDEN unless the staff member may work with the centre. */
+export function requireCenter(staff: Staff, centerId: number): void {
+  if (!mayUseCenter(staff, centerId)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
+}

@@ -1,0 +1,149 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Id, Strict, errors } from '../http/schemas.js';
+import { run, type Db } from '../db/pool.js';
+import { SESSION_COOKIE, type StaffAuth } from './auth.js';
+import type { StaffService } from './service.js';
+import { listAudit } from './repo.js';
+
+const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('agent'), Type.Literal('checkin')]);
+const CenterIds = Type.Union([Type.Array(Id, { minItems: 1, maxItems: 500 }), Type.Null()], { description: 'Centres this account may work with; null: all' });
+const Password = Type.String({ minLength: 1, maxLength: 200 });
+const security = [{ bearer: [] }];
+const tags = ['staff'];
+
+/** Logging in and out of the staff console. */
+export const staffSessionRoutes =
+  (staff: StaffService, auth: StaffAuth, secureCookies: boolean, loginsPerMinute: number): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/api/v1/staff/login',
+      {
+        config: loginsPerMinute > 0 ? { rateLimit: { max: loginsPerMinute, timeWindow: 60_000 } } : {},
+        schema: {
+          tags,
+          summary: 'Log in: sets the session cookie and returns the CSRF token to send with every change',
+          body: Strict({ username: Type.String({ minLength: 1, maxLength: 100 }), password: Password }),
+          response: errors(400, 401, 429),
+        },
+      },
+      async (request, reply) => {
+        const { token, csrfToken, expiresAt, account } = await staff.login(request, request.body.username, request.body.password);
+        reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', expires: expiresAt });
+        return { account, csrfToken, expiresAt: expiresAt.toISOString() };
+      },
+    );
+
+    app.post('/api/v1/staff/logout', { preValidation: auth.require('admin', 'agent', 'checkin'), schema: { tags, summary: 'Log out: ends the session' } }, async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await staff.logout(request, token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true };
+    });
+
+    app.get('/api/v1/staff/me', { preValidation: auth.require('admin', 'agent', 'checkin'), schema: { tags, summary: 'Who is logged in, their role and centres, and the CSRF token' } }, async (request) => {
+      const s = request.staff!;
+      return {
+        actor: s.actor,
+        role: s.role,
+        centerIds: s.centerIds,
+        csrfToken: s.csrfToken,
+        account: s.accountId === null ? null : await staff.me(s.accountId),
+      };
+    });
+  };
+
+/** Admins manage staff accounts, API tokens, and read the audit log. */
+export const staffAdminRoutes =
+  (db: Db, staff: StaffService, auth: StaffAuth): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.addHook('preValidation', auth.require('admin'));
+
+    app.get('/api/v1/admin/staff', { schema: { tags, security, summary: 'Staff accounts' } }, async () => ({ accounts: await staff.listAccounts() }));
+
+    app.post(
+      '/api/v1/admin/staff',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Create a staff account (a password is generated and shown once unless given)',
+          body: Strict({
+            username: Type.String({ pattern: '^[A-Za-z0-9._-]{3,40}$' }),
+            displayName: Type.String({ minLength: 1, maxLength: 100 }),
+            role: RoleSchema,
+            centerIds: Type.Optional(CenterIds),
+            password: Type.Optional(Password),
+          }),
+          response: errors(400, 401, 403, 409),
+        },
+      },
+      async (request, reply) => reply.status(201).send(await staff.createAccount(request, request.body)),
+    );
+
+    app.patch(
+      '/api/v1/admin/staff/:id',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Change role, centres, name, or disable an account (which ends its sessions)',
+          params: Strict({ id: Id }),
+          body: Strict({ displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), role: Type.Optional(RoleSchema), centerIds: Type.Optional(CenterIds), disabled: Type.Optional(Type.Boolean()) }),
+          response: errors(400, 401, 403, 404),
+        },
+      },
+      async (request) => staff.updateAccount(request, request.params.id, request.body),
+    );
+
+    app.post(
+      '/api/v1/admin/staff/:id/password',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Reset a password (generated and shown once unless given); ends the account’s sessions',
+          params: Strict({ id: Id }),
+          body: Strict({ password: Type.Optional(Password) }),
+          response: errors(400, 401, 403, 404),
+        },
+      },
+      async (request) => staff.resetPassword(request, request.params.id, request.body.password),
+    );
+
+    app.get('/api/v1/admin/tokens', { schema: { tags, security, summary: 'API tokens (without their secrets)' } }, async () => ({ tokens: await staff.listTokens() }));
+
+    app.post(
+      '/api/v1/admin/tokens',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Create a long-lived API token for automation; the token is shown once',
+          body: Strict({ name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleSchema, centerIds: Type.Optional(CenterIds) }),
+          response: errors(400, 401, 403),
+        },
+      },
+      async (request, reply) => reply.status(201).send(await staff.createToken(request, request.body)),
+    );
+
+    app.delete(
+      '/api/v1/admin/tokens/:id',
+      { schema: { tags, security, summary: 'Revoke an API token', params: Strict({ id: Id }), response: errors(401, 403, 404) } },
+      async (request) => staff.revokeToken(request, request.params.id),
+    );
+
+    app.get(
+      '/api/v1/admin/audit',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'The audit log, newest first',
+          querystring: Strict({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), actor: Type.Optional(Type.String({ maxLength: 200 })), action: Type.Optional(Type.String({ maxLength: 200 })) }),
+        },
+      },
+      async (request) => ({ entries: (await run(db, listAudit(request.query.limit ?? 100, request.query.actor, request.query.action))).rows }),
+    );
+  };
+
