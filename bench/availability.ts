@@ -20,7 +20,7 @@ export async function benchAvailability() {
         slotIds.push(...s.slots.map((x: { id: number }) => x.id));
       }
     }
-    await api(base, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds, opensAt: new Date(Date.now() - 1000).toISOString() }, ADMIN);
+    await api(base, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds, opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' }, ADMIN);
     await new Promise((r) => setTimeout(r, 2000));
 
     const codes = ['58332', '58452', '45525', '58285', '44135', '58300'];

@@ -45,7 +45,7 @@ export async function benchBooking() {
       ],
     }, ADMIN);
     const ids: number[] = slots.slots.map((s: { id: number }) => s.id);
-    await api(base, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: new Date(Date.now() - 1000).toISOString() }, ADMIN);
+    await api(base, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' }, ADMIN);
     const first = ids.slice(0, 40);
 
     const ours = await during(SECONDS, CONCURRENCY, async (i) => {

@@ -23,7 +23,7 @@ export async function pageWeights(): Promise<{ name: string; rows: [string, numb
       ...(await api(node.url, 'POST', '/api/v1/admin/slots', { series: { centerId: center.id, campaignId: campaign.id, dose: 1, from: day(1), to: day(7), opens: '08:00', closes: '18:00', intervalMinutes: 10, capacity: 6 } }, ADMIN)).slots,
       ...(await api(node.url, 'POST', '/api/v1/admin/slots', { series: { centerId: center.id, campaignId: campaign.id, dose: 2, from: day(22), to: day(49), opens: '08:00', closes: '18:00', intervalMinutes: 30, capacity: 20 } }, ADMIN)).slots,
     ];
-    await api(node.url, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: slots.map((s: { id: number }) => s.id), opensAt: new Date(Date.now() - 1000).toISOString() }, ADMIN);
+    await api(node.url, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: slots.map((s: { id: number }) => s.id), opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' }, ADMIN);
     await new Promise((r) => setTimeout(r, 1500)); // the availability view refreshes every second
 
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, locale: 'de-DE' });

@@ -20,7 +20,7 @@ export async function benchQueueStatus() {
     const center = await api(base, 'POST', '/api/v1/admin/centers', { name: 'Bench', address: 'A 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 }, ADMIN);
     const campaign = await api(base, 'POST', '/api/v1/admin/campaigns', { name: 'Bench', vaccine: { name: 'B', doses: 1 } }, ADMIN);
     const slots = await api(base, 'POST', '/api/v1/admin/slots', { slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: new Date(Date.now() + 86_400_000).toISOString(), durationMinutes: 10, capacity: 1000, dose: 1 }] }, ADMIN);
-    const release = await api(base, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: [slots.slots[0].id], opensAt: new Date(Date.now() - 1000).toISOString(), waitingRoom: true }, ADMIN);
+    const release = await api(base, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: [slots.slots[0].id], opensAt: new Date(Date.now() - 1000).toISOString(), waitingRoom: true, acknowledge: 'all' }, ADMIN);
     await api(base, 'PATCH', `/api/v1/admin/queue/rooms/${release.id}`, { difficulty: 0, maxAdmissionsPerSecond: 0 }, ADMIN);
     await new Promise((r) => setTimeout(r, 1500));
 

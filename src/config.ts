@@ -52,6 +52,8 @@ export interface Config {
   readonly hotline: Hotline;
   /** Staff login attempts per client address and minute, per node (the per-username lockout comes on top); 0: off. */
   readonly loginsPerMinute: number;
+  /** The largest crowd a simulator run showed this installation holding; the release checklist compares against it (0: unknown). */
+  readonly measuredCrowd: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -81,6 +83,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_HOTLINE_PHONE',
   'ANSTURM_HOTLINE_HOURS',
   'ANSTURM_LOGINS_PER_MINUTE',
+  'ANSTURM_MEASURED_CROWD',
 ]);
 
 export class ConfigError extends Error {
@@ -183,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     offerMinutes: int('ANSTURM_OFFER_MINUTES', 120, 1, 7 * 24 * 60),
     hotline: { phone: hotlinePhone, hours: hotlineHours },
     loginsPerMinute: int('ANSTURM_LOGINS_PER_MINUTE', 20, 0, 1_000_000),
+    measuredCrowd: int('ANSTURM_MEASURED_CROWD', 0, 0, 1_000_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -70,6 +70,7 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     staff: staffService(db),
     secureCookies: config.publicUrl.startsWith('https://'),
     loginsPerMinute: config.loginsPerMinute,
+    measuredCrowd: config.measuredCrowd,
     bookings,
     waitlist,
     metrics,

@@ -50,6 +50,7 @@ export interface ServerDeps {
   staff: StaffService;
   secureCookies: boolean;
   loginsPerMinute: number;
+  measuredCrowd: number;
   bookings: BookingService;
   bodyLimitBytes: number;
   trustProxy: boolean;
@@ -136,7 +137,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       const claim = await deps.queue.admission(token);
       return { ticketId: claim.t, releaseId: claim.r };
     }),
-    catalogRoutes(deps.db, deps.auth),
+    catalogRoutes(deps.db, deps.auth, { hotline: deps.hotline, measuredCrowd: deps.measuredCrowd }),
     queueRoutes(deps.queue, deps.joinsPerMinute),
     queueAdminRoutes(deps.db, deps.queueView, deps.keys, deps.auth),
     verificationRoutes(deps.verification, deps.joinsPerMinute),

@@ -27,7 +27,7 @@ test('centres come nearest first, from a postal code or coordinates, within the 
       { centerId, campaignId: w.campaignId, startsAt: morningIn(30), durationMinutes: 15, capacity: 3, dose: 2 },
     ]),
   });
-  await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: slots.slots.map((s: { id: number }) => s.id), opensAt: new Date().toISOString() });
+  await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: slots.slots.map((s: { id: number }) => s.id), opensAt: new Date().toISOString(), acknowledge: 'all' });
   await sleep(400);
 
   const fromSchwelm = await search(`campaignId=${w.campaignId}&postalCode=58332&radiusKm=600`);

@@ -126,7 +126,7 @@ describe('verification', () => {
     const center = await adminPost(node.app, '/api/v1/admin/centers', { name: 'V', address: 'V 1', postalCode: '58332', district: 'EN', lat: 51.28, lon: 7.29 });
     const campaign = await adminPost(node.app, '/api/v1/admin/campaigns', { name: 'Verified only', vaccine: { name: 'Solo', doses: 1 }, requireVerifiedContact: true });
     const slots = await adminPost(node.app, '/api/v1/admin/slots', { slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), durationMinutes: 10, capacity: 5, dose: 1 }] });
-    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: [slots.slots[0].id], opensAt: new Date(Date.now() - 1000).toISOString() });
+    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: [slots.slots[0].id], opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' });
     const unverified = await book(node.app, slots.slots[0].id, person({ firstName: 'Unbestätigt', email: 'wer@example.org' }));
     assert.equal(unverified.booking.status, 422);
     assert.equal(unverified.booking.body.code, 'CONTACT_NOT_VERIFIED');

@@ -33,7 +33,7 @@ async function release(capacities: number[], opensAt: Date) {
     ],
   });
   const ids: number[] = slots.slots.map((s: { id: number }) => s.id);
-  const r = await adminCall('POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: opensAt.toISOString(), waitingRoom: true, prequeueMinutes: 120 });
+  const r = await adminCall('POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: opensAt.toISOString(), waitingRoom: true, prequeueMinutes: 120, acknowledge: 'all' });
   await adminCall('PATCH', `/api/v1/admin/queue/rooms/${r.id}`, { difficulty: 1, maxAdmissionsPerSecond: 500, targetActive: 100000 });
   return { releaseId: r.id as number, firstSlotIds: ids.slice(0, capacities.length) };
 }

@@ -35,7 +35,7 @@ test(`${CLIENTS} clients on two processes fight for ${SLOTS * CAPACITY_PER_SLOT}
     ],
   });
   const ids: number[] = slots.slots.map((s: { id: number }) => s.id);
-  await adminCall('/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: new Date(Date.now() - 1000).toISOString() });
+  await adminCall('/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' });
 
   const results = await Promise.all(
     Array.from({ length: CLIENTS }, async (_, i) => {

@@ -162,7 +162,7 @@ describe('offers', () => {
     const campaign = await adminPost(node.app, '/api/v1/admin/campaigns', { name: 'Anteil', vaccine: { name: 'A', doses: 1 } });
     const waiting = [(await joinList(campaign.id, await verifiedPerson())).body, (await joinList(campaign.id, await verifiedPerson())).body];
     const slots = await adminPost(node.app, '/api/v1/admin/slots', { slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: morningIn(4), durationMinutes: 10, capacity: 4, dose: 1 }] });
-    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: [slots.slots[0].id], opensAt: new Date(Date.now() - 1000).toISOString(), waitlistShare: 0.5, waitlistMinutes: 60 });
+    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: [slots.slots[0].id], opensAt: new Date(Date.now() - 1000).toISOString(), waitlistShare: 0.5, waitlistMinutes: 60, acknowledge: 'all' });
     const publicAnswers = [];
     for (let i = 0; i < 4; i++) publicAnswers.push((await post(node.app, '/api/v1/holds', { slotId: slots.slots[0].id })).status);
     const publicGot = publicAnswers.filter((s) => s === 201).length;

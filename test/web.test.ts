@@ -318,7 +318,7 @@ describe('citizen web app in a real browser', () => {
       slots: [{ centerId: w.centerId, campaignId: w.campaignId, startsAt: morningIn(5), durationMinutes: 15, capacity: 5, dose: 1 }],
     });
     const nextOpensAt = new Date(Date.now() + 2 * 86_400_000);
-    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: [later.slots[0].id], opensAt: nextOpensAt.toISOString() });
+    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: [later.slots[0].id], opensAt: nextOpensAt.toISOString(), acknowledge: 'all' });
 
     // Someone else is first in line and books the one appointment.
     const rival = await join(node.app, w.releaseId);

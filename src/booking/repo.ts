@@ -31,27 +31,48 @@ export interface TakenFirstUnit extends SlotRow {
   max_interval_days: number | null;
 }
 
+/** Units kept for the wait list and for the phone channel, while their release keeps them. */
+const KEPT_FOR_WAITLIST = `CASE WHEN r.waitlist_until > now() THEN s.reserved ELSE 0 END`;
+const KEPT_FOR_PHONE = `CASE WHEN r.phone_until > now() THEN s.phone_reserved ELSE 0 END`;
+
 /**
  * Takes one unit of a released, future, first-dose slot, or returns no row. A release with
  * a waiting room gives units only to holders of an admission for that very release, and
- * units kept for the wait list stay out of public reach until the release's waitlist_until.
+ * units kept for the wait list or the phone stay out of public reach until the release lets them go.
  */
 export const takeFirstDoseUnit = (slotId: number, admittedRelease: number | null): Sql => ({
   text: `UPDATE slots s SET taken = s.taken + 1
          FROM releases r, centers c, campaigns k, vaccines v
          WHERE s.id = $1 AND s.dose = 1 AND s.starts_at > now()
-           AND s.taken + CASE WHEN r.waitlist_until > now() THEN s.reserved ELSE 0 END < s.capacity
+           AND s.taken + ${KEPT_FOR_WAITLIST} + ${KEPT_FOR_PHONE} < s.capacity
            AND r.id = s.release_id AND r.opens_at <= now() AND (NOT r.waiting_room OR r.id = $2)
            AND c.id = s.center_id AND k.id = s.campaign_id AND v.id = k.vaccine_id
          RETURNING ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days`,
   values: [slotId, admittedRelease],
 });
 
-/** The wait list's way in: any free unit, a kept one first (it bypasses the waiting room, being a line of its own). */
+/**
+ * The wait list's way in: any free unit but those kept for the phone, a kept one first (it bypasses
+ * the waiting room, being a line of its own).
+ */
 export const takeFirstDoseUnitForWaitlist = (slotId: number): Sql => ({
   text: `UPDATE slots s SET taken = s.taken + 1, reserved = greatest(s.reserved - 1, 0)
          FROM releases r, centers c, campaigns k, vaccines v
-         WHERE s.id = $1 AND s.dose = 1 AND s.taken < s.capacity AND s.starts_at > now()
+         WHERE s.id = $1 AND s.dose = 1 AND s.taken + ${KEPT_FOR_PHONE} < s.capacity AND s.starts_at > now()
+           AND r.id = s.release_id AND r.opens_at <= now()
+           AND c.id = s.center_id AND k.id = s.campaign_id AND v.id = k.vaccine_id
+         RETURNING ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days`,
+  values: [slotId],
+});
+
+/**
+ * The hotline's way in: any free unit but those kept for the wait list, a phone-kept one first. Agents
+ * book beside the public line, not through the waiting room, but only from released slots.
+ */
+export const takeFirstDoseUnitForPhone = (slotId: number): Sql => ({
+  text: `UPDATE slots s SET taken = s.taken + 1, phone_reserved = greatest(s.phone_reserved - 1, 0)
+         FROM releases r, centers c, campaigns k, vaccines v
+         WHERE s.id = $1 AND s.dose = 1 AND s.taken + ${KEPT_FOR_WAITLIST} < s.capacity AND s.starts_at > now()
            AND r.id = s.release_id AND r.opens_at <= now()
            AND c.id = s.center_id AND k.id = s.campaign_id AND v.id = k.vaccine_id
          RETURNING ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days`,
@@ -166,16 +187,18 @@ export interface NewBooking {
   phone: string | null;
   priorityGroup: string | null;
   locale: 'de' | 'en';
+  channel: 'web' | 'phone' | 'waitlist';
+  bookedBy: string | null;
 }
 
 export const insertBooking = (b: NewBooking): Sql => ({
   text: `INSERT INTO bookings (code, campaign_id, slot_id, second_slot_id, hold_id, identity_hash,
-                               first_name, last_name, date_of_birth, postal_code, email, phone, priority_group, locale)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                               first_name, last_name, date_of_birth, postal_code, email, phone, priority_group, locale, channel, booked_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          ON CONFLICT (code) DO NOTHING RETURNING id`,
   values: [
     b.code, b.campaignId, b.slotId, b.secondSlotId, b.holdId, b.identityHash,
-    b.firstName, b.lastName, b.dateOfBirth, b.postalCode, b.email, b.phone, b.priorityGroup, b.locale,
+    b.firstName, b.lastName, b.dateOfBirth, b.postalCode, b.email, b.phone, b.priorityGroup, b.locale, b.channel, b.bookedBy,
   ],
 });
 

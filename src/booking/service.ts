@@ -41,6 +41,15 @@ export interface BookingView {
   cancelledAt: string | null;
 }
 
+/** How a booking came in: the web, a hotline agent (named), or an accepted wait-list offer. */
+export interface BookingOrigin {
+  channel: 'web' | 'phone' | 'waitlist';
+  bookedBy: string | null;
+}
+
+/** An agent's hold lives only for the length of its own transaction; the expiry is a safety net. */
+const PHONE_HOLD_SECONDS = 60;
+
 /** What an admission token, already verified, grants: one booking on one release. */
 export interface Admission {
   ticketId: string;
@@ -80,7 +89,7 @@ export function bookingService(deps: BookingServiceDeps) {
 
     /** A hold for a wait-list offer: same capacity rules, its own deadline, open to kept units. */
     async offerHold(q: pg.ClientBase, slotId: number, ttlSeconds: number) {
-      const { first, second } = await takeUnits(q, slotId, null, true);
+      const { first, second } = await takeUnits(q, slotId, null, 'waitlist');
       const hold = (await run<{ id: string; expires_at: Date }>(q, sql.insertHold(first.campaign_id, first.id, second?.id ?? null, ttlSeconds, null))).rows[0]!;
       return { holdId: hold.id, expiresAt: hold.expires_at, appointments: [first, ...(second ? [second] : [])].map(toAppointment) };
     },
@@ -92,8 +101,20 @@ export function bookingService(deps: BookingServiceDeps) {
       if (row) await run(q, sql.releaseUnits(slotIdsOf(row)));
     },
 
+    /**
+     * A hotline agent's booking for a caller, in the agent's transaction: the unit comes the phone's
+     * way (beside the waiting room, from the phone's share first), then the same confirmation as on the web.
+     * `allowCenter` stops an agent limited to some centres before anything is kept.
+     */
+    async bookByPhone(q: pg.ClientBase, slotId: number, person: Person, locale: Locale, bookedBy: string, allowCenter: (centerId: number) => boolean) {
+      const { first, second } = await takeUnits(q, slotId, null, 'phone');
+      if (!allowCenter(first.center_id)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
+      const hold = (await run<{ id: string }>(q, sql.insertHold(first.campaign_id, first.id, second?.id ?? null, PHONE_HOLD_SECONDS, null))).rows[0]!;
+      return this.confirm(q, hold.id, person, locale, { channel: 'phone', bookedBy });
+    },
+
     /** Turns a live hold into a booking for this person. */
-    async confirm(q: pg.ClientBase, holdId: string, person: Person, locale: Locale = 'de') {
+    async confirm(q: pg.ClientBase, holdId: string, person: Person, locale: Locale = 'de', origin: BookingOrigin = { channel: 'web', bookedBy: null }) {
       const hold = (await run<sql.HoldForBooking>(q, sql.holdForBooking(holdId))).rows[0];
       if (!hold) return fail('HOLD_NOT_FOUND');
       assertHoldUsable(hold);
@@ -119,6 +140,7 @@ export function bookingService(deps: BookingServiceDeps) {
         phone: person.phone ?? null,
         priorityGroup: person.priorityGroup ?? null,
         locale,
+        ...origin,
       });
       // Booked by another way: this person's place on the wait list is no longer needed.
       await run(q, sql.settleWaitlistEntry(hold.campaign_id, identityHash(deps.identityKey, person)));
@@ -212,10 +234,14 @@ async function checkDistrict(q: Queryable, rules: Pick<sql.CampaignRules, 'distr
   });
 }
 
-async function takeUnits(q: pg.ClientBase, slotId: number, admittedRelease: number | null, forWaitlist = false) {
+/** Which way a unit is taken: the public (maybe admitted by a waiting room), the wait list, or the hotline. */
+type Way = 'public' | 'waitlist' | 'phone';
+
+async function takeUnits(q: pg.ClientBase, slotId: number, admittedRelease: number | null, way: Way = 'public') {
   try {
-    const take = forWaitlist ? sql.takeFirstDoseUnitForWaitlist(slotId) : sql.takeFirstDoseUnit(slotId, admittedRelease);
-    const first = (await run<sql.TakenFirstUnit>(q, take)).rows[0] ?? (await explainUntakeable(q, slotId, admittedRelease));
+    const take =
+      way === 'waitlist' ? sql.takeFirstDoseUnitForWaitlist(slotId) : way === 'phone' ? sql.takeFirstDoseUnitForPhone(slotId) : sql.takeFirstDoseUnit(slotId, admittedRelease);
+    const first = (await run<sql.TakenFirstUnit>(q, take)).rows[0] ?? (await explainUntakeable(q, slotId, way === 'public' ? admittedRelease : undefined));
     const second = first.doses === 2 ? await takeSecondDose(q, first) : null;
     return { first, second };
   } catch (err) {
@@ -255,7 +281,8 @@ async function checkAdmission(q: pg.ClientBase, ticketId: string): Promise<void>
   if (ticket!.state !== 'admitted' || !ticket!.live) fail('ADMISSION_EXPIRED');
 }
 
-async function explainUntakeable(q: pg.ClientBase, slotId: number, admittedRelease: number | null): Promise<never> {
+/** `admittedRelease` undefined: a way in that does not go through waiting rooms. */
+async function explainUntakeable(q: pg.ClientBase, slotId: number, admittedRelease: number | null | undefined): Promise<never> {
   const state = (await run<sql.SlotState>(q, sql.slotState(slotId))).rows[0];
   if (!state) return fail('SLOT_NOT_FOUND');
   if (state.dose !== 1) return fail('WRONG_DOSE', 'Choose a first-dose appointment; the second one is found for you.');
@@ -263,7 +290,7 @@ async function explainUntakeable(q: pg.ClientBase, slotId: number, admittedRelea
     return fail('NOT_RELEASED', undefined, state.opens_at ? { opensAt: state.opens_at.toISOString() } : undefined);
   }
   if (state.past) return fail('SLOT_IN_PAST');
-  if (state.waiting_room && state.release_id !== admittedRelease) {
+  if (admittedRelease !== undefined && state.waiting_room && state.release_id !== admittedRelease) {
     return admittedRelease === null
       ? fail('ADMISSION_REQUIRED', undefined, { releaseId: state.release_id })
       : fail('ADMISSION_INVALID', 'This admission is for another release.', { releaseId: state.release_id });

@@ -207,6 +207,51 @@ export const keepForWaitlist = (releaseId: number, share: number, minutes: numbe
   values: [releaseId, share, minutes],
 });
 
+/** Release policy: keep a share of every first-dose slot for the hotline's callers until `until`. */
+export const keepForPhone = (releaseId: number, share: number, until: string): Sql => ({
+  text: `WITH r AS (UPDATE releases SET phone_until = $3 WHERE id = $1 RETURNING id)
+         UPDATE slots SET phone_reserved = floor(capacity * $2::float8)::int FROM r WHERE slots.release_id = r.id AND slots.dose = 1`,
+  values: [releaseId, share, until],
+});
+
+export interface ReleaseUnits {
+  center_id: number;
+  center_name: string;
+  doses: number;
+  first_dose_units: number;
+  second_dose_free: number;
+}
+
+/**
+ * Per centre: the first-dose units among these slots, and the free second-dose units of the campaign
+ * at that centre within the vaccine's interval after them (what their second doses can draw on).
+ */
+export const releaseUnits = (slotIds: number[]): Sql => ({
+  text: `WITH f AS (
+           SELECT s.center_id, s.campaign_id, sum(s.capacity - s.taken)::int AS units,
+                  min(s.starts_at) AS first_at, max(s.starts_at) AS last_at
+           FROM slots s WHERE s.id = ANY($1::bigint[]) AND s.dose = 1 GROUP BY s.center_id, s.campaign_id)
+         SELECT f.center_id, c.name AS center_name, v.doses, f.units AS first_dose_units,
+                COALESCE((SELECT sum(t.capacity - t.taken)::int FROM slots t
+                          WHERE t.center_id = f.center_id AND t.campaign_id = f.campaign_id AND t.dose = 2
+                            AND t.starts_at >= f.first_at + make_interval(days => COALESCE(v.min_interval_days, 0))
+                            AND t.starts_at < f.last_at + make_interval(days => COALESCE(v.max_interval_days, 0) + 1)), 0) AS second_dose_free
+         FROM f JOIN centers c ON c.id = f.center_id JOIN campaigns k ON k.id = f.campaign_id JOIN vaccines v ON v.id = k.vaccine_id
+         ORDER BY c.name`,
+  values: [slotIds],
+});
+
+export const listReleases = (campaignId: number): Sql => ({
+  text: `SELECT r.id, r.opens_at AS "opensAt", r.waiting_room AS "waitingRoom", r.waitlist_until AS "waitlistUntil", r.phone_until AS "phoneUntil",
+                count(s.id)::int AS slots, COALESCE(sum(s.capacity) FILTER (WHERE s.dose = 1), 0)::int AS "firstDoseUnits",
+                COALESCE(sum(s.taken) FILTER (WHERE s.dose = 1), 0)::int AS "firstDosesTaken",
+                COALESCE(sum(s.phone_reserved) FILTER (WHERE s.dose = 1), 0)::int AS "phoneReserved",
+                w.state AS "roomState"
+         FROM releases r LEFT JOIN slots s ON s.release_id = r.id LEFT JOIN waiting_rooms w ON w.release_id = r.id
+         WHERE r.campaign_id = $1 GROUP BY r.id, w.state ORDER BY r.opens_at`,
+  values: [campaignId],
+});
+
 export const slotOwnership = (slotIds: number[]): Sql => ({
   text: `SELECT id, campaign_id, release_id FROM slots WHERE id = ANY($1::bigint[])`,
   values: [slotIds],

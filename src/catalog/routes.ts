@@ -5,6 +5,10 @@ import type { StaffAuth } from '../staff/auth.js';
 import { Day, Id, Instant, PostalCode, Strict, errors } from '../http/schemas.js';
 import { inTransaction, sendOutcome } from '../http/transaction.js';
 import { catalogService } from './service.js';
+import { releaseChecklist, type ChecklistContext } from './checklist.js';
+import { fail } from '../http/errors.js';
+import { run } from '../db/pool.js';
+import * as sql from './repo.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM (Europe/Berlin)' });
@@ -80,7 +84,7 @@ const ADMIN_BODY_LIMIT = 4 * 1024 * 1024; // 4 MiB
 
 /** Staff routes for setting up centres, campaigns, slots and releases. */
 export const catalogRoutes =
-  (db: Db, auth: StaffAuth): FastifyPluginAsyncTypebox =>
+  (db: Db, auth: StaffAuth, checklist: ChecklistContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.addHook('preValidation', auth.require('admin'));
 
@@ -153,6 +157,31 @@ export const catalogRoutes =
       async (request) => ({ slots: await catalogService.listSlots(db, request.query.campaignId, request.query.centerId) }),
     );
 
+    const ReleaseBody = Strict({
+      campaignId: Id,
+      slotIds: Type.Array(Id, { minItems: 1, maxItems: 50000 }),
+      opensAt: Instant,
+      waitingRoom: Type.Optional(Type.Boolean()),
+      waitlistShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Share of each first-dose slot kept for the wait list' })),
+      waitlistMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 24 * 60, description: 'How long after opensAt the kept share stays with the wait list (default 60)' })),
+      phoneShare: Type.Optional(Type.Number({ minimum: 0, maximum: 0.9, description: 'Share of each first-dose slot kept for the hotline until phoneUntil' })),
+      phoneUntil: Type.Optional(Instant),
+      prequeueMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24 * 60, description: 'How long before opensAt the pre-queue opens (default 30)' })),
+      expectedCrowd: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'People expected at the opening (for the checklist)' })),
+      acknowledge: Type.Optional(
+        Type.Union([Type.Literal('all'), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 10 })], { description: 'Checklist warnings (codes) to schedule despite, or "all"' }),
+      ),
+    });
+
+    app.post(
+      '/api/v1/admin/releases/checklist',
+      {
+        bodyLimit: ADMIN_BODY_LIMIT,
+        schema: { tags: ['admin'], security, summary: 'The release checklist for a planned release, without creating it', body: ReleaseBody, response: errors(400, 401, 403) },
+      },
+      async (request) => ({ warnings: await releaseChecklist(db, request.body, checklist) }),
+    );
+
     app.post(
       '/api/v1/admin/releases',
       {
@@ -160,26 +189,29 @@ export const catalogRoutes =
         schema: {
           tags: ['admin'],
           security,
-          summary: 'Announce a release: its slots become bookable at opensAt (database clock)',
-          body: Strict({
-            campaignId: Id,
-            slotIds: Type.Array(Id, { minItems: 1, maxItems: 50000 }),
-            opensAt: Instant,
-            waitingRoom: Type.Optional(Type.Boolean()),
-            waitlistShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Share of each first-dose slot kept for the wait list' })),
-            waitlistMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 24 * 60, description: 'How long after opensAt the kept share stays with the wait list (default 60)' })),
-            prequeueMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24 * 60, description: 'How long before opensAt the pre-queue opens (default 30)' })),
-          }),
+          summary: 'Announce a release: its slots become bookable at opensAt (database clock). Refused with the checklist warnings unless each is acknowledged',
+          body: ReleaseBody,
           response: { ...errors(400, 401, 404, 409) },
         },
       },
       async (request, reply) => {
-        const { campaignId, slotIds, opensAt, waitingRoom = false, prequeueMinutes, waitlistShare, waitlistMinutes = 60 } = request.body;
-        const waitlist = waitlistShare ? { share: waitlistShare, minutes: waitlistMinutes } : undefined;
-        const out = await inTransaction(db, request, 201, (q) =>
-          catalogService.createRelease(q, campaignId, slotIds, opensAt, waitingRoom, prequeueMinutes, waitlist),
-        );
+        const { acknowledge, expectedCrowd: _expected, ...release } = request.body;
+        if (release.phoneShare && !release.phoneUntil) fail('VALIDATION_FAILED', 'phoneShare needs phoneUntil: until when the share is kept for callers.');
+        const out = await inTransaction(db, request, 201, async (q) => {
+          // Created first, so a plan that cannot be made at all says why; refused warnings roll it back.
+          const created = await catalogService.createRelease(q, release);
+          const warnings = await releaseChecklist(q, request.body, checklist);
+          const unacknowledged = acknowledge === 'all' ? [] : warnings.filter((w) => !(acknowledge ?? []).includes(w.code));
+          if (unacknowledged.length > 0) fail('RELEASE_CHECKLIST', undefined, { warnings: unacknowledged });
+          return { ...created, warnings };
+        });
         return sendOutcome(reply, out);
       },
+    );
+
+    app.get(
+      '/api/v1/admin/releases',
+      { schema: { tags: ['admin'], security, summary: 'Releases of a campaign with their slots, units and waiting rooms', querystring: Strict({ campaignId: Id }) } },
+      async (request) => ({ releases: (await run(db, sql.listReleases(request.query.campaignId))).rows }),
     );
   };

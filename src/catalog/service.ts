@@ -105,21 +105,15 @@ export const catalogService = {
   listSlots: async (q: Queryable, campaignId: number, centerId?: number) =>
     (await run<sql.SlotOut>(q, sql.listSlots(campaignId, centerId))).rows,
 
-  async createRelease(
-    q: pg.ClientBase,
-    campaignId: number,
-    slotIds: number[],
-    opensAt: string,
-    waitingRoom: boolean,
-    prequeueMinutes = 30,
-    waitlist?: { share: number; minutes: number },
-  ) {
+  async createRelease(q: pg.ClientBase, r: ReleaseSpec) {
+    const { campaignId, slotIds, opensAt, waitingRoom = false, prequeueMinutes = 30 } = r;
     await campaignDoses(q, campaignId);
     const release = (await run<{ id: number }>(q, sql.insertRelease(campaignId, opensAt, waitingRoom))).rows[0]!;
     const unique = [...new Set(slotIds)];
     const assigned = await run(q, sql.assignSlotsToRelease(release.id, campaignId, unique));
     if (assigned.rowCount !== unique.length) await explainUnassigned(q, campaignId, unique);
-    if (waitlist && waitlist.share > 0) await run(q, sql.keepForWaitlist(release.id, waitlist.share, waitlist.minutes));
+    if (r.waitlistShare) await run(q, sql.keepForWaitlist(release.id, r.waitlistShare, r.waitlistMinutes ?? 60));
+    if (r.phoneShare && r.phoneUntil) await run(q, sql.keepForPhone(release.id, r.phoneShare, r.phoneUntil));
     if (waitingRoom) {
       // The seed that will order the pre-queue is fixed now; only its hash is public until opening.
       const seed = randomBytes(32);
@@ -129,6 +123,22 @@ export const catalogService = {
     return { ...release, slotIds: unique };
   },
 };
+
+/** A release as staff plan it. */
+export interface ReleaseSpec {
+  campaignId: number;
+  slotIds: number[];
+  opensAt: string;
+  waitingRoom?: boolean;
+  /** How long before opensAt the pre-queue opens (default 30). */
+  prequeueMinutes?: number;
+  /** Share of each first-dose slot kept for the wait list, for `waitlistMinutes` after opening (default 60). */
+  waitlistShare?: number;
+  waitlistMinutes?: number;
+  /** Share of each first-dose slot kept for the hotline's callers until `phoneUntil`. */
+  phoneShare?: number;
+  phoneUntil?: string;
+}
 
 async function campaignDoses(q: Queryable, campaignId: number): Promise<number> {
   const row = (await run<sql.CampaignDoses>(q, sql.campaignDoses(campaignId))).rows[0];

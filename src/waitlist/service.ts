@@ -131,7 +131,7 @@ export function waitlistService(deps: WaitlistDeps) {
           firstName: e.first_name, lastName: e.last_name, dateOfBirth: e.date_of_birth, postalCode: e.postal_code,
           email: e.email ?? undefined, phone: e.phone ?? undefined, priorityGroup: e.priority_group ?? undefined,
         };
-        const booking = await deps.bookings.confirm(q, o.hold_id, person, e.locale);
+        const booking = await deps.bookings.confirm(q, o.hold_id, person, e.locale, { channel: 'waitlist', bookedBy: null });
         await run(q, sql.decideOffer(o.id, 'accepted'));
         await run(q, sql.setEntryState(e.id, 'booked'));
         return booking;

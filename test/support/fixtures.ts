@@ -44,6 +44,8 @@ export interface WorldOptions {
   waitingRoom?: boolean;
   prequeueMinutes?: number;
   requireVerifiedContact?: boolean;
+  phoneShare?: number;
+  phoneUntil?: string;
 }
 
 /** One centre, one campaign, first-dose slots in 3 days, second-dose slots 21..42 days after, all released. */
@@ -82,6 +84,9 @@ export async function setUpWorld(app: FastifyInstance, o: WorldOptions = {}): Pr
     slotIds: ids.map((s) => s.id),
     opensAt: o.opensAt ?? new Date(Date.now() - 60_000).toISOString(),
     ...(o.waitingRoom ? { waitingRoom: true, prequeueMinutes: o.prequeueMinutes ?? 30 } : {}),
+    ...(o.phoneShare ? { phoneShare: o.phoneShare, phoneUntil: o.phoneUntil } : {}),
+    // Tests schedule at any hour of the day; the checklist has its own tests.
+    acknowledge: 'all',
   });
   return {
     centerId: center.id,
