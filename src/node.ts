@@ -9,6 +9,10 @@ import { coreTasks } from './jobs/tasks.js';
 import { buildServer } from './server.js';
 import { staffAuth } from './staff/auth.js';
 import { staffService } from './staff/service.js';
+import { agentService } from './agent/service.js';
+
+/** Connections per node reserved for staff routes. */
+const STAFF_POOL_SIZE = 3;
 import { admissionController } from './queue/controller.js';
 import { HoldStats } from './queue/hold-stats.js';
 import { queueService } from './queue/service.js';
@@ -36,6 +40,9 @@ export interface RunningNode {
 /** One stateless application node: its pool, its in-memory view, its share of periodic work, its HTTP server. */
 export async function startNode(config: Config, databaseUrl: string, adminToken: string, log: Logger): Promise<RunningNode> {
   const db = createPool(databaseUrl, config.dbPoolSize, config.dbConnectTimeoutMs);
+  // Staff (agents on the phone, check-in desks, the console) get connections of their own, so a public
+  // rush that fills the main pool does not lock out the people running the release.
+  const staffDb = createPool(databaseUrl, STAFF_POOL_SIZE, config.dbConnectTimeoutMs);
   const identityKey = config.identityKey ?? (await sharedSecret(db, 'identity_hash_key'));
   const view = new AvailabilityView(db, databaseUrl, config.availabilityRefreshMs, log.child({ component: 'availability' }));
   await view.start();
@@ -66,8 +73,10 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     joinsPerMinute: config.joinsPerMinute,
     verification: verificationService(db, identityKey),
     log,
-    auth: staffAuth(db, adminToken),
-    staff: staffService(db),
+    auth: staffAuth(staffDb, adminToken),
+    staff: staffService(staffDb),
+    staffDb,
+    agent: agentService(bookings),
     secureCookies: config.publicUrl.startsWith('https://'),
     loginsPerMinute: config.loginsPerMinute,
     measuredCrowd: config.measuredCrowd,
@@ -93,6 +102,7 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
       await queueView.stop();
       await view.stop();
       await db.end();
+      await staffDb.end();
     },
   };
 }

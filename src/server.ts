@@ -31,6 +31,9 @@ import cookie from '@fastify/cookie';
 import type { StaffAuth } from './staff/auth.js';
 import type { StaffService } from './staff/service.js';
 import { staffAdminRoutes, staffSessionRoutes } from './staff/routes.js';
+import { agentRoutes } from './agent/routes.js';
+import type { agentService } from './agent/service.js';
+import { checkinRoutes } from './checkin/routes.js';
 
 export interface ServerDeps {
   db: Db;
@@ -51,6 +54,9 @@ export interface ServerDeps {
   secureCookies: boolean;
   loginsPerMinute: number;
   measuredCrowd: number;
+  /** The staff routes' own pool (see node.ts). */
+  staffDb: Db;
+  agent: ReturnType<typeof agentService>;
   bookings: BookingService;
   bodyLimitBytes: number;
   trustProxy: boolean;
@@ -145,7 +151,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     waitlistRoutes(deps.waitlist),
     waitlistAdminRoutes(deps.db, deps.waitlist, deps.auth),
     staffSessionRoutes(deps.staff, deps.auth, deps.secureCookies, deps.loginsPerMinute),
-    staffAdminRoutes(deps.db, deps.staff, deps.auth),
+    staffAdminRoutes(deps.staffDb, deps.staff, deps.auth),
+    agentRoutes(deps.staffDb, deps.agent, deps.auth),
+    checkinRoutes(deps.staffDb, deps.auth),
     webRoutes(deps.hotline),
   ];
   app.addHook('onResponse', async (request, reply) => {

@@ -165,12 +165,14 @@ export class AvailabilityView {
         if (slot.opensAt > now || Date.parse(slot.startsAt) <= now) continue;
         if ((query.from && slot.day < query.from) || (query.to && slot.day > query.to)) continue;
         let day = days.get(slot.day);
+        if (slot.free === 0) continue;
         if (!day) days.set(slot.day, (day = { date: slot.day, freeFirstDoses: 0, slots: [] }));
         day.freeFirstDoses += slot.free;
         total += slot.free;
         if (slot.free > 0) day.slots.push({ id: slot.id, startsAt: slot.startsAt, durationMinutes: slot.durationMinutes, free: slot.free });
       }
-      if (days.size === 0) continue;
+      // Only what can be chosen: full days and full centres are left out.
+      if (total === 0) continue;
       result.push({
         id: center.id,
         name: center.name,

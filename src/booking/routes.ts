@@ -7,6 +7,7 @@ import { inTransaction, sendOutcome } from '../http/transaction.js';
 import { tx } from '../db/pool.js';
 import { parseBookingCode } from './code.js';
 import { calendar } from '../notify/ics.js';
+import { qrSvg } from './qr.js';
 import type { Admission, BookingService } from './service.js';
 
 
@@ -132,6 +133,15 @@ export const bookingRoutes =
           .type('text/calendar; charset=utf-8')
           .header('content-disposition', `attachment; filename="termin-${view.bookingCode}.ics"`)
           .send(calendar(view.bookingCode, view.appointments));
+      },
+    );
+
+    app.get(
+      '/api/v1/bookings/:bookingCode/qr.svg',
+      { schema: { tags: ['booking'], summary: 'The QR code the check-in desk scans (it holds ANSTURM:<code>)', params: CodeParams, querystring: DobQuery, response: errors(400, 404) } },
+      async (request, reply) => {
+        const view = await service.view(db, code(request.params.bookingCode), request.query.dateOfBirth);
+        return reply.type('image/svg+xml').header('cache-control', 'private, max-age=86400').send(qrSvg(`ANSTURM:${view.bookingCode.replace('-', '')}`));
       },
     );
 

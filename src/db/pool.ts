@@ -16,6 +16,9 @@ export type Db = pg.Pool;
 // Return bigint ids as numbers (ours stay far below 2^53) and dates as text, so a
 // date of birth is never shifted by the server's time zone.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+const INT8_ARRAY = 1016 as Parameters<typeof pg.types.getTypeParser>[0]; // int8[], e.g. the centres of a staff account
+const parseTextArray = pg.types.getTypeParser(INT8_ARRAY) as (v: string) => (string | null)[];
+pg.types.setTypeParser(INT8_ARRAY, (v) => parseTextArray(v).map((x) => (x === null ? null : Number(x))));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 /**

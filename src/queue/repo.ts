@@ -190,12 +190,16 @@ export const activeAdmissions = (releaseId: number): Sql => ({
   values: [releaseId],
 });
 
-/** First-dose units of the release still free or held (held ones may come back). */
+/**
+ * First-dose units of the release the public line can still get, free or held (held ones may come
+ * back); units kept for the wait list or the phone do not count while they are kept.
+ */
 export const releaseCapacity = (releaseId: number): Sql => ({
-  text: `SELECT COALESCE(sum(capacity - taken), 0)::int AS free,
+  text: `SELECT COALESCE(sum(greatest(s.capacity - s.taken - CASE WHEN r.waitlist_until > now() THEN s.reserved ELSE 0 END
+                                      - CASE WHEN r.phone_until > now() THEN s.phone_reserved ELSE 0 END, 0)), 0)::int AS free,
                 (SELECT count(*) FROM holds h JOIN slots s2 ON s2.id = h.slot_id
                  WHERE s2.release_id = $1 AND h.status = 'held')::int AS held
-         FROM slots WHERE release_id = $1 AND dose = 1 AND starts_at > now()`,
+         FROM slots s JOIN releases r ON r.id = s.release_id WHERE s.release_id = $1 AND s.dose = 1 AND s.starts_at > now()`,
   values: [releaseId],
 });
 

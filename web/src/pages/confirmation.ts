@@ -52,6 +52,7 @@ export const confirmationPage: Page = async (main, { params, query }) => {
       ),
       copied,
       h('p', {}, t('confirm.codeHint')),
+      h('img', { class: 'qr', src: `${base}/qr.svg?dateOfBirth=${dob}`, alt: `${t('confirm.qr')}: ${booking.bookingCode}`, width: 160, height: 160 }),
     ),
     h('section', { 'aria-labelledby': 'appts-title' }, h('h2', { id: 'appts-title' }, t('confirm.appointments')), appointmentList(booking.appointments)),
     h('p', {}, t('confirm.bring')),

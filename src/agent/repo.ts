@@ -1,0 +1,31 @@
+import type { Sql } from '../db/pool.js';
+
+export interface AgentSlotRow {
+  id: number;
+  center_id: number;
+  starts_at: Date;
+  day: string;
+  duration_minutes: number;
+  free: number;
+  kept_for_phone: number;
+}
+
+/**
+ * Released future first-dose slots of a campaign with what an agent can still take: everything but the
+ * wait list's kept units, the phone's own share included. Read from the ledger, not the public view:
+ * agents are few, and must see the phone share the public never sees.
+ */
+export const slotsForAgents = (campaignId: number, from: string | null, to: string | null, centerIds: number[] | null): Sql => ({
+  text: `SELECT s.id, s.center_id, s.starts_at, (s.starts_at AT TIME ZONE 'Europe/Berlin')::date AS day, s.duration_minutes,
+                greatest(s.capacity - s.taken - CASE WHEN r.waitlist_until > now() THEN s.reserved ELSE 0 END, 0) AS free,
+                CASE WHEN r.phone_until > now() THEN least(s.phone_reserved, s.capacity - s.taken) ELSE 0 END AS kept_for_phone
+         FROM slots s JOIN releases r ON r.id = s.release_id
+         WHERE s.campaign_id = $1 AND s.dose = 1 AND s.starts_at > now() AND r.opens_at <= now() AND s.taken < s.capacity
+           AND ($2::date IS NULL OR (s.starts_at AT TIME ZONE 'Europe/Berlin')::date >= $2)
+           AND ($3::date IS NULL OR (s.starts_at AT TIME ZONE 'Europe/Berlin')::date <= $3)
+           AND ($4::bigint[] IS NULL OR s.center_id = ANY($4))
+         ORDER BY s.starts_at, s.id LIMIT 20000`,
+  values: [campaignId, from, to, centerIds],
+});
+
+export const centers = (): Sql => ({ text: 'SELECT id, name, address, postal_code, lat, lon FROM centers ORDER BY id', values: [] });
