@@ -34,6 +34,7 @@ import { staffAdminRoutes, staffSessionRoutes } from './staff/routes.js';
 import { agentRoutes } from './agent/routes.js';
 import type { agentService } from './agent/service.js';
 import { checkinRoutes } from './checkin/routes.js';
+import { reportRoutes } from './reports/routes.js';
 
 export interface ServerDeps {
   db: Db;
@@ -154,6 +155,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     staffAdminRoutes(deps.staffDb, deps.staff, deps.auth),
     agentRoutes(deps.staffDb, deps.agent, deps.auth),
     checkinRoutes(deps.staffDb, deps.auth),
+    reportRoutes({ db: deps.staffDb, auth: deps.auth, queueView: deps.queueView, availability: deps.view, metricsText: deps.metricsText }),
     webRoutes(deps.hotline),
   ];
   app.addHook('onResponse', async (request, reply) => {

@@ -63,7 +63,8 @@ const SeriesInput = Strict({
   intervalMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
   durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
   capacity: Type.Integer({ minimum: 0, maximum: 100000 }),
-  skipDates: Type.Optional(Type.Array(Day, { maxItems: 366, description: 'Days to leave out, e.g. public holidays' })),
+  skipDates: Type.Optional(Type.Array(Day, { maxItems: 366, description: 'Days to leave out, e.g. a state’s own holidays' })),
+  skipHolidays: Type.Optional(Type.Boolean({ description: 'Leave out the nationwide public holidays (default true)' })),
 });
 
 const Slot = Type.Object({

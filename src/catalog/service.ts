@@ -4,6 +4,7 @@ import { fail } from '../http/errors.js';
 import * as sql from './repo.js';
 import { createRoom } from '../queue/repo.js';
 import { createHash, randomBytes } from 'node:crypto';
+import { holidaysBetween } from './holidays.js';
 
 export interface CampaignInput {
   name: string;
@@ -26,6 +27,8 @@ export interface SeriesInput {
   durationMinutes?: number;
   capacity: number;
   skipDates?: string[];
+  /** Leave out the nationwide public holidays (default true). */
+  skipHolidays?: boolean;
 }
 
 const MAX_SLOTS_PER_REQUEST = 20_000;
@@ -81,12 +84,13 @@ export const catalogService = {
   },
 
   async createSlotSeries(q: pg.ClientBase, input: SeriesInput) {
+    const { skipHolidays = true, ...rest } = input;
     const series: sql.SlotSeries = {
       dose: 1,
       weekdays: [1, 2, 3, 4, 5, 6],
       durationMinutes: input.intervalMinutes,
-      skipDates: [],
-      ...input,
+      ...rest,
+      skipDates: [...(rest.skipDates ?? []), ...(skipHolidays ? holidaysBetween(input.from, input.to) : [])],
     };
     const days = (Date.parse(series.to) - Date.parse(series.from)) / 86_400_000 + 1;
     const minutesOpen = toMinutes(series.closes) - toMinutes(series.opens);

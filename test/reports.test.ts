@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startTestNode, admin, type TestNode } from './support/node.js';
+import { adminPost, book, person, setUpWorld } from './support/fixtures.js';
+import { nationalHolidays } from '../src/catalog/holidays.js';
+import { csvCell } from '../src/reports/routes.js';
+import { p95Between, summariseHttp } from '../src/reports/http-summary.js';
+
+let node: TestNode;
+before(async () => {
+  node = await startTestNode();
+});
+after(() => node.stop());
+
+test('the dashboard reading carries line, bookings per minute, capacity per centre, messages and request counters', async () => {
+  const w = await setUpWorld(node.app, { firstSlots: 2, firstCapacity: 5 });
+  await book(node.app, w.firstSlotIds[0]!, person({ email: 'dash@example.org' }));
+  await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Zwei' }));
+  const res = await node.app.inject({ url: '/api/v1/admin/dashboard', headers: admin });
+  assert.equal(res.statusCode, 200, res.body);
+  const d = res.json();
+  assert.equal(d.bookings.active, 2);
+  assert.equal(d.bookings.perMinute.at(-1).n, 2);
+  const center = d.centers.find((c: { id: number }) => c.id === w.centerId);
+  assert.equal(center.free, 8, '10 first-dose units, 2 booked');
+  assert.ok(d.http.requests > 0);
+  assert.ok(d.http.buckets.length > 5);
+  assert.equal(typeof d.outbox.oldestCodeSeconds, 'number');
+});
+
+test('the CSV export lists a centre’s day, quoted, with formulas defused', async () => {
+  const w = await setUpWorld(node.app, { firstSlots: 1 });
+  const { booking } = await book(node.app, w.firstSlotIds[0]!, person({ lastName: '=HYPERLINK("x")', firstName: 'Eva; Maria' }));
+  assert.equal(booking.status, 201);
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(booking.body.appointments[0].startsAt));
+  const res = await node.app.inject({ url: `/api/v1/admin/exports/appointments.csv?centerId=${w.centerId}&day=${day}`, headers: admin });
+  assert.equal(res.statusCode, 200);
+  assert.match(res.headers['content-type'] as string, /text\/csv/);
+  const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.equal(lines[0], 'Uhrzeit;Impfung;Buchungscode;Nachname;Vorname;Geburtsdatum;PLZ;Telefon;E-Mail;Kanal;Status;Anwesenheit');
+  assert.equal(lines.length, 2);
+  assert.ok(lines[1]!.includes(`;${booking.body.bookingCode};"'=HYPERLINK(""x"")";"Eva; Maria";1964-08-12;58332;`), lines[1]);
+  assert.equal(csvCell('+49 170'), "'+49 170");
+});
+
+test('slot series leave out the nationwide holidays unless told otherwise', async () => {
+  assert.deepEqual(nationalHolidays(2026), ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-25', '2026-10-03', '2026-12-25', '2026-12-26']);
+  const w = await setUpWorld(node.app);
+  const series = { centerId: w.centerId, campaignId: w.campaignId, from: '2030-12-23', to: '2030-12-28', opens: '08:00', closes: '09:00', intervalMinutes: 60, capacity: 1 };
+  const days = (slots: { startsAt: string }[]) => slots.map((s) => s.startsAt.slice(0, 10));
+  assert.deepEqual(days((await adminPost(node.app, '/api/v1/admin/slots', { series })).slots), ['2030-12-23', '2030-12-24', '2030-12-27', '2030-12-28']);
+  assert.equal((await adminPost(node.app, '/api/v1/admin/slots', { series: { ...series, skipHolidays: false, from: '2031-12-25', to: '2031-12-25' } })).slots.length, 1);
+});
+
+test('p95 between two readings of the request histogram', () => {
+  const text = (fast: number, slow: number) =>
+    [
+      `ansturm_http_request_duration_seconds_bucket{le="0.01",method="GET",route="/a",status="200"} ${fast}`,
+      `ansturm_http_request_duration_seconds_bucket{le="0.1",method="GET",route="/a",status="200"} ${fast + slow}`,
+      `ansturm_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/a",status="200"} ${fast + slow}`,
+      `ansturm_http_request_duration_seconds_count{method="GET",route="/a",status="200"} ${fast + slow}`,
+      `ansturm_http_request_duration_seconds_count{method="POST",route="/b",status="503"} 3`,
+    ].join('\n');
+  const before = summariseHttp(text(100, 0));
+  assert.equal(before.shed, 3);
+  assert.equal(p95Between(before, summariseHttp(text(200, 0))), 0.01);
+  assert.equal(p95Between(before, summariseHttp(text(190, 10))), 0.1, '10 of 100 new requests were slow');
+  assert.equal(p95Between(before, before), null);
+});
