@@ -15,15 +15,10 @@ const assets = new URL('assets/', out);
 // Old phones: ES2019 syntax runs on Chrome 70+ (any Android phone that still updates its browser) and iOS 13 Safari.
 const TARGET = ['es2019', 'chrome70', 'firefox68'];
 
-const bundle = await build({
-  entryPoints: [new URL('web/src/main.ts', root).pathname],
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: TARGET,
-  write: false,
-  legalComments: 'none',
-});
+const script = (entry: string) =>
+  build({ entryPoints: [new URL(entry, root).pathname], bundle: true, minify: true, format: 'iife', target: TARGET, write: false, legalComments: 'none' });
+// The citizens' app and the staff console are separate scripts: the citizens never download the console.
+const [bundle, staffBundle] = await Promise.all([script('web/src/main.ts'), script('web/staff/main.ts')]);
 const css = await build({
   entryPoints: [new URL('web/styles.css', root).pathname],
   bundle: true,
@@ -55,6 +50,11 @@ emit(assets, jsName, js);
 emit(assets, cssName, style);
 const html = readFileSync(new URL('web/index.html', root), 'utf8').replace('{{js}}', jsName).replace('{{css}}', cssName);
 emit(out, 'index.html', Buffer.from(html));
+const staffJs = staffBundle.outputFiles[0]!.contents;
+const staffJsName = hashed('staff', 'js', staffJs);
+emit(assets, staffJsName, staffJs);
+const staffHtml = readFileSync(new URL('web/staff/index.html', root), 'utf8').replace('{{js}}', staffJsName).replace('{{css}}', cssName);
+emit(out, 'staff.html', Buffer.from(staffHtml));
 writeFileSync(new URL('sizes.json', out), JSON.stringify(sizes, null, 2));
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;

@@ -4,7 +4,8 @@ import { startTestNode, admin, type TestNode } from './support/node.js';
 import { adminPost, book, person, setUpWorld } from './support/fixtures.js';
 import { nationalHolidays } from '../src/catalog/holidays.js';
 import { csvCell } from '../src/reports/routes.js';
-import { p95Between, summariseHttp } from '../src/reports/http-summary.js';
+import { summariseHttp } from '../src/reports/http-summary.js';
+import { errorRate, p95Between } from '../web/staff/rates.js';
 
 let node: TestNode;
 before(async () => {
@@ -66,4 +67,5 @@ test('p95 between two readings of the request histogram', () => {
   assert.equal(p95Between(before, summariseHttp(text(200, 0))), 0.01);
   assert.equal(p95Between(before, summariseHttp(text(190, 10))), 0.1, '10 of 100 new requests were slow');
   assert.equal(p95Between(before, before), null);
+  assert.equal(errorRate(before, summariseHttp(text(200, 0))), 0);
 });

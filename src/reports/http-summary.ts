@@ -1,7 +1,8 @@
 /**
  * Reads the request counters out of the Prometheus text that /metrics serves (already merged over all
  * workers): total requests, server errors, load shed, and the latency histogram summed over routes.
- * The dashboard subtracts two readings to get rates and a p95 for the interval between them.
+ * The dashboard subtracts two readings to get rates and a p95 for the interval between them
+ * (web/staff/rates.ts).
  */
 export interface HttpSummary {
   requests: number;
@@ -34,15 +35,4 @@ export function summariseHttp(metricsText: string): HttpSummary {
     }
   }
   return { requests, serverErrors, shed, buckets: [...buckets.entries()].sort((a, b) => a[0] - b[0]) };
-}
-
-/** The 95th percentile between two readings, as the upper bound of the bucket it falls in (seconds). */
-export function p95Between(before: HttpSummary, after: HttpSummary): number | null {
-  const total = after.requests - before.requests;
-  if (total <= 0) return null;
-  const earlier = new Map(before.buckets);
-  for (const [le, count] of after.buckets) {
-    if (count - (earlier.get(le) ?? 0) >= total * 0.95) return le;
-  }
-  return Infinity;
 }

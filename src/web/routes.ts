@@ -9,6 +9,15 @@ export const PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.met
 
 /** The app's own paths; each answers the same page and the script picks the view. */
 export const PAGE_PATHS = ['/', '/suche', '/warteraum/:releaseId', '/termin', '/bestaetigung/:bookingCode', '/verwalten', '/angebot/:offerId'];
+/** The staff console (its own page and script; its data needs a login). */
+export const STAFF_PATHS = ['/staff', '/staff/*'];
+
+/** A built page in the encodings the build stored, or undefined when the app is not built. */
+function loadPage(name: string): { plain: Buffer; br: Buffer; gzip: Buffer } | undefined {
+  const file = `${PUBLIC_DIR}${name}`;
+  if (!existsSync(file)) return undefined;
+  return { plain: readFileSync(file), br: readFileSync(`${file}.br`), gzip: readFileSync(`${file}.gz`) };
+}
 
 /**
  * Nothing but this origin: no CDN, no fonts, no trackers. `data:` images for the QR code.
@@ -48,24 +57,21 @@ export const webRoutes =
       async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send({ hotline, now: new Date().toISOString() }),
     );
 
-    const indexFile = `${PUBLIC_DIR}index.html`;
-    if (!existsSync(indexFile)) {
-      app.log.warn({ dir: PUBLIC_DIR }, 'the citizen web app is not built (npm run build); its pages answer 503');
-    }
-    // The page in the encodings the build stored, picked per request like the assets.
-    const page = existsSync(indexFile)
-      ? { plain: readFileSync(indexFile), br: readFileSync(`${indexFile}.br`), gzip: readFileSync(`${indexFile}.gz`) }
-      : undefined;
+    const citizen = loadPage('index.html');
+    const staff = loadPage('staff.html');
+    if (!citizen) app.log.warn({ dir: PUBLIC_DIR }, 'the web app is not built (npm run build); its pages answer 503');
 
-    for (const path of PAGE_PATHS) {
-      app.get(path, { schema: { hide: true } }, async (request, reply) => {
-        if (page === undefined) return reply.status(503).header('retry-after', '5').type('text/html; charset=utf-8').send(BUSY_PAGE);
-        pageHeaders(reply).header('vary', 'accept-encoding');
-        const accepted = String(request.headers['accept-encoding'] ?? '');
-        if (/\bbr\b/.test(accepted)) return reply.header('content-encoding', 'br').send(page.br);
-        if (/\bgzip\b/.test(accepted)) return reply.header('content-encoding', 'gzip').send(page.gzip);
-        return reply.send(page.plain);
-      });
+    for (const [paths, page] of [[PAGE_PATHS, citizen], [STAFF_PATHS, staff]] as const) {
+      for (const path of paths) {
+        app.get(path, { schema: { hide: true } }, async (request, reply) => {
+          if (page === undefined) return reply.status(503).header('retry-after', '5').type('text/html; charset=utf-8').send(BUSY_PAGE);
+          pageHeaders(reply).header('vary', 'accept-encoding');
+          const accepted = String(request.headers['accept-encoding'] ?? '');
+          if (/\bbr\b/.test(accepted)) return reply.header('content-encoding', 'br').send(page.br);
+          if (/\bgzip\b/.test(accepted)) return reply.header('content-encoding', 'gzip').send(page.gzip);
+          return reply.send(page.plain);
+        });
+      }
     }
 
     if (existsSync(`${PUBLIC_DIR}assets`)) {

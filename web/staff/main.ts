@@ -1,0 +1,103 @@
+import { fill, formValues, h, notice } from '../src/dom.js';
+import { current, loadMe, login, logout } from './session.js';
+import { input, problem } from './ui.js';
+import { dashboardPage } from './pages/dashboard.js';
+import { campaignsPage, centersPage, slotsPage } from './pages/setup.js';
+import { releasesPage, roomsPage } from './pages/releases.js';
+import { auditPage, exportsPage, messagesPage } from './pages/operations.js';
+import { peoplePage } from './pages/people.js';
+import { hotlinePage } from './pages/hotline.js';
+import { checkinPage } from './pages/checkin.js';
+
+type Role = 'admin' | 'agent' | 'checkin';
+type Page = (main: HTMLElement) => Promise<void> | void | (() => void);
+
+/** The console's pages: path, menu label, who may open it. */
+const PAGES: { path: string; label: string; roles: Role[]; page: Page }[] = [
+  { path: '/staff/dashboard', label: 'Live-Übersicht', roles: ['admin'], page: dashboardPage },
+  { path: '/staff/zentren', label: 'Impfzentren', roles: ['admin'], page: centersPage },
+  { path: '/staff/kampagnen', label: 'Kampagnen', roles: ['admin'], page: campaignsPage },
+  { path: '/staff/termine', label: 'Terminserien', roles: ['admin'], page: slotsPage },
+  { path: '/staff/freigaben', label: 'Freigaben', roles: ['admin'], page: releasesPage },
+  { path: '/staff/warteraeume', label: 'Warteräume', roles: ['admin'], page: roomsPage },
+  { path: '/staff/nachrichten', label: 'Nachrichten', roles: ['admin'], page: messagesPage },
+  { path: '/staff/exporte', label: 'Exporte', roles: ['admin'], page: exportsPage },
+  { path: '/staff/personal', label: 'Personal', roles: ['admin'], page: peoplePage },
+  { path: '/staff/protokoll', label: 'Protokoll', roles: ['admin'], page: auditPage },
+  { path: '/staff/hotline', label: 'Hotline', roles: ['admin', 'agent'], page: hotlinePage },
+  { path: '/staff/checkin', label: 'Check-in', roles: ['admin', 'checkin'], page: checkinPage },
+];
+
+let stop: (() => void) | void;
+
+async function render(focus: boolean): Promise<void> {
+  if (stop) stop();
+  stop = undefined;
+  const main = document.getElementById('main')!;
+  const nav = document.getElementById('nav')!;
+  const me = current() ?? (await loadMe().catch(() => null));
+  if (!me) {
+    fill(nav);
+    loginPage(main);
+    return;
+  }
+  const mine = PAGES.filter((p) => p.roles.includes(me.role));
+  fill(
+    nav,
+    h('ul', {}, mine.map((p) => h('li', {}, h('a', { href: p.path, 'aria-current': location.pathname === p.path ? 'page' : null }, p.label)))),
+    h('p', {}, `Angemeldet: ${me.account?.displayName ?? me.actor} (${me.role}) `, h('button', { type: 'button', class: 'secondary', onclick: async () => (await logout(), go('/staff')) }, 'Abmelden')),
+  );
+  const page = mine.find((p) => p.path === location.pathname) ?? mine[0]!;
+  if (location.pathname !== page.path) history.replaceState(null, '', page.path);
+  document.title = `${page.label} – Ansturm Verwaltung`;
+  try {
+    stop = (await page.page(main)) ?? undefined;
+  } catch (err) {
+    fill(main, problem(err));
+  }
+  if (focus) main.querySelector<HTMLElement>('h1')?.focus();
+}
+
+function loginPage(main: HTMLElement): void {
+  document.title = 'Anmelden – Ansturm Verwaltung';
+  const out = h('div', { 'aria-live': 'polite' });
+  const el: HTMLFormElement = h(
+    'form',
+    {
+      class: 'card login',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const v = formValues(el);
+        try {
+          await login(v.username ?? '', v.password ?? '');
+          void render(true);
+        } catch (err) {
+          fill(out, problem(err));
+        }
+      },
+    },
+    input({ name: 'username', label: 'Benutzername', required: true }),
+    input({ name: 'password', label: 'Passwort', type: 'password', required: true }),
+    h('button', { type: 'submit' }, 'Anmelden'),
+    out,
+  );
+  el.querySelector('#s-username')!.setAttribute('autocomplete', 'username');
+  el.querySelector('#s-password')!.setAttribute('autocomplete', 'current-password');
+  fill(main, h('h1', { tabindex: -1 }, 'Anmelden'), notice('info', 'Für Mitarbeitende der Impfzentren, der Hotline und der Verwaltung.'), el);
+}
+
+export function go(path: string): void {
+  history.pushState(null, '', path);
+  void render(true);
+}
+
+document.addEventListener('click', (event) => {
+  const link = (event.target as Element).closest?.('a');
+  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || link.hasAttribute('download')) return;
+  const url = new URL(link.href, location.href);
+  if (url.origin !== location.origin || !url.pathname.startsWith('/staff')) return;
+  event.preventDefault();
+  go(url.pathname);
+});
+window.addEventListener('popstate', () => void render(true));
+void render(false);

@@ -1,0 +1,109 @@
+import { ApiError } from '../../src/api.js';
+import { fill, formValues, h, notice } from '../../src/dom.js';
+import { call } from '../session.js';
+import { dayOf, input, problem, table, time } from '../ui.js';
+
+interface CheckinBooking {
+  bookingCode: string;
+  status: string;
+  person: { firstName: string; lastName: string; dateOfBirth: string };
+  appointments: { dose: number; centerName: string; startsAt: string; today: boolean; attendance: string | null }[];
+  standby?: { slotId: number; startsAt: string } | null;
+}
+
+const dob = (iso: string) => iso.split('-').reverse().join('.');
+const stateText = (s: string | null) => (s === 'attended' ? 'erschienen' : s === 'no_show' ? 'nicht erschienen' : 'offen');
+
+/** The check-in desk: scan or type the code, check the ID, mark attended or no-show; the day's list. */
+export async function checkinPage(main: HTMLElement): Promise<void> {
+  let centers: { id: number; name: string }[];
+  try {
+    centers = (await call<{ centers: { id: number; name: string }[] }>('GET', '/api/v1/checkin/centers')).centers;
+  } catch (err) {
+    fill(main, h('h1', {}, 'Check-in'), problem(err));
+    return;
+  }
+  const found = h('div', { 'aria-live': 'polite' });
+  const list = h('div');
+  const lookup: HTMLFormElement = h(
+    'form',
+    { class: 'card', onsubmit: (e: Event) => (e.preventDefault(), void find(formValues(lookup).code ?? '')) },
+    h('h2', {}, 'Buchung suchen'),
+    input({ name: 'code', label: 'Buchungscode oder QR-Code scannen', hint: 'Ein Handscanner tippt den QR-Code hier ein und drückt Enter.', required: true }),
+    h('button', { type: 'submit' }, 'Suchen'),
+  );
+  const dayForm: HTMLFormElement = h(
+    'form',
+    { class: 'row', onsubmit: (e: Event) => (e.preventDefault(), void showDay()) },
+    input({ name: 'centerId', label: 'Zentrum', options: centers.map((c) => [String(c.id), c.name]) }),
+    input({ name: 'day', label: 'Tag', type: 'date', value: dayOf(new Date().toISOString()) }),
+    h('button', { type: 'submit', class: 'secondary' }, 'Tagesliste'),
+  );
+
+  async function find(code: string): Promise<void> {
+    try {
+      show(await call<CheckinBooking>('GET', `/api/v1/checkin/bookings/${encodeURIComponent(code.trim())}`));
+    } catch (err) {
+      fill(found, err instanceof ApiError && err.code === 'BOOKING_NOT_FOUND' ? notice('problem', 'Keine Buchung mit diesem Code an Ihren Zentren.') : problem(err));
+    }
+    lookup.querySelector<HTMLInputElement>('input')!.select();
+  }
+
+  function show(b: CheckinBooking): void {
+    const mark = (dose: number, state: 'attended' | 'no_show') => async () => {
+      try {
+        const r = await call<CheckinBooking>('POST', `/api/v1/checkin/bookings/${encodeURIComponent(b.bookingCode)}/attendance`, { dose, state });
+        show(r);
+        if (r.standby) fill(found, found.firstChild, notice('info', `Die Dosis geht an die Standby-Liste: zusätzlicher Termin heute um ${time(r.standby.startsAt)} Uhr.`));
+        await showDay();
+      } catch (err) {
+        fill(found, found.firstChild, problem(err));
+      }
+    };
+    fill(
+      found,
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'booking-title' },
+        h('h2', { id: 'booking-title' }, `${b.bookingCode}: ${b.person.lastName}, ${b.person.firstName}`),
+        h('p', { class: 'dob' }, `Geburtsdatum ${dob(b.person.dateOfBirth)} – bitte mit dem Ausweis vergleichen.`),
+        b.status !== 'active' ? notice('problem', 'Diese Buchung ist storniert.') : null,
+        table(
+          ['Impfung', 'Zentrum', 'Zeit', 'Anwesenheit', ''],
+          b.appointments.map((a) => [
+            `${a.dose}.`,
+            a.centerName,
+            `${new Date(a.startsAt).toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin' })} ${time(a.startsAt)}`,
+            stateText(a.attendance),
+            a.today && a.attendance === null && b.status === 'active'
+              ? h(
+                  'div',
+                  { class: 'row' },
+                  h('button', { type: 'button', onclick: mark(a.dose, 'attended') }, 'Erschienen'),
+                  h('button', { type: 'button', class: 'secondary', onclick: mark(a.dose, 'no_show') }, 'Nicht erschienen'),
+                )
+              : null,
+          ]),
+        ),
+      ),
+    );
+  }
+
+  async function showDay(): Promise<void> {
+    const v = formValues(dayForm);
+    try {
+      const r = await call<{ appointments: { startsAt: string; dose: number; bookingCode: string; name: string; attendance: string | null }[]; counts: { booked: number; attended: number; noShow: number } }>('GET', `/api/v1/checkin/centers/${v.centerId}/days/${v.day}`);
+      fill(
+        list,
+        h('p', {}, `${r.counts.booked} Termine, ${r.counts.attended} erschienen, ${r.counts.noShow} nicht erschienen.`),
+        table(['Zeit', 'Impfung', 'Code', 'Name', 'Anwesenheit'], r.appointments.map((a) => [time(a.startsAt), `${a.dose}.`, h('button', { type: 'button', class: 'linkish', onclick: () => void find(a.bookingCode) }, a.bookingCode), a.name, stateText(a.attendance)]), 'Tagesliste'),
+      );
+    } catch (err) {
+      fill(list, problem(err));
+    }
+  }
+
+  fill(main, h('h1', { tabindex: -1 }, 'Check-in'), lookup, found, h('h2', {}, 'Tagesliste'), dayForm, list);
+  lookup.querySelector<HTMLInputElement>('input')!.focus();
+  await showDay();
+}

@@ -1,0 +1,108 @@
+import { fill, formValues, h } from '../../src/dom.js';
+import { call } from '../session.js';
+import { dateTime, input, problem, table } from '../ui.js';
+import { loadCenters } from './setup.js';
+
+interface Message {
+  id: number;
+  kind: string;
+  channel: string;
+  recipient: string;
+  state: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+}
+
+/** The message log and the dead letters, with a retry for each. */
+export async function messagesPage(main: HTMLElement): Promise<void> {
+  const listing = h('div');
+  const filter: HTMLFormElement = h(
+    'form',
+    { class: 'row', onsubmit: (e: Event) => (e.preventDefault(), void refresh()) },
+    input({ name: 'state', label: 'Zustand', options: [['failed', 'unzustellbar (dead letters)'], ['', 'alle'], ['queued', 'wartend'], ['sent', 'versendet']] }),
+    input({ name: 'recipient', label: 'Empfänger' }),
+    h('button', { type: 'submit', class: 'secondary' }, 'Anzeigen'),
+  );
+  async function refresh(): Promise<void> {
+    const v = formValues(filter);
+    const query = new URLSearchParams({ limit: '200', ...(v.state ? { state: v.state } : {}), ...(v.recipient ? { recipient: v.recipient } : {}) });
+    const { messages } = await call<{ messages: Message[] }>('GET', `/api/v1/admin/messages?${query}`);
+    fill(
+      listing,
+      table(
+        ['Nr.', 'Art', 'Kanal', 'Empfänger', 'Zustand', 'Versuche', 'Fehler', 'Erstellt', ''],
+        messages.map((m) => [
+          m.id,
+          m.kind,
+          m.channel,
+          m.recipient,
+          m.state,
+          m.attempts,
+          m.lastError,
+          dateTime(m.createdAt),
+          m.state === 'failed'
+            ? h('button', {
+                type: 'button',
+                class: 'secondary',
+                onclick: async () => {
+                  try {
+                    await call('POST', `/api/v1/admin/messages/${m.id}/retry`);
+                    await refresh();
+                  } catch (err) {
+                    fill(listing, problem(err));
+                  }
+                },
+              }, 'Erneut senden')
+            : null,
+        ]),
+        'Nachrichten',
+      ),
+    );
+  }
+  fill(main, h('h1', { tabindex: -1 }, 'Nachrichten'), filter, listing);
+  await refresh().catch((err) => fill(listing, problem(err)));
+}
+
+/** CSV per centre and day. */
+export async function exportsPage(main: HTMLElement): Promise<void> {
+  let centers: Awaited<ReturnType<typeof loadCenters>>;
+  try {
+    centers = await loadCenters();
+  } catch (err) {
+    fill(main, h('h1', {}, 'Exporte'), problem(err));
+    return;
+  }
+  const link = h('p', {});
+  const el: HTMLFormElement = h(
+    'form',
+    {
+      class: 'card',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        const v = formValues(el);
+        fill(link, h('a', { href: `/api/v1/admin/exports/appointments.csv?centerId=${v.centerId}&day=${v.day}`, download: `termine-${v.centerId}-${v.day}.csv` }, `Termine ${v.day} herunterladen (CSV)`));
+      },
+    },
+    h('h2', {}, 'Termine eines Tages als CSV'),
+    input({ name: 'centerId', label: 'Impfzentrum', options: centers.map((c) => [String(c.id), c.name]) }),
+    input({ name: 'day', label: 'Tag', type: 'date', value: new Date().toISOString().slice(0, 10), required: true }),
+    h('button', { type: 'submit' }, 'Export vorbereiten'),
+    link,
+  );
+  fill(main, h('h1', { tabindex: -1 }, 'Exporte'), el);
+}
+
+/** The audit log. */
+export async function auditPage(main: HTMLElement): Promise<void> {
+  const listing = h('div');
+  fill(main, h('h1', { tabindex: -1 }, 'Protokoll'), listing);
+  try {
+    const { entries } = await call<{ entries: { id: number; at: string; actor: string; action: string; target: unknown; before: unknown; after: unknown }[] }>('GET', '/api/v1/admin/audit?limit=200');
+    const short = (v: unknown) => (v === null ? '' : JSON.stringify(v).slice(0, 160));
+    fill(listing, table(['Zeit', 'Wer', 'Was', 'Ziel', 'Vorher', 'Nachher'], entries.map((e) => [dateTime(e.at), e.actor, e.action, short(e.target), short(e.before), short(e.after)]), 'Letzte 200 Einträge'));
+  } catch (err) {
+    fill(listing, problem(err));
+  }
+}
+

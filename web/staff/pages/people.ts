@@ -1,0 +1,135 @@
+import { fill, h, notice } from '../../src/dom.js';
+import { call } from '../session.js';
+import { dateTime, form, problem, table } from '../ui.js';
+
+interface Account {
+  id: number;
+  username: string;
+  displayName: string;
+  role: string;
+  centerIds: number[] | null;
+  disabled: boolean;
+}
+interface Token {
+  id: number;
+  name: string;
+  role: string;
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+const ROLES: [string, string][] = [
+  ['agent', 'Hotline'],
+  ['checkin', 'Check-in'],
+  ['admin', 'Administration'],
+];
+const centerList = (text: string) => (text.trim() ? text.split(',').map((x) => Number(x.trim())) : null);
+
+/** Staff accounts (create, limit to centres, reset a password, disable) and API tokens. */
+export async function peoplePage(main: HTMLElement): Promise<void> {
+  const accounts = h('div');
+  const tokens = h('div');
+  const said = h('div', { 'aria-live': 'polite' });
+
+  const refresh = async () => {
+    const [a, t] = await Promise.all([call<{ accounts: Account[] }>('GET', '/api/v1/admin/staff'), call<{ tokens: Token[] }>('GET', '/api/v1/admin/tokens')]);
+    fill(
+      accounts,
+      table(
+        ['Name', 'Benutzer', 'Rolle', 'Zentren', 'Status', ''],
+        a.accounts.map((x) => [
+          x.displayName,
+          x.username,
+          x.role,
+          x.centerIds?.join(', ') ?? 'alle',
+          x.disabled ? 'gesperrt' : 'aktiv',
+          h(
+            'div',
+            { class: 'row' },
+            h('button', { type: 'button', class: 'secondary', onclick: () => void reset(x) }, 'Passwort zurücksetzen'),
+            h('button', { type: 'button', class: x.disabled ? 'secondary' : 'danger', onclick: () => void toggle(x) }, x.disabled ? 'Entsperren' : 'Sperren'),
+          ),
+        ]),
+        'Konten',
+      ),
+    );
+    fill(
+      tokens,
+      table(
+        ['Name', 'Rolle', 'Erstellt von', 'Erstellt', 'Zuletzt benutzt', ''],
+        t.tokens.map((x) => [
+          x.name,
+          x.role,
+          x.createdBy,
+          dateTime(x.createdAt),
+          x.lastUsedAt ? dateTime(x.lastUsedAt) : '–',
+          x.revokedAt ? `widerrufen ${dateTime(x.revokedAt)}` : h('button', { type: 'button', class: 'danger', onclick: () => void revoke(x) }, 'Widerrufen'),
+        ]),
+        'API-Tokens',
+      ),
+    );
+  };
+  const reset = async (x: Account) => {
+    try {
+      const r = await call<{ password: string }>('POST', `/api/v1/admin/staff/${x.id}/password`, {});
+      fill(said, notice('success', `Neues Passwort für ${x.username}: `, h('code', {}, r.password), ' (nur jetzt sichtbar; alle Sitzungen wurden beendet).'));
+    } catch (err) {
+      fill(said, problem(err));
+    }
+  };
+  const toggle = async (x: Account) => {
+    try {
+      await call('PATCH', `/api/v1/admin/staff/${x.id}`, { disabled: !x.disabled });
+      await refresh();
+    } catch (err) {
+      fill(said, problem(err));
+    }
+  };
+  const revoke = async (x: Token) => {
+    try {
+      await call('DELETE', `/api/v1/admin/tokens/${x.id}`);
+      await refresh();
+    } catch (err) {
+      fill(said, problem(err));
+    }
+  };
+
+  fill(
+    main,
+    h('h1', { tabindex: -1 }, 'Personal und Zugänge'),
+    said,
+    form(
+      'Neues Konto',
+      [
+        { name: 'displayName', label: 'Name', required: true },
+        { name: 'username', label: 'Benutzername (a–z, 0–9, . _ -)', required: true },
+        { name: 'role', label: 'Rolle', options: ROLES },
+        { name: 'centerIds', label: 'Nur für Zentren (Nummern, durch Komma getrennt; leer = alle)' },
+      ],
+      'Anlegen',
+      async (v) => {
+        const r = await call<{ account: Account; password: string }>('POST', '/api/v1/admin/staff', { username: v.username, displayName: v.displayName, role: v.role, centerIds: centerList(v.centerIds ?? '') });
+        await refresh();
+        return notice('success', `Konto ${r.account.username} angelegt. Erstes Passwort: `, h('code', {}, r.password), ' (nur jetzt sichtbar).');
+      },
+    ),
+    accounts,
+    form(
+      'Neues API-Token (für Automatisierung)',
+      [
+        { name: 'name', label: 'Wofür', required: true },
+        { name: 'role', label: 'Rolle', options: ROLES },
+      ],
+      'Token erzeugen',
+      async (v) => {
+        const r = await call<{ token: string }>('POST', '/api/v1/admin/tokens', { name: v.name, role: v.role });
+        await refresh();
+        return notice('success', 'Token (nur jetzt sichtbar): ', h('code', {}, r.token));
+      },
+    ),
+    tokens,
+  );
+  await refresh().catch((err) => fill(accounts, problem(err)));
+}

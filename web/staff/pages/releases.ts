@@ -1,0 +1,196 @@
+import { fill, formValues, h, notice } from '../../src/dom.js';
+import { call } from '../session.js';
+import { berlinInstant, dateTime, input, problem, table } from '../ui.js';
+import { loadCampaigns, loadCenters } from './setup.js';
+
+interface Slot {
+  id: number;
+  centerId: number;
+  releaseId: number | null;
+  dose: number;
+  startsAt: string;
+  capacity: number;
+}
+interface Warning {
+  code: string;
+  message: string;
+}
+
+/**
+ * Releases with their checklist: the plan is checked first, and it is scheduled only once the
+ * person has read every warning and said so.
+ */
+export async function releasesPage(main: HTMLElement): Promise<void> {
+  let campaigns: Awaited<ReturnType<typeof loadCampaigns>>;
+  let centers: Awaited<ReturnType<typeof loadCenters>>;
+  try {
+    [campaigns, centers] = await Promise.all([loadCampaigns(), loadCenters()]);
+  } catch (err) {
+    fill(main, h('h1', {}, 'Freigaben'), problem(err));
+    return;
+  }
+  const listing = h('div');
+  const checklist = h('div', { 'aria-live': 'polite' });
+  const outcome = h('div', { 'aria-live': 'polite' });
+  let warnings: Warning[] | null = null;
+
+  const el: HTMLFormElement = h(
+    'form',
+    { class: 'card', onsubmit: (e: Event) => (e.preventDefault(), void schedule()) },
+    h('h2', {}, 'Neue Freigabe'),
+    input({ name: 'campaignId', label: 'Kampagne', options: campaigns.map((c) => [String(c.id), c.name]) }),
+    input({ name: 'centerId', label: 'Impfzentrum', options: [['', 'alle'], ...centers.map((c): [string, string] => [String(c.id), c.name])] }),
+    input({ name: 'from', label: 'Erstimpfungen von (Tag)', type: 'date', required: true }),
+    input({ name: 'to', label: 'bis (Tag)', type: 'date', required: true }),
+    input({ name: 'opensAt', label: 'Freigabe am (Ortszeit)', type: 'datetime-local', required: true }),
+    input({ name: 'waitingRoom', label: 'Mit Warteraum', type: 'checkbox', value: 'on' }),
+    input({ name: 'prequeueMinutes', label: 'Warteraum öffnet … Minuten vorher', type: 'number', value: 30, min: 0 }),
+    input({ name: 'expectedCrowd', label: 'Erwartete Personen zur Öffnung', type: 'number', min: 0 }),
+    input({ name: 'phoneShare', label: 'Anteil für die Hotline (%)', type: 'number', value: 0, min: 0, max: 90 }),
+    input({ name: 'phoneUntil', label: 'Hotline-Anteil reserviert bis (Ortszeit)', type: 'datetime-local' }),
+    input({ name: 'waitlistShare', label: 'Anteil für die Warteliste (%)', type: 'number', value: 0, min: 0, max: 100 }),
+    h('div', { class: 'row' }, h('button', { type: 'button', class: 'secondary', onclick: () => void check() }, 'Checkliste prüfen'), h('button', { type: 'submit' }, 'Freigabe planen')),
+    checklist,
+    outcome,
+  );
+
+  async function plan() {
+    const v = formValues(el);
+    const campaignId = Number(v.campaignId);
+    const slots = (await call<{ slots: Slot[] }>('GET', `/api/v1/admin/slots?campaignId=${campaignId}`)).slots;
+    const inRange = (s: Slot) => !v.from || !v.to || (s.startsAt.slice(0, 10) >= v.from && s.startsAt.slice(0, 10) <= v.to);
+    const atCenter = (s: Slot) => !v.centerId || s.centerId === Number(v.centerId);
+    // The chosen first doses, and every unreleased second dose of the campaign there (their second appointments).
+    const slotIds = slots.filter((s) => s.releaseId === null && atCenter(s) && (s.dose === 2 || inRange(s))).map((s) => s.id);
+    if (!v.opensAt) throw new Error('Bitte den Zeitpunkt der Freigabe angeben.');
+    const waitingRoom = (el.querySelector('[name="waitingRoom"]') as HTMLInputElement).checked;
+    return {
+      campaignId,
+      slotIds,
+      opensAt: berlinInstant(v.opensAt),
+      waitingRoom,
+      ...(waitingRoom ? { prequeueMinutes: Number(v.prequeueMinutes || 30) } : {}),
+      ...(v.expectedCrowd ? { expectedCrowd: Number(v.expectedCrowd) } : {}),
+      ...(Number(v.phoneShare) > 0 ? { phoneShare: Number(v.phoneShare) / 100, phoneUntil: v.phoneUntil ? berlinInstant(v.phoneUntil) : undefined } : {}),
+      ...(Number(v.waitlistShare) > 0 ? { waitlistShare: Number(v.waitlistShare) / 100 } : {}),
+    };
+  }
+
+  async function check(): Promise<void> {
+    try {
+      const body = await plan();
+      if (body.slotIds.length === 0) {
+        fill(checklist, notice('problem', 'Keine noch nicht freigegebenen Termine in dieser Auswahl.'));
+        return;
+      }
+      warnings = (await call<{ warnings: Warning[] }>('POST', '/api/v1/admin/releases/checklist', body)).warnings;
+      fill(
+        checklist,
+        warnings.length === 0
+          ? notice('success', `Checkliste ohne Warnung (${body.slotIds.length} Termine).`)
+          : notice(
+              'problem',
+              h('p', {}, `Die Checkliste warnt (${body.slotIds.length} Termine):`),
+              h('ul', { class: 'warnings' }, warnings.map((w) => h('li', {}, h('strong', {}, w.code), ': ', w.message))),
+              input({ name: 'acknowledged', label: 'Ich habe jede Warnung gelesen und plane die Freigabe trotzdem.', type: 'checkbox' }),
+            ),
+      );
+    } catch (err) {
+      fill(checklist, err instanceof Error && !('code' in err) ? notice('problem', err.message) : problem(err));
+    }
+  }
+
+  async function schedule(): Promise<void> {
+    try {
+      if (warnings === null) await check();
+      if (warnings === null) return;
+      const acknowledged = (el.querySelector('[name="acknowledged"]') as HTMLInputElement | null)?.checked ?? false;
+      if (warnings.length > 0 && !acknowledged) {
+        fill(outcome, notice('problem', 'Bitte die Warnungen lesen und bestätigen – oder den Plan ändern und neu prüfen.'));
+        return;
+      }
+      const body = await plan();
+      const created = await call<{ id: number }>('POST', '/api/v1/admin/releases', { ...body, acknowledge: warnings.map((w) => w.code) });
+      warnings = null;
+      fill(checklist);
+      fill(outcome, notice('success', `Freigabe Nr. ${created.id} geplant (${body.slotIds.length} Termine).`));
+      await refresh();
+    } catch (err) {
+      fill(outcome, problem(err));
+    }
+  }
+  // A changed plan must be checked again.
+  el.addEventListener('input', (e) => {
+    if ((e.target as HTMLInputElement).name !== 'acknowledged') warnings = null;
+  });
+
+  async function refresh(): Promise<void> {
+    const campaignId = Number(formValues(el).campaignId);
+    const releases = (await call<{ releases: { id: number; opensAt: string; waitingRoom: boolean; slots: number; firstDoseUnits: number; firstDosesTaken: number; phoneReserved: number; roomState: string | null }[] }>('GET', `/api/v1/admin/releases?campaignId=${campaignId}`)).releases;
+    fill(listing, table(['Nr.', 'Öffnet', 'Warteraum', 'Termine', 'Erstimpfungen', 'gebucht', 'für Hotline'], releases.map((r) => [r.id, dateTime(r.opensAt), r.waitingRoom ? r.roomState ?? 'ja' : 'nein', r.slots, r.firstDoseUnits, r.firstDosesTaken, r.phoneReserved]), 'Freigaben dieser Kampagne'));
+  }
+  el.querySelector('[name="campaignId"]')!.addEventListener('change', () => void refresh());
+
+  fill(main, h('h1', { tabindex: -1 }, 'Freigaben'), el, listing);
+  await refresh().catch((err) => fill(listing, problem(err)));
+}
+
+/** Waiting-room controls: pause, resume, close; targets and difficulty, live. */
+export async function roomsPage(main: HTMLElement): Promise<void> {
+  const listing = h('div');
+  fill(main, h('h1', { tabindex: -1 }, 'Warteräume steuern'), listing);
+  const refresh = async () => {
+    const d = await call<{ rooms: { releaseId: number; state: string; waiting: number; active: number; admissionsPerSecond: number }[] }>('GET', '/api/v1/admin/dashboard');
+    fill(
+      listing,
+      d.rooms.length === 0 ? h('p', {}, 'Keine Warteräume.') : null,
+      d.rooms.map((room) => {
+        const out = h('div', { 'aria-live': 'polite' });
+        const act = (path: string) => async () => {
+          try {
+            await call('POST', `/api/v1/admin/queue/rooms/${room.releaseId}/${path}`);
+            await refresh();
+          } catch (err) {
+            fill(out, problem(err));
+          }
+        };
+        const settings: HTMLFormElement = h(
+          'form',
+          {
+            onsubmit: async (e: Event) => {
+              e.preventDefault();
+              const v = formValues(settings);
+              const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== '').map(([k, x]) => [k, Number(x)]));
+              try {
+                await call('PATCH', `/api/v1/admin/queue/rooms/${room.releaseId}`, body);
+                fill(out, notice('success', 'Übernommen.'));
+              } catch (err) {
+                fill(out, problem(err));
+              }
+            },
+          },
+          input({ name: 'targetActive', label: 'Ziel aktive Sitzungen', type: 'number', min: 0 }),
+          input({ name: 'maxAdmissionsPerSecond', label: 'Höchstens Einlässe pro Sekunde', type: 'number', min: 0, step: 'any' }),
+          input({ name: 'difficulty', label: 'Schwierigkeit der Rechenaufgabe (Bits)', type: 'number', min: 0, max: 32 }),
+          h('button', { type: 'submit', class: 'secondary' }, 'Einstellungen übernehmen'),
+        );
+        return h(
+          'section',
+          { class: 'card', 'aria-labelledby': `room-${room.releaseId}` },
+          h('h2', { id: `room-${room.releaseId}` }, `Freigabe ${room.releaseId}: ${room.state}`),
+          h('p', {}, `${room.waiting} wartend, ${room.active} aktiv, ${room.admissionsPerSecond} Einlässe/s`),
+          h(
+            'div',
+            { class: 'row' },
+            h('button', { type: 'button', class: 'secondary', onclick: act('pause') }, 'Anhalten'),
+            h('button', { type: 'button', class: 'secondary', onclick: act('resume') }, 'Fortsetzen'),
+            h('button', { type: 'button', class: 'danger', onclick: act('close') }, 'Schließen'),
+          ),
+          settings,
+          out,
+        );
+      }),
+    );
+  };
+  await refresh().catch((err) => fill(listing, problem(err)));
+}
