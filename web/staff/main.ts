@@ -55,7 +55,8 @@ async function render(focus: boolean): Promise<void> {
   } catch (err) {
     fill(main, problem(err));
   }
-  if (focus) main.querySelector<HTMLElement>('h1')?.focus();
+  // Focus goes to the new heading, unless the page put it somewhere on purpose (the check-in scan field).
+  if (focus && !main.contains(document.activeElement)) main.querySelector<HTMLElement>('h1')?.focus();
 }
 
 function loginPage(main: HTMLElement): void {

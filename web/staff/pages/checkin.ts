@@ -69,7 +69,7 @@ export async function checkinPage(main: HTMLElement): Promise<void> {
         h('p', { class: 'dob' }, `Geburtsdatum ${dob(b.person.dateOfBirth)} – bitte mit dem Ausweis vergleichen.`),
         b.status !== 'active' ? notice('problem', 'Diese Buchung ist storniert.') : null,
         table(
-          ['Impfung', 'Zentrum', 'Zeit', 'Anwesenheit', ''],
+          ['Impfung', 'Zentrum', 'Zeit', 'Anwesenheit', 'Erfassen'],
           b.appointments.map((a) => [
             `${a.dose}.`,
             a.centerName,

@@ -31,7 +31,7 @@ export async function messagesPage(main: HTMLElement): Promise<void> {
     fill(
       listing,
       table(
-        ['Nr.', 'Art', 'Kanal', 'Empfänger', 'Zustand', 'Versuche', 'Fehler', 'Erstellt', ''],
+        ['Nr.', 'Art', 'Kanal', 'Empfänger', 'Zustand', 'Versuche', 'Fehler', 'Erstellt', 'Aktion'],
         messages.map((m) => [
           m.id,
           m.kind,

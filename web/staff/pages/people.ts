@@ -38,7 +38,7 @@ export async function peoplePage(main: HTMLElement): Promise<void> {
     fill(
       accounts,
       table(
-        ['Name', 'Benutzer', 'Rolle', 'Zentren', 'Status', ''],
+        ['Name', 'Benutzer', 'Rolle', 'Zentren', 'Status', 'Aktionen'],
         a.accounts.map((x) => [
           x.displayName,
           x.username,
@@ -58,7 +58,7 @@ export async function peoplePage(main: HTMLElement): Promise<void> {
     fill(
       tokens,
       table(
-        ['Name', 'Rolle', 'Erstellt von', 'Erstellt', 'Zuletzt benutzt', ''],
+        ['Name', 'Rolle', 'Erstellt von', 'Erstellt', 'Zuletzt benutzt', 'Aktion'],
         t.tokens.map((x) => [
           x.name,
           x.role,

@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startTestNode, admin, type TestNode } from './support/node.js';
+import { post } from './support/fixtures.js';
+import { checkAccessibility, launchBrowser, screenshot } from './support/browser.js';
+
+/**
+ * The staff console in Debian's Chromium: an admin sets up a centre, a campaign, a slot series and a
+ * release (through the checklist) and watches the dashboard; an agent books a caller while the web
+ * crowd takes the public share; a check-in account marks that booking attended.
+ */
+describe('staff console in a real browser', () => {
+  let node: TestNode;
+  let origin: string;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+
+  before(async () => {
+    node = await startTestNode({ ANSTURM_LOGINS_PER_MINUTE: '0', ANSTURM_AVAILABILITY_REFRESH_MS: '200' });
+    origin = await node.app.listen({ host: '127.0.0.1', port: 0 });
+    ({ browser, close: closeBrowser } = await launchBrowser());
+    for (const [username, role] of [['leitung', 'admin'], ['hotline', 'agent']] as const) {
+      const res = await post(node.app, '/api/v1/admin/staff', { username, displayName: username, role, password: `${username}-passwort-123` }, admin);
+      assert.equal(res.status, 201);
+    }
+  });
+  after(async () => {
+    await closeBrowser?.();
+    await node?.stop();
+  });
+
+  async function loggedIn(username: string): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${origin}/staff`);
+    await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
+    await page.getByLabel('Benutzername').fill(username);
+    await page.getByLabel('Passwort').fill(`${username}-passwort-123`);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('button', { name: 'Abmelden' }).waitFor();
+    return { page, errors, close: () => context.close() };
+  }
+
+  const berlinDay = (offsetDays = 0) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() + offsetDays * 86_400_000));
+  const berlinLocal = (date: Date) => {
+    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
+    const get = (t: string) => parts.find((p) => p.type === t)!.value;
+    return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+  };
+
+  test('admin sets up a release through the checklist, an agent books a caller during the rush, check-in marks them attended', async () => {
+    const { page, errors, close } = await loggedIn('leitung');
+    await page.getByRole('heading', { level: 1, name: 'Live-Übersicht' }).waitFor();
+
+    // A centre and a campaign.
+    await page.getByRole('link', { name: 'Impfzentren', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Impfzentrum Konsole');
+    await page.getByLabel('Adresse (Straße, PLZ Ort)').fill('Hauptstraße 5, 58332 Schwelm');
+    await page.getByLabel('Postleitzahl').fill('58332');
+    await page.getByLabel('Kreis / kreisfreie Stadt').fill('Ennepe-Ruhr-Kreis');
+    await page.getByLabel('Breitengrad').fill('51.2863');
+    await page.getByLabel('Längengrad').fill('7.2939');
+    await page.getByRole('button', { name: 'Anlegen' }).click();
+    await page.getByText(/Impfzentrum Nr\. \d+ angelegt/).waitFor();
+    await checkAccessibility(page, 'staff: centres');
+    const centerId = (await node.db.query(`SELECT id FROM centers WHERE name = 'Impfzentrum Konsole'`)).rows[0].id as number;
+
+    await page.getByRole('link', { name: 'Kampagnen', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Konsolenkampagne');
+    await page.getByLabel('Impfstoff').fill('Comirnaty');
+    await page.getByLabel('Mindestalter (am Impftag)').fill('18');
+    await page.getByRole('button', { name: 'Anlegen' }).click();
+    await page.getByText(/Kampagne Nr\. \d+ angelegt/).waitFor();
+    const campaignId = (await node.db.query(`SELECT id FROM campaigns WHERE name = 'Konsolenkampagne'`)).rows[0].id as number;
+
+    // Slot series: first doses from today on, every 10 minutes round the clock; second doses later.
+    await page.getByRole('link', { name: 'Terminserien', exact: true }).click();
+    const series = async (dose: string, from: string, to: string) => {
+      await page.getByLabel('Impfzentrum').selectOption(String(centerId));
+      await page.getByLabel('Kampagne').selectOption(String(campaignId));
+      await page.getByLabel('Dosis').selectOption(dose);
+      await page.getByLabel('Von (Tag)').fill(from);
+      await page.getByLabel('Bis (Tag)').fill(to);
+      await page.getByLabel('Wochentage (1 = Mo … 7 = So, durch Komma getrennt)').fill('1,2,3,4,5,6,7');
+      await page.getByLabel('Öffnet').fill('00:00');
+      await page.getByLabel('Schließt').fill('23:59');
+      await page.getByLabel('Takt (Minuten)').fill('10');
+      await page.getByLabel('Personen je Termin').fill('2');
+      await page.getByRole('button', { name: 'Termine anlegen' }).click();
+      await page.getByText(/\d+ Termine angelegt/).waitFor();
+    };
+    await series('1', berlinDay(0), berlinDay(0));
+    await page.getByText(/\d+ Termine angelegt/).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Terminserien' }).waitFor();
+    await series('2', berlinDay(22), berlinDay(40));
+    await checkAccessibility(page, 'staff: slot series');
+
+    // The release: opens in a moment, no waiting room, 30 % kept for the hotline for an hour.
+    await page.getByRole('link', { name: 'Freigaben', exact: true }).click();
+    await page.getByLabel('Kampagne').selectOption(String(campaignId));
+    await page.getByLabel('Erstimpfungen von (Tag)').fill(berlinDay(0));
+    await page.getByLabel('bis (Tag)').fill(berlinDay(0));
+    await page.getByLabel('Freigabe am (Ortszeit)').fill(berlinLocal(new Date(Date.now() + 60_000)));
+    await page.getByLabel('Mit Warteraum').uncheck();
+    await page.getByLabel('Erwartete Personen zur Öffnung').fill('40000');
+    await page.getByLabel('Anteil für die Hotline (%)').fill('30');
+    await page.getByLabel('Hotline-Anteil reserviert bis (Ortszeit)').fill(berlinLocal(new Date(Date.now() + 3_600_000)));
+    await page.getByRole('button', { name: 'Checkliste prüfen' }).click();
+    await page.getByText('Die Checkliste warnt').waitFor();
+    await page.getByText('NO_WAITING_ROOM').waitFor();
+    await page.getByText('CROWD_NOT_MEASURED').waitFor();
+    await checkAccessibility(page, 'staff: release checklist');
+    await screenshot(page, 'staff-1-checklist');
+    await page.getByRole('button', { name: 'Freigabe planen' }).click();
+    await page.getByText('Bitte die Warnungen lesen und bestätigen').waitFor();
+    assert.equal((await node.db.query('SELECT count(*)::int AS n FROM releases WHERE campaign_id = $1', [campaignId])).rows[0].n, 0, 'nothing scheduled without acknowledging');
+    await page.getByLabel('Ich habe jede Warnung gelesen und plane die Freigabe trotzdem.').check();
+    await page.getByRole('button', { name: 'Freigabe planen' }).click();
+    await page.getByText(/Freigabe Nr\. \d+ geplant/).waitFor();
+    // Opened now for the rest of the test (the console scheduled it a minute ahead, as staff would).
+    await node.db.query(`UPDATE releases SET opens_at = now() WHERE campaign_id = $1`, [campaignId]);
+    await node.db.query(`NOTIFY ansturm_catalog`);
+
+    // The web rush takes everything the public may have while the admin watches the dashboard.
+    const firstSlot = (await node.db.query(`SELECT id, capacity, phone_reserved FROM slots WHERE campaign_id = $1 AND dose = 1 AND starts_at > now() ORDER BY starts_at LIMIT 1`, [campaignId])).rows[0];
+    assert.equal(firstSlot.phone_reserved, 0, '30 % of 2 rounds down to none');
+    await node.db.query(`UPDATE slots SET capacity = 10, phone_reserved = 3 WHERE id = $1`, [firstSlot.id]);
+    const rush = await Promise.all(Array.from({ length: 40 }, () => post(node.app, '/api/v1/holds', { slotId: firstSlot.id })));
+    assert.equal(rush.filter((r) => r.status === 201).length, 7, 'the phone share held');
+
+    await page.getByRole('link', { name: 'Live-Übersicht', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Live-Übersicht' }).waitFor();
+    await page.getByText('Impfzentrum Konsole').waitFor();
+    await page.waitForTimeout(3500); // a second reading, so the charts have a line
+    assert.ok((await page.locator('figure.metric').count()) >= 8);
+    await checkAccessibility(page, 'staff: dashboard');
+    await screenshot(page, 'staff-2-dashboard');
+
+    // The agent books a caller on the kept share.
+    const agent = await loggedIn('hotline');
+    await agent.page.getByRole('heading', { level: 1, name: 'Hotline: für Anrufer buchen' }).waitFor();
+    await agent.page.getByLabel('Kampagne').selectOption(String(campaignId));
+    await agent.page.getByLabel('Postleitzahl des Anrufers').fill('58332');
+    await agent.page.getByRole('button', { name: 'Suchen' }).click();
+    const day = agent.page.locator('details').filter({ hasText: 'für die Hotline' }).first();
+    await day.locator('summary').click();
+    await day.getByRole('button').first().click();
+    await agent.page.getByLabel('Vorname').fill('Hanna');
+    await agent.page.getByLabel('Nachname').fill('Anruferin');
+    await agent.page.getByLabel('Geburtsdatum (TT.MM.JJJJ)').fill('03.03.1941');
+    await agent.page.getByLabel('Bestätigung per').selectOption('letter');
+    await checkAccessibility(agent.page, 'staff: hotline');
+    await agent.page.getByRole('button', { name: 'Verbindlich buchen' }).click();
+    await agent.page.getByText('Brief zum Drucken:').waitFor();
+    const code = (await agent.page.locator('.booking-code').textContent())!.trim();
+    assert.match((await agent.page.locator('pre.letter').textContent()) ?? '', new RegExp(`Hanna Anruferin[\\s\\S]*${code}`));
+    await screenshot(agent.page, 'staff-3-hotline');
+    const booked = await node.db.query(`SELECT channel, booked_by, slot_id FROM bookings WHERE code = $1`, [code.replace('-', '')]);
+    assert.deepEqual(booked.rows[0], { channel: 'phone', booked_by: 'staff:hotline', slot_id: firstSlot.id });
+    assert.deepEqual(agent.errors, []);
+    await agent.close();
+
+    // A check-in account for this centre, made from the console.
+    await page.getByRole('link', { name: 'Personal', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Empfang Schwelm');
+    await page.getByLabel('Benutzername (a–z, 0–9, . _ -)').fill('empfang');
+    await page.getByLabel('Rolle').first().selectOption('checkin');
+    await page.getByLabel('Nur für Zentren (Nummern, durch Komma getrennt; leer = alle)').fill(String(centerId));
+    await page.getByRole('button', { name: 'Anlegen' }).click();
+    const password = (await page.locator('.notice-success code').textContent())!.trim();
+    assert.ok(password.length >= 12);
+    await checkAccessibility(page, 'staff: people');
+    assert.deepEqual(errors, []);
+    await close();
+
+    const desk = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'de-DE' });
+    const deskPage = await desk.newPage();
+    await deskPage.goto(`${origin}/staff`);
+    await deskPage.getByLabel('Benutzername').fill('empfang');
+    await deskPage.getByLabel('Passwort').fill(password);
+    await deskPage.getByRole('button', { name: 'Anmelden' }).click();
+    await deskPage.getByRole('heading', { level: 1, name: 'Check-in' }).waitFor();
+    // A scanner types the QR code's text and Enter into the focused field.
+    await deskPage.keyboard.type(`ANSTURM:${code.replace('-', '')}`);
+    await deskPage.keyboard.press('Enter');
+    await deskPage.getByText('Geburtsdatum 03.03.1941 – bitte mit dem Ausweis vergleichen.').waitFor();
+    await checkAccessibility(deskPage, 'staff: check-in');
+    await deskPage.getByRole('button', { name: 'Erschienen', exact: true }).click();
+    await deskPage.getByRole('cell', { name: 'erschienen', exact: true }).first().waitFor();
+    await screenshot(deskPage, 'staff-4-checkin');
+    const attendance = await node.db.query(`SELECT a.state, a.by_actor FROM attendance a JOIN bookings b ON b.id = a.booking_id WHERE b.code = $1`, [code.replace('-', '')]);
+    assert.deepEqual(attendance.rows[0], { state: 'attended', by_actor: 'staff:empfang' });
+    await desk.close();
+  });
+
+  test('the console refuses a wrong password after five tries, and a check-in account sees no admin pages', async () => {
+    const context = await browser.newContext({ locale: 'de-DE' });
+    const page = await context.newPage();
+    await page.goto(`${origin}/staff/dashboard`);
+    for (let i = 0; i < 5; i++) {
+      await page.getByLabel('Benutzername').fill('leitung');
+      await page.getByLabel('Passwort').fill('falsch-falsch');
+      await page.getByRole('button', { name: 'Anmelden' }).click();
+      await page.getByRole('alert').waitFor();
+    }
+    await page.getByText(/LOCKED_OUT/).waitFor();
+    await checkAccessibility(page, 'staff: login (locked)');
+    await context.close();
+    await node.db.query(`DELETE FROM login_failures`);
+
+    const res = await post(node.app, '/api/v1/admin/staff', { username: 'nur-checkin', displayName: 'x', role: 'checkin', password: 'nur-checkin-passwort-123' }, admin);
+    assert.equal(res.status, 201);
+    const { page: p, close } = await loggedIn('nur-checkin');
+    await p.getByRole('heading', { level: 1, name: 'Check-in' }).waitFor();
+    const menu = await p.locator('nav a').allTextContents();
+    assert.deepEqual(menu, ['Check-in']);
+    await p.goto(`${origin}/staff/personal`);
+    await p.getByRole('heading', { level: 1, name: 'Check-in' }).waitFor();
+    await close();
+  });
+});
