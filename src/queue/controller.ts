@@ -7,6 +7,11 @@ import * as sql from './repo.js';
 import { oldestCodeAge } from '../notify/repo.js';
 
 /** When holds get slow or fail, admit at this fraction of the usual pace. */
+/**
+ * How long an admitted person without a hold counts as wanting a unit. Two minutes cover searching and
+ * choosing; people who left the page after admission stop holding the line up after that.
+ */
+const WANTING_GRACE_SECONDS = 120;
 const THROTTLE = 0.25;
 const MAX_ADMIT_ROUNDS = 10;
 /** Codes older than this in the outbox mean verification is the bottleneck: admit more slowly. */
@@ -56,7 +61,7 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number): 
     }
     if (room.state === 'sold_out') await run(q, sql.setRoomState(releaseId, 'open')); // cancellations brought units back
 
-    const { n: active, holding } = (await run<{ n: number; holding: number }>(q, sql.activeAdmissions(releaseId))).rows[0]!;
+    const { n: active, wanting } = (await run<{ n: number; wanting: number }>(q, sql.activeAdmissions(releaseId, WANTING_GRACE_SECONDS))).rows[0]!;
     const slow =
       health.p95 > room.hold_p95_limit_ms ||
       (health.holds >= 20 && health.errors / health.holds > 0.05) ||
@@ -70,7 +75,7 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number): 
     allowance.set(releaseId, bucket);
 
     // Admitted people who hold nothing yet will each want one of the free units: admit no more than remain for others.
-    let budget = Math.min(Math.floor(bucket.tokens), room.target_active - active, capacity.free - (active - holding));
+    let budget = Math.min(Math.floor(bucket.tokens), room.target_active - active, capacity.free - wanting);
     let admitted = 0;
     for (let round = 0; round < MAX_ADMIT_ROUNDS && budget > 0; round++) {
       const states = (await run<{ state: string }>(q, sql.admitNext(releaseId, budget, staleSeconds, room.admission_window_seconds))).rows;

@@ -182,12 +182,17 @@ export const lapseAdmissions = (releaseId: number): Sql => ({
   values: [releaseId],
 });
 
-/** Open admissions, and how many of them already hold units (the others will still want one). */
-export const activeAdmissions = (releaseId: number): Sql => ({
+/**
+ * Open admissions, and how many of them were let in within the last `graceSeconds` and hold nothing
+ * yet: they will still want a unit. Someone admitted longer ago without a hold has most likely left;
+ * they may still hold while their window lasts, but no longer keep others waiting.
+ */
+export const activeAdmissions = (releaseId: number, graceSeconds: number): Sql => ({
   text: `SELECT count(*)::int AS n,
-                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM holds h WHERE h.ticket_id = t.id AND h.status = 'held'))::int AS holding
+                count(*) FILTER (WHERE t.admitted_at > now() - make_interval(secs => $2)
+                                   AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.ticket_id = t.id AND h.status = 'held'))::int AS wanting
          FROM queue_tickets t WHERE t.release_id = $1 AND t.state = 'admitted'`,
-  values: [releaseId],
+  values: [releaseId, graceSeconds],
 });
 
 /**

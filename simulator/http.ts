@@ -1,0 +1,51 @@
+import http from 'node:http';
+
+/**
+ * The virtual citizens' HTTP client: keep-alive connections to 127.0.0.1 only, a bounded number of
+ * them (a crowd of phones shares the machine's sockets here), and the time each request took.
+ */
+export interface Answer {
+  status: number;
+  body: any;
+  retryAfter: number | null;
+  ms: number;
+}
+
+export function client(target: string, maxSockets: number) {
+  const url = new URL(target);
+  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') throw new Error(`the simulator talks only to 127.0.0.1, not ${url.hostname}`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  return {
+    request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const started = performance.now();
+      return new Promise((resolve) => {
+        const req = http.request(
+          { host: url.hostname, port: url.port, path, method, agent, timeout: 30_000, headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...headers } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              let parsed: unknown = null;
+              try {
+                parsed = JSON.parse(Buffer.concat(chunks).toString() || 'null');
+              } catch {
+                parsed = null;
+              }
+              const after = Number(res.headers['retry-after']);
+              resolve({ status: res.statusCode ?? 0, body: parsed, retryAfter: Number.isFinite(after) ? after : null, ms: performance.now() - started });
+            });
+          },
+        );
+        // A connection that fails or hangs counts as status 0: a failure the report shows.
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+        req.on('error', () => resolve({ status: 0, body: null, retryAfter: null, ms: performance.now() - started }));
+        if (payload) req.write(payload);
+        req.end();
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+export type Client = ReturnType<typeof client>;

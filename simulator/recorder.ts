@@ -1,0 +1,80 @@
+/** What the virtual citizens saw: every answer by phase and endpoint, and a line per second. */
+export type Phase = 'before-opening' | 'rush' | 'after';
+
+interface Cell {
+  latencies: number[];
+  statuses: Record<string, number>;
+}
+
+export interface Second {
+  t: number;
+  requests: number;
+  p95Ms: number;
+  failures: number;
+  shed: number;
+  booked: number;
+  waiting: number;
+  admissionRate: number;
+}
+
+export const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
+
+export class Recorder {
+  private cells = new Map<string, Cell>();
+  private secondLatencies: number[] = [];
+  private secondFailures = 0;
+  private secondShed = 0;
+  readonly seconds: Second[] = [];
+  counters = { arrived: 0, joined: 0, admitted: 0, held: 0, booked: 0, waitlisted: 0, abandoned: 0, gaveUp: 0, botsRefused: 0, secondTabsDropped: 0, codesReceived: 0 };
+  codeWaits: number[] = [];
+  /** When each ticket's join answer arrived, by ticket id: the join order people saw. */
+  joinTimes = new Map<string, number>();
+  firstBookingAt: number | null = null;
+  lastBookingAt: number | null = null;
+
+  constructor(private readonly opensAt: number) {}
+
+  phase(now = Date.now()): Phase {
+    return now < this.opensAt ? 'before-opening' : now < this.opensAt + 60_000 ? 'rush' : 'after';
+  }
+
+  record(endpoint: string, status: number, ms: number): void {
+    const key = `${this.phase()}|${endpoint}`;
+    let cell = this.cells.get(key);
+    if (!cell) this.cells.set(key, (cell = { latencies: [], statuses: {} }));
+    cell.latencies.push(ms);
+    cell.statuses[status] = (cell.statuses[status] ?? 0) + 1;
+    this.secondLatencies.push(ms);
+    if (status === 503 || status === 429) this.secondShed++;
+    else if (status === 0 || status >= 500) this.secondFailures++;
+  }
+
+  booked(): void {
+    this.counters.booked++;
+    this.lastBookingAt = Date.now();
+    this.firstBookingAt ??= this.lastBookingAt;
+  }
+
+  /** Closes the current second; `waiting` and `admissionRate` come from the server's dashboard. */
+  tick(t: number, waiting: number, admissionRate: number): Second {
+    const sorted = this.secondLatencies.sort((a, b) => a - b);
+    const second = { t, requests: sorted.length, p95Ms: Math.round(percentile(sorted, 0.95)), failures: this.secondFailures, shed: this.secondShed, booked: this.counters.booked, waiting, admissionRate };
+    this.seconds.push(second);
+    this.secondLatencies = [];
+    this.secondFailures = 0;
+    this.secondShed = 0;
+    return second;
+  }
+
+  /** Per phase and endpoint: requests, latency percentiles, status counts. */
+  table() {
+    return [...this.cells.entries()]
+      .map(([key, cell]) => {
+        const [phase, endpoint] = key.split('|') as [Phase, string];
+        const sorted = cell.latencies.sort((a, b) => a - b);
+        const failures = Object.entries(cell.statuses).filter(([s]) => s === '0' || (Number(s) >= 500 && s !== '503')).reduce((n, [, c]) => n + c, 0);
+        return { phase, endpoint, requests: sorted.length, p50Ms: Math.round(percentile(sorted, 0.5)), p95Ms: Math.round(percentile(sorted, 0.95)), p99Ms: Math.round(percentile(sorted, 0.99)), statuses: cell.statuses, failures };
+      })
+      .sort((a, b) => a.phase.localeCompare(b.phase) || a.endpoint.localeCompare(b.endpoint));
+  }
+}

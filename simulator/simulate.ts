@@ -1,0 +1,142 @@
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { ADMIN, benchDatabase, startAnsturm } from '../bench/support.js';
+import { citizen } from './citizen.js';
+import { client } from './http.js';
+import { checkIntegrity } from './integrity.js';
+import type { Scenario } from './presets.js';
+import { Recorder } from './recorder.js';
+import { startSmsSink } from './sms-sink.js';
+import { setUpWorld } from './world.js';
+
+export interface SimulateOptions {
+  scenario: Scenario;
+  /** A running Ansturm (127.0.0.1 only) instead of starting one; its admin token in ADMIN_TOKEN. */
+  target?: string;
+  /** Where to start Ansturm when no target is given; default: a throwaway embedded PostgreSQL. */
+  databaseUrl?: string;
+  workers?: number;
+  /** Seconds from set-up to the first release opening (the pre-queue fills meanwhile). */
+  leadSeconds?: number;
+  sockets?: number;
+  onSecond?: (line: string) => void;
+  seed?: number;
+}
+
+/** A small, seeded random source, so two runs of a scenario behave alike. */
+function mulberry32(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function parseUsage(text: string) {
+  const get = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { cpu: get('ansturm_process_cpu_seconds_total'), rss: get('ansturm_process_resident_memory_bytes') };
+}
+
+/** Runs one release day against Ansturm and returns the report (see report.ts). */
+export async function simulate(o: SimulateOptions) {
+  const s = o.scenario;
+  const leadSeconds = o.leadSeconds ?? (s.waitingRoom ? 15 : 5);
+  const sms = await startSmsSink(s.smsPerSecond);
+  const owned = o.target ? undefined : o.databaseUrl ? { url: o.databaseUrl, stop: async () => undefined } : await benchDatabase();
+  const node = owned
+    ? await startAnsturm(owned.url, o.workers ?? availableParallelism(), {
+        SMS_GATEWAY_URL: sms.url,
+        SMS_GATEWAY_TOKEN: 'simulation',
+        ANSTURM_SMS_PER_SECOND: String(s.smsPerSecond),
+        ANSTURM_JOINS_PER_MINUTE: '0', // one address carries the whole crowd here
+      })
+    : undefined;
+  const target = o.target ?? node!.url;
+  const admin = o.target ? { authorization: `Bearer ${process.env.ADMIN_TOKEN ?? ''}` } : ADMIN;
+  const api = client(target, o.sockets ?? 512);
+  const metricsText = async () => {
+    const r = await new Promise<string>((resolve) => {
+      fetch(`${target}/metrics`).then((x) => x.text()).then(resolve, () => resolve(''));
+    });
+    return parseUsage(r);
+  };
+  try {
+    const world = await setUpWorld(api, admin, s, leadSeconds);
+    const opensAt = world.releases[0]!.opensAt;
+    const deadline = opensAt + s.durationSeconds * 1000;
+    const rec = new Recorder(opensAt);
+    const random = mulberry32(o.seed ?? 2021);
+    const before = await metricsText();
+    const startedAt = Date.now();
+
+    // Arrivals: the early share spread over the lead time (the pre-queue), the rest in a spike after
+    // the opening that is densest at once and thins out (an exponential over the spike window).
+    const arrivals = Array.from({ length: s.crowd }, () =>
+      random() < s.earlyShare ? startedAt + random() * (opensAt - startedAt) : opensAt + Math.min(-Math.log(1 - random()) / 3, 1) * s.spikeSeconds * 1000,
+    );
+    let soldOutAt: number | null = null;
+    const people = arrivals.map((at, i) => citizen(i, at, { api, rec, scenario: s, world, sms, deadline, random }));
+    let done = false;
+    const all = Promise.all(people).then(() => (done = true));
+
+    // Once a second: the server's view of the line, and a progress line.
+    let t = 0;
+    const sampler = (async () => {
+      while (!done && Date.now() < deadline + 5_000) {
+        await new Promise((r) => setTimeout(r, 1000));
+        t++;
+        const d = await api.request('GET', '/api/v1/admin/dashboard', undefined, admin);
+        const rooms = (d.body?.rooms ?? []) as { waiting: number; admissionsPerSecond: number; state: string }[];
+        const waiting = rooms.reduce((n, r) => n + r.waiting, 0);
+        const rate = rooms.reduce((n, r) => n + r.admissionsPerSecond, 0);
+        if (soldOutAt === null && Date.now() > opensAt && (rooms.length > 0 ? rooms.every((r) => r.state === 'sold_out') : (d.body?.centers ?? []).every((c: { free: number }) => c.free === 0))) soldOutAt = Date.now();
+        const sec = rec.tick(t, waiting, rate);
+        const share = Math.min(1, (Date.now() - startedAt) / (deadline - startedAt));
+        o.onSecond?.(
+          `[${'#'.repeat(Math.round(share * 20)).padEnd(20, '.')}] ${String(t).padStart(4)} s  arrived ${rec.counters.arrived}  waiting ${waiting}  booked ${rec.counters.booked}  ${sec.requests} req/s  p95 ${sec.p95Ms} ms  shed ${sec.shed}  failures ${sec.failures}`,
+        );
+      }
+    })();
+    await Promise.race([all, new Promise((r) => setTimeout(r, deadline + 10_000 - Date.now()))]);
+    done = true;
+    await sampler;
+    // Give the outbox a moment to send what the last bookings wrote, then read the database.
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await metricsText();
+    const wall = (Date.now() - startedAt) / 1000;
+    const integrity = await checkIntegrity(owned?.url ?? process.env.DATABASE_URL ?? '', world.campaignId, s.doses, rec.joinTimes);
+    const endpoints = rec.table();
+    const failures = endpoints.reduce((n, e) => n + e.failures, 0);
+    const bookingSeconds = rec.firstBookingAt && rec.lastBookingAt ? Math.max(1, (rec.lastBookingAt - rec.firstBookingAt) / 1000) : null;
+    const held = failures === 0 && integrity.overbookedSlots === 0 && integrity.bookingsWithoutSecondDose === 0 && integrity.messagesLost === 0 && integrity.ledgerMismatches === 0;
+    return {
+      scenario: s,
+      startedAt: new Date(startedAt).toISOString(),
+      durationSeconds: Math.round(wall),
+      machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${cpus()[0]?.model ?? ''}`.trim(),
+      verdict: {
+        held,
+        text: held
+          ? `Held: ${rec.counters.booked.toLocaleString('en')} bookings, no failed request, nothing overbooked, no second dose missing, no message lost.`
+          : `Did not hold: ${failures} failed requests, ${integrity.overbookedSlots} overbooked slots, ${integrity.bookingsWithoutSecondDose} bookings without a second dose, ${integrity.messagesLost} messages lost, ${integrity.ledgerMismatches} ledger mismatches.`,
+      },
+      soldOutSeconds: soldOutAt === null ? null : Math.round((soldOutAt - opensAt) / 1000),
+      bookingsPerSecond: bookingSeconds ? Math.round((rec.counters.booked / bookingSeconds) * 10) / 10 : 0,
+      counters: rec.counters,
+      sms: sms.stats(),
+      codeWaitMs: { p50: Math.round(rec.codeWaits.sort((a, b) => a - b)[Math.floor(rec.codeWaits.length / 2)] ?? 0), max: Math.round(rec.codeWaits.at(-1) ?? 0) },
+      server: { cpuSeconds: Math.round((after.cpu - before.cpu) * 10) / 10, cpuCores: Math.round(((after.cpu - before.cpu) / wall) * 100) / 100, residentMb: Math.round(after.rss / 2 ** 20) },
+      integrity,
+      endpoints,
+      timeline: rec.seconds,
+    };
+  } finally {
+    api.close();
+    await node?.stop();
+    await owned?.stop();
+    await sms.close();
+  }
+}
+
+export type SimulationReport = Awaited<ReturnType<typeof simulate>>;

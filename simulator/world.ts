@@ -1,0 +1,80 @@
+import type { Client } from './http.js';
+import type { Scenario } from './presets.js';
+
+export interface World {
+  campaignId: number;
+  centers: { id: number; lat: number; lon: number; vaccinated: boolean }[];
+  releases: { id: number; opensAt: number; units: number }[];
+  /** Where people live: the middle of the centres' grid, spread about 15 km. */
+  home: { lat: number; lon: number };
+}
+
+/** 10:00 Berlin in winter, n days from now. */
+const morning = (days: number, minutes: number) => {
+  const d = new Date(Date.now() + days * 86_400_000);
+  d.setUTCHours(7, 0, 0, 0);
+  return new Date(d.getTime() + minutes * 60_000);
+};
+
+/**
+ * Sets the scenario up through the admin API, as a district would: centres on a grid about 8 km apart,
+ * a campaign, first-dose slots every 10 minutes from 08:00 (one day per release), second doses at the
+ * same centres and times inside the interval, and the releases, the first `leadSeconds` from now.
+ */
+export async function setUpWorld(api: Client, admin: Record<string, string>, s: Scenario, leadSeconds: number): Promise<World> {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await api.request(method, path, body, admin);
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const side = Math.ceil(Math.sqrt(s.centers));
+  const home = { lat: 51.4, lon: 7.4 };
+  const centers: World['centers'] = [];
+  for (let i = 0; i < s.centers; i++) {
+    const lat = home.lat + ((Math.floor(i / side) - side / 2) * 8) / 111;
+    const lon = home.lon + (((i % side) - side / 2) * 8) / 70;
+    const c = await call('POST', '/api/v1/admin/centers', { name: `Impfzentrum ${i + 1}`, address: `Simulationsweg ${i + 1}`, postalCode: '58332', district: 'Simulation', lat, lon });
+    centers.push({ id: c.id, lat, lon, vaccinated: i >= s.centersWithoutVaccine });
+  }
+  const campaign = await call('POST', '/api/v1/admin/campaigns', {
+    name: `Simulation ${s.name}`,
+    vaccine: s.doses === 2 ? { name: 'SimVax', doses: 2, minIntervalDays: s.intervalDays[0], maxIntervalDays: s.intervalDays[1] } : { name: 'SimVax', doses: 1 },
+    eligibility: { minAge: 18 },
+    ...(s.verification ? { requireVerifiedContact: true } : {}),
+  });
+  const vaccinated = centers.filter((c) => c.vaccinated);
+  const perDay = 72; // 08:00 to 20:00 every 10 minutes
+  const releases: World['releases'] = [];
+  for (const [r, units] of s.releases.entries()) {
+    const slots: unknown[] = [];
+    vaccinated.forEach((c, ci) => {
+      const share = Math.floor(units / vaccinated.length) + (ci < units % vaccinated.length ? 1 : 0);
+      for (let k = 0; k < perDay && share > 0; k++) {
+        const capacity = Math.floor(share / perDay) + (k < share % perDay ? 1 : 0);
+        if (capacity === 0) continue;
+        const first = morning(1 + r, k * 10);
+        slots.push({ centerId: c.id, campaignId: campaign.id, startsAt: first.toISOString(), durationMinutes: 10, capacity, dose: 1 });
+        if (s.doses === 2) {
+          const second = new Date(first.getTime() + (s.intervalDays[0] + 7) * 86_400_000);
+          slots.push({ centerId: c.id, campaignId: campaign.id, startsAt: second.toISOString(), durationMinutes: 10, capacity, dose: 2 });
+        }
+      }
+    });
+    const ids: number[] = [];
+    for (let i = 0; i < slots.length; i += 10_000) ids.push(...(await call('POST', '/api/v1/admin/slots', { slots: slots.slice(i, i + 10_000) })).slots.map((x: { id: number }) => x.id));
+    const opensAt = Date.now() + (leadSeconds + r * s.releaseEverySeconds) * 1000;
+    const release = await call('POST', '/api/v1/admin/releases', {
+      campaignId: campaign.id,
+      slotIds: ids,
+      opensAt: new Date(opensAt).toISOString(),
+      ...(s.waitingRoom ? { waitingRoom: true, prequeueMinutes: 60 } : {}),
+      acknowledge: 'all',
+    });
+    if (s.waitingRoom) {
+      // Joining costs a phone a second of work; the simulated crowd shares two cores, so the puzzle is kept small here.
+      await call('PATCH', `/api/v1/admin/queue/rooms/${release.id}`, { difficulty: 4, targetActive: 2_000, maxAdmissionsPerSecond: 200 });
+    }
+    releases.push({ id: release.id, opensAt, units });
+  }
+  return { campaignId: campaign.id, centers, releases, home };
+}
