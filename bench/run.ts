@@ -5,11 +5,12 @@
 import { benchAvailability } from './availability.js';
 import { benchBooking } from './booking.js';
 import { benchQueueStatus } from './queue-status.js';
+import { benchQueueJoin } from './queue-join.js';
 import { pageWeights, printWeights } from './page-weights.js';
 
 // `npm run bench -- web` measures only the citizen pages.
 const onlyWeb = process.argv.includes('web');
-const benches = onlyWeb ? [] : [benchQueueStatus, benchAvailability, benchBooking];
+const benches = onlyWeb ? [] : [benchQueueStatus, benchQueueJoin, benchAvailability, benchBooking];
 for (const bench of benches) {
   const r = await bench();
   console.log(`\n${r.name}`);
