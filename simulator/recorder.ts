@@ -10,6 +10,8 @@ export interface Second {
   t: number;
   requests: number;
   p95Ms: number;
+  /** The server's p95 for the second, from its own histogram (a bucket bound: ≤ this). */
+  serverP95Ms: number;
   failures: number;
   shed: number;
   booked: number;
@@ -56,9 +58,9 @@ export class Recorder {
   }
 
   /** Closes the current second; `waiting` and `admissionRate` come from the server's dashboard. */
-  tick(t: number, waiting: number, admissionRate: number): Second {
+  tick(t: number, waiting: number, admissionRate: number, serverP95Ms: number): Second {
     const sorted = this.secondLatencies.sort((a, b) => a - b);
-    const second = { t, requests: sorted.length, p95Ms: Math.round(percentile(sorted, 0.95)), failures: this.secondFailures, shed: this.secondShed, booked: this.counters.booked, waiting, admissionRate };
+    const second = { t, requests: sorted.length, p95Ms: Math.round(percentile(sorted, 0.95)), serverP95Ms, failures: this.secondFailures, shed: this.secondShed, booked: this.counters.booked, waiting, admissionRate };
     this.seconds.push(second);
     this.secondLatencies = [];
     this.secondFailures = 0;

@@ -41,12 +41,14 @@ function page(r: Record<string, any>): string {
 <li>Fairness: rank correlation of join order and admission order after opening ${i.fairness.rankCorrelation ?? 'n/a'} over ${i.fairness.admittedAfterOpening} people</li>
 <li>Code delivery: p50 ${i.codeDeliveryMs.p50} ms, p95 ${i.codeDeliveryMs.p95} ms, max ${i.codeDeliveryMs.max} ms (${i.codeDeliveryMs.count} codes)</li></ul>
 <h2>Outcome</h2><ul><li>Opening to sold out: ${r.soldOutSeconds === null ? 'not sold out' : `${r.soldOutSeconds} s`}</li><li>Bookings per second while booking: ${r.bookingsPerSecond}</li>
+<li>Server-side p95 per second (its latency histogram): median ${r.serverLatency?.medianSecondP95Ms} ms, worst ${r.serverLatency?.worstSecondP95Ms} ms</li>
 <li>People: ${esc(JSON.stringify(r.counters))}</li><li>Server: ${r.server.cpuSeconds} CPU s (${r.server.cpuCores} cores busy on average), ${r.server.residentMb} MB resident (Node processes; PostgreSQL not counted)</li></ul>
 <h2>Over time</h2>
 ${chart('People waiting in line', s, (x) => x.waiting, 'people')}
 ${chart('Admissions per second', s, (x) => x.admissionRate, '/s')}
 ${chart('Requests per second', s, (x) => x.requests, '/s')}
-${chart('p95 latency per second', s, (x) => x.p95Ms, 'ms')}
+${chart('p95 latency per second, as the citizens saw it (includes waiting for one of the simulator\'s sockets)', s, (x) => x.p95Ms, 'ms')}
+${chart('p95 latency per second inside the server (bucket bound)', s, (x) => x.serverP95Ms ?? 0, 'ms')}
 ${chart('Bookings per second', s, (x, p) => x.booked - (p?.booked ?? 0), '/s')}
 <h2>Requests by phase and endpoint</h2><p>503 and 429 with Retry-After are load shedding; status 0 (no answer) and other 5xx are failures.</p>
 <table><thead><tr><th>phase</th><th>endpoint</th><th>requests</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>statuses</th><th>failures</th></tr></thead><tbody>${rows}</tbody></table>

@@ -7,6 +7,7 @@ import type { Scenario } from './presets.js';
 import { Recorder } from './recorder.js';
 import { startSmsSink } from './sms-sink.js';
 import { setUpWorld } from './world.js';
+import { p95Between, type HttpReading } from '../web/staff/rates.js';
 
 export interface SimulateOptions {
   scenario: Scenario;
@@ -82,6 +83,7 @@ export async function simulate(o: SimulateOptions) {
 
     // Once a second: the server's view of the line, and a progress line.
     let t = 0;
+    let previousHttp: HttpReading | null = null;
     const sampler = (async () => {
       while (!done && Date.now() < deadline + 5_000) {
         await new Promise((r) => setTimeout(r, 1000));
@@ -90,11 +92,17 @@ export async function simulate(o: SimulateOptions) {
         const rooms = (d.body?.rooms ?? []) as { waiting: number; admissionsPerSecond: number; state: string }[];
         const waiting = rooms.reduce((n, r) => n + r.waiting, 0);
         const rate = rooms.reduce((n, r) => n + r.admissionsPerSecond, 0);
-        if (soldOutAt === null && Date.now() > opensAt && (rooms.length > 0 ? rooms.every((r) => r.state === 'sold_out') : (d.body?.centers ?? []).every((c: { free: number }) => c.free === 0))) soldOutAt = Date.now();
-        const sec = rec.tick(t, waiting, rate);
+        // Sold out: every released first dose is taken, booked or held (held ones come back only if they lapse).
+        const centers = (d.body?.centers ?? []) as { free: number }[];
+        if (soldOutAt === null && Date.now() > opensAt && centers.length > 0 && centers.every((c) => c.free === 0)) soldOutAt = Date.now();
+        // The server's own p95 for the last second (its latency histogram), beside what the citizens saw.
+        const http = d.body?.http as HttpReading | undefined;
+        const serverP95 = http && previousHttp ? p95Between(previousHttp, http) : null;
+        previousHttp = http ?? previousHttp;
+        const sec = rec.tick(t, waiting, rate, serverP95 === null || !Number.isFinite(serverP95) ? 0 : Math.round(serverP95 * 1000));
         const share = Math.min(1, (Date.now() - startedAt) / (deadline - startedAt));
         o.onSecond?.(
-          `[${'#'.repeat(Math.round(share * 20)).padEnd(20, '.')}] ${String(t).padStart(4)} s  arrived ${rec.counters.arrived}  waiting ${waiting}  booked ${rec.counters.booked}  ${sec.requests} req/s  p95 ${sec.p95Ms} ms  shed ${sec.shed}  failures ${sec.failures}`,
+          `[${'#'.repeat(Math.round(share * 20)).padEnd(20, '.')}] ${String(t).padStart(4)} s  arrived ${rec.counters.arrived}  waiting ${waiting}  booked ${rec.counters.booked}  ${sec.requests} req/s  p95 ${sec.p95Ms} ms (server ≤${sec.serverP95Ms} ms)  shed ${sec.shed}  failures ${sec.failures}`,
         );
       }
     })();
@@ -126,6 +134,10 @@ export async function simulate(o: SimulateOptions) {
       counters: rec.counters,
       sms: sms.stats(),
       codeWaitMs: { p50: Math.round(rec.codeWaits.sort((a, b) => a - b)[Math.floor(rec.codeWaits.length / 2)] ?? 0), max: Math.round(rec.codeWaits.at(-1) ?? 0) },
+      serverLatency: (() => {
+        const busy = rec.seconds.filter((x) => x.requests > 0).map((x) => x.serverP95Ms).sort((a, b) => a - b);
+        return { medianSecondP95Ms: busy[Math.floor(busy.length / 2)] ?? 0, worstSecondP95Ms: busy.at(-1) ?? 0 };
+      })(),
       server: { cpuSeconds: Math.round((after.cpu - before.cpu) * 10) / 10, cpuCores: Math.round(((after.cpu - before.cpu) / wall) * 100) / 100, residentMb: Math.round(after.rss / 2 ** 20) },
       integrity,
       endpoints,
