@@ -68,7 +68,8 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
     return null;
   };
 
-  for (const release of world.releases) {
+  for (const [r, release] of world.releases.entries()) {
+    const nextOpensAt = world.releases[r + 1]?.opensAt ?? Infinity;
     if (bot) {
       // A bot goes straight for a hold without a place in line: the waiting room refuses it.
       await sleep(Math.max(0, release.opensAt - Date.now()));
@@ -93,7 +94,7 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
         }
       }
       await call('bind', 'PUT', `/api/v1/queue/tickets/${encodeURIComponent(ticket)}/person`, identity(person));
-      const outcome = await waitForTurn(ticket);
+      const outcome = await waitForTurn(ticket, nextOpensAt);
       if (outcome === 'abandoned') {
         rec.counters.abandoned++;
         return;
@@ -125,9 +126,15 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
     return null;
   }
 
-  async function waitForTurn(ticket: string): Promise<string | 'sold_out' | 'abandoned' | 'timeout'> {
+  /** Waits for admission; a person far back moves on to the next release once it opens. */
+  async function waitForTurn(ticket: string, nextOpensAt: number): Promise<string | 'sold_out' | 'abandoned' | 'timeout'> {
     const giveUpAt = abandons ? Date.now() + random() * 60_000 : Infinity;
+    let outlook = 'likely';
     while (Date.now() < ctx.deadline) {
+      if (Date.now() >= nextOpensAt && outlook !== 'likely') {
+        await call('leave', 'DELETE', `/api/v1/queue/tickets/${encodeURIComponent(ticket)}`);
+        return 'sold_out';
+      }
       if (Date.now() > giveUpAt) {
         await call('leave', 'DELETE', `/api/v1/queue/tickets/${encodeURIComponent(ticket)}`);
         return 'abandoned';
@@ -136,6 +143,7 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
       if (!status) return 'timeout';
       if (status.status !== 200) return 'sold_out';
       if (status.body.admission) return status.body.admission.token as string;
+      outlook = status.body.outlook;
       if (status.body.outlook === 'sold_out' || ['used', 'lapsed', 'dropped', 'left'].includes(status.body.state)) return 'sold_out';
       await sleep(status.body.pollAfterMs ?? 2000);
     }

@@ -40,7 +40,7 @@ function page(r: Record<string, any>): string {
 <li>Ledger mismatches (taken ≠ holds + bookings): ${ok(i.ledgerMismatches)}</li><li>Active bookings: ${i.activeBookings}</li>
 <li>Fairness: rank correlation of join order and admission order after opening ${i.fairness.rankCorrelation ?? 'n/a'} over ${i.fairness.admittedAfterOpening} people</li>
 <li>Code delivery: p50 ${i.codeDeliveryMs.p50} ms, p95 ${i.codeDeliveryMs.p95} ms, max ${i.codeDeliveryMs.max} ms (${i.codeDeliveryMs.count} codes)</li></ul>
-<h2>Outcome</h2><ul><li>Opening to sold out: ${r.soldOutSeconds === null ? 'not sold out' : `${r.soldOutSeconds} s`}</li><li>Bookings per second while booking: ${r.bookingsPerSecond}</li>
+<h2>Outcome</h2><ul><li>Opening to sold out: ${r.soldOutSeconds === null ? 'not sold out' : `${r.soldOutSeconds} s`}</li><li>Bookings per second: ${r.bookingsPerSecond} on average from the first to the last booking, ${r.peakBookingsPerSecond} in the busiest second</li>
 <li>Server-side p95 per second (its latency histogram): median ${r.serverLatency?.medianSecondP95Ms} ms, worst ${r.serverLatency?.worstSecondP95Ms} ms</li>
 <li>People: ${esc(JSON.stringify(r.counters))}</li><li>Server: ${r.server.cpuSeconds} CPU s (${r.server.cpuCores} cores busy on average), ${r.server.residentMb} MB resident (Node processes; PostgreSQL not counted)</li></ul>
 <h2>Over time</h2>

@@ -86,7 +86,7 @@ process.stdout.write('\n');
 const files = writeReport(values.out ?? 'simulation-reports', report);
 const i = report.integrity;
 console.log(report.verdict.text);
-console.log(`opening to sold out: ${report.soldOutSeconds ?? 'not sold out'} s · bookings/s ${report.bookingsPerSecond} · fairness ${i.fairness.rankCorrelation} · code delivery p95 ${i.codeDeliveryMs.p95} ms`);
+console.log(`opening to sold out: ${report.soldOutSeconds ?? 'not sold out'} s · bookings/s ${report.bookingsPerSecond} (peak ${report.peakBookingsPerSecond}) · fairness ${i.fairness.rankCorrelation} · code delivery p95 ${i.codeDeliveryMs.p95} ms`);
 console.log(`overbooked ${i.overbookedSlots} · without second dose ${i.bookingsWithoutSecondDose} · messages lost ${i.messagesLost} · ledger mismatches ${i.ledgerMismatches}`);
 console.log(`server: ${report.server.cpuSeconds} CPU s, ${report.server.residentMb} MB, p95 per second median ${report.serverLatency.medianSecondP95Ms} ms, worst ${report.serverLatency.worstSecondP95Ms} ms · report: ${files.html} and ${files.json}`);
 process.exitCode = report.verdict.held ? 0 : 1;

@@ -130,6 +130,7 @@ export async function simulate(o: SimulateOptions) {
           : `Did not hold: ${failures} failed requests, ${integrity.overbookedSlots} overbooked slots, ${integrity.bookingsWithoutSecondDose} bookings without a second dose, ${integrity.messagesLost} messages lost, ${integrity.ledgerMismatches} ledger mismatches.`,
       },
       soldOutSeconds: soldOutAt === null ? null : Math.round((soldOutAt - opensAt) / 1000),
+      peakBookingsPerSecond: rec.seconds.reduce((m, x, k) => Math.max(m, x.booked - (rec.seconds[k - 1]?.booked ?? 0)), 0),
       bookingsPerSecond: bookingSeconds ? Math.round((rec.counters.booked / bookingSeconds) * 10) / 10 : 0,
       counters: rec.counters,
       sms: sms.stats(),
