@@ -57,10 +57,14 @@ export class Recorder {
     this.firstBookingAt ??= this.lastBookingAt;
   }
 
-  /** Closes the current second; `waiting` and `admissionRate` come from the server's dashboard. */
+  /**
+   * Closes the current reading (about a second; longer when the machine is saturated, so requests are
+   * counted per second of the reading's length); `waiting` and `admissionRate` come from the server.
+   */
   tick(t: number, waiting: number, admissionRate: number, serverP95Ms: number): Second {
     const sorted = this.secondLatencies.sort((a, b) => a - b);
-    const second = { t, requests: sorted.length, p95Ms: Math.round(percentile(sorted, 0.95)), serverP95Ms, failures: this.secondFailures, shed: this.secondShed, booked: this.counters.booked, waiting, admissionRate };
+    const seconds = Math.max(1, t - (this.seconds.at(-1)?.t ?? 0));
+    const second = { t, requests: Math.round(sorted.length / seconds), p95Ms: Math.round(percentile(sorted, 0.95)), serverP95Ms, failures: this.secondFailures, shed: this.secondShed, booked: this.counters.booked, waiting, admissionRate };
     this.seconds.push(second);
     this.secondLatencies = [];
     this.secondFailures = 0;
