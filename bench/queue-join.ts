@@ -3,7 +3,7 @@
  * node:http server answering the same JSON, same load generator and connections, same run. The room's
  * puzzle is set to 0 bits: this measures the server, not the clients' proof of work.
  */
-import { ADMIN, api, benchDatabase, load, startAnsturm, startBareServer } from './support.js';
+import { api, benchDatabase, benchWaitingRoom, load, startAnsturm, startBareServer } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -13,12 +13,7 @@ export async function benchQueueJoin() {
   const app = await startAnsturm(db.url, 1, { ANSTURM_JOINS_PER_MINUTE: '0' });
   try {
     const base = app.url;
-    const center = await api(base, 'POST', '/api/v1/admin/centers', { name: 'Bench', address: 'A 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 }, ADMIN);
-    const campaign = await api(base, 'POST', '/api/v1/admin/campaigns', { name: 'Bench', vaccine: { name: 'B', doses: 1 } }, ADMIN);
-    const slots = await api(base, 'POST', '/api/v1/admin/slots', { slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: new Date(Date.now() + 86_400_000).toISOString(), durationMinutes: 10, capacity: 1000, dose: 1 }] }, ADMIN);
-    const release = await api(base, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: [slots.slots[0].id], opensAt: new Date(Date.now() + 3_600_000).toISOString(), waitingRoom: true, prequeueMinutes: 120, acknowledge: 'all' }, ADMIN);
-    await api(base, 'PATCH', `/api/v1/admin/queue/rooms/${release.id}`, { difficulty: 0 }, ADMIN);
-    await new Promise((r) => setTimeout(r, 1500));
+    const release = { id: await benchWaitingRoom(base, { opensInMs: 3_600_000, prequeueMinutes: 120 }) };
 
     const challengePath = `/api/v1/queue/rooms/${release.id}/challenge`;
     const joinPath = `/api/v1/queue/rooms/${release.id}/tickets`;

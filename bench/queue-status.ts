@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { pino } from 'pino';
 import { QueueView } from '../src/queue/view.js';
-import { ADMIN, api, benchDatabase, compareWithBare, startAnsturm } from './support.js';
+import { api, benchDatabase, benchWaitingRoom, compareWithBare, startAnsturm } from './support.js';
 
 const WAITING = Number(process.env.BENCH_WAITING ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -17,12 +17,7 @@ export async function benchQueueStatus() {
   const app = await startAnsturm(db.url, 1, { ANSTURM_JOINS_PER_MINUTE: '0' });
   try {
     const base = app.url;
-    const center = await api(base, 'POST', '/api/v1/admin/centers', { name: 'Bench', address: 'A 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 }, ADMIN);
-    const campaign = await api(base, 'POST', '/api/v1/admin/campaigns', { name: 'Bench', vaccine: { name: 'B', doses: 1 } }, ADMIN);
-    const slots = await api(base, 'POST', '/api/v1/admin/slots', { slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: new Date(Date.now() + 86_400_000).toISOString(), durationMinutes: 10, capacity: 1000, dose: 1 }] }, ADMIN);
-    const release = await api(base, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: [slots.slots[0].id], opensAt: new Date(Date.now() - 1000).toISOString(), waitingRoom: true, acknowledge: 'all' }, ADMIN);
-    await api(base, 'PATCH', `/api/v1/admin/queue/rooms/${release.id}`, { difficulty: 0, maxAdmissionsPerSecond: 0 }, ADMIN);
-    await new Promise((r) => setTimeout(r, 1500));
+    const release = { id: await benchWaitingRoom(base, { opensInMs: -1000 }, { maxAdmissionsPerSecond: 0 }) };
 
     const tickets: string[] = [];
     const started = Date.now();

@@ -100,3 +100,24 @@ export async function compareWithBare(base: string, paths: string[], connections
   await bare.stop();
   return { ours, baseline, ratio: ours.requestsPerSecond / baseline.requestsPerSecond, responseBytes: body.length };
 }
+
+/**
+ * One centre, a one-dose campaign, one slot of 1,000 and a release with a waiting room whose puzzle is
+ * 0 bits (the benches measure the server, not the clients' proof of work).
+ */
+export async function benchWaitingRoom(base: string, release: { opensInMs: number; prequeueMinutes?: number }, room: Record<string, number> = {}): Promise<number> {
+  const center = await api(base, 'POST', '/api/v1/admin/centers', { name: 'Bench', address: 'A 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 }, ADMIN);
+  const campaign = await api(base, 'POST', '/api/v1/admin/campaigns', { name: 'Bench', vaccine: { name: 'B', doses: 1 } }, ADMIN);
+  const slots = await api(base, 'POST', '/api/v1/admin/slots', { slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: new Date(Date.now() + 86_400_000).toISOString(), durationMinutes: 10, capacity: 1000, dose: 1 }] }, ADMIN);
+  const created = await api(base, 'POST', '/api/v1/admin/releases', {
+    campaignId: campaign.id,
+    slotIds: [slots.slots[0].id],
+    opensAt: new Date(Date.now() + release.opensInMs).toISOString(),
+    waitingRoom: true,
+    ...(release.prequeueMinutes === undefined ? {} : { prequeueMinutes: release.prequeueMinutes }),
+    acknowledge: 'all',
+  }, ADMIN);
+  await api(base, 'PATCH', `/api/v1/admin/queue/rooms/${created.id}`, { difficulty: 0, ...room }, ADMIN);
+  await new Promise((r) => setTimeout(r, 1500)); // the node's view of rooms refreshes every second
+  return created.id as number;
+}

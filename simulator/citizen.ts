@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { solve } from '../src/queue/pow.js';
 import type { Client } from './http.js';
 import type { Recorder } from './recorder.js';
 import type { Scenario } from './presets.js';
@@ -16,23 +16,6 @@ export interface CitizenContext {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Proof of work as a phone solves it: sha256(challenge:nonce) with `difficulty` leading zero bits. */
-function solve(challenge: string, difficulty: number): string {
-  for (let nonce = 0; ; nonce++) {
-    const hash = createHash('sha256').update(`${challenge}:${nonce}`).digest();
-    let bits = 0;
-    for (const byte of hash) {
-      if (byte === 0) {
-        bits += 8;
-        continue;
-      }
-      bits += Math.clz32(byte) - 24;
-      break;
-    }
-    if (bits >= difficulty) return String(nonce);
-  }
-}
 
 /**
  * One person on release day. They arrive, join the line (solving the puzzle), keep polling as told,

@@ -7,9 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { loadConfig } from '../config.js';
-import { startEmbeddedPostgres } from '../db/embedded.js';
-import { migrate } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
+import { withDatabase } from './database.js';
 import { loadCampaign, type CampaignSpec } from '../seed/load.js';
 
 const file = process.argv[2];
@@ -20,20 +18,7 @@ if (!file) {
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
 const spec = JSON.parse(await readFile(file, 'utf8')) as CampaignSpec;
-const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, log);
-const url = config.databaseUrl ?? embedded!.url;
-try {
-  await migrate(url, log);
-  const db = createPool(url, 2);
-  try {
-    const { slotIds, ...loaded } = await loadCampaign(db, spec);
-    console.log(JSON.stringify({ ...loaded, slots: slotIds.length }));
-  } finally {
-    await db.end();
-  }
-} catch (err) {
-  console.error(err instanceof Error ? err.message : err);
-  process.exitCode = 1;
-} finally {
-  await embedded?.stop();
-}
+await withDatabase(config, log, async (db) => {
+  const { slotIds, ...loaded } = await loadCampaign(db, spec);
+  console.log(JSON.stringify({ ...loaded, slots: slotIds.length }));
+});

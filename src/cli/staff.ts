@@ -8,9 +8,8 @@
  */
 import { pino } from 'pino';
 import { loadConfig } from '../config.js';
-import { startEmbeddedPostgres } from '../db/embedded.js';
-import { migrate } from '../db/migrate.js';
-import { createPool, run } from '../db/pool.js';
+import { run } from '../db/pool.js';
+import { withDatabase } from './database.js';
 import { generatePassword, hashPassword } from '../staff/passwords.js';
 import * as sql from '../staff/repo.js';
 
@@ -21,33 +20,20 @@ if (!['create-admin', 'reset-password'].includes(command ?? '') || !username || 
 }
 const config = loadConfig();
 const log = pino({ level: 'warn' });
-const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, log);
-const url = config.databaseUrl ?? embedded!.url;
-try {
-  await migrate(url, log);
-  const db = createPool(url, 2);
-  try {
-    const password = generatePassword();
-    const hash = await hashPassword(password);
-    const actor = `cli:${process.env.USER ?? 'unknown'}`;
-    if (command === 'create-admin') {
-      await run(db, sql.insertAccount({ username, displayName: username, role: 'admin', centerIds: null, passwordHash: hash }));
-      await run(db, sql.insertAudit({ actor, action: 'create staff account', target: { username }, before: null, after: { role: 'admin' }, address: null }));
-    } else {
-      const account = (await run<sql.AccountRow>(db, sql.accountByUsername(username))).rows[0];
-      if (!account) throw new Error(`no staff account named ${username}`);
-      await run(db, sql.setPassword(account.id, hash));
-      await run(db, sql.deleteSessionsOf(account.id));
-      await run(db, sql.clearFailures(username));
-      await run(db, sql.insertAudit({ actor, action: 'reset staff password', target: { username }, before: null, after: null, address: null }));
-    }
-    console.log(`${username}: password ${password}`);
-  } finally {
-    await db.end();
+await withDatabase(config, log, async (db) => {
+  const password = generatePassword();
+  const hash = await hashPassword(password);
+  const actor = `cli:${process.env.USER ?? 'unknown'}`;
+  if (command === 'create-admin') {
+    await run(db, sql.insertAccount({ username, displayName: username, role: 'admin', centerIds: null, passwordHash: hash }));
+    await run(db, sql.insertAudit({ actor, action: 'create staff account', target: { username }, before: null, after: { role: 'admin' }, address: null }));
+  } else {
+    const account = (await run<sql.AccountRow>(db, sql.accountByUsername(username))).rows[0];
+    if (!account) throw new Error(`no staff account named ${username}`);
+    await run(db, sql.setPassword(account.id, hash));
+    await run(db, sql.deleteSessionsOf(account.id));
+    await run(db, sql.clearFailures(username));
+    await run(db, sql.insertAudit({ actor, action: 'reset staff password', target: { username }, before: null, after: null, address: null }));
   }
-} catch (err) {
-  console.error(err instanceof Error ? err.message : err);
-  process.exitCode = 1;
-} finally {
-  await embedded?.stop();
-}
+  console.log(`${username}: password ${password}`);
+});

@@ -1,22 +1,13 @@
 import { createHash } from 'node:crypto';
+import { leadingZeroBits } from './zero-bits.js';
+
+export { leadingZeroBits };
 
 /**
  * Proof of work for joining: find a nonce such that sha256(challenge + ':' + nonce)
  * starts with `difficulty` zero bits. Each extra bit doubles the expected work;
- * 18 bits is about a second of WebCrypto hashing on a mid-range phone.
+ * 18 bits is about a second of hashing on a mid-range phone.
  */
-export function leadingZeroBits(hash: Buffer): number {
-  let bits = 0;
-  for (const byte of hash) {
-    if (byte === 0) {
-      bits += 8;
-      continue;
-    }
-    return bits + Math.clz32(byte) - 24;
-  }
-  return bits;
-}
-
 export const powHash = (challenge: string, nonce: string): Buffer =>
   createHash('sha256').update(`${challenge}:${nonce}`).digest();
 

@@ -1,4 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
+import { leadingZeroBits } from '../../src/queue/zero-bits.js';
 
 /**
  * Finds a nonce so that sha256(challenge + ":" + nonce) starts with `difficulty` zero bits:
@@ -23,14 +24,3 @@ export async function solve(challenge: string, difficulty: number, progress: (fr
   }
 }
 
-function leadingZeroBits(hash: Uint8Array): number {
-  let bits = 0;
-  for (const byte of hash) {
-    if (byte === 0) {
-      bits += 8;
-      continue;
-    }
-    return bits + Math.clz32(byte) - 24;
-  }
-  return bits;
-}
