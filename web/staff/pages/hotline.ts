@@ -1,6 +1,6 @@
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
-import { input, problem, time } from '../ui.js';
+import { form, input, problem, time } from '../ui.js';
 import { loadCampaigns } from './setup.js';
 
 interface AgentCenter {
@@ -77,52 +77,45 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
 
   function choose(slotId: number, label: string): void {
     chosen = { slotId, label };
-    const outcome = h('div', { 'aria-live': 'polite' });
-    const el: HTMLFormElement = h(
-      'form',
-      {
-        class: 'card',
-        onsubmit: async (e: Event) => {
-          e.preventDefault();
-          const v = formValues(el);
-          try {
-            const r = await call<{ bookingCode: string; letter: string; sendBy: string }>('POST', '/api/v1/agent/bookings', {
-              slotId: chosen!.slotId,
-              sendBy: v.sendBy,
-              person: {
-                firstName: v.firstName,
-                lastName: v.lastName,
-                dateOfBirth: parseDate(v.dateOfBirth ?? ''),
-                postalCode: v.postalCode,
-                ...(v.phone ? { phone: v.phone } : {}),
-                ...(v.email ? { email: v.email } : {}),
-              },
-            });
-            fill(
-              outcome,
-              notice('success', h('p', {}, 'Gebucht. Buchungscode: ', h('strong', { class: 'booking-code' }, r.bookingCode)), h('p', {}, r.sendBy === 'letter' ? 'Brief zum Drucken:' : `Bestätigung geht per ${r.sendBy === 'sms' ? 'SMS' : 'E-Mail'} raus. Brieftext:`)),
-              h('pre', { class: 'letter' }, r.letter),
-              h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, 'Brief drucken'),
-            );
-          } catch (err) {
-            fill(outcome, problem(err));
-          }
-        },
+    const el = form(
+      '2. Für den Anrufer buchen',
+      [
+        { name: 'firstName', label: 'Vorname', required: true },
+        { name: 'lastName', label: 'Nachname', required: true },
+        { name: 'dateOfBirth', label: 'Geburtsdatum (TT.MM.JJJJ)', required: true },
+        { name: 'postalCode', label: 'Postleitzahl', value: formValues(search).postalCode, required: true },
+        { name: 'phone', label: 'Handynummer' },
+        { name: 'email', label: 'E-Mail' },
+        { name: 'sendBy', label: 'Bestätigung per', options: [['letter', 'Brief (zum Drucken)'], ['sms', 'SMS'], ['email', 'E-Mail']] },
+      ],
+      'Verbindlich buchen',
+      async (v) => {
+        const r = await call<{ bookingCode: string; letter: string; sendBy: string }>('POST', '/api/v1/agent/bookings', {
+          slotId: chosen!.slotId,
+          sendBy: v.sendBy,
+          person: {
+            firstName: v.firstName,
+            lastName: v.lastName,
+            dateOfBirth: parseDate(v.dateOfBirth ?? ''),
+            postalCode: v.postalCode,
+            ...(v.phone ? { phone: v.phone } : {}),
+            ...(v.email ? { email: v.email } : {}),
+          },
+        });
+        return h(
+          'div',
+          {},
+          notice('success', h('p', {}, 'Gebucht. Buchungscode: ', h('strong', { class: 'booking-code' }, r.bookingCode)), h('p', {}, r.sendBy === 'letter' ? 'Brief zum Drucken:' : `Bestätigung geht per ${r.sendBy === 'sms' ? 'SMS' : 'E-Mail'} raus. Brieftext:`)),
+          h('pre', { class: 'letter' }, r.letter),
+          h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, 'Brief drucken'),
+        );
       },
-      h('h2', { tabindex: -1 }, '2. Für den Anrufer buchen'),
-      h('p', {}, h('strong', {}, chosen.label)),
-      input({ name: 'firstName', label: 'Vorname', required: true }),
-      input({ name: 'lastName', label: 'Nachname', required: true }),
-      input({ name: 'dateOfBirth', label: 'Geburtsdatum (TT.MM.JJJJ)', required: true }),
-      input({ name: 'postalCode', label: 'Postleitzahl', value: formValues(search).postalCode, required: true }),
-      input({ name: 'phone', label: 'Handynummer' }),
-      input({ name: 'email', label: 'E-Mail' }),
-      input({ name: 'sendBy', label: 'Bestätigung per', options: [['letter', 'Brief (zum Drucken)'], ['sms', 'SMS'], ['email', 'E-Mail']] }),
-      h('button', { type: 'submit' }, 'Verbindlich buchen'),
-      outcome,
     );
+    const title = el.querySelector<HTMLElement>('h2')!;
+    title.setAttribute('tabindex', '-1');
+    title.after(h('p', {}, h('strong', {}, chosen.label)));
     fill(booking, el);
-    el.querySelector<HTMLElement>('h2')!.focus();
+    title.focus();
   }
 
   fill(main, h('h1', { tabindex: -1 }, 'Hotline: für Anrufer buchen'), h('p', {}, 'Buchungen hier gehen nicht durch den Warteraum und nutzen den für die Hotline reservierten Anteil.'), search, results, booking);
