@@ -83,18 +83,19 @@ describe('hotline agents', () => {
     const busy: pg.PoolClient[] = await Promise.all(Array.from({ length: 4 }, () => node.db.connect()));
     try {
       assert.equal((await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] })).status, 503);
-      const callers = await Promise.all(
-        ['Anna', 'Bert', 'Carla', 'Dora'].map((firstName, i) =>
-          agent.send('POST', '/api/v1/agent/bookings', {
-            slotId: w.firstSlotIds[0],
-            person: person({ firstName, dateOfBirth: `194${i}-01-01`, phone: `0170 555000${i}` }),
-            sendBy: i === 0 ? 'letter' : 'sms',
-          }),
-        ),
-      );
-      assert.deepEqual(callers.map((c) => c.status).sort(), [201, 201, 201, 409]);
-      const letter = callers.find((c) => c.body.sendBy === 'letter')!.body;
-      assert.match(letter.letter, new RegExp(`Anna Mustermann[\\s\\S]*${letter.bookingCode}`));
+      const book = (firstName: string, i: number, sendBy: 'letter' | 'sms') =>
+        agent.send('POST', '/api/v1/agent/bookings', {
+          slotId: w.firstSlotIds[0],
+          person: person({ firstName, dateOfBirth: `194${i}-01-01`, phone: `0170 555000${i}` }),
+          sendBy,
+        });
+      // A caller who wants a letter first, then three callers at once for the two units left.
+      const letterCall = await book('Anna', 0, 'letter');
+      assert.equal(letterCall.status, 201, JSON.stringify(letterCall.body));
+      assert.equal(letterCall.body.sendBy, 'letter');
+      assert.match(letterCall.body.letter, new RegExp(`Anna Mustermann[\\s\\S]*${letterCall.body.bookingCode}`));
+      const callers = await Promise.all(['Bert', 'Carla', 'Dora'].map((firstName, i) => book(firstName, i + 1, 'sms')));
+      assert.deepEqual(callers.map((c) => c.status).sort(), [201, 201, 409]);
     } finally {
       for (const c of busy) c.release();
     }
