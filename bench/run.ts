@@ -10,7 +10,7 @@ import { pageWeights, printWeights } from './page-weights.js';
 
 // `npm run bench -- web` measures only the citizen pages.
 const onlyWeb = process.argv.includes('web');
-const benches = onlyWeb ? [] : [benchQueueStatus, benchQueueJoin, benchAvailability, benchBooking];
+const benches = onlyWeb ? [] : [benchQueueStatus, benchQueueJoin, benchAvailability, () => benchBooking(32), () => benchBooking(128)];
 for (const bench of benches) {
   const r = await bench();
   console.log(`\n${r.name}`);

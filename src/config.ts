@@ -18,6 +18,8 @@ export interface Config {
   readonly workers: number;
   readonly logLevel: string;
   readonly dbPoolSize: number;
+  /** Group commits in flight at once per node, for public holds and for confirmations each. */
+  readonly bookingLanes: number;
   /** How long a request may wait for a database connection before it is shed with 503. */
   readonly dbConnectTimeoutMs: number;
   readonly holdTtlSeconds: number;
@@ -62,6 +64,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_DATA_DIR',
   'ANSTURM_EMBEDDED_PG_PORT',
   'ANSTURM_DB_POOL_SIZE',
+  'ANSTURM_BOOKING_LANES',
   'ANSTURM_DB_CONNECT_TIMEOUT_MS',
   'ANSTURM_HOLD_TTL_SECONDS',
   'ANSTURM_IDENTITY_KEY',
@@ -160,6 +163,9 @@ export function loadConfig(env: Env = process.env): Config {
     workers: int('WEB_CONCURRENCY', availableParallelism(), 1, 256),
     logLevel,
     dbPoolSize: int('ANSTURM_DB_POOL_SIZE', 10, 1, 500),
+    // One lane each way per node: hot rows (the earliest second-dose slot) serialise batches anyway,
+    // so one batch in flight gathers the most requests per commit (measured in npm run bench).
+    bookingLanes: int('ANSTURM_BOOKING_LANES', 1, 1, 64),
     dbConnectTimeoutMs: int('ANSTURM_DB_CONNECT_TIMEOUT_MS', 5_000, 50, 120_000),
     holdTtlSeconds: int('ANSTURM_HOLD_TTL_SECONDS', 10 * 60, 5, 24 * 60 * 60), // 10 minutes
     identityKey,

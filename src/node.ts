@@ -81,6 +81,7 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     loginsPerMinute: config.loginsPerMinute,
     measuredCrowd: config.measuredCrowd,
     bookings,
+    batching: { lanes: Math.min(config.bookingLanes, config.dbPoolSize), maxBatch: MAX_BATCH, maxQueue: MAX_WAITING },
     waitlist,
     metrics,
     metricsText,
@@ -106,6 +107,10 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     },
   };
 }
+
+/** Requests per group commit, and how many may wait for one before a node sheds them (503). */
+const MAX_BATCH = 200;
+const MAX_WAITING = 5_000;
 
 function dispatchOptions(config: Config, ratePerSecond: number) {
   return {

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Db } from './db/pool.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { ErrorReply } from './http/schemas.js';
-import { bookingRoutes } from './booking/routes.js';
+import { bookingRoutes, type BatchOptions } from './booking/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { availabilityRoutes } from './availability/routes.js';
 import type { AvailabilityView } from './availability/view.js';
@@ -59,6 +59,8 @@ export interface ServerDeps {
   staffDb: Db;
   agent: ReturnType<typeof agentService>;
   bookings: BookingService;
+  /** How public holds and confirmations are batched into group commits. */
+  batching: BatchOptions;
   bodyLimitBytes: number;
   trustProxy: boolean;
   hotline: Hotline;
@@ -143,7 +145,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bookingRoutes(deps.db, service, async (token) => {
       const claim = await deps.queue.admission(token);
       return { ticketId: claim.t, releaseId: claim.r };
-    }),
+    }, deps.batching),
     catalogRoutes(deps.db, deps.auth, { hotline: deps.hotline, measuredCrowd: deps.measuredCrowd }),
     queueRoutes(deps.queue, deps.joinsPerMinute),
     queueAdminRoutes(deps.db, deps.queueView, deps.keys, deps.auth),

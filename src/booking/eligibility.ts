@@ -6,11 +6,11 @@ export interface EligibilityRules {
   priority_groups: string[] | null;
 }
 
+// Building a formatter costs far more than using one: made once.
+const BERLIN_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** The calendar day of an instant in Germany, as YYYY-MM-DD. */
-export const berlinDate = (instant: Date): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
+export const berlinDate = (instant: Date): string => BERLIN_DAY.format(instant);
 
 /** Completed years between a date of birth and a day (both YYYY-MM-DD). */
 export function ageOn(dateOfBirth: string, day: string): number {

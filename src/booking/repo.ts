@@ -1,10 +1,11 @@
 import type { Sql } from '../db/pool.js';
 
 /**
- * Every statement of the booking ledger. Capacity is only ever taken by a single
- * conditional UPDATE (`taken < capacity`, release open by the database clock) and
- * given back by a single UPDATE in the same transaction as the state change that
- * frees it; the CHECK slot_not_overbooked backs both.
+ * Every statement of the booking ledger, most of them for a whole batch of requests at once
+ * (see db/group-commit.ts). Capacity is only ever taken by a single conditional UPDATE
+ * (`taken + n <= capacity`, release open by the database clock) and given back by a single
+ * UPDATE in the same transaction as the state change that frees it; the CHECK
+ * slot_not_overbooked backs both.
  */
 
 export interface SlotRow {
@@ -35,99 +36,137 @@ export interface TakenFirstUnit extends SlotRow {
 const KEPT_FOR_WAITLIST = `CASE WHEN r.waitlist_until > now() THEN s.reserved ELSE 0 END`;
 const KEPT_FOR_PHONE = `CASE WHEN r.phone_until > now() THEN s.phone_reserved ELSE 0 END`;
 
-/**
- * Takes one unit of a released, future, first-dose slot, or returns no row. A release with
- * a waiting room gives units only to holders of an admission for that very release, and
- * units kept for the wait list or the phone stay out of public reach until the release lets them go.
- */
-export const takeFirstDoseUnit = (slotId: number, admittedRelease: number | null): Sql => ({
-  text: `UPDATE slots s SET taken = s.taken + 1
-         FROM releases r, centers c, campaigns k, vaccines v
-         WHERE s.id = $1 AND s.dose = 1 AND s.starts_at > now()
-           AND s.taken + ${KEPT_FOR_WAITLIST} + ${KEPT_FOR_PHONE} < s.capacity
-           AND r.id = s.release_id AND r.opens_at <= now() AND (NOT r.waiting_room OR r.id = $2)
-           AND c.id = s.center_id AND k.id = s.campaign_id AND v.id = k.vaccine_id
-         RETURNING ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days`,
-  values: [slotId, admittedRelease],
-});
+/** Which way a unit is taken: the public (maybe admitted by a waiting room), the wait list, or the hotline. */
+export type Way = 'public' | 'waitlist' | 'phone';
 
-/**
- * The wait list's way in: any free unit but those kept for the phone, a kept one first (it bypasses
- * the waiting room, being a line of its own).
- */
-export const takeFirstDoseUnitForWaitlist = (slotId: number): Sql => ({
-  text: `UPDATE slots s SET taken = s.taken + 1, reserved = greatest(s.reserved - 1, 0)
-         FROM releases r, centers c, campaigns k, vaccines v
-         WHERE s.id = $1 AND s.dose = 1 AND s.taken + ${KEPT_FOR_PHONE} < s.capacity AND s.starts_at > now()
-           AND r.id = s.release_id AND r.opens_at <= now()
-           AND c.id = s.center_id AND k.id = s.campaign_id AND v.id = k.vaccine_id
-         RETURNING ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days`,
-  values: [slotId],
-});
-
-/**
- * The hotline's way in: any free unit but those kept for the wait list, a phone-kept one first. Agents
- * book beside the public line, not through the waiting room, but only from released slots.
- */
-export const takeFirstDoseUnitForPhone = (slotId: number): Sql => ({
-  text: `UPDATE slots s SET taken = s.taken + 1, phone_reserved = greatest(s.phone_reserved - 1, 0)
-         FROM releases r, centers c, campaigns k, vaccines v
-         WHERE s.id = $1 AND s.dose = 1 AND s.taken + ${KEPT_FOR_WAITLIST} < s.capacity AND s.starts_at > now()
-           AND r.id = s.release_id AND r.opens_at <= now()
-           AND c.id = s.center_id AND k.id = s.campaign_id AND v.id = k.vaccine_id
-         RETURNING ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days`,
-  values: [slotId],
-});
-
-export interface SlotState {
-  dose: number;
+export interface LockedSlot extends TakenFirstUnit {
   taken: number;
   capacity: number;
-  released: boolean;
-  opens_at: Date | null;
   past: boolean;
-  waiting_room: boolean;
   release_id: number | null;
+  opens_at: Date | null;
+  released: boolean;
+  waiting_room: boolean;
+  kept_for_waitlist: number;
+  kept_for_phone: number;
 }
 
-/** Why a slot could not be taken: read after the conditional UPDATE found no row. */
-export const slotState = (slotId: number): Sql => ({
-  text: `SELECT s.dose, s.taken, s.capacity, r.opens_at, (r.opens_at IS NOT NULL AND r.opens_at <= now()) AS released,
-                s.starts_at <= now() AS past, COALESCE(r.waiting_room, false) AS waiting_room, r.id AS release_id
-         FROM slots s LEFT JOIN releases r ON r.id = s.release_id WHERE s.id = $1`,
-  values: [slotId],
+/**
+ * Locks the slots asked for, in id order (so batches on other connections queue behind
+ * each other instead of deadlocking), with everything a decision to take a unit needs.
+ */
+export const lockSlots = (slotIds: number[]): Sql => ({
+  text: `SELECT ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days,
+                s.taken, s.capacity, s.starts_at <= now() AS past, r.id AS release_id, r.opens_at,
+                (r.opens_at IS NOT NULL AND r.opens_at <= now()) AS released, COALESCE(r.waiting_room, false) AS waiting_room,
+                ${KEPT_FOR_WAITLIST} AS kept_for_waitlist, ${KEPT_FOR_PHONE} AS kept_for_phone
+         FROM slots s JOIN centers c ON c.id = s.center_id JOIN campaigns k ON k.id = s.campaign_id
+              JOIN vaccines v ON v.id = k.vaccine_id LEFT JOIN releases r ON r.id = s.release_id
+         WHERE s.id = ANY($1) ORDER BY s.id FOR NO KEY UPDATE OF s`,
+  values: [slotIds],
 });
 
 /**
- * The earliest released second-dose slot with free capacity at the same centre whose
- * Berlin calendar day lies min..max days after the first dose. The range on starts_at
- * lets the index narrow the search; the date difference decides.
+ * Takes first-dose units, one per entry of `slotIds` (a slot listed three times gives three), in
+ * one statement that checks the rules itself: released by the database clock, in the future, a
+ * waiting room's units only for admissions to that very release (`admitted`, one per entry), and
+ * never the units kept for another way. The public takes neither kept share; the wait list and
+ * the hotline take from their own first. A slot that does not satisfy the rules returns no row.
  */
-export const findSecondDoseCandidate = (first: TakenFirstUnit): Sql => ({
-  text: `SELECT s.id FROM slots s JOIN releases r ON r.id = s.release_id
-         WHERE s.center_id = $1 AND s.campaign_id = $2 AND s.dose = 2 AND s.taken < s.capacity
-           AND r.opens_at <= now()
-           AND s.starts_at BETWEEN $3::timestamptz + make_interval(days => $4 - 1)
-                               AND $3::timestamptz + make_interval(days => $5 + 1)
-           AND (s.starts_at AT TIME ZONE 'Europe/Berlin')::date - ($3::timestamptz AT TIME ZONE 'Europe/Berlin')::date
-               BETWEEN $4 AND $5
-         ORDER BY s.starts_at, s.id LIMIT 1`,
-  values: [first.center_id, first.campaign_id, first.starts_at, first.min_interval_days, first.max_interval_days],
+export const takeFirstDoseUnits = (way: Way, slotIds: number[], admitted: (number | null)[]): Sql => {
+  const kept = way === 'public' ? `${KEPT_FOR_WAITLIST} + ${KEPT_FOR_PHONE}` : way === 'waitlist' ? KEPT_FOR_PHONE : KEPT_FOR_WAITLIST;
+  const share = way === 'waitlist' ? ', reserved = greatest(s.reserved - g.n, 0)' : way === 'phone' ? ', phone_reserved = greatest(s.phone_reserved - g.n, 0)' : '';
+  const room = way === 'public' ? 'AND (NOT r.waiting_room OR r.id = ALL(g.admitted))' : '';
+  return {
+    text: `UPDATE slots s SET taken = s.taken + g.n${share}
+           FROM (SELECT id, count(*)::int AS n, array_agg(admitted) AS admitted
+                 FROM unnest($1::bigint[], $2::bigint[]) AS x(id, admitted) GROUP BY id) g, releases r
+           WHERE s.id = g.id AND s.dose = 1 AND s.starts_at > now() AND s.taken + g.n + ${kept} <= s.capacity
+             AND r.id = s.release_id AND r.opens_at <= now() ${room}
+           RETURNING s.id`,
+    values: [slotIds, admitted],
+  };
+};
+
+/** A first dose waiting for its second: the window is min..max Berlin calendar days after it. */
+export interface SecondDoseNeed {
+  centerId: number;
+  campaignId: number;
+  firstAt: Date;
+  minDays: number;
+  maxDays: number;
+  need: number;
+}
+
+/**
+ * For each need, the earliest released second-dose slots with free capacity at the same centre
+ * whose Berlin calendar day lies min..max days after the first dose (at most `need` of them),
+ * leaving out `exhausted`. The range on starts_at lets the index narrow the search; the date
+ * difference decides. `need` is the need's position in the list, from 1.
+ */
+export const secondDoseCandidates = (needs: SecondDoseNeed[], exhausted: number[]): Sql => ({
+  text: `SELECT g.i::int AS need, s.id
+         FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::int[], $5::int[], $6::int[])
+              WITH ORDINALITY AS g(center_id, campaign_id, first_at, min_days, max_days, n, i)
+         CROSS JOIN LATERAL (
+           SELECT s.id, s.starts_at FROM slots s JOIN releases r ON r.id = s.release_id
+           WHERE s.center_id = g.center_id AND s.campaign_id = g.campaign_id AND s.dose = 2 AND s.taken < s.capacity
+             AND r.opens_at <= now() AND NOT (s.id = ANY($7::bigint[]))
+             AND s.starts_at BETWEEN g.first_at + make_interval(days => g.min_days - 1)
+                                 AND g.first_at + make_interval(days => g.max_days + 1)
+             AND (s.starts_at AT TIME ZONE 'Europe/Berlin')::date - (g.first_at AT TIME ZONE 'Europe/Berlin')::date
+                 BETWEEN g.min_days AND g.max_days
+           ORDER BY s.starts_at, s.id LIMIT g.n) s
+         ORDER BY g.i, s.starts_at, s.id`,
+  values: [
+    needs.map((n) => n.centerId), needs.map((n) => n.campaignId), needs.map((n) => n.firstAt),
+    needs.map((n) => n.minDays), needs.map((n) => n.maxDays), needs.map((n) => n.need), exhausted,
+  ],
 });
 
-/** Takes one unit of a second-dose slot chosen by findSecondDoseCandidate, if it is still free. */
-export const takeSecondDoseUnit = (slotId: number): Sql => ({
-  text: `UPDATE slots s SET taken = s.taken + 1 FROM centers c
-         WHERE s.id = $1 AND s.taken < s.capacity AND c.id = s.center_id
+/** Locks second-dose candidates in id order and says how many units each has left. */
+export const lockFreeUnits = (slotIds: number[]): Sql => ({
+  text: `SELECT id, capacity - taken AS free FROM slots WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`,
+  values: [slotIds],
+});
+
+/** Takes `counts[i]` units of `slotIds[i]`, each only if that many are still free. */
+export const takeUnitsOf = (slotIds: number[], counts: number[]): Sql => ({
+  text: `UPDATE slots s SET taken = s.taken + u.n FROM unnest($1::bigint[], $2::int[]) AS u(id, n), centers c
+         WHERE s.id = u.id AND s.taken + u.n <= s.capacity AND c.id = s.center_id
          RETURNING ${SLOT_FIELDS}`,
-  values: [slotId],
+  values: [slotIds, counts],
 });
 
-export const insertHold = (campaignId: number, slotId: number, secondSlotId: number | null, ttlSeconds: number, ticketId: string | null): Sql => ({
-  text: `INSERT INTO holds (campaign_id, slot_id, second_slot_id, expires_at, ticket_id)
-         VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5)
-         RETURNING id, expires_at`,
-  values: [campaignId, slotId, secondSlotId, ttlSeconds, ticketId],
+export interface NewHold {
+  id: string;
+  campaignId: number;
+  slotId: number;
+  secondSlotId: number | null;
+  ticketId: string | null;
+}
+
+export const insertHolds = (holds: NewHold[], ttlSeconds: number): Sql => ({
+  text: `INSERT INTO holds (id, campaign_id, slot_id, second_slot_id, ticket_id, expires_at)
+         SELECT id, campaign_id, slot_id, second_slot_id, ticket_id, now() + make_interval(secs => $6)
+         FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::uuid[]) AS h(id, campaign_id, slot_id, second_slot_id, ticket_id)
+         RETURNING expires_at`,
+  values: [holds.map((h) => h.id), holds.map((h) => h.campaignId), holds.map((h) => h.slotId), holds.map((h) => h.secondSlotId), holds.map((h) => h.ticketId), ttlSeconds],
+});
+
+export interface AdmissionRow {
+  id: string;
+  state: string;
+  live: boolean;
+  holding: boolean;
+}
+
+/** The admissions asked for, locked (the controller cannot lapse them under us), and whether each already holds a unit. */
+export const lockAdmissions = (ticketIds: string[]): Sql => ({
+  text: `SELECT t.id, t.state, t.admission_expires_at > now() AS live,
+                EXISTS (SELECT 1 FROM holds h WHERE h.ticket_id = t.id AND h.status = 'held') AS holding
+         FROM queue_tickets t WHERE t.id = ANY($1::uuid[]) ORDER BY t.id FOR UPDATE OF t`,
+  values: [ticketIds],
 });
 
 export interface HoldForBooking {
@@ -146,18 +185,19 @@ export interface HoldForBooking {
   require_verified_contact: boolean;
 }
 
-export const holdForBooking = (holdId: string): Sql => ({
+/** The holds asked for, locked so that the expiry sweep (SKIP LOCKED) leaves them alone meanwhile. */
+export const lockHoldsForBooking = (holdIds: string[]): Sql => ({
   text: `SELECT h.id, h.status, h.expires_at <= now() AS expired, h.campaign_id, h.slot_id, h.second_slot_id,
                 h.ticket_id, s.starts_at, k.min_age, k.max_age, k.districts, k.priority_groups, k.require_verified_contact
          FROM holds h JOIN slots s ON s.id = h.slot_id JOIN campaigns k ON k.id = h.campaign_id
-         WHERE h.id = $1`,
-  values: [holdId],
+         WHERE h.id = ANY($1::uuid[]) ORDER BY h.id FOR UPDATE OF h`,
+  values: [holdIds],
 });
 
-/** Consumes a live hold; no row if it was used, expired or swept meanwhile. */
-export const consumeHold = (holdId: string): Sql => ({
-  text: `UPDATE holds SET status = 'confirmed' WHERE id = $1 AND status = 'held' AND expires_at > now() RETURNING id`,
-  values: [holdId],
+/** Consumes live holds; one that was used or has expired is left as it is (and not counted). */
+export const consumeHolds = (holdIds: string[]): Sql => ({
+  text: `UPDATE holds SET status = 'confirmed' WHERE id = ANY($1::uuid[]) AND status = 'held' AND expires_at > now()`,
+  values: [holdIds],
 });
 
 export type CampaignRules = Pick<HoldForBooking, 'min_age' | 'max_age' | 'districts' | 'priority_groups' | 'require_verified_contact'>;
@@ -167,9 +207,11 @@ export const campaignRules = (campaignId: number): Sql => ({
   values: [campaignId],
 });
 
-export const districtContains = (districts: string[], postalCode: string): Sql => ({
-  text: `SELECT 1 FROM districts WHERE name = ANY($1) AND $2 = ANY(postal_codes) LIMIT 1`,
-  values: [districts, postalCode],
+/** For each postal code, the districts it belongs to (codes in none are left out). */
+export const districtsContaining = (postalCodes: string[]): Sql => ({
+  text: `SELECT pc AS postal_code, array_agg(d.name) AS districts
+         FROM unnest($1::text[]) AS pc JOIN districts d ON d.postal_codes @> ARRAY[pc] GROUP BY pc`,
+  values: [postalCodes],
 });
 
 export interface NewBooking {
@@ -191,15 +233,33 @@ export interface NewBooking {
   bookedBy: string | null;
 }
 
-export const insertBooking = (b: NewBooking): Sql => ({
-  text: `INSERT INTO bookings (code, campaign_id, slot_id, second_slot_id, hold_id, identity_hash,
-                               first_name, last_name, date_of_birth, postal_code, email, phone, priority_group, locale, channel, booked_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-         ON CONFLICT (code) DO NOTHING RETURNING id`,
-  values: [
-    b.code, b.campaignId, b.slotId, b.secondSlotId, b.holdId, b.identityHash,
-    b.firstName, b.lastName, b.dateOfBirth, b.postalCode, b.email, b.phone, b.priorityGroup, b.locale, b.channel, b.bookedBy,
-  ],
+/**
+ * Inserts bookings; a row whose code is taken, or whose person already has an active booking in
+ * the campaign (the partial unique index, which also sees the other rows of this statement and
+ * waits for concurrent ones), is left out. Returns the hold of each row written.
+ */
+export const insertBookings = (rows: NewBooking[]): Sql => {
+  const col = <K extends keyof NewBooking>(k: K) => rows.map((b) => b[k]);
+  return {
+    text: `INSERT INTO bookings (code, campaign_id, slot_id, second_slot_id, hold_id, identity_hash,
+                                 first_name, last_name, date_of_birth, postal_code, email, phone, priority_group, locale, channel, booked_by)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::uuid[], $6::bytea[], $7::text[], $8::text[],
+                                $9::date[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+           ON CONFLICT DO NOTHING RETURNING id, hold_id`,
+    values: [
+      col('code'), col('campaignId'), col('slotId'), col('secondSlotId'), col('holdId'), col('identityHash'), col('firstName'), col('lastName'),
+      col('dateOfBirth'), col('postalCode'), col('email'), col('phone'), col('priorityGroup'), col('locale'), col('channel'), col('bookedBy'),
+    ],
+  };
+};
+
+/** Which of these people already have an active booking in the campaign. */
+export const activeIdentities = (campaignIds: number[], identityHashes: Buffer[]): Sql => ({
+  text: `SELECT b.campaign_id, b.identity_hash FROM bookings b
+         JOIN unnest($1::bigint[], $2::bytea[]) AS p(campaign_id, identity_hash)
+           ON b.campaign_id = p.campaign_id AND b.identity_hash = p.identity_hash
+         WHERE b.status = 'active'`,
+  values: [campaignIds, identityHashes],
 });
 
 export interface BookingRow {
@@ -239,9 +299,10 @@ export const cancelBooking = (bookingId: number): Sql => ({
   values: [bookingId],
 });
 
-export const settleWaitlistEntry = (campaignId: number, identityHash: Buffer): Sql => ({
-  text: `UPDATE waitlist_entries SET state = 'booked' WHERE campaign_id = $1 AND identity_hash = $2 AND state = 'waiting'`,
-  values: [campaignId, identityHash],
+export const settleWaitlistEntries = (campaignIds: number[], identityHashes: Buffer[]): Sql => ({
+  text: `UPDATE waitlist_entries w SET state = 'booked' FROM unnest($1::bigint[], $2::bytea[]) AS p(campaign_id, identity_hash)
+         WHERE w.campaign_id = p.campaign_id AND w.identity_hash = p.identity_hash AND w.state = 'waiting'`,
+  values: [campaignIds, identityHashes],
 });
 
 export const expireHold = (holdId: string): Sql => ({

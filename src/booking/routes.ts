@@ -3,13 +3,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import { fail } from '../http/errors.js';
 import { Appointment, Day, Id, Person, Strict, errors } from '../http/schemas.js';
-import { inTransaction, sendOutcome } from '../http/transaction.js';
+import { idempotencyKeyOf, idempotent, inTransaction, sendOutcome, type Keyed } from '../http/transaction.js';
+import { GroupCommit } from '../db/group-commit.js';
 import { tx } from '../db/pool.js';
 import { parseBookingCode } from './code.js';
 import { calendar } from '../notify/ics.js';
 import { qrSvg } from './qr.js';
-import type { Admission, BookingService } from './service.js';
-
+import type { Admission, BookingService, ConfirmRequest, HoldRequest } from './service.js';
 
 const BookingView = Type.Object({
   bookingCode: Type.String(),
@@ -37,9 +37,24 @@ const code = (raw: string): string =>
 /** Turns an `Admission-Token` header into the admission it grants (throws for a bad one). */
 export type AdmissionCheck = (token: string) => Promise<Admission>;
 
+/** How the public holds and confirmations are written: batches in flight at once, and their size. */
+export interface BatchOptions {
+  lanes: number;
+  maxBatch: number;
+  maxQueue: number;
+}
+
 export const bookingRoutes =
-  (db: Db, service: BookingService, checkAdmission: AdmissionCheck): FastifyPluginAsyncTypebox =>
+  (db: Db, service: BookingService, checkAdmission: AdmissionCheck, batching: BatchOptions): FastifyPluginAsyncTypebox =>
   async (app) => {
+    // A rush of holds and confirmations is written in group commits (db/group-commit.ts): one
+    // transaction, one set of statements, one commit for all the requests that waited meanwhile.
+    const keyOf = (k: Keyed<unknown>) => (k.key ? [`key:${k.key.scope}\n${k.key.key}`] : []);
+    const holds = new GroupCommit(db, { ...batching, keysOf: (k: Keyed<HoldRequest>) => [...keyOf(k), ...(k.input.admission ? [`ticket:${k.input.admission.ticketId}`] : [])] },
+      idempotent(201, (q, inputs: HoldRequest[]) => service.holdMany(q, inputs)));
+    const confirmations = new GroupCommit(db, { ...batching, keysOf: (k: Keyed<ConfirmRequest>) => [...keyOf(k), `hold:${k.input.holdId}`] },
+      idempotent(201, (q, inputs: ConfirmRequest[]) => service.confirmMany(q, inputs)));
+
     app.post(
       '/api/v1/eligibility',
       {
@@ -80,7 +95,11 @@ export const bookingRoutes =
       async (request, reply) => {
         const token = request.headers['admission-token'];
         const admission = token ? await checkAdmission(token) : undefined;
-        const out = await inTransaction(db, request, 201, (q) => service.hold(q, request.body.slotId, admission));
+        const hold = { slotId: request.body.slotId, admission };
+        // A staff member's request is audited in a transaction of its own.
+        const out = request.staff
+          ? await inTransaction(db, request, 201, (q) => service.hold(q, hold.slotId, hold.admission))
+          : await holds.submit({ key: idempotencyKeyOf(request), input: hold });
         return sendOutcome(reply, out);
       },
     );
@@ -104,8 +123,10 @@ export const bookingRoutes =
         },
       },
       async (request, reply) => {
-        const { holdId, person, locale } = request.body;
-        const out = await inTransaction(db, request, 201, (q) => service.confirm(q, holdId, person, locale));
+        const { holdId, person, locale = 'de' } = request.body;
+        const out = request.staff
+          ? await inTransaction(db, request, 201, (q) => service.confirm(q, holdId, person, locale))
+          : await confirmations.submit({ key: idempotencyKeyOf(request), input: { holdId, person, locale, origin: { channel: 'web', bookedBy: null } } });
         return sendOutcome(reply, out);
       },
     );

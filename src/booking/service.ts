@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { PG, pgCode, pgConstraint, run } from '../db/pool.js';
-import { fail } from '../http/errors.js';
+import { run } from '../db/pool.js';
+import { AppError, fail } from '../http/errors.js';
 import { formatBookingCode, newBookingCode } from './code.js';
 import { checkAgeAndGroup, type EligibilityRules } from './eligibility.js';
 import { identityHash } from './identity.js';
 import * as sql from './repo.js';
-import { useAdmission } from '../queue/repo.js';
-import { announceBooking, announceCancellation, announceRebooking } from '../notify/booking-messages.js';
-import { anyVerified, normaliseContact } from '../notify/verification.js';
-import { messagesOfBooking } from '../notify/repo.js';
+import { takeUnits, takeUnitsMany } from './units.js';
+import { useAdmissions } from '../queue/repo.js';
+import { announceCancellation, announceRebooking, bookingMessages } from '../notify/booking-messages.js';
+import { normaliseContact, verifiedAmong } from '../notify/verification.js';
+import { enqueueMany, messagesOfBooking } from '../notify/repo.js';
 import type { Queryable } from '../db/pool.js';
 
 export interface Appointment {
@@ -64,34 +66,84 @@ export interface BookingServiceDeps {
 /** Each use case runs inside the transaction it is given (see http/transaction.ts). */
 export type BookingService = ReturnType<typeof bookingService>;
 
+/** One public hold request: a slot, and the admission that lets it into a waiting room's release. */
+export interface HoldRequest {
+  slotId: number;
+  admission?: Admission;
+}
+
+export interface HoldAnswer {
+  holdId: string;
+  expiresAt: string;
+  campaignId: number;
+  appointments: Appointment[];
+}
+
+export interface ConfirmRequest {
+  holdId: string;
+  person: Person;
+  locale: Locale;
+  origin: BookingOrigin;
+}
+
+export interface BookingAnswer {
+  bookingCode: string;
+  campaignId: number;
+  appointments: Appointment[];
+}
+
+const WEB: BookingOrigin = { channel: 'web', bookedBy: null };
+
+/** The one answer of a batch of one, or its refusal thrown. */
+const only = <T>(results: (T | AppError)[]): T => {
+  const [result] = results;
+  if (result instanceof AppError) throw result;
+  return result!;
+};
+
 export function bookingService(deps: BookingServiceDeps) {
   return {
-    /** Takes one unit of the slot and, for two doses, one of a matching second-dose slot: both or neither. */
-    async hold(q: pg.ClientBase, slotId: number, admission?: Admission) {
-      if (admission) await checkAdmission(q, admission.ticketId);
-      const { first, second } = await takeUnits(q, slotId, admission?.releaseId ?? null);
-      const res = await run<{ id: string; expires_at: Date }>(
-        q,
-        sql.insertHold(first.campaign_id, first.id, second?.id ?? null, deps.holdTtlSeconds, admission?.ticketId ?? null),
-      ).catch((err: unknown) => {
-        // One live hold per admission: a second tab cannot hoard a second appointment.
-        if (pgCode(err) === PG.uniqueViolation && pgConstraint(err) === 'one_live_hold_per_admission') return fail('ADMISSION_IN_USE');
-        throw err;
-      });
-      const hold = res.rows[0]!;
-      return {
-        holdId: hold.id,
-        expiresAt: hold.expires_at.toISOString(),
-        campaignId: first.campaign_id,
-        appointments: [first, ...(second ? [second] : [])].map(toAppointment),
-      };
+    /**
+     * Holds for many requests in one transaction, decided in arrival order: each takes one unit of
+     * its slot and, for two doses, one of a matching second-dose slot (both or neither), or is
+     * refused and keeps nothing. Answers and refusals come back in the order asked.
+     */
+    async holdMany(q: pg.ClientBase, requests: HoldRequest[]): Promise<(HoldAnswer | AppError)[]> {
+      const tickets = requests.flatMap((r) => (r.admission ? [r.admission.ticketId] : []));
+      const admissions = tickets.length === 0 ? new Map<string, sql.AdmissionRow>() : new Map((await run<sql.AdmissionRow>(q, sql.lockAdmissions(tickets))).rows.map((t) => [t.id, t]));
+      const refused = requests.map((r) => (r.admission ? admissionRefusal(admissions.get(r.admission.ticketId)) : null));
+      const asked = requests.filter((_, i) => !refused[i]);
+      const taken = asked.length === 0 ? [] : await takeUnitsMany(q, 'public', asked.map((r) => ({ slotId: r.slotId, admittedRelease: r.admission?.releaseId ?? null })));
+      const results: (HoldAnswer | AppError)[] = [];
+      const holds: sql.NewHold[] = [];
+      let k = 0;
+      for (const [i, r] of requests.entries()) {
+        const units = refused[i] ?? taken[k++]!;
+        if (units instanceof AppError) {
+          results.push(units);
+          continue;
+        }
+        const hold = { id: randomUUID(), campaignId: units.first.campaign_id, slotId: units.first.id, secondSlotId: units.second?.id ?? null, ticketId: r.admission?.ticketId ?? null };
+        holds.push(hold);
+        results.push({ holdId: hold.id, expiresAt: '', campaignId: hold.campaignId, appointments: [units.first, ...(units.second ? [units.second] : [])].map(toAppointment) });
+      }
+      if (holds.length > 0) {
+        const expiresAt = (await run<{ expires_at: Date }>(q, sql.insertHolds(holds, deps.holdTtlSeconds))).rows[0]!.expires_at.toISOString();
+        for (const r of results) if (!(r instanceof AppError)) r.expiresAt = expiresAt;
+      }
+      return results;
+    },
+
+    async hold(q: pg.ClientBase, slotId: number, admission?: Admission): Promise<HoldAnswer> {
+      return only(await this.holdMany(q, [{ slotId, admission }]));
     },
 
     /** A hold for a wait-list offer: same capacity rules, its own deadline, open to kept units. */
     async offerHold(q: pg.ClientBase, slotId: number, ttlSeconds: number) {
-      const { first, second } = await takeUnits(q, slotId, null, 'waitlist');
-      const hold = (await run<{ id: string; expires_at: Date }>(q, sql.insertHold(first.campaign_id, first.id, second?.id ?? null, ttlSeconds, null))).rows[0]!;
-      return { holdId: hold.id, expiresAt: hold.expires_at, appointments: [first, ...(second ? [second] : [])].map(toAppointment) };
+      const { first, second } = await takeUnits(q, 'waitlist', slotId);
+      const id = randomUUID();
+      const res = await run<{ expires_at: Date }>(q, sql.insertHolds([{ id, campaignId: first.campaign_id, slotId: first.id, secondSlotId: second?.id ?? null, ticketId: null }], ttlSeconds));
+      return { holdId: id, expiresAt: res.rows[0]!.expires_at, appointments: [first, ...(second ? [second] : [])].map(toAppointment) };
     },
 
     /** Gives a hold's units back at once (a declined offer). */
@@ -107,49 +159,77 @@ export function bookingService(deps: BookingServiceDeps) {
      * `allowCenter` stops an agent limited to some centres before anything is kept.
      */
     async bookByPhone(q: pg.ClientBase, slotId: number, person: Person, locale: Locale, bookedBy: string, allowCenter: (centerId: number) => boolean) {
-      const { first, second } = await takeUnits(q, slotId, null, 'phone');
+      const { first, second } = await takeUnits(q, 'phone', slotId);
       if (!allowCenter(first.center_id)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
-      const hold = (await run<{ id: string }>(q, sql.insertHold(first.campaign_id, first.id, second?.id ?? null, PHONE_HOLD_SECONDS, null))).rows[0]!;
-      return this.confirm(q, hold.id, person, locale, { channel: 'phone', bookedBy });
+      const id = randomUUID();
+      await run(q, sql.insertHolds([{ id, campaignId: first.campaign_id, slotId: first.id, secondSlotId: second?.id ?? null, ticketId: null }], PHONE_HOLD_SECONDS));
+      return this.confirm(q, id, person, locale, { channel: 'phone', bookedBy });
+    },
+
+    /**
+     * Turns many live holds into bookings in one transaction. Each hold is locked, checked against
+     * its campaign's rules for its person, and booked unless the person already has a booking; a
+     * refused request changes nothing. The bookings' messages are written with them.
+     */
+    async confirmMany(q: pg.ClientBase, requests: ConfirmRequest[]): Promise<(BookingAnswer | AppError)[]> {
+      const holds = new Map((await run<sql.HoldForBooking>(q, sql.lockHoldsForBooking(requests.map((r) => r.holdId)))).rows.map((h) => [h.id, h]));
+      const results: (BookingAnswer | AppError | null)[] = requests.map((r) => refuseSync(() => {
+        const hold = holds.get(r.holdId) ?? fail('HOLD_NOT_FOUND');
+        assertHoldUsable(hold);
+        checkPersonAgainst(hold, r.person, hold.starts_at);
+      }));
+      const open = () => requests.flatMap((r, i) => (results[i] === null ? [{ r, i, hold: holds.get(r.holdId)! }] : []));
+
+      const contactsOf = (p: Person) => [...(p.email ? [normaliseContact('email', p.email)] : []), ...(p.phone ? [normaliseContact('sms', p.phone)] : [])];
+      const mustVerify = open().filter((o) => o.hold.require_verified_contact);
+      const verified = await verifiedAmong(q, mustVerify.flatMap((o) => contactsOf(o.r.person)));
+      for (const o of mustVerify) if (!contactsOf(o.r.person).some((c) => verified.has(c))) results[o.i] = new AppError('CONTACT_NOT_VERIFIED');
+
+      const local = open().filter((o) => o.hold.districts !== null);
+      const containing = await districtsOf(q, local.map((o) => o.r.person.postalCode));
+      for (const o of local) results[o.i] = districtRefusal(o.hold.districts!, o.r.person.postalCode, containing);
+
+      const rows = new Map(open().map((o) => [o.i, newBooking(o.r, o.hold, identityHash(deps.identityKey, o.r.person))]));
+      const booked = new Map<number, { id: number; code: string }>();
+      for (let round = 0; rows.size > 0; round++) {
+        // A new code collides about once in a million bookings: those rows go again with new codes.
+        if (round === 5) throw new Error('no free booking code after five tries');
+        for (const b of rows.values()) b.code = newBookingCode();
+        const written = new Map((await run<{ id: number; hold_id: string }>(q, sql.insertBookings([...rows.values()]))).rows.map((w) => [w.hold_id, w.id]));
+        const missing = [...rows].filter(([, b]) => !written.has(b.holdId));
+        for (const [i, b] of rows) if (written.has(b.holdId)) booked.set(i, { id: written.get(b.holdId)!, code: b.code });
+        const active = missing.length === 0 ? new Set<string>() : new Set((await run<{ campaign_id: number; identity_hash: Buffer }>(
+          q, sql.activeIdentities(missing.map(([, b]) => b.campaignId), missing.map(([, b]) => b.identityHash)),
+        )).rows.map((a) => personKey(a.campaign_id, a.identity_hash)));
+        for (const [i] of [...rows]) if (booked.has(i)) rows.delete(i);
+        for (const [i, b] of missing) {
+          if (!active.has(personKey(b.campaignId, b.identityHash))) continue;
+          results[i] = new AppError('ALREADY_BOOKED');
+          rows.delete(i);
+        }
+      }
+      if (booked.size === 0) return results as (BookingAnswer | AppError)[];
+
+      const done = [...booked].map(([i, b]) => ({ i, r: requests[i]!, hold: holds.get(requests[i]!.holdId)!, booking: b }));
+      if ((await run(q, sql.consumeHolds(done.map((d) => d.hold.id)))).rowCount !== done.length) throw new Error('a locked hold could not be consumed');
+      const tickets = done.flatMap((d) => (d.hold.ticket_id ? [d.hold.ticket_id] : []));
+      if (tickets.length > 0) await run(q, useAdmissions(tickets));
+      // Booked by another way: these people's places on the wait list are no longer needed.
+      await run(q, sql.settleWaitlistEntries(done.map((d) => d.hold.campaign_id), done.map((d) => identityHash(deps.identityKey, d.r.person))));
+      const slots = new Map((await run<sql.SlotRow>(q, sql.slotsWithCenters(done.flatMap((d) => slotIdsOf(d.hold))))).rows.map((s) => [s.id, toAppointment(s)]));
+      const messages = done.flatMap((d) => {
+        const answer = { bookingCode: formatBookingCode(d.booking.code), campaignId: d.hold.campaign_id, appointments: slotIdsOf(d.hold).map((id) => slots.get(id)!) };
+        results[d.i] = answer;
+        return bookingMessages({ id: d.booking.id, code: answer.bookingCode, email: d.r.person.email ?? null, phone: d.r.person.phone ?? null, locale: d.r.locale }, answer.appointments);
+      });
+      // The messages are written with the bookings; the answers already carry everything.
+      if (messages.length > 0) await run(q, enqueueMany(messages));
+      return results as (BookingAnswer | AppError)[];
     },
 
     /** Turns a live hold into a booking for this person. */
-    async confirm(q: pg.ClientBase, holdId: string, person: Person, locale: Locale = 'de', origin: BookingOrigin = { channel: 'web', bookedBy: null }) {
-      const hold = (await run<sql.HoldForBooking>(q, sql.holdForBooking(holdId))).rows[0];
-      if (!hold) return fail('HOLD_NOT_FOUND');
-      assertHoldUsable(hold);
-      await checkEligibility(q, hold, person);
-      if ((await run(q, sql.consumeHold(holdId))).rowCount !== 1) {
-        // Swept or used by a concurrent request between our read and this update.
-        assertHoldUsable((await run<sql.HoldForBooking>(q, sql.holdForBooking(holdId))).rows[0]!);
-        return fail('HOLD_EXPIRED');
-      }
-      if (hold.ticket_id !== null) await run(q, useAdmission(hold.ticket_id));
-      const booking = await insertBooking(q, {
-        code: '',
-        campaignId: hold.campaign_id,
-        slotId: hold.slot_id,
-        secondSlotId: hold.second_slot_id,
-        holdId,
-        identityHash: identityHash(deps.identityKey, person),
-        firstName: person.firstName.trim(),
-        lastName: person.lastName.trim(),
-        dateOfBirth: person.dateOfBirth,
-        postalCode: person.postalCode,
-        email: person.email ?? null,
-        phone: person.phone ?? null,
-        priorityGroup: person.priorityGroup ?? null,
-        locale,
-        ...origin,
-      });
-      // Booked by another way: this person's place on the wait list is no longer needed.
-      await run(q, sql.settleWaitlistEntry(hold.campaign_id, identityHash(deps.identityKey, person)));
-      const slots = [hold.slot_id, ...(hold.second_slot_id ? [hold.second_slot_id] : [])];
-      const appts = await appointments(q, slots);
-      const bookingCode = formatBookingCode(booking.code);
-      // The messages are written with the booking; the answer below already carries everything.
-      await announceBooking(q, { id: booking.id, code: bookingCode, email: person.email ?? null, phone: person.phone ?? null, locale }, appts);
-      return { bookingCode, campaignId: hold.campaign_id, appointments: appts };
+    async confirm(q: pg.ClientBase, holdId: string, person: Person, locale: Locale = 'de', origin: BookingOrigin = WEB): Promise<BookingAnswer> {
+      return only(await this.confirmMany(q, [{ holdId, person, locale, origin }]));
     },
 
     /**
@@ -159,7 +239,10 @@ export function bookingService(deps: BookingServiceDeps) {
     async precheck(q: Queryable, campaignId: number, person: Pick<Person, 'dateOfBirth' | 'postalCode' | 'priorityGroup'>, day: Date) {
       const rules = (await run<sql.CampaignRules>(q, sql.campaignRules(campaignId))).rows[0] ?? fail('CAMPAIGN_NOT_FOUND');
       checkPersonAgainst(rules, person, day);
-      await checkDistrict(q, rules, person.postalCode);
+      if (rules.districts !== null) {
+        const refusal = districtRefusal(rules.districts, person.postalCode, await districtsOf(q, [person.postalCode]));
+        if (refusal) throw refusal;
+      }
       return { eligible: true as const, requireVerifiedContact: rules.require_verified_contact };
     },
 
@@ -191,7 +274,7 @@ export function bookingService(deps: BookingServiceDeps) {
     async rebook(q: pg.ClientBase, code: string, dateOfBirth: string, slotId: number): Promise<BookingView> {
       const booking = await lockActiveBooking(q, code, dateOfBirth);
       if (booking.slot_id === slotId) return toView(booking, await appointments(q, slotIdsOf(booking)));
-      const { first, second } = await takeUnits(q, slotId, null);
+      const { first, second } = await takeUnits(q, 'public', slotId);
       if (first.campaign_id !== booking.campaign_id) fail('CAMPAIGN_MISMATCH', 'You can only move to an appointment of the same campaign.');
       const rules = (await run<EligibilityRules>(q, sql.campaignRules(booking.campaign_id))).rows[0]!;
       checkAgeAndGroup(rules, booking.date_of_birth, first.starts_at, booking.priority_group ?? undefined);
@@ -203,18 +286,6 @@ export function bookingService(deps: BookingServiceDeps) {
       return toView(moved, appts);
     },
   };
-
-  async function checkEligibility(q: Queryable, hold: sql.HoldForBooking, person: Person): Promise<void> {
-    checkPersonAgainst(hold, person, hold.starts_at);
-    if (hold.require_verified_contact) {
-      const contacts = [
-        ...(person.email ? [normaliseContact('email', person.email)] : []),
-        ...(person.phone ? [normaliseContact('sms', person.phone)] : []),
-      ];
-      if (!(await anyVerified(q, contacts))) fail('CONTACT_NOT_VERIFIED');
-    }
-    await checkDistrict(q, hold, person.postalCode);
-  }
 }
 
 /** Date of birth, age on the day of the first appointment and priority group. */
@@ -225,99 +296,66 @@ function checkPersonAgainst(rules: EligibilityRules, person: Pick<Person, 'dateO
   checkAgeAndGroup(rules, person.dateOfBirth, firstAppointment, person.priorityGroup);
 }
 
-async function checkDistrict(q: Queryable, rules: Pick<sql.CampaignRules, 'districts'>, postalCode: string): Promise<void> {
-  if (rules.districts === null) return;
-  if ((await run(q, sql.districtContains(rules.districts, postalCode))).rowCount === 1) return;
-  fail('NOT_ELIGIBLE', `This campaign is for residents of ${rules.districts.join(', ')}; postal code ${postalCode} is not part of it.`, {
+/** For each postal code, the districts it belongs to. */
+async function districtsOf(q: Queryable, postalCodes: string[]): Promise<Map<string, string[]>> {
+  if (postalCodes.length === 0) return new Map();
+  const rows = (await run<{ postal_code: string; districts: string[] }>(q, sql.districtsContaining([...new Set(postalCodes)]))).rows;
+  return new Map(rows.map((r) => [r.postal_code, r.districts]));
+}
+
+function districtRefusal(districts: string[], postalCode: string, containing: Map<string, string[]>): AppError | null {
+  if ((containing.get(postalCode) ?? []).some((d) => districts.includes(d))) return null;
+  return new AppError('NOT_ELIGIBLE', `This campaign is for residents of ${districts.join(', ')}; postal code ${postalCode} is not part of it.`, {
     reason: 'DISTRICT',
-    districts: rules.districts,
+    districts,
   });
 }
 
-/** Which way a unit is taken: the public (maybe admitted by a waiting room), the wait list, or the hotline. */
-type Way = 'public' | 'waitlist' | 'phone';
-
-async function takeUnits(q: pg.ClientBase, slotId: number, admittedRelease: number | null, way: Way = 'public') {
+/** The refusal a check throws, as a value (null when it passes). */
+function refuseSync(check: () => void): AppError | null {
   try {
-    const take =
-      way === 'waitlist' ? sql.takeFirstDoseUnitForWaitlist(slotId) : way === 'phone' ? sql.takeFirstDoseUnitForPhone(slotId) : sql.takeFirstDoseUnit(slotId, admittedRelease);
-    const first = (await run<sql.TakenFirstUnit>(q, take)).rows[0] ?? (await explainUntakeable(q, slotId, way === 'public' ? admittedRelease : undefined));
-    const second = first.doses === 2 ? await takeSecondDose(q, first) : null;
-    return { first, second };
+    check();
+    return null;
   } catch (err) {
-    // The conditional UPDATEs never let `taken` pass `capacity`; should one ever try, the
-    // CHECK stops it and the person hears what it means.
-    if (pgCode(err) === PG.checkViolation && pgConstraint(err) === 'slot_not_overbooked') return fail('SLOT_FULL');
+    if (err instanceof AppError) return err;
     throw err;
   }
 }
 
-/**
- * Many holds race for the same earliest second-dose slot. A candidate that fills up
- * between our SELECT and UPDATE makes the UPDATE find no row; then we look again,
- * and give up only when no candidate is left.
- */
-async function takeSecondDose(q: pg.ClientBase, first: sql.TakenFirstUnit): Promise<sql.SlotRow> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const candidate = (await run<{ id: number }>(q, sql.findSecondDoseCandidate(first))).rows[0];
-    if (!candidate) break;
-    const taken = (await run<sql.SlotRow>(q, sql.takeSecondDoseUnit(candidate.id))).rows[0];
-    if (taken) return taken;
-  }
-  return fail('NO_SECOND_DOSE_SLOT', undefined, {
-    minIntervalDays: first.min_interval_days,
-    maxIntervalDays: first.max_interval_days,
-  });
+const personKey = (campaignId: number, hash: Buffer) => `${campaignId}:${hash.toString('hex')}`;
+
+function newBooking(r: ConfirmRequest, hold: sql.HoldForBooking, hash: Buffer): sql.NewBooking {
+  return {
+    code: '',
+    campaignId: hold.campaign_id,
+    slotId: hold.slot_id,
+    secondSlotId: hold.second_slot_id,
+    holdId: hold.id,
+    identityHash: hash,
+    firstName: r.person.firstName.trim(),
+    lastName: r.person.lastName.trim(),
+    dateOfBirth: r.person.dateOfBirth,
+    postalCode: r.person.postalCode,
+    email: r.person.email ?? null,
+    phone: r.person.phone ?? null,
+    priorityGroup: r.person.priorityGroup ?? null,
+    locale: r.locale,
+    ...r.origin,
+  };
 }
 
-/** The admission must still be live; the row lock keeps the controller from lapsing it under us. */
-async function checkAdmission(q: pg.ClientBase, ticketId: string): Promise<void> {
-  const ticket = (await q.query<{ state: string; live: boolean }>(
-    `SELECT state, admission_expires_at > now() AS live FROM queue_tickets WHERE id = $1 FOR UPDATE`,
-    [ticketId],
-  )).rows[0];
-  if (!ticket) fail('ADMISSION_INVALID');
-  if (ticket!.state === 'used') fail('ADMISSION_USED');
-  if (ticket!.state !== 'admitted' || !ticket!.live) fail('ADMISSION_EXPIRED');
-}
-
-/** `admittedRelease` undefined: a way in that does not go through waiting rooms. */
-async function explainUntakeable(q: pg.ClientBase, slotId: number, admittedRelease: number | null | undefined): Promise<never> {
-  const state = (await run<sql.SlotState>(q, sql.slotState(slotId))).rows[0];
-  if (!state) return fail('SLOT_NOT_FOUND');
-  if (state.dose !== 1) return fail('WRONG_DOSE', 'Choose a first-dose appointment; the second one is found for you.');
-  if (!state.released) {
-    return fail('NOT_RELEASED', undefined, state.opens_at ? { opensAt: state.opens_at.toISOString() } : undefined);
-  }
-  if (state.past) return fail('SLOT_IN_PAST');
-  if (admittedRelease !== undefined && state.waiting_room && state.release_id !== admittedRelease) {
-    return admittedRelease === null
-      ? fail('ADMISSION_REQUIRED', undefined, { releaseId: state.release_id })
-      : fail('ADMISSION_INVALID', 'This admission is for another release.', { releaseId: state.release_id });
-  }
-  return fail('SLOT_FULL');
+function admissionRefusal(ticket: sql.AdmissionRow | undefined): AppError | null {
+  if (!ticket) return new AppError('ADMISSION_INVALID');
+  if (ticket.state === 'used') return new AppError('ADMISSION_USED');
+  if (ticket.state !== 'admitted' || !ticket.live) return new AppError('ADMISSION_EXPIRED');
+  // One live hold per admission: a second tab cannot hoard a second appointment.
+  if (ticket.holding) return new AppError('ADMISSION_IN_USE');
+  return null;
 }
 
 function assertHoldUsable(hold: sql.HoldForBooking): void {
   if (hold.status === 'confirmed') fail('HOLD_ALREADY_USED');
   if (hold.status === 'expired' || hold.expired) fail('HOLD_EXPIRED');
-}
-
-async function insertBooking(q: pg.ClientBase, booking: sql.NewBooking): Promise<{ id: number; code: string }> {
-  // A new code collides about once in a million bookings; ON CONFLICT (code) makes that a retry.
-  for (;;) {
-    const code = newBookingCode();
-    try {
-      const res = await run<{ id: number }>(q, sql.insertBooking({ ...booking, code }));
-      if (res.rowCount === 1) return { id: res.rows[0]!.id, code };
-    } catch (err) {
-      // The partial unique index is the one rule we expect to trip: the person is already booked.
-      if (pgCode(err) === PG.uniqueViolation && pgConstraint(err) === 'one_active_booking_per_person') {
-        return fail('ALREADY_BOOKED');
-      }
-      throw err;
-    }
-  }
 }
 
 async function lockActiveBooking(q: pg.ClientBase, code: string, dateOfBirth: string): Promise<sql.BookingRow> {

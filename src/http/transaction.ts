@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { tx, type Db } from '../db/pool.js';
-import { fail } from './errors.js';
+import { run, tx, type Db, type Sql } from '../db/pool.js';
+import { AppError, fail } from './errors.js';
 import { actionOf, audit } from '../staff/audit.js';
 
 export interface Outcome<T> {
@@ -11,14 +11,103 @@ export interface Outcome<T> {
   replayed: boolean;
 }
 
+/** A POST's Idempotency-Key, with the route it was used on and a hash of the body it came with. */
+export interface IdempotencyKey {
+  scope: string;
+  key: string;
+  hash: string;
+}
+
+/** A use case's input with the Idempotency-Key of the request that brought it. */
+export interface Keyed<I> {
+  key: IdempotencyKey | undefined;
+  input: I;
+}
+
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
+/** The request's Idempotency-Key, if it sent one (VALIDATION_FAILED for a malformed one). */
+export function idempotencyKeyOf(request: FastifyRequest): IdempotencyKey | undefined {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+    return fail('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 visible ASCII characters.');
+  }
+  const scope = `${request.method} ${request.url.split('?')[0]}`;
+  const hash = createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('base64url');
+  return { scope, key, hash };
+}
+
 /**
- * Runs a POST's use case in one transaction. With an `Idempotency-Key` header, the key
- * and the answer are written in that same transaction: a retry after the first commit
- * gets the stored answer and changes nothing; a retry racing the first waits for it on
- * the key's unique index. A request that failed wrote nothing, so its retry runs afresh.
- * A staff member's request also writes its audit entry in that transaction.
+ * Wraps a use case that answers many inputs at once (see db/group-commit.ts) with idempotency:
+ * each key and its answer are written in the same transaction as the effect. A retry after the
+ * first commit gets the stored answer and changes nothing; a retry racing the first waits for it
+ * on the key's primary key. A refused request wrote nothing, its claim included, so its retry
+ * runs afresh. Keys are claimed, stored and dropped in one statement each for the whole batch.
+ */
+export function idempotent<I, O>(status: number, write: (q: pg.ClientBase, inputs: I[]) => Promise<(O | AppError)[]>) {
+  return async (q: pg.ClientBase, items: Keyed<I>[]): Promise<(Outcome<O> | AppError)[]> => {
+    const keyed = items.flatMap((item, i) => (item.key ? [{ i, key: item.key }] : []));
+    const prior = keyed.length === 0 ? [] : await claim<O>(q, keyed.map((k) => k.key));
+    const results: (Outcome<O> | AppError | null)[] = items.map(() => null);
+    keyed.forEach((k, j) => (results[k.i] = prior[j]!));
+    const todo = items.flatMap((_, i) => (results[i] === null ? [i] : []));
+    const answers = todo.length === 0 ? [] : await write(q, todo.map((i) => items[i]!.input));
+    todo.forEach((i, j) => {
+      const answer = answers[j]!;
+      results[i] = answer instanceof AppError ? answer : { body: answer, status, replayed: false };
+    });
+    const claimed = keyed.filter((_, j) => prior[j] === null);
+    const stored = claimed.filter((k) => !(results[k.i] instanceof AppError));
+    const dropped = claimed.filter((k) => results[k.i] instanceof AppError);
+    if (stored.length > 0) await run(q, storeAnswers(stored.map((k) => k.key), stored.map((k) => results[k.i] as Outcome<O>)));
+    if (dropped.length > 0) await run(q, dropClaims(dropped.map((k) => k.key)));
+    return results as (Outcome<O> | AppError)[];
+  };
+}
+
+/** For each key: null when this request claimed it, else the stored answer (or a refusal for another body). */
+async function claim<O>(q: pg.ClientBase, keys: IdempotencyKey[]): Promise<(Outcome<O> | AppError | null)[]> {
+  const claimed = new Set((await run<{ scope: string; key: string }>(q, claimKeys(keys))).rows.map((r) => `${r.scope}\n${r.key}`));
+  const others = keys.filter((k) => !claimed.has(`${k.scope}\n${k.key}`));
+  const rows = others.length === 0 ? [] : (await run<{ scope: string; key: string; request_hash: string; response_status: number; response_body: O }>(q, storedAnswers(others))).rows;
+  const stored = new Map(rows.map((r) => [`${r.scope}\n${r.key}`, r]));
+  return keys.map((k) => {
+    const row = stored.get(`${k.scope}\n${k.key}`);
+    if (!row) return null;
+    if (row.request_hash !== k.hash) return new AppError('IDEMPOTENCY_KEY_REUSED');
+    return { body: row.response_body, status: row.response_status, replayed: true };
+  });
+}
+
+const claimKeys = (keys: IdempotencyKey[]): Sql => ({
+  text: `INSERT INTO idempotency_keys (scope, key, request_hash) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+         ON CONFLICT DO NOTHING RETURNING scope, key`,
+  values: [keys.map((k) => k.scope), keys.map((k) => k.key), keys.map((k) => k.hash)],
+});
+
+const storedAnswers = (keys: IdempotencyKey[]): Sql => ({
+  text: `SELECT i.scope, i.key, i.request_hash, i.response_status, i.response_body
+         FROM idempotency_keys i JOIN unnest($1::text[], $2::text[]) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key`,
+  values: [keys.map((k) => k.scope), keys.map((k) => k.key)],
+});
+
+const storeAnswers = (keys: IdempotencyKey[], outcomes: Outcome<unknown>[]): Sql => ({
+  text: `UPDATE idempotency_keys i SET response_status = a.status, response_body = a.body
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[]) AS a(scope, key, status, body)
+         WHERE i.scope = a.scope AND i.key = a.key`,
+  values: [keys.map((k) => k.scope), keys.map((k) => k.key), outcomes.map((o) => o.status), outcomes.map((o) => JSON.stringify(o.body))],
+});
+
+const dropClaims = (keys: IdempotencyKey[]): Sql => ({
+  text: `DELETE FROM idempotency_keys i USING unnest($1::text[], $2::text[]) AS k(scope, key) WHERE i.scope = k.scope AND i.key = k.key`,
+  values: [keys.map((k) => k.scope), keys.map((k) => k.key)],
+});
+
+/**
+ * Runs a POST's use case in one transaction of its own, with its Idempotency-Key (see
+ * `idempotent`). A staff member's request also writes its audit entry in that transaction:
+ * the entry exists if and only if the change does.
  */
 export async function inTransaction<T>(
   db: Db,
@@ -26,41 +115,16 @@ export async function inTransaction<T>(
   status: number,
   use: (q: pg.PoolClient) => Promise<T>,
 ): Promise<Outcome<T>> {
-  // A staff member's change is audited in its own transaction: the entry exists if and only if the change does.
-  const fn = async (q: pg.PoolClient) => {
-    const body = await use(q);
-    if (request.staff) await audit(q, request, actionOf(request), { target: request.params ?? null, after: body });
-    return body;
-  };
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return { body: await tx(db, fn), status, replayed: false };
-  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
-    return fail('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 visible ASCII characters.');
-  }
-  const scope = `${request.method} ${request.url.split('?')[0]}`;
-  const hash = createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('base64url');
-
-  return tx(db, async (q) => {
-    const claimed = await q.query(
-      `INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-      [scope, key, hash],
-    );
-    if (claimed.rowCount === 0) {
-      const prior = await q.query<{ request_hash: string; response_status: number; response_body: T }>(
-        'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2',
-        [scope, key],
-      );
-      const row = prior.rows[0]!;
-      if (row.request_hash !== hash) return fail('IDEMPOTENCY_KEY_REUSED');
-      return { body: row.response_body, status: row.response_status, replayed: true };
-    }
-    const body = await fn(q);
-    await q.query(
-      'UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE scope = $1 AND key = $2',
-      [scope, key, status, JSON.stringify(body)],
-    );
-    return { body, status, replayed: false };
-  });
+  const key = idempotencyKeyOf(request);
+  const [out] = await tx(db, (q) =>
+    idempotent<undefined, T>(status, async () => {
+      const body = await use(q);
+      if (request.staff) await audit(q, request, actionOf(request), { target: request.params ?? null, after: body });
+      return [body];
+    })(q, [{ key, input: undefined }]),
+  );
+  if (out instanceof AppError) throw out;
+  return out!;
 }
 
 /** Sends a use case's outcome; `Idempotent-Replayed: true` marks a stored answer. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { run } from '../db/pool.js';
 import { calendar } from './ics.js';
-import { cancelPendingReminders, enqueue } from './repo.js';
+import { cancelPendingReminders, enqueue, enqueueMany, type NewMessage } from './repo.js';
 import { cancellationMessage, confirmationMessage, confirmationSms, reminderMessage, type Locale } from './templates.js';
 import { normaliseContact } from './verification.js';
 
@@ -23,23 +23,29 @@ export interface AppointmentForMessage {
 const DAY_MS = 86_400_000;
 
 /**
- * Writes a new booking's messages into the outbox, inside the booking's transaction:
- * the confirmation by e-mail (with an .ics) and/or SMS, and a reminder the day before
- * each appointment (by e-mail if there is an address, else by SMS).
+ * A new booking's messages, written into the outbox inside the booking's transaction: the
+ * confirmation by e-mail (with an .ics) and/or SMS, and a reminder the day before each
+ * appointment (by e-mail if there is an address, else by SMS).
  */
-export async function announceBooking(q: pg.ClientBase, b: BookingContact, appointments: AppointmentForMessage[], now = Date.now()) {
+export function bookingMessages(b: BookingContact, appointments: AppointmentForMessage[], now = Date.now()): NewMessage[] {
+  const messages: NewMessage[] = [];
   if (b.email) {
     const m = confirmationMessage(b.code, appointments, b.locale);
-    await run(q, enqueue({
+    messages.push({
       kind: 'confirmation', channel: 'email', recipient: normaliseContact('email', b.email), locale: b.locale, bookingId: b.id,
       subject: m.subject, text: m.text, html: m.html,
       attachments: [{ filename: `termin-${b.code}.ics`, contentType: 'text/calendar; charset=utf-8; method=PUBLISH', content: calendar(b.code, appointments) }],
-    }));
+    });
   }
   if (b.phone) {
-    await run(q, enqueue({ kind: 'confirmation', channel: 'sms', recipient: normaliseContact('sms', b.phone), locale: b.locale, bookingId: b.id, subject: '', text: confirmationSms(b.code, appointments, b.locale) }));
+    messages.push({ kind: 'confirmation', channel: 'sms', recipient: normaliseContact('sms', b.phone), locale: b.locale, bookingId: b.id, subject: '', text: confirmationSms(b.code, appointments, b.locale) });
   }
-  await scheduleReminders(q, b, appointments, now);
+  return [...messages, ...reminders(b, appointments, now)];
+}
+
+export async function announceBooking(q: pg.ClientBase, b: BookingContact, appointments: AppointmentForMessage[]) {
+  const messages = bookingMessages(b, appointments);
+  if (messages.length > 0) await run(q, enqueueMany(messages));
 }
 
 export async function announceCancellation(q: pg.ClientBase, b: BookingContact, appointments: AppointmentForMessage[]) {
@@ -55,17 +61,17 @@ export async function announceRebooking(q: pg.ClientBase, b: BookingContact, app
 }
 
 /** Reminders go out a day before; an appointment less than a day away gets none. They are sent once: the outbox marks them sent. */
-async function scheduleReminders(q: pg.ClientBase, b: BookingContact, appointments: AppointmentForMessage[], now: number) {
+function reminders(b: BookingContact, appointments: AppointmentForMessage[], now: number): NewMessage[] {
   const channel = b.email ? 'email' : b.phone ? 'sms' : undefined;
-  if (!channel) return;
+  if (!channel) return [];
   const recipient = normaliseContact(channel, (b.email ?? b.phone)!);
-  for (const a of appointments) {
+  return appointments.flatMap((a): NewMessage[] => {
     const at = Date.parse(a.startsAt) - DAY_MS;
-    if (at <= now) continue;
+    if (at <= now) return [];
     const m = reminderMessage(b.code, a, b.locale);
-    await run(q, enqueue({
+    return [{
       kind: 'reminder', channel, recipient, locale: b.locale, bookingId: b.id, notBefore: new Date(at),
       subject: m.subject, text: channel === 'sms' ? m.text.split('\n').filter(Boolean).join(' ') : m.text, html: channel === 'email' ? m.html : undefined,
-    }));
-  }
+    }];
+  });
 }

@@ -24,6 +24,21 @@ export const enqueue = (m: NewMessage): Sql => ({
   values: [m.kind, m.channel, PRIORITY[m.kind], m.recipient, m.locale, m.subject, m.text, m.html ?? null, JSON.stringify(m.attachments ?? []), m.bookingId ?? null, m.notBefore ?? null],
 });
 
+/** Many messages in one statement (a batch of bookings writes all of theirs at once). */
+export const enqueueMany = (messages: NewMessage[]): Sql => {
+  const col = <T>(f: (m: NewMessage) => T) => messages.map(f);
+  return {
+    text: `INSERT INTO messages (kind, channel, priority, recipient, locale, subject, body_text, body_html, attachments, booking_id, not_before)
+           SELECT kind, channel, priority, recipient, locale, subject, body_text, body_html, attachments, booking_id, COALESCE(not_before, now())
+           FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::bigint[], $11::timestamptz[])
+                AS m(kind, channel, priority, recipient, locale, subject, body_text, body_html, attachments, booking_id, not_before)`,
+    values: [
+      col((m) => m.kind), col((m) => m.channel), col((m) => PRIORITY[m.kind]), col((m) => m.recipient), col((m) => m.locale), col((m) => m.subject),
+      col((m) => m.text), col((m) => m.html ?? null), col((m) => JSON.stringify(m.attachments ?? [])), col((m) => m.bookingId ?? null), col((m) => m.notBefore ?? null),
+    ],
+  };
+};
+
 /** Reminders not yet sent for a booking that was cancelled or moved. */
 export const cancelPendingReminders = (bookingId: number): Sql => ({
   text: `UPDATE messages SET state = 'cancelled' WHERE booking_id = $1 AND kind = 'reminder' AND state = 'queued'`,

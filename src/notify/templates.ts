@@ -13,16 +13,11 @@ export interface Rendered {
   html: string;
 }
 
-const when = (iso: string, locale: Locale) =>
-  new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
-    timeZone: 'Europe/Berlin',
-    weekday: 'long',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
+const WHEN = { timeZone: 'Europe/Berlin', weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' } as const;
+// A formatter per language, made once (building one costs far more than using it).
+const FORMATS: Record<Locale, Intl.DateTimeFormat> = { de: new Intl.DateTimeFormat('de-DE', WHEN), en: new Intl.DateTimeFormat('en-GB', WHEN) };
+
+const when = (iso: string, locale: Locale) => FORMATS[locale].format(new Date(iso));
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -100,10 +100,15 @@ async function assertNotLocked(q: pg.ClientBase, contact: string): Promise<void>
 
 /** Whether one of these contacts was verified recently enough. */
 export async function anyVerified(q: Queryable, contacts: string[]): Promise<boolean> {
-  if (contacts.length === 0) return false;
-  const res = await q.query(
-    `SELECT 1 FROM verified_contacts WHERE contact = ANY($1) AND verified_at > now() - make_interval(days => $2) LIMIT 1`,
+  return (await verifiedAmong(q, contacts)).size > 0;
+}
+
+/** Which of these (normalised) contacts were verified recently enough. */
+export async function verifiedAmong(q: Queryable, contacts: string[]): Promise<Set<string>> {
+  if (contacts.length === 0) return new Set();
+  const res = await q.query<{ contact: string }>(
+    `SELECT DISTINCT contact FROM verified_contacts WHERE contact = ANY($1) AND verified_at > now() - make_interval(days => $2)`,
     [contacts, VERIFIED_FOR_DAYS],
   );
-  return res.rowCount === 1;
+  return new Set(res.rows.map((r) => r.contact));
 }

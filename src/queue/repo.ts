@@ -142,10 +142,10 @@ export const bindPerson = (id: string, personHash: Buffer): Sql => ({
   values: [id, personHash],
 });
 
-/** Marks the admission used by a confirmed booking. */
-export const useAdmission = (ticketId: string): Sql => ({
-  text: `UPDATE queue_tickets SET state = 'used', changed_at = now() WHERE id = $1 AND state IN ('admitted', 'lapsed') RETURNING id`,
-  values: [ticketId],
+/** Marks the admissions used by confirmed bookings. */
+export const useAdmissions = (ticketIds: string[]): Sql => ({
+  text: `UPDATE queue_tickets SET state = 'used', changed_at = now() WHERE id = ANY($1::uuid[]) AND state IN ('admitted', 'lapsed')`,
+  values: [ticketIds],
 });
 
 // --- the admission controller -------------------------------------------------------

@@ -1,0 +1,141 @@
+import type pg from 'pg';
+import { PG, pgCode, pgConstraint, run } from '../db/pool.js';
+import { AppError } from '../http/errors.js';
+import * as sql from './repo.js';
+
+/**
+ * Taking capacity for many requests at once: the first-dose slots are locked and each request is
+ * decided in arrival order, all units of a slot are taken by one conditional UPDATE, and second
+ * doses are found and taken for the whole batch together. A request that is refused keeps nothing.
+ */
+
+export interface UnitRequest {
+  slotId: number;
+  /** The release an admission token lets this request into (public way only). */
+  admittedRelease: number | null;
+}
+
+export interface TakenUnits {
+  first: sql.TakenFirstUnit;
+  second: sql.SlotRow | null;
+}
+
+export async function takeUnitsMany(q: pg.ClientBase, way: sql.Way, requests: UnitRequest[]): Promise<(TakenUnits | AppError)[]> {
+  try {
+    return await decideAndTake(q, way, requests);
+  } catch (err) {
+    // The conditional UPDATEs never let `taken` pass `capacity`; should one ever try, the
+    // CHECK stops it and the person hears what it means.
+    if (pgCode(err) === PG.checkViolation && pgConstraint(err) === 'slot_not_overbooked') throw new AppError('SLOT_FULL');
+    throw err;
+  }
+}
+
+async function decideAndTake(q: pg.ClientBase, way: sql.Way, requests: UnitRequest[]): Promise<(TakenUnits | AppError)[]> {
+  const ids = [...new Set(requests.map((r) => r.slotId))];
+  const slots = new Map((await run<sql.LockedSlot>(q, sql.lockSlots(ids))).rows.map((s) => [s.id, s]));
+  const granted = new Map<number, number>();
+  const results: (TakenUnits | AppError)[] = requests.map((r) => {
+    const slot = slots.get(r.slotId);
+    const refusal = refuse(slot, way, r.admittedRelease, granted.get(r.slotId) ?? 0);
+    if (refusal) return refusal;
+    granted.set(r.slotId, (granted.get(r.slotId) ?? 0) + 1);
+    return { first: slot!, second: null };
+  });
+  const winners = requests.filter((_, i) => !(results[i] instanceof AppError));
+  if (winners.length === 0) return results;
+  const took = await run(q, sql.takeFirstDoseUnits(way, winners.map((r) => r.slotId), winners.map((r) => r.admittedRelease)));
+  if (took.rowCount !== granted.size) throw new Error('a locked slot refused the units decided for it');
+
+  const pairing = results.flatMap((r, i) => (r instanceof AppError || r.first.doses !== 2 ? [] : [i]));
+  const seconds = await takeSecondDoses(q, pairing.map((i) => (results[i] as TakenUnits).first));
+  const giveBack: number[] = [];
+  pairing.forEach((i, k) => {
+    const taken = results[i] as TakenUnits;
+    const second = seconds[k]!;
+    if (second) taken.second = second;
+    else {
+      giveBack.push(taken.first.id);
+      results[i] = new AppError('NO_SECOND_DOSE_SLOT', undefined, { minIntervalDays: taken.first.min_interval_days, maxIntervalDays: taken.first.max_interval_days });
+    }
+  });
+  if (giveBack.length > 0) await run(q, sql.releaseUnits(giveBack));
+  return results;
+}
+
+/** One request, inside the caller's transaction: throws the refusal. */
+export async function takeUnits(q: pg.ClientBase, way: sql.Way, slotId: number, admittedRelease: number | null = null): Promise<TakenUnits> {
+  const [result] = await takeUnitsMany(q, way, [{ slotId, admittedRelease }]);
+  if (result instanceof AppError) throw result;
+  return result!;
+}
+
+/** Why a request may not have a unit of this (locked) slot, or null when it may. */
+function refuse(slot: sql.LockedSlot | undefined, way: sql.Way, admittedRelease: number | null, grantedAlready: number): AppError | null {
+  if (!slot) return new AppError('SLOT_NOT_FOUND');
+  if (slot.dose !== 1) return new AppError('WRONG_DOSE', 'Choose a first-dose appointment; the second one is found for you.');
+  if (!slot.released) return new AppError('NOT_RELEASED', undefined, slot.opens_at ? { opensAt: slot.opens_at.toISOString() } : undefined);
+  if (slot.past) return new AppError('SLOT_IN_PAST');
+  if (way === 'public' && slot.waiting_room && slot.release_id !== admittedRelease) {
+    return admittedRelease === null
+      ? new AppError('ADMISSION_REQUIRED', undefined, { releaseId: slot.release_id })
+      : new AppError('ADMISSION_INVALID', 'This admission is for another release.', { releaseId: slot.release_id });
+  }
+  const kept = way === 'public' ? slot.kept_for_waitlist + slot.kept_for_phone : way === 'waitlist' ? slot.kept_for_phone : slot.kept_for_waitlist;
+  if (slot.taken + kept + grantedAlready >= slot.capacity) return new AppError('SLOT_FULL');
+  return null;
+}
+
+const MAX_ROUNDS = 20;
+
+/**
+ * Second doses for many first doses: the earliest free slots in each one's window, taken together.
+ * First doses of the same slot share one need. Candidates are read, locked in id order, shared out
+ * (earlier requests first) and taken in one UPDATE; a need left short looks again past the slots
+ * that filled, and gives up only when no candidate is left. Returns null where none was found.
+ */
+async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[]): Promise<(sql.SlotRow | null)[]> {
+  const needs: (sql.SecondDoseNeed & { owners: number[] })[] = [];
+  const bySlot = new Map<number, (typeof needs)[number]>();
+  firsts.forEach((f, i) => {
+    let need = bySlot.get(f.id);
+    if (!need) {
+      need = { centerId: f.center_id, campaignId: f.campaign_id, firstAt: f.starts_at, minDays: f.min_interval_days!, maxDays: f.max_interval_days!, need: 0, owners: [] };
+      bySlot.set(f.id, need);
+      needs.push(need);
+    }
+    need.need++;
+    need.owners.push(i);
+  });
+  const found: (sql.SlotRow | null)[] = firsts.map(() => null);
+  const exhausted: number[] = [];
+  let open = needs;
+  for (let round = 0; round < MAX_ROUNDS && open.length > 0; round++) {
+    const candidates = (await run<{ need: number; id: number }>(q, sql.secondDoseCandidates(open, exhausted))).rows;
+    if (candidates.length === 0) break;
+    const ids = [...new Set(candidates.map((c) => c.id))];
+    const free = new Map((await run<{ id: number; free: number }>(q, sql.lockFreeUnits(ids))).rows.map((r) => [r.id, r.free]));
+    const shares = new Map<number, number>();
+    const assigned: { need: (typeof needs)[number]; slotId: number }[] = [];
+    for (const c of candidates) {
+      const need = open[c.need - 1]!;
+      while (need.need > 0 && (free.get(c.id) ?? 0) > 0) {
+        free.set(c.id, free.get(c.id)! - 1);
+        shares.set(c.id, (shares.get(c.id) ?? 0) + 1);
+        need.need--;
+        assigned.push({ need, slotId: c.id });
+      }
+    }
+    if (shares.size > 0) {
+      const rows = (await run<sql.SlotRow>(q, sql.takeUnitsOf([...shares.keys()], [...shares.values()]))).rows;
+      if (rows.length !== shares.size) throw new Error('a locked second-dose slot refused the units shared out of it');
+      const taken = new Map(rows.map((r) => [r.id, r]));
+      for (const a of assigned) found[a.need.owners.shift()!] = taken.get(a.slotId)!;
+    }
+    exhausted.push(...ids.filter((id) => (free.get(id) ?? 0) === 0));
+    // A need that saw no candidate at all has none left; one that was short looks again.
+    const seen = new Set(candidates.map((c) => c.need));
+    open = open.filter((n, i) => n.need > 0 && seen.has(i + 1));
+  }
+  return found;
+}

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { GroupCommit } from '../src/db/group-commit.js';
+import { tx } from '../src/db/pool.js';
+import { AppError } from '../src/http/errors.js';
+import { bookingService, type BookingAnswer, type HoldAnswer } from '../src/booking/service.js';
+import { adminPost, morningIn, person, setUpWorld } from './support/fixtures.js';
+import { startTestNode, type TestNode } from './support/node.js';
+
+let node: TestNode;
+before(async () => {
+  node = await startTestNode();
+  await node.db.query('CREATE TABLE gc_probe (item text NOT NULL)');
+});
+after(() => node.stop());
+
+const service = bookingService({ holdTtlSeconds: 600, identityKey: 'group-commit-test-key' });
+const taken = async (id: number) => (await node.db.query<{ taken: number }>('SELECT taken FROM slots WHERE id = $1', [id])).rows[0]!.taken;
+const codes = (results: unknown[]) => results.map((r) => (r instanceof AppError ? r.code : 'OK'));
+
+describe('group commit', () => {
+  test('requests that arrive while a batch is written go together in the next one, each answered', async () => {
+    const sizes: number[] = [];
+    const gc = new GroupCommit<string, string>(node.db, { lanes: 1, maxBatch: 50, maxQueue: 100 }, async (q, items) => {
+      sizes.push(items.length);
+      await q.query('INSERT INTO gc_probe (item) SELECT unnest($1::text[])', [items]);
+      await q.query('SELECT pg_sleep(0.05)');
+      return items.map((i) => i.toUpperCase());
+    });
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => gc.submit(`a${i}`)));
+    assert.deepEqual(answers, Array.from({ length: 30 }, (_, i) => `A${i}`));
+    assert.equal(sizes[0], 1, 'a lone request is written at once');
+    assert.ok(sizes.length <= 3 && sizes.some((n) => n > 1), `batches ${sizes.join(', ')}`);
+    assert.equal((await node.db.query(`SELECT count(*)::int AS n FROM gc_probe WHERE item LIKE 'a%'`)).rows[0].n, 30);
+  });
+
+  test('a batch that fails as a whole is written again item by item: one bad item sinks only itself', async () => {
+    const gc = new GroupCommit<string, string>(node.db, { lanes: 1, maxBatch: 50, maxQueue: 100 }, async (q, items) => {
+      await q.query('INSERT INTO gc_probe (item) SELECT unnest($1::text[])', [items]);
+      if (items.includes('b-bad')) await q.query('SELECT 1 / 0');
+      return items;
+    });
+    const first = gc.submit('b-first'); // occupies the lane, so the next ones share a batch
+    const rest = ['b1', 'b-bad', 'b2'].map((i) => gc.submit(i).then((v) => v, (e: Error) => `error: ${e.message}`));
+    assert.equal(await first, 'b-first');
+    assert.deepEqual(await Promise.all(rest), ['b1', 'error: division by zero', 'b2']);
+    const rows = (await node.db.query(`SELECT item FROM gc_probe WHERE item LIKE 'b%' ORDER BY item`)).rows.map((r) => r.item);
+    assert.deepEqual(rows, ['b-first', 'b1', 'b2'], 'nothing of the failed batch or the bad item stayed');
+  });
+
+  test('a refusal answers only its own request; items that share a key never share a batch', async () => {
+    const batches: string[][] = [];
+    const gc = new GroupCommit<string, string>(node.db, { lanes: 1, maxBatch: 50, maxQueue: 100, keysOf: (i) => [i.split('#')[0]!] }, async (_q, items) => {
+      batches.push(items);
+      return items.map((i) => (i.startsWith('no') ? new AppError('SLOT_FULL') : i)) as string[];
+    });
+    const results = await Promise.all(['x#1', 'x#2', 'y#1', 'no#1', 'x#3'].map((i) => gc.submit(i).then((v) => v, (e: AppError) => e.code)));
+    assert.deepEqual(results, ['x#1', 'x#2', 'y#1', 'SLOT_FULL', 'x#3']);
+    for (const b of batches) assert.equal(new Set(b.map((i) => i.split('#')[0])).size, b.length, `batch ${b.join(' ')}`);
+  });
+
+  test('beyond its queue a node sheds with OVERLOADED and a Retry-After', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gc = new GroupCommit<number, number>(node.db, { lanes: 1, maxBatch: 1, maxQueue: 2 }, async (_q, items) => {
+      await gate;
+      return items;
+    });
+    const accepted = [gc.submit(1), gc.submit(2), gc.submit(3)];
+    await assert.rejects(gc.submit(4), (e: AppError) => e.code === 'OVERLOADED' && e.status === 503 && e.details?.retryAfterSeconds === 2);
+    release();
+    assert.deepEqual(await Promise.all(accepted), [1, 2, 3]);
+  });
+});
+
+describe('booking in batches', () => {
+  test('holds are decided in arrival order; refused ones keep nothing and say why', async () => {
+    const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 3 });
+    const later = await setUpWorld(node.app, { opensAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const slot = w.firstSlotIds[0]!;
+    const results = await tx(node.db, (q) =>
+      service.holdMany(q, [slot, slot, later.firstSlotIds[0]!, slot, 999_999, slot, w.secondSlotIds[0]!].map((slotId) => ({ slotId }))),
+    );
+    assert.deepEqual(codes(results), ['OK', 'OK', 'NOT_RELEASED', 'OK', 'SLOT_NOT_FOUND', 'SLOT_FULL', 'WRONG_DOSE']);
+    assert.equal(await taken(slot), 3);
+    assert.equal(await taken(w.secondSlotIds[0]!), 3);
+    assert.equal(await taken(later.firstSlotIds[0]!), 0);
+    const held = results.filter((r): r is HoldAnswer => !(r instanceof AppError));
+    assert.equal(new Set(held.map((h) => h.holdId)).size, 3);
+    assert.ok(held.every((h) => h.appointments.length === 2 && Date.parse(h.expiresAt) > Date.now()));
+  });
+
+  test('second doses are shared out over several slots, earliest first; one left without gives its first dose back', async () => {
+    const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 10, secondCapacity: 1 });
+    const extra = await adminPost(node.app, '/api/v1/admin/slots', {
+      slots: [{ centerId: w.centerId, campaignId: w.campaignId, startsAt: morningIn(3 + 30), durationMinutes: 15, capacity: 1, dose: 2 }],
+    });
+    const extraId: number = extra.slots[0].id;
+    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: [extraId], opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' });
+    const slot = w.firstSlotIds[0]!;
+    const results = await tx(node.db, (q) => service.holdMany(q, [{ slotId: slot }, { slotId: slot }, { slotId: slot }]));
+    assert.deepEqual(codes(results), ['OK', 'OK', 'NO_SECOND_DOSE_SLOT']);
+    const seconds = results.slice(0, 2).map((r) => (r as HoldAnswer).appointments[1]!.slotId);
+    assert.deepEqual(seconds, [w.secondSlotIds[0], extraId], 'the earlier second-dose slot goes to the earlier request');
+    assert.equal(await taken(slot), 2, 'the third request kept no first dose');
+    assert.equal(await taken(extraId), 1);
+  });
+
+  test('confirmations in one batch: the same person twice books once, an unknown hold is refused, messages are written', async () => {
+    const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 5 });
+    const holds = (await tx(node.db, (q) => service.holdMany(q, [1, 2, 3].map(() => ({ slotId: w.firstSlotIds[0]! }))))) as HoldAnswer[];
+    const anna = person({ firstName: 'Anna', email: 'anna@example.org' });
+    const results = await tx(node.db, (q) =>
+      service.confirmMany(q, [
+        { holdId: holds[0]!.holdId, person: anna, locale: 'de', origin: { channel: 'web', bookedBy: null } },
+        { holdId: holds[1]!.holdId, person: anna, locale: 'de', origin: { channel: 'web', bookedBy: null } },
+        { holdId: '00000000-0000-4000-8000-000000000000', person: anna, locale: 'de', origin: { channel: 'web', bookedBy: null } },
+        { holdId: holds[2]!.holdId, person: person({ firstName: 'Bert', dateOfBirth: '2030-01-01' }), locale: 'en', origin: { channel: 'web', bookedBy: null } },
+      ]),
+    );
+    assert.deepEqual(codes(results), ['OK', 'ALREADY_BOOKED', 'HOLD_NOT_FOUND', 'VALIDATION_FAILED']);
+    const booked = results[0] as BookingAnswer;
+    const states = await node.db.query<{ id: string; status: string }>('SELECT id, status FROM holds WHERE id = ANY($1::uuid[])', [holds.map((h) => h.holdId)]);
+    const state = new Map(states.rows.map((r) => [r.id, r.status]));
+    assert.deepEqual(holds.map((h) => state.get(h.holdId)), ['confirmed', 'held', 'held'], 'refused confirmations leave their holds live');
+    const messages = await node.db.query(`SELECT m.kind FROM messages m JOIN bookings b ON b.id = m.booking_id WHERE b.code = $1 ORDER BY m.kind`, [booked.bookingCode.replace('-', '')]);
+    assert.deepEqual(messages.rows.map((m) => m.kind), ['confirmation', 'reminder', 'reminder']);
+  });
+});
