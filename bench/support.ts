@@ -85,19 +85,33 @@ export async function startBareServer(body: string) {
   };
 }
 
+/** Alternating rounds, so a passing disturbance of the machine hits both sides alike. */
+const ROUNDS = 3;
+
 /**
- * GETs cycling over `paths`, first against Ansturm, then against a bare node:http server
- * answering every request with the first path's JSON: same requests, same load generator,
- * same connections, one after the other on this machine.
+ * GETs cycling over `paths` against Ansturm and against a bare node:http server answering every
+ * request with the first path's JSON: same requests, same load generator, same connections, on
+ * this machine, in alternating rounds of `seconds / 3`; each side's figure is its median round.
  */
 export async function compareWithBare(base: string, paths: string[], connections: number, seconds: number) {
   const body = JSON.stringify(await api(base, 'GET', paths[0]!));
   let n = 0;
   const requests = [{ method: 'GET' as const, setupRequest: (req: any) => ({ ...req, path: paths[n++ % paths.length] }) }];
-  const ours = await load(base, { connections, seconds, requests });
   const bare = await startBareServer(body);
-  const baseline = await load(bare.url, { connections, seconds, requests });
-  await bare.stop();
+  const rounds: { ours: Load; baseline: Load }[] = [];
+  try {
+    for (let i = 0; i < ROUNDS; i++) {
+      const ours = await load(base, { connections, seconds: Math.max(1, Math.round(seconds / ROUNDS)), requests });
+      const baseline = await load(bare.url, { connections, seconds: Math.max(1, Math.round(seconds / ROUNDS)), requests });
+      rounds.push({ ours, baseline });
+      if (process.env.BENCH_VERBOSE) console.error(`round ${i + 1}: ours ${ours.requestsPerSecond}/s, bare ${baseline.requestsPerSecond}/s`);
+    }
+  } finally {
+    await bare.stop();
+  }
+  const median = (side: 'ours' | 'baseline') => rounds.map((r) => r[side]).sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(ROUNDS / 2)]!;
+  const ours = median('ours');
+  const baseline = median('baseline');
   return { ours, baseline, ratio: ours.requestsPerSecond / baseline.requestsPerSecond, responseBytes: body.length };
 }
 

@@ -10,6 +10,13 @@ interface Key {
 const KEY_REFRESH_MS = 10_000;
 
 /**
+ * Tokens verified lately, remembered so that a person polling every few seconds costs a map
+ * look-up instead of an HMAC. Bounded (the oldest go first); an entry counts only while its
+ * key is still in the ring, so retiring a key stops its tokens at once.
+ */
+const REMEMBERED_TOKENS = 20_000;
+
+/**
  * Signs and verifies the waiting room's tokens: `<kid>.<payload>.<mac>`, HMAC-SHA256
  * over the payload with the key named by kid. Keys live in the database (signing_keys),
  * so every node signs and verifies alike; the newest signs, every unretired key verifies.
@@ -17,6 +24,7 @@ const KEY_REFRESH_MS = 10_000;
 export class KeyRing {
   private keys: Key[] = [];
   private loadedAt = 0;
+  private readonly verified = new Map<string, { kid: number; payload: unknown }>();
 
   constructor(private readonly db: Queryable) {}
 
@@ -42,8 +50,10 @@ export class KeyRing {
     return `${key.kid}.${body}.${mac(key.secret, body)}`;
   }
 
-  /** The payload of a token this ring signed, or undefined for anything forged, malformed or retired. */
+  /** The payload of a token this ring signed, or undefined for anything forged, malformed or retired. Callers must not change it. */
   async verify<T>(token: string): Promise<T | undefined> {
+    const known = this.verified.get(token);
+    if (known && this.keys.some((k) => k.kid === known.kid)) return known.payload as T;
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const [kidText, body, given] = parts as [string, string, string];
@@ -57,11 +67,15 @@ export class KeyRing {
     const expected = Buffer.from(mac(key.secret, body));
     const actual = Buffer.from(given);
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+    let payload: T;
     try {
-      return JSON.parse(Buffer.from(body, 'base64url').toString()) as T;
+      payload = JSON.parse(Buffer.from(body, 'base64url').toString()) as T;
     } catch {
       return undefined;
     }
+    if (this.verified.size >= REMEMBERED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { kid, payload });
+    return payload;
   }
 }
 
