@@ -145,7 +145,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bookingRoutes(deps.db, service, async (token) => {
       const claim = await deps.queue.admission(token);
       return { ticketId: claim.t, releaseId: claim.r };
-    }, deps.batching),
+    }, deps.batching, deps.metrics),
     catalogRoutes(deps.db, deps.auth, { hotline: deps.hotline, measuredCrowd: deps.measuredCrowd }),
     queueRoutes(deps.queue, deps.joinsPerMinute),
     queueAdminRoutes(deps.db, deps.queueView, deps.keys, deps.auth),

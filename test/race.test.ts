@@ -79,6 +79,11 @@ test('/metrics adds up what both workers counted', async () => {
   assert.equal(value(/^ansturm_bookings_total (\d+)$/m), SLOTS * CAPACITY_PER_SLOT);
   assert.match(text, /^ansturm_http_request_duration_seconds_bucket\{le="0.1",method="POST",route="\/api\/v1\/holds",status="201"\} \d+$/m);
   assert.match(text, /^ansturm_db_pool_connections\{state="total"\} \d+$/m);
+  // Every hold went through a group commit, and the rush made batches of more than one.
+  assert.equal(value(/^ansturm_group_commit_batch_size_sum\{use="hold"\} (\d+)$/m), CLIENTS);
+  assert.ok(value(/^ansturm_group_commit_batch_size_count\{use="hold"\} (\d+)$/m) < CLIENTS, 'holds were batched');
+  assert.equal(value(/^ansturm_group_commit_batch_size_sum\{use="confirm"\} (\d+)$/m), SLOTS * CAPACITY_PER_SLOT);
+  assert.match(text, /^ansturm_group_commit_waiting\{use="hold"\} 0$/m);
   assert.match(text, /^ansturm_process_resident_memory_bytes \d+/m);
 });
 

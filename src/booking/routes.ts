@@ -5,6 +5,7 @@ import { fail } from '../http/errors.js';
 import { Appointment, Day, Id, Person, Strict, errors } from '../http/schemas.js';
 import { idempotencyKeyOf, idempotent, inTransaction, sendOutcome, type Keyed } from '../http/transaction.js';
 import { GroupCommit } from '../db/group-commit.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { tx } from '../db/pool.js';
 import { parseBookingCode } from './code.js';
 import { calendar } from '../notify/ics.js';
@@ -45,15 +46,23 @@ export interface BatchOptions {
 }
 
 export const bookingRoutes =
-  (db: Db, service: BookingService, checkAdmission: AdmissionCheck, batching: BatchOptions): FastifyPluginAsyncTypebox =>
+  (db: Db, service: BookingService, checkAdmission: AdmissionCheck, batching: BatchOptions, metrics: Metrics): FastifyPluginAsyncTypebox =>
   async (app) => {
     // A rush of holds and confirmations is written in group commits (db/group-commit.ts): one
     // transaction, one set of statements, one commit for all the requests that waited meanwhile.
     const keyOf = (k: Keyed<unknown>) => (k.key ? [`key:${k.key.scope}\n${k.key.key}`] : []);
-    const holds = new GroupCommit(db, { ...batching, keysOf: (k: Keyed<HoldRequest>) => [...keyOf(k), ...(k.input.admission ? [`ticket:${k.input.admission.ticketId}`] : [])] },
-      idempotent(201, (q, inputs: HoldRequest[]) => service.holdMany(q, inputs)));
-    const confirmations = new GroupCommit(db, { ...batching, keysOf: (k: Keyed<ConfirmRequest>) => [...keyOf(k), `hold:${k.input.holdId}`] },
-      idempotent(201, (q, inputs: ConfirmRequest[]) => service.confirmMany(q, inputs)));
+    const holds = new GroupCommit(
+      db,
+      { ...batching, keysOf: (k: Keyed<HoldRequest>) => [...keyOf(k), ...(k.input.admission ? [`ticket:${k.input.admission.ticketId}`] : [])], onBatch: (n, s) => metrics.batch('hold', n, s) },
+      idempotent(201, (q, inputs: HoldRequest[]) => service.holdMany(q, inputs)),
+    );
+    const confirmations = new GroupCommit(
+      db,
+      { ...batching, keysOf: (k: Keyed<ConfirmRequest>) => [...keyOf(k), `hold:${k.input.holdId}`], onBatch: (n, s) => metrics.batch('confirm', n, s) },
+      idempotent(201, (q, inputs: ConfirmRequest[]) => service.confirmMany(q, inputs)),
+    );
+    metrics.watchWaiting('hold', () => holds.waiting);
+    metrics.watchWaiting('confirm', () => confirmations.waiting);
 
     app.post(
       '/api/v1/eligibility',

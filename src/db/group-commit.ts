@@ -10,6 +10,8 @@ export interface GroupCommitOptions<I> {
   maxQueue: number;
   /** Items that share a key never share a batch (one hold, one admission, one idempotency key). */
   keysOf?: (item: I) => string[];
+  /** Told the size and time of each batch that committed. */
+  onBatch?: (size: number, seconds: number) => void;
 }
 
 interface Pending<I, O> {
@@ -87,8 +89,10 @@ export class GroupCommit<I, O> {
 
   private async run(batch: Pending<I, O>[]): Promise<void> {
     let results: (O | AppError)[];
+    const started = performance.now();
     try {
       results = await tx(this.db, (q) => this.write(q, batch.map((p) => p.item)));
+      this.options.onBatch?.(batch.length, (performance.now() - started) / 1000);
     } catch (err) {
       // No connection came (the pool is exhausted): trying each item alone would not help.
       if (batch.length === 1 || isPoolTimeout(err)) {

@@ -77,8 +77,42 @@ export function createMetrics(db: Db, queueView: QueueView) {
     },
   });
 
+  const batchSize = new client.Histogram({
+    name: 'ansturm_group_commit_batch_size',
+    help: 'Requests written together in one transaction, by use (hold, confirm)',
+    labelNames: ['use'],
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200],
+    registers: [registry],
+  });
+  const batchSeconds = new client.Histogram({
+    name: 'ansturm_group_commit_seconds',
+    help: 'Time of one group-commit transaction, by use',
+    labelNames: ['use'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const waiting = new Map<string, () => number>();
+  new client.Gauge({
+    name: 'ansturm_group_commit_waiting',
+    help: 'Requests waiting for their group commit, by use, summed over processes',
+    labelNames: ['use'],
+    registers: [registry],
+    collect() {
+      for (const [use, count] of waiting) this.set({ use }, count());
+    },
+  });
+
   return {
     registry,
+    /** A group commit of `size` requests took `seconds`. */
+    batch(use: string, size: number, seconds: number) {
+      batchSize.observe({ use }, size);
+      batchSeconds.observe({ use }, seconds);
+    },
+    /** Reports how many requests wait for a group commit of this use. */
+    watchWaiting(use: string, count: () => number) {
+      waiting.set(use, count);
+    },
     /** Called for every response: latency per route, and the booking events by their routes' answers. */
     observe(method: string, route: string | undefined, status: number, seconds: number) {
       httpDuration.observe({ method, route: route ?? 'unmatched', status: String(status) }, seconds);
