@@ -6,7 +6,7 @@ import { formatBookingCode, newBookingCode } from './code.js';
 import { checkAgeAndGroup, type EligibilityRules } from './eligibility.js';
 import { identityHash } from './identity.js';
 import * as sql from './repo.js';
-import { takeUnits, takeUnitsMany } from './units.js';
+import { takeUnits, takeUnitsMany, type TakenUnits } from './units.js';
 import { useAdmissions } from '../queue/repo.js';
 import { announceCancellation, announceRebooking, bookingMessages } from '../notify/booking-messages.js';
 import { normaliseContact, verifiedAmong } from '../notify/verification.js';
@@ -123,9 +123,9 @@ export function bookingService(deps: BookingServiceDeps) {
           results.push(units);
           continue;
         }
-        const hold = { id: randomUUID(), campaignId: units.first.campaign_id, slotId: units.first.id, secondSlotId: units.second?.id ?? null, ticketId: r.admission?.ticketId ?? null };
+        const hold = newHold(units, r.admission?.ticketId ?? null);
         holds.push(hold);
-        results.push({ holdId: hold.id, expiresAt: '', campaignId: hold.campaignId, appointments: [units.first, ...(units.second ? [units.second] : [])].map(toAppointment) });
+        results.push({ holdId: hold.id, expiresAt: '', campaignId: hold.campaignId, appointments: appointmentsOf(units) });
       }
       if (holds.length > 0) {
         const expiresAt = (await run<{ expires_at: Date }>(q, sql.insertHolds(holds, deps.holdTtlSeconds))).rows[0]!.expires_at.toISOString();
@@ -140,10 +140,10 @@ export function bookingService(deps: BookingServiceDeps) {
 
     /** A hold for a wait-list offer: same capacity rules, its own deadline, open to kept units. */
     async offerHold(q: pg.ClientBase, slotId: number, ttlSeconds: number) {
-      const { first, second } = await takeUnits(q, 'waitlist', slotId);
-      const id = randomUUID();
-      const res = await run<{ expires_at: Date }>(q, sql.insertHolds([{ id, campaignId: first.campaign_id, slotId: first.id, secondSlotId: second?.id ?? null, ticketId: null }], ttlSeconds));
-      return { holdId: id, expiresAt: res.rows[0]!.expires_at, appointments: [first, ...(second ? [second] : [])].map(toAppointment) };
+      const units = await takeUnits(q, 'waitlist', slotId);
+      const hold = newHold(units, null);
+      const res = await run<{ expires_at: Date }>(q, sql.insertHolds([hold], ttlSeconds));
+      return { holdId: hold.id, expiresAt: res.rows[0]!.expires_at, appointments: appointmentsOf(units) };
     },
 
     /** Gives a hold's units back at once (a declined offer). */
@@ -159,11 +159,11 @@ export function bookingService(deps: BookingServiceDeps) {
      * `allowCenter` stops an agent limited to some centres before anything is kept.
      */
     async bookByPhone(q: pg.ClientBase, slotId: number, person: Person, locale: Locale, bookedBy: string, allowCenter: (centerId: number) => boolean) {
-      const { first, second } = await takeUnits(q, 'phone', slotId);
-      if (!allowCenter(first.center_id)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
-      const id = randomUUID();
-      await run(q, sql.insertHolds([{ id, campaignId: first.campaign_id, slotId: first.id, secondSlotId: second?.id ?? null, ticketId: null }], PHONE_HOLD_SECONDS));
-      return this.confirm(q, id, person, locale, { channel: 'phone', bookedBy });
+      const units = await takeUnits(q, 'phone', slotId);
+      if (!allowCenter(units.first.center_id)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
+      const hold = newHold(units, null);
+      await run(q, sql.insertHolds([hold], PHONE_HOLD_SECONDS));
+      return this.confirm(q, hold.id, person, locale, { channel: 'phone', bookedBy });
     },
 
     /**
@@ -281,7 +281,7 @@ export function bookingService(deps: BookingServiceDeps) {
       await run(q, sql.releaseUnits(slotIdsOf(booking)));
       await run(q, sql.moveBooking(booking.id, first.id, second?.id ?? null));
       const moved = { ...booking, slot_id: first.id, second_slot_id: second?.id ?? null };
-      const appts = [first, ...(second ? [second] : [])].map(toAppointment);
+      const appts = appointmentsOf({ first, second });
       await announceRebooking(q, contactOf(booking), appts);
       return toView(moved, appts);
     },
@@ -343,6 +343,16 @@ function newBooking(r: ConfirmRequest, hold: sql.HoldForBooking, hash: Buffer): 
     ...r.origin,
   };
 }
+
+const newHold = (units: TakenUnits, ticketId: string | null): sql.NewHold => ({
+  id: randomUUID(),
+  campaignId: units.first.campaign_id,
+  slotId: units.first.id,
+  secondSlotId: units.second?.id ?? null,
+  ticketId,
+});
+
+const appointmentsOf = (units: TakenUnits): Appointment[] => [units.first, ...(units.second ? [units.second] : [])].map(toAppointment);
 
 function admissionRefusal(ticket: sql.AdmissionRow | undefined): AppError | null {
   if (!ticket) return new AppError('ADMISSION_INVALID');
