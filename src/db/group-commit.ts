@@ -29,9 +29,9 @@ const RETRY_AFTER_SECONDS = 2;
  * request is written at once, and batches grow only while every lane is busy.
  *
  * `write` decides each item under the row locks it takes and returns one answer or refusal
- * (an AppError) per item, leaving nothing behind for a refused one. Answers are released only after COMMIT. When a
- * batch fails as a whole (a deadlock, a rule the decisions did not foresee), each of its
- * items is written again alone, so one bad item cannot sink its neighbours.
+ * (an AppError) per item, leaving nothing behind for a refused one. Answers are released
+ * only after COMMIT. When a batch fails as a whole (a deadlock, a rule the decisions did not
+ * foresee), each of its items is written again alone, so one bad item cannot sink its neighbours.
  */
 export class GroupCommit<I, O> {
   private readonly queue: Pending<I, O>[] = [];
