@@ -139,7 +139,7 @@ export function queueService(deps: {
     async bindPerson(token: string, person: IdentityFields) {
       const claim = await ticketClaim(token);
       const hash = identityHash(deps.identityKey, person);
-      await tx(db, async (q) => {
+      const dropped = await tx(db, async (q) => {
         const ticket = (await run<sql.TicketRow>(q, sql.ticketById(claim.t, true))).rows[0] ?? fail('TICKET_INVALID');
         if (!['waiting', 'admitted', 'skipped'].includes(ticket.state)) fail('TICKET_INACTIVE');
         const other = (await run<sql.TicketRow>(q, sql.ticketOfPerson(ticket.release_id, hash, ticket.id))).rows[0];
@@ -147,14 +147,15 @@ export function queueService(deps: {
           const seed = await roomSeed(q, ticket.release_id);
           if (better(other, ticket, seed)) {
             await run(q, sql.setTicketState(ticket.id, 'dropped'));
-            return;
+            return true;
           }
           await run(q, sql.setTicketState(other.id, 'dropped'));
         }
         await run(q, sql.bindPerson(ticket.id, hash));
+        return false;
       });
-      const after = (await run<sql.TicketRow>(db, sql.ticketById(claim.t))).rows[0]!;
-      if (after.state === 'dropped') fail('DUPLICATE_PLACE');
+      // Dropped only once the drop is committed: the answer never claims what the database does not hold.
+      if (dropped) fail('DUPLICATE_PLACE');
       return { ticketId: claim.t, bound: true };
     },
 
