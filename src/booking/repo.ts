@@ -52,8 +52,9 @@ export interface LockedSlot extends TakenFirstUnit {
 }
 
 /**
- * Locks the slots asked for, in id order (so batches on other connections queue behind
- * each other instead of deadlocking), with everything a decision to take a unit needs.
+ * Locks the slots asked for, first doses before second doses and then by id (the order every
+ * statement here locks slots in, so transactions on other connections queue behind each other
+ * instead of deadlocking), with everything a decision to take a unit needs.
  */
 export const lockSlots = (slotIds: number[]): Sql => ({
   text: `SELECT ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days,
@@ -62,7 +63,7 @@ export const lockSlots = (slotIds: number[]): Sql => ({
                 ${KEPT_FOR_WAITLIST} AS kept_for_waitlist, ${KEPT_FOR_PHONE} AS kept_for_phone
          FROM slots s JOIN centers c ON c.id = s.center_id JOIN campaigns k ON k.id = s.campaign_id
               JOIN vaccines v ON v.id = k.vaccine_id LEFT JOIN releases r ON r.id = s.release_id
-         WHERE s.id = ANY($1) ORDER BY s.id FOR NO KEY UPDATE OF s`,
+         WHERE s.id = ANY($1) ORDER BY s.dose, s.id FOR NO KEY UPDATE OF s`,
   values: [slotIds],
 });
 
@@ -310,11 +311,16 @@ export const expireHold = (holdId: string): Sql => ({
   values: [holdId],
 });
 
-/** Gives units back; an id listed twice gives back two units. */
+/**
+ * Gives units back; an id listed twice gives back two units. The rows are locked first in the order
+ * every statement here locks slots (first doses before second doses, then by id), so a cancellation
+ * and a batch of holds on the same two slots queue instead of deadlocking.
+ */
 export const releaseUnits = (slotIds: number[]): Sql => ({
-  text: `UPDATE slots s SET taken = s.taken - u.n
-         FROM (SELECT id, count(*)::int AS n FROM unnest($1::bigint[]) AS id GROUP BY id) u
-         WHERE s.id = u.id`,
+  text: `WITH units AS (SELECT id, count(*)::int AS n FROM unnest($1::bigint[]) AS id GROUP BY id),
+         locked AS MATERIALIZED (SELECT s.id FROM slots s WHERE s.id IN (SELECT id FROM units) ORDER BY s.dose, s.id FOR NO KEY UPDATE)
+         UPDATE slots s SET taken = s.taken - u.n FROM units u
+         WHERE s.id = u.id AND s.id IN (SELECT id FROM locked)`,
   values: [slotIds],
 });
 
@@ -337,10 +343,12 @@ export const expireHolds = (batch: number): Sql => ({
          ), units AS (
            SELECT slot_id AS id FROM expired
            UNION ALL SELECT second_slot_id FROM expired WHERE second_slot_id IS NOT NULL
+         ), locked AS MATERIALIZED (
+           SELECT s.id FROM slots s WHERE s.id IN (SELECT id FROM units) ORDER BY s.dose, s.id FOR NO KEY UPDATE
          ), freed AS (
            UPDATE slots s SET taken = s.taken - u.n
            FROM (SELECT id, count(*)::int AS n FROM units GROUP BY id) u
-           WHERE s.id = u.id RETURNING s.id
+           WHERE s.id = u.id AND s.id IN (SELECT id FROM locked) RETURNING s.id
          )
          SELECT (SELECT count(*) FROM expired)::int AS holds, (SELECT count(*) FROM freed)::int AS slots`,
   values: [batch],
