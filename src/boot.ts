@@ -7,37 +7,42 @@ import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
+import { whenDatabaseAnswers } from './db/wait.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 import { ensureFirstAdmin } from './staff/service.js';
 
-export interface PreparedDatabase {
+export interface StartedDatabase {
   url: string;
   embedded: EmbeddedDatabase | undefined;
 }
 
-/** Starts the embedded PostgreSQL unless DATABASE_URL names a server, then migrates and seeds it. */
-export async function prepareDatabase(config: Config, log: Logger): Promise<PreparedDatabase> {
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, log);
-  const url = config.databaseUrl ?? embedded!.url;
+/** Starts the embedded PostgreSQL unless DATABASE_URL names a server. */
+export async function startDatabase(config: Config, log: Logger): Promise<StartedDatabase> {
+  if (config.databaseUrl) return { url: config.databaseUrl, embedded: undefined };
+  const embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, log);
+  return { url: embedded.url, embedded };
+}
+
+/**
+ * Migrates the database and seeds it (the demo, the first admin). Waits while the database is
+ * not reachable (a server named by DATABASE_URL may start after us); `signal` ends the wait.
+ */
+export async function prepareDatabase(url: string, config: Config, log: Logger, signal?: AbortSignal): Promise<void> {
+  await whenDatabaseAnswers('migrations', () => migrate(url, log), log, signal);
+  await whenDatabaseAnswers('first start', () => seed(url, config, log), log, signal);
+}
+
+async function seed(url: string, config: Config, log: Logger): Promise<void> {
+  const db = createPool(url, 2);
   try {
-    await migrate(url, log);
-    const db = createPool(url, 2);
-    try {
-      if (config.seedDemo) await seedDemoIfEmpty(db, log);
-      const first = await ensureFirstAdmin(db);
-      if (first) {
-        log.warn(`created the first staff admin for the console at /staff: username "${first.username}", password "${first.password}" (shown only this once; change it or reset it with npm run staff)`);
-      }
-    } finally {
-      await db.end();
+    if (config.seedDemo) await seedDemoIfEmpty(db, log);
+    const first = await ensureFirstAdmin(db);
+    if (first) {
+      log.warn(`created the first staff admin for the console at /staff: username "${first.username}", password "${first.password}" (shown only this once; change it or reset it with npm run staff)`);
     }
-  } catch (err) {
-    await embedded?.stop();
-    throw err;
+  } finally {
+    await db.end();
   }
-  return { url, embedded };
 }
 
 /**

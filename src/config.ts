@@ -56,6 +56,8 @@ export interface Config {
   readonly loginsPerMinute: number;
   /** The largest crowd a simulator run showed this installation holding; the release checklist compares against it (0: unknown). */
   readonly measuredCrowd: number;
+  /** How long in-flight requests get to finish on SIGTERM before workers are killed (the exit is then non-zero). */
+  readonly shutdownGraceMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -87,6 +89,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_HOTLINE_HOURS',
   'ANSTURM_LOGINS_PER_MINUTE',
   'ANSTURM_MEASURED_CROWD',
+  'ANSTURM_SHUTDOWN_GRACE_MS',
 ]);
 
 export class ConfigError extends Error {
@@ -161,6 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedPgPort: int('ANSTURM_EMBEDDED_PG_PORT', 54329, 1024, 65535),
     adminToken,
     workers: int('WEB_CONCURRENCY', availableParallelism(), 1, 256),
+    shutdownGraceMs: int('ANSTURM_SHUTDOWN_GRACE_MS', 25_000, 100, 600_000), // 25 s: under systemd's 90 s stop timeout
     logLevel,
     dbPoolSize: int('ANSTURM_DB_POOL_SIZE', 10, 1, 500),
     // One lane each way per node: hot rows (the earliest second-dose slot) serialise batches anyway,

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerFactory } from 'fastify';
 import type { Logger } from 'pino';
 import { AvailabilityView } from './availability/view.js';
 import type { Config } from './config.js';
@@ -37,21 +37,51 @@ export interface RunningNode {
   close(): Promise<void>;
 }
 
-/** One stateless application node: its pool, its in-memory view, its share of periodic work, its HTTP server. */
-export async function startNode(config: Config, databaseUrl: string, adminToken: string, log: Logger): Promise<RunningNode> {
+/**
+ * One stateless application node: its pool, its in-memory view, its share of periodic work, its
+ * HTTP server. Should the database fail while it starts, what was opened is closed again before
+ * the error is thrown, so the caller may simply try again.
+ */
+export async function startNode(config: Config, databaseUrl: string, adminToken: string, log: Logger, serverFactory?: FastifyServerFactory): Promise<RunningNode> {
+  const opened: (() => unknown)[] = [];
+  const closeOpened = async () => {
+    for (const close of opened.splice(0).reverse()) await close();
+  };
+  try {
+    return await openNode(config, databaseUrl, adminToken, log, serverFactory, opened, closeOpened);
+  } catch (err) {
+    await closeOpened();
+    throw err;
+  }
+}
+
+async function openNode(
+  config: Config,
+  databaseUrl: string,
+  adminToken: string,
+  log: Logger,
+  serverFactory: FastifyServerFactory | undefined,
+  opened: (() => unknown)[],
+  closeOpened: () => Promise<void>,
+): Promise<RunningNode> {
   const db = createPool(databaseUrl, config.dbPoolSize, config.dbConnectTimeoutMs);
   // Staff (agents on the phone, check-in desks, the console) get connections of their own, so a public
   // rush that fills the main pool does not lock out the people running the release.
   const staffDb = createPool(databaseUrl, STAFF_POOL_SIZE, config.dbConnectTimeoutMs);
+  opened.push(() => staffDb.end(), () => db.end());
   const identityKey = config.identityKey ?? (await sharedSecret(db, 'identity_hash_key'));
   const view = new AvailabilityView(db, databaseUrl, config.availabilityRefreshMs, log.child({ component: 'availability' }));
+  opened.push(() => view.stop());
   await view.start();
   const keys = new KeyRing(db);
   await keys.start();
   const queueView = new QueueView(db, config.queueRefreshMs, log.child({ component: 'queue' }));
+  opened.push(() => queueView.stop());
   await queueView.start();
   const queue = queueService({ db, keys, view: queueView, availability: view, identityKey, staleSeconds: config.queueStaleSeconds });
+  opened.push(() => queue.stop());
   const holdStats = new HoldStats(db);
+  opened.push(() => holdStats.stop());
   const metrics = createMetrics(db, queueView);
   const metricsText = cluster.isWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();
   const bookings = bookingService({ holdTtlSeconds: config.holdTtlSeconds, identityKey });
@@ -61,8 +91,10 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     new Dispatcher(db, config.smsGatewayUrl ? smsGatewayTransport(config.smsGatewayUrl, config.smsGatewayToken, config.sendTimeoutMs) : mailboxTransport('sms'), dispatchOptions(config, config.smsPerSecond), log.child({ component: 'outbox' })),
   ];
   for (const d of dispatchers) d.start();
+  opened.push(() => Promise.all(dispatchers.map((d) => d.stop())));
   const leader = new Leader(databaseUrl, [...coreTasks(db, log), admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds), waitlistMatcher(db, waitlist, log.child({ component: 'waitlist' }))], log.child({ component: 'leader' }));
   leader.start();
+  opened.push(() => leader.stop());
   const app = await buildServer({
     db,
     view,
@@ -88,23 +120,17 @@ export async function startNode(config: Config, databaseUrl: string, adminToken:
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     hotline: config.hotline,
+    serverFactory,
   });
+  opened.push(() => app.close());
+  await app.ready();
   return {
     app,
     db,
     view,
     leader,
-    async close() {
-      await app.close();
-      await leader.stop();
-      holdStats.stop();
-      await Promise.all(dispatchers.map((d) => d.stop()));
-      await queue.stop();
-      await queueView.stop();
-      await view.stop();
-      await db.end();
-      await staffDb.end();
-    },
+    // In the order of a drain: stop accepting and finish in-flight requests first, the database last.
+    close: closeOpened,
   };
 }
 

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -64,6 +64,8 @@ export interface ServerDeps {
   bodyLimitBytes: number;
   trustProxy: boolean;
   hotline: Hotline;
+  /** Build the app on this server instead of one of its own (a cluster worker's, see not-ready.ts). */
+  serverFactory?: FastifyServerFactory;
 }
 
 /** Over this event-loop delay the node answers 503 with Retry-After instead of falling behind. */
@@ -91,6 +93,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     // A line per request would cost more than the request itself during a rush; metrics count them instead.
     logController: new LogController({ disableRequestLogging: true }),
+    ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
   });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
   app.addSchema(ErrorReply);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../http/errors.js';
-import { isPoolTimeout, tx, type Db } from './pool.js';
+import { isDatabaseUnavailable, isPoolTimeout, tx, type Db } from './pool.js';
 
 export interface GroupCommitOptions<I> {
   /** Batches in flight at once, each on its own connection. */
@@ -94,8 +94,8 @@ export class GroupCommit<I, O> {
       results = await tx(this.db, (q) => this.write(q, batch.map((p) => p.item)));
       this.options.onBatch?.(batch.length, (performance.now() - started) / 1000);
     } catch (err) {
-      // No connection came (the pool is exhausted): trying each item alone would not help.
-      if (batch.length === 1 || isPoolTimeout(err)) {
+      // No connection came (the pool is exhausted, the database is away): trying each item alone would not help.
+      if (batch.length === 1 || isPoolTimeout(err) || isDatabaseUnavailable(err)) {
         for (const p of batch) p.reject(err);
         return;
       }

@@ -26,8 +26,19 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
  * (and Retry-After) instead of queueing on behind a saturated database.
  */
 export function createPool(connectionString: string, max: number, connectTimeoutMs = 5_000): Db {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'ansturm', connectionTimeoutMillis: connectTimeoutMs });
-  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: 'ansturm',
+    connectionTimeoutMillis: connectTimeoutMs,
+    // A server that vanished without closing its sockets is noticed by the kernel, not never.
+    keepAlive: true,
+  });
+  // A client that loses its connection must not crash the process: pg emits 'error' on it, and
+  // the pool listens only while the client is idle. A client checked out at that moment (a
+  // transaction in flight when PostgreSQL stops) had no listener, so Node threw. The query in
+  // flight fails with the same error and is answered 503; the pool drops the broken client.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', () => undefined);
   return pool;
 }
@@ -47,6 +58,24 @@ export const PG = {
 /** pg-pool's error when no connection became free in time: the node is over capacity. */
 export const isPoolTimeout = (err: unknown): boolean =>
   err instanceof Error && err.message === 'timeout exceeded when trying to connect';
+
+/** Network errors of the socket to PostgreSQL. */
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** What pg says when a connection ends under it, or never came. */
+const CONNECTION_LOST = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable)/;
+
+/**
+ * The database is not there (stopped, restarting, failing over, unreachable) rather than the
+ * request being wrong: the request is answered 503 with Retry-After and may be sent again.
+ * 57P01-57P03: the server shuts down, crashed, or is still starting; class 08: the connection failed;
+ * 53300: it has no connection slot left.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = pgCode(err);
+  if (code !== undefined && (SOCKET_ERRORS.has(code) || /^57P0[123]$/.test(code) || code.startsWith('08') || code === '53300')) return true;
+  if (err instanceof AggregateError) return err.errors.some(isDatabaseUnavailable);
+  return err instanceof Error && CONNECTION_LOST.test(err.message);
+}
 
 export const pgCode = (err: unknown): string | undefined =>
   typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;

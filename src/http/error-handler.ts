@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { isPoolTimeout } from '../db/pool.js';
+import { isDatabaseUnavailable, isPoolTimeout } from '../db/pool.js';
 import { AppError, errorStatus, isErrorCode, type ErrorCode } from './errors.js';
 
 /** How long a client should wait before retrying when this node sheds load. */
@@ -40,6 +40,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .status(503)
         .header('retry-after', String(RETRY_AFTER_SECONDS))
         .send({ code: 'OVERLOADED', message: 'The service is busy. Please try again in a moment.' });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // PostgreSQL is stopped, restarting or out of reach: nothing was committed for this request
+      // (or, if the connection broke during COMMIT, a retry with its Idempotency-Key finds the answer).
+      return reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ code: 'UNAVAILABLE', message: new AppError('UNAVAILABLE').message });
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send({ code: 'BAD_REQUEST', message: error.message });

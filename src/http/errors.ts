@@ -71,6 +71,7 @@ const REGISTRY = {
   NOT_TODAY: { status: 409, message: 'Attendance can be recorded only on the day of the appointment, from its start.' },
   ALREADY_RECORDED: { status: 409, message: 'Attendance for this appointment has already been recorded.' },
   OVERLOADED: { status: 503, message: 'The service is busy. Please try again in a moment.' },
+  UNAVAILABLE: { status: 503, message: 'The service is briefly unavailable. Please try again in a moment; nothing you sent was lost.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { after, before } from 'node:test';
 import pg from 'pg';
 import { freshDatabase } from './db.js';
@@ -7,14 +6,25 @@ import { freshDatabase } from './db.js';
 export interface RunningCluster {
   baseUrl: string;
   workerPids: Set<number>;
+  /** Everything the primary and its workers printed so far. */
+  output(): string;
+  /** Resolves with the primary's exit code once it has ended by itself. */
+  exited: Promise<number | null>;
   stop(): Promise<number | null>;
+}
+
+export interface ClusterOptions {
+  /** Resolve once the port answers (workers may still wait for their database), not when every worker serves. */
+  portOnly?: boolean;
+  /** How long it may take to start. */
+  timeoutMs?: number;
 }
 
 /**
  * Starts the real `src/main.ts` (primary + node:cluster workers) against a database,
  * and resolves when every worker listens.
  */
-export async function startCluster(databaseUrl: string, workers: number, env: Record<string, string> = {}): Promise<RunningCluster> {
+export async function startCluster(databaseUrl: string, workers: number, env: Record<string, string> = {}, options: ClusterOptions = {}): Promise<RunningCluster> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
@@ -30,9 +40,10 @@ export async function startCluster(databaseUrl: string, workers: number, env: Re
   });
   const workerPids = new Set<number>();
   let output = '';
-  const baseUrl = await new Promise<string>((resolve, reject) => {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const started = new Promise<string>((resolve, reject) => {
     let url: string | undefined;
-    const timer = setTimeout(() => reject(new Error(`cluster did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`cluster did not start:\n${output}`)), options.timeoutMs ?? 30_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       for (const line of chunk.toString().split('\n')) {
@@ -42,7 +53,7 @@ export async function startCluster(databaseUrl: string, workers: number, env: Re
         if (m) url = m[1];
         if (entry.msg?.startsWith('Server listening at') && entry.pid) workerPids.add(entry.pid);
       }
-      if (url && workerPids.size === workers) {
+      if (url && (options.portOnly || workerPids.size === workers)) {
         clearTimeout(timer);
         resolve(url);
       }
@@ -50,16 +61,34 @@ export async function startCluster(databaseUrl: string, workers: number, env: Re
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`cluster exited with ${code}:\n${output}`)));
   });
+  // A cluster that does not come up in time is not left behind: the primary and its workers are stopped.
+  const baseUrl = await started.catch(async (err: unknown) => {
+    if (child.exitCode === null) {
+      child.kill('SIGKILL');
+      for (const pid of workerPids) killQuietly(pid);
+      await exited;
+    }
+    throw err;
+  });
   return {
     baseUrl,
     workerPids,
+    output: () => output,
+    exited,
     async stop() {
-      const exited = once(child, 'exit');
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
-      const [code] = await exited;
-      return code as number | null;
+      return exited;
     },
   };
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 export interface ClusterContext {
