@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Db } from './db/pool.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { ErrorReply } from './http/schemas.js';
+import { addInputFormats, finiteNumbersOnly } from './http/formats.js';
 import { bookingRoutes, type BatchOptions } from './booking/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { availabilityRoutes } from './availability/routes.js';
@@ -80,8 +81,10 @@ const bodyAjv = addFormats.default(new Ajv({ coerceTypes: false, removeAdditiona
 const textAjv = addFormats.default(new Ajv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true, strict: 'log' }), {
   keywords: true,
 });
-bodyAjv.addSchema(ErrorReply);
-textAjv.addSchema(ErrorReply);
+for (const ajv of [bodyAjv, textAjv]) {
+  addInputFormats(ajv);
+  ajv.addSchema(ErrorReply);
+}
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -95,7 +98,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
   });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'body' ? bodyAjv.compile(schema) : finiteNumbersOnly(textAjv.compile(schema)),
+  );
   app.addSchema(ErrorReply);
   registerErrorHandling(app);
 

@@ -29,3 +29,30 @@ test('the OpenAPI document lists every public and admin route, and the UI is ser
   const ui = await node.app.inject({ url: '/api/docs' });
   assert.ok([200, 302].includes(ui.statusCode));
 });
+
+test('every value a route takes is in one of the shared input formats (no unchecked string, no unbounded number)', async () => {
+  const doc = (await node.app.inject({ url: '/api/docs/json' })).json();
+  const loose: string[] = [];
+  const check = (schema: Record<string, any> | undefined, where: string): void => {
+    if (!schema) return;
+    for (const alt of schema.anyOf ?? schema.oneOf ?? schema.allOf ?? []) check(alt, where);
+    if (schema.const !== undefined || schema.enum) return;
+    if (schema.type === 'string') {
+      const formatted = ['text', 'date', 'date-time', 'uuid', 'email'].includes(schema.format);
+      const anchored = typeof schema.pattern === 'string' && schema.pattern.startsWith('^') && schema.pattern.endsWith('$');
+      if (!formatted && !anchored) loose.push(`${where}: string without a format`);
+    }
+    if ((schema.type === 'integer' || schema.type === 'number') && (schema.minimum === undefined || schema.maximum === undefined)) {
+      loose.push(`${where}: number without bounds`);
+    }
+    for (const [name, s] of Object.entries<Record<string, any>>(schema.properties ?? {})) check(s, `${where}.${name}`);
+    if (schema.items) check(schema.items, `${where}[]`);
+  };
+  for (const [path, ops] of Object.entries<Record<string, any>>(doc.paths)) {
+    for (const [method, op] of Object.entries<Record<string, any>>(ops)) {
+      for (const p of op.parameters ?? []) if (p.in !== 'header') check(p.schema, `${method} ${path} ${p.in} ${p.name}`);
+      check(op.requestBody?.content?.['application/json']?.schema, `${method} ${path} body`);
+    }
+  }
+  assert.deepEqual(loose, []);
+});

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import { fail } from '../http/errors.js';
-import { Appointment, Day, Id, Person, Strict, errors } from '../http/schemas.js';
+import { Appointment, Day, Id, Person, Strict, errors, Text } from '../http/schemas.js';
 import { idempotencyKeyOf, idempotent, inTransaction, sendOutcome, type Keyed } from '../http/transaction.js';
 import { GroupCommit } from '../db/group-commit.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -22,14 +22,14 @@ const BookingView = Type.Object({
   cancelledAt: Type.Union([Type.String(), Type.Null()]),
 });
 
-const CodeParams = Strict({ bookingCode: Type.String({ maxLength: 20 }) });
+const CodeParams = Strict({ bookingCode: Text({ maxLength: 20 }) });
 const DobQuery = Strict({ dateOfBirth: Day });
 const IdempotencyHeader = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ description: 'Retries with the same key return the first answer.' })),
+  'idempotency-key': Type.Optional(Text({ description: 'Retries with the same key return the first answer.' })),
 });
 const HoldHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ description: 'Retries with the same key return the first answer.' })),
-  'admission-token': Type.Optional(Type.String({ description: 'Required for releases with a waiting room: the token from your place in line.' })),
+  'idempotency-key': Type.Optional(Text({ description: 'Retries with the same key return the first answer.' })),
+  'admission-token': Type.Optional(Text({ description: 'Required for releases with a waiting room: the token from your place in line.' })),
 });
 
 const code = (raw: string): string =>

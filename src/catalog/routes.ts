@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import type { StaffAuth } from '../staff/auth.js';
-import { Day, Id, Instant, PostalCode, Strict, errors } from '../http/schemas.js';
+import { Day, Id, Instant, PostalCode, Strict, errors, Text } from '../http/schemas.js';
 import { inTransaction, sendOutcome } from '../http/transaction.js';
 import { catalogService } from './service.js';
 import { releaseChecklist, type ChecklistContext } from './checklist.js';
@@ -10,15 +10,15 @@ import { fail } from '../http/errors.js';
 import { run } from '../db/pool.js';
 import * as sql from './repo.js';
 
-const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
+const Name = Text({ minLength: 1, maxLength: 200, pattern: '\\S' });
 const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM (Europe/Berlin)' });
 const Dose = Type.Integer({ minimum: 1, maximum: 2 });
 
 const CenterInput = Strict({
   name: Name,
-  address: Type.String({ minLength: 1, maxLength: 300 }),
+  address: Text({ minLength: 1, maxLength: 300 }),
   postalCode: PostalCode,
-  district: Type.String({ minLength: 1, maxLength: 100 }),
+  district: Text({ minLength: 1, maxLength: 100 }),
   lat: Type.Number({ minimum: -90, maximum: 90 }),
   lon: Type.Number({ minimum: -180, maximum: 180 }),
 });
@@ -26,7 +26,7 @@ const CenterInput = Strict({
 const CampaignInput = Strict({
   name: Name,
   vaccine: Strict({
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    name: Text({ minLength: 1, maxLength: 100 }),
     doses: Dose,
     minIntervalDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
     maxIntervalDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
@@ -35,8 +35,8 @@ const CampaignInput = Strict({
     Strict({
       minAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
       maxAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
-      districts: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100 })),
-      priorityGroups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 20 })),
+      districts: Type.Optional(Type.Array(Text({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100 })),
+      priorityGroups: Type.Optional(Type.Array(Text({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 20 })),
     }),
   ),
   requireVerifiedContact: Type.Optional(Type.Boolean({ description: 'Bookings need a phone number or e-mail verified by code' })),
@@ -109,7 +109,7 @@ export const catalogRoutes =
           tags: ['admin'],
           security,
           summary: 'Add postal codes to a district (for campaigns limited to districts)',
-          body: Strict({ name: Type.String({ minLength: 1, maxLength: 100 }), postalCodes: Type.Array(PostalCode, { minItems: 1, maxItems: 2000 }) }),
+          body: Strict({ name: Text({ minLength: 1, maxLength: 100 }), postalCodes: Type.Array(PostalCode, { minItems: 1, maxItems: 2000 }) }),
         },
       },
       async (request, reply) => {
@@ -170,7 +170,7 @@ export const catalogRoutes =
       prequeueMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24 * 60, description: 'How long before opensAt the pre-queue opens (default 30)' })),
       expectedCrowd: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'People expected at the opening (for the checklist)' })),
       acknowledge: Type.Optional(
-        Type.Union([Type.Literal('all'), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 10 })], { description: 'Checklist warnings (codes) to schedule despite, or "all"' }),
+        Type.Union([Type.Literal('all'), Type.Array(Text({ maxLength: 40 }), { maxItems: 10 })], { description: 'Checklist warnings (codes) to schedule despite, or "all"' }),
       ),
     });
 

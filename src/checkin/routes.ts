@@ -1,14 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
-import { Day, Id, Strict, errors } from '../http/schemas.js';
+import { Day, Id, Strict, errors, Text } from '../http/schemas.js';
 import { inTransaction, sendOutcome } from '../http/transaction.js';
 import type { StaffAuth } from '../staff/auth.js';
 import { checkinService } from './service.js';
 
 const security = [{ bearer: [] }];
 const tags = ['checkin'];
-const Code = Strict({ code: Type.String({ minLength: 1, maxLength: 40, description: 'Booking code, or the text of its QR code (ANSTURM:ABCD2345)' }) });
+const Code = Strict({ code: Text({ minLength: 1, maxLength: 40, description: 'Booking code, or the text of its QR code (ANSTURM:ABCD2345)' }) });
 
 /** The check-in desk: find a booking by code or QR, mark attended or no-show, the day's list per centre. */
 export const checkinRoutes =

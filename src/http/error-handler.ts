@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { isDatabaseUnavailable, isPoolTimeout } from '../db/pool.js';
+import { isDatabaseUnavailable, isPoolTimeout, pgCode } from '../db/pool.js';
 import { AppError, errorStatus, isErrorCode, type ErrorCode } from './errors.js';
 
 /** How long a client should wait before retrying when this node sheds load. */
@@ -48,6 +48,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .status(503)
         .header('retry-after', String(RETRY_AFTER_SECONDS))
         .send({ code: 'UNAVAILABLE', message: new AppError('UNAVAILABLE').message });
+    }
+    if (pgCode(error)?.startsWith('22')) {
+      // A data exception (class 22): a value PostgreSQL cannot store or compare, that the schemas let
+      // through. The request is wrong, not the server; the transaction was rolled back whole.
+      request.log.warn({ err: error }, 'data exception from PostgreSQL; the input schemas should have caught it');
+      return reply.status(400).send({ code: 'VALIDATION_FAILED', message: 'A value in the request is out of range or not valid.' });
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send({ code: 'BAD_REQUEST', message: error.message });

@@ -4,7 +4,7 @@ import { run, tx, type Db } from '../db/pool.js';
 import type { StaffAuth } from '../staff/auth.js';
 import { audit } from '../staff/audit.js';
 import { fail } from '../http/errors.js';
-import { Id, Strict, errors } from '../http/schemas.js';
+import { Id, Strict, errors, Text } from '../http/schemas.js';
 import * as sql from './repo.js';
 import type { verificationService } from './verification.js';
 
@@ -23,7 +23,7 @@ export const verificationRoutes =
         schema: {
           tags: ['verification'],
           summary: 'Send a one-time code to a phone number (sms) or e-mail address; valid 30 minutes',
-          body: Strict({ channel: ChannelSchema, contact: Type.String({ minLength: 3, maxLength: 254 }), locale: Type.Optional(Locale) }),
+          body: Strict({ channel: ChannelSchema, contact: Text({ minLength: 3, maxLength: 254 }), locale: Type.Optional(Locale) }),
           response: errors(400, 429),
         },
       },
@@ -39,7 +39,7 @@ export const verificationRoutes =
         schema: {
           tags: ['verification'],
           summary: 'Confirm the code; the contact then counts as verified for 30 days',
-          body: Strict({ channel: ChannelSchema, contact: Type.String({ minLength: 3, maxLength: 254 }), code: Type.String({ pattern: '^[0-9]{6}$' }) }),
+          body: Strict({ channel: ChannelSchema, contact: Text({ minLength: 3, maxLength: 254 }), code: Type.String({ pattern: '^[0-9]{6}$' }) }),
           response: errors(400, 422, 429),
         },
       },
@@ -62,8 +62,8 @@ export const outboxAdminRoutes =
           security,
           summary: 'Messages, newest first: the local mailbox when no provider is configured, and every state (failed = dead letters)',
           querystring: Strict({
-            recipient: Type.Optional(Type.String({ maxLength: 254 })),
-            kind: Type.Optional(Type.String({ maxLength: 20 })),
+            recipient: Type.Optional(Text({ maxLength: 254 })),
+            kind: Type.Optional(Text({ maxLength: 20 })),
             state: Type.Optional(Type.Union(['queued', 'sending', 'sent', 'failed', 'cancelled'].map((s) => Type.Literal(s)))),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
           }),

@@ -4,7 +4,7 @@ import type { Db } from '../db/pool.js';
 import type { StaffAuth } from '../staff/auth.js';
 import { audit } from '../staff/audit.js';
 import { fail } from '../http/errors.js';
-import { Id, Identity, Strict, errors } from '../http/schemas.js';
+import { Id, Identity, Strict, errors, Text } from '../http/schemas.js';
 import { run, tx } from '../db/pool.js';
 import * as sql from './repo.js';
 import type { QueueService } from './service.js';
@@ -54,7 +54,7 @@ const Status = Type.Object({
 });
 
 const RoomParams = Strict({ releaseId: Id });
-const TicketParams = Strict({ ticket: Type.String({ minLength: 10, maxLength: 1000 }) });
+const TicketParams = Strict({ ticket: Text({ minLength: 10, maxLength: 1000 }) });
 const tags = ['queue'];
 
 /** The citizen's side of the waiting room. */
@@ -81,7 +81,7 @@ export const queueRoutes =
           tags,
           summary: 'Join the line with a solved challenge; returns a signed ticket and a resume code',
           params: RoomParams,
-          body: Strict({ challenge: Type.String({ maxLength: 1000 }), nonce: Type.String({ pattern: '^[0-9]{1,20}$' }) }),
+          body: Strict({ challenge: Text({ maxLength: 1000 }), nonce: Type.String({ pattern: '^[0-9]{1,20}$' }) }),
           response: errors(400, 404, 409, 429),
         },
       },
@@ -127,7 +127,7 @@ export const queueRoutes =
       '/api/v1/queue/resume',
       {
         config: joinsPerMinute > 0 ? { rateLimit: { max: joinsPerMinute, timeWindow: 60_000 } } : {},
-        schema: { tags, summary: 'Get your ticket back from its resume code (another device, a closed tab)', body: Strict({ code: Type.String({ maxLength: 20 }) }), response: errors(400, 404, 429) },
+        schema: { tags, summary: 'Get your ticket back from its resume code (another device, a closed tab)', body: Strict({ code: Text({ maxLength: 20 }) }), response: errors(400, 404, 429) },
       },
       async (request) => service.resume(request.body.code),
     );

@@ -76,7 +76,12 @@ export function staffAuth(db: Db, bootstrapToken: string) {
 
 export type StaffAuth = ReturnType<typeof staffAuth>;
 
-const equal = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+/** Compares bytes, not characters: a token of the right length in other characters has other bytes. */
+const equal = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
 
 /** Whether a staff member may work with a centre. */
 export const mayUseCenter = (staff: Staff, centerId: number): boolean => staff.centerIds === null || staff.centerIds.includes(centerId);

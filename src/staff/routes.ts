@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Id, Strict, errors } from '../http/schemas.js';
+import { Id, Strict, errors, Text } from '../http/schemas.js';
 import { run, type Db } from '../db/pool.js';
 import { SESSION_COOKIE, type StaffAuth } from './auth.js';
 import type { StaffService } from './service.js';
@@ -8,7 +8,7 @@ import { listAudit } from './repo.js';
 
 const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('agent'), Type.Literal('checkin')]);
 const CenterIds = Type.Union([Type.Array(Id, { minItems: 1, maxItems: 500 }), Type.Null()], { description: 'Centres this account may work with; null: all' });
-const Password = Type.String({ minLength: 1, maxLength: 200 });
+const Password = Text({ minLength: 1, maxLength: 200 });
 const security = [{ bearer: [] }];
 const tags = ['staff'];
 
@@ -23,7 +23,7 @@ export const staffSessionRoutes =
         schema: {
           tags,
           summary: 'Log in: sets the session cookie and returns the CSRF token to send with every change',
-          body: Strict({ username: Type.String({ minLength: 1, maxLength: 100 }), password: Password }),
+          body: Strict({ username: Text({ minLength: 1, maxLength: 100 }), password: Password }),
           response: errors(400, 401, 429),
         },
       },
@@ -70,7 +70,7 @@ export const staffAdminRoutes =
           summary: 'Create a staff account (a password is generated and shown once unless given)',
           body: Strict({
             username: Type.String({ pattern: '^[A-Za-z0-9._-]{3,40}$' }),
-            displayName: Type.String({ minLength: 1, maxLength: 100 }),
+            displayName: Text({ minLength: 1, maxLength: 100 }),
             role: RoleSchema,
             centerIds: Type.Optional(CenterIds),
             password: Type.Optional(Password),
@@ -89,7 +89,7 @@ export const staffAdminRoutes =
           security,
           summary: 'Change role, centres, name, or disable an account (which ends its sessions)',
           params: Strict({ id: Id }),
-          body: Strict({ displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), role: Type.Optional(RoleSchema), centerIds: Type.Optional(CenterIds), disabled: Type.Optional(Type.Boolean()) }),
+          body: Strict({ displayName: Type.Optional(Text({ minLength: 1, maxLength: 100 })), role: Type.Optional(RoleSchema), centerIds: Type.Optional(CenterIds), disabled: Type.Optional(Type.Boolean()) }),
           response: errors(400, 401, 403, 404),
         },
       },
@@ -120,7 +120,7 @@ export const staffAdminRoutes =
           tags,
           security,
           summary: 'Create a long-lived API token for automation; the token is shown once',
-          body: Strict({ name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleSchema, centerIds: Type.Optional(CenterIds) }),
+          body: Strict({ name: Text({ minLength: 1, maxLength: 100 }), role: RoleSchema, centerIds: Type.Optional(CenterIds) }),
           response: errors(400, 401, 403),
         },
       },
@@ -140,7 +140,7 @@ export const staffAdminRoutes =
           tags,
           security,
           summary: 'The audit log, newest first',
-          querystring: Strict({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), actor: Type.Optional(Type.String({ maxLength: 200 })), action: Type.Optional(Type.String({ maxLength: 200 })) }),
+          querystring: Strict({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), actor: Type.Optional(Text({ maxLength: 200 })), action: Type.Optional(Text({ maxLength: 200 })) }),
         },
       },
       async (request) => ({ entries: (await run(db, listAudit(request.query.limit ?? 100, request.query.actor, request.query.action))).rows }),

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { run, type Db } from '../db/pool.js';
 import type { StaffAuth } from '../staff/auth.js';
 import { audit } from '../staff/audit.js';
-import { Day, Id, Person, Strict, errors } from '../http/schemas.js';
+import { Day, Id, Person, Strict, errors, Text } from '../http/schemas.js';
 import { waitlistSummary } from './repo.js';
 import type { JoinInput, WaitlistService } from './service.js';
 
@@ -21,7 +21,7 @@ const JoinBody = Strict({
   ),
   locale: Type.Optional(Type.Union([Type.Literal('de'), Type.Literal('en')])),
 });
-const Secret = Type.String({ minLength: 10, maxLength: 100 });
+const Secret = Text({ minLength: 10, maxLength: 100 });
 const tags = ['waitlist'];
 
 /** The wait list, for citizens (and their links from offer messages). */
