@@ -159,14 +159,22 @@ export interface AdmissionRow {
   id: string;
   state: string;
   live: boolean;
-  holding: boolean;
 }
 
 /** The admissions asked for, locked (the controller cannot lapse them under us), and whether each already holds a unit. */
 export const lockAdmissions = (ticketIds: string[]): Sql => ({
-  text: `SELECT t.id, t.state, t.admission_expires_at > now() AS live,
-                EXISTS (SELECT 1 FROM holds h WHERE h.ticket_id = t.id AND h.status = 'held') AS holding
+  text: `SELECT t.id, t.state, t.admission_expires_at > now() AS live
          FROM queue_tickets t WHERE t.id = ANY($1::uuid[]) ORDER BY t.id FOR UPDATE OF t`,
+  values: [ticketIds],
+});
+
+/**
+ * The admissions among these that hold a unit. A statement of its own, run once their rows are
+ * locked: a check inside the locking statement would read the holds as they were when that
+ * statement began, before it waited for the lock, and miss the hold of the transaction it waited for.
+ */
+export const admissionsHolding = (ticketIds: string[]): Sql => ({
+  text: `SELECT DISTINCT ticket_id AS id FROM holds WHERE ticket_id = ANY($1::uuid[]) AND status = 'held'`,
   values: [ticketIds],
 });
 

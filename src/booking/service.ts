@@ -109,8 +109,7 @@ export function bookingService(deps: BookingServiceDeps) {
      * refused and keeps nothing. Answers and refusals come back in the order asked.
      */
     async holdMany(q: pg.ClientBase, requests: HoldRequest[]): Promise<(HoldAnswer | AppError)[]> {
-      const tickets = requests.flatMap((r) => (r.admission ? [r.admission.ticketId] : []));
-      const admissions = tickets.length === 0 ? new Map<string, sql.AdmissionRow>() : new Map((await run<sql.AdmissionRow>(q, sql.lockAdmissions(tickets))).rows.map((t) => [t.id, t]));
+      const admissions = await lockAdmissions(q, requests.flatMap((r) => (r.admission ? [r.admission.ticketId] : [])));
       const refused = requests.map((r) => (r.admission ? admissionRefusal(admissions.get(r.admission.ticketId)) : null));
       const asked = requests.filter((_, i) => !refused[i]);
       const taken = asked.length === 0 ? [] : await takeUnitsMany(q, 'public', asked.map((r) => ({ slotId: r.slotId, admittedRelease: r.admission?.releaseId ?? null })));
@@ -354,7 +353,19 @@ const newHold = (units: TakenUnits, ticketId: string | null): sql.NewHold => ({
 
 const appointmentsOf = (units: TakenUnits): Appointment[] => [units.first, ...(units.second ? [units.second] : [])].map(toAppointment);
 
-function admissionRefusal(ticket: sql.AdmissionRow | undefined): AppError | null {
+interface LockedAdmission extends sql.AdmissionRow {
+  holding: boolean;
+}
+
+/** Locks the admissions (ticket rows) of a batch, then reads which of them already hold a unit. */
+async function lockAdmissions(q: pg.ClientBase, tickets: string[]): Promise<Map<string, LockedAdmission>> {
+  if (tickets.length === 0) return new Map();
+  const locked = (await run<sql.AdmissionRow>(q, sql.lockAdmissions(tickets))).rows;
+  const holding = new Set((await run<{ id: string }>(q, sql.admissionsHolding(tickets))).rows.map((r) => r.id));
+  return new Map(locked.map((t) => [t.id, { ...t, holding: holding.has(t.id) }]));
+}
+
+function admissionRefusal(ticket: LockedAdmission | undefined): AppError | null {
   if (!ticket) return new AppError('ADMISSION_INVALID');
   if (ticket.state === 'used') return new AppError('ADMISSION_USED');
   if (ticket.state !== 'admitted' || !ticket.live) return new AppError('ADMISSION_EXPIRED');

@@ -51,6 +51,7 @@ export const PG = {
   uniqueViolation: '23505',
   checkViolation: '23514',
   foreignKeyViolation: '23503',
+  exclusionViolation: '23P01',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
 } as const;

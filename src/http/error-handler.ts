@@ -1,9 +1,29 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { isDatabaseUnavailable, isPoolTimeout, pgCode } from '../db/pool.js';
+import { isDatabaseUnavailable, isPoolTimeout, PG, pgCode, pgConstraint } from '../db/pool.js';
 import { AppError, errorStatus, isErrorCode, type ErrorCode } from './errors.js';
 
 /** How long a client should wait before retrying when this node sheds load. */
 const RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The constraints a race between two requests can hit, and what the loser is told. The database
+ * decides who wins; the use cases check first and say the same, so these answer only the request
+ * that lost in the instant between another's check and its commit.
+ */
+const CONSTRAINT_CODES: Record<string, ErrorCode> = {
+  slot_not_overbooked: 'SLOT_FULL',
+  one_live_hold_per_admission: 'ADMISSION_IN_USE',
+  one_active_booking_per_person: 'ALREADY_BOOKED',
+  bookings_hold_id_key: 'HOLD_ALREADY_USED',
+  one_waitlist_entry_per_person: 'ALREADY_ON_WAITLIST',
+  queue_one_place_per_person: 'DUPLICATE_PLACE',
+  queue_tickets_challenge_id_key: 'CHALLENGE_USED',
+  staff_username: 'USERNAME_TAKEN',
+  attendance_pkey: 'ALREADY_RECORDED',
+};
+
+/** Unique, check and exclusion violations, and a deadlock or serialization failure that outlived its retries. */
+const RACE_CODES = new Set<string>([PG.uniqueViolation, PG.checkViolation, PG.exclusionViolation, PG.deadlockDetected, PG.serializationFailure]);
 
 /** Fastify's own request errors, named in our vocabulary. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -49,7 +69,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .header('retry-after', String(RETRY_AFTER_SECONDS))
         .send({ code: 'UNAVAILABLE', message: new AppError('UNAVAILABLE').message });
     }
-    if (pgCode(error)?.startsWith('22')) {
+    const sqlState = pgCode(error);
+    if (sqlState !== undefined && RACE_CODES.has(sqlState)) {
+      // Lost a race another request won a moment earlier: a clear 409, never a 500.
+      const known = CONSTRAINT_CODES[pgConstraint(error) ?? ''];
+      if (!known) request.log.warn({ err: error }, 'a race ended in a constraint violation without its own code');
+      const refusal = new AppError(known ?? 'CONFLICT');
+      return reply.status(refusal.status).send({ code: refusal.code, message: refusal.message });
+    }
+    if (sqlState?.startsWith('22')) {
       // A data exception (class 22): a value PostgreSQL cannot store or compare, that the schemas let
       // through. The request is wrong, not the server; the transaction was rolled back whole.
       request.log.warn({ err: error }, 'data exception from PostgreSQL; the input schemas should have caught it');

@@ -46,6 +46,7 @@ const REGISTRY = {
   ADMISSION_IN_USE: { status: 409, message: 'You already hold an appointment with this admission.' },
   DUPLICATE_PLACE: { status: 409, message: 'This person already has a better place in this line; this ticket was withdrawn.' },
   TICKET_INACTIVE: { status: 409, message: 'This ticket is no longer in the line.' },
+  CONFLICT: { status: 409, message: 'Someone changed this at the same moment. Please reload and try again.' },
   STATE_CONFLICT: { status: 409, message: 'The waiting room is not in a state that allows this.' },
   CONTACT_INVALID: { status: 400, message: 'This is not a valid phone number or e-mail address.' },
   CODE_INVALID: { status: 422, message: 'The code is wrong or has expired.' },

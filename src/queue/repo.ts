@@ -125,6 +125,16 @@ export const ticketByResumeCode = (code: string): Sql => ({
   values: [code],
 });
 
+/**
+ * Binding a person is serialised per person and line: two tabs binding the same person to two
+ * places at once would each find no other place, and the second would hit the unique index.
+ * Under this lock the second one finds the first's place and the worse of the two is dropped.
+ */
+export const lockPersonInLine = (releaseId: number, personHash: Buffer): Sql => ({
+  text: `SELECT pg_advisory_xact_lock(hashtextextended(encode($2::bytea, 'hex') || ':' || $1::text, 8249002))`,
+  values: [releaseId, personHash],
+});
+
 export const ticketOfPerson = (releaseId: number, personHash: Buffer, exceptId: string): Sql => ({
   text: `SELECT ${TICKET_FIELDS} FROM queue_tickets
          WHERE release_id = $1 AND person_hash = $2 AND id <> $3 AND state IN ('waiting', 'admitted', 'skipped')

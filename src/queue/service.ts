@@ -142,6 +142,7 @@ export function queueService(deps: {
       const dropped = await tx(db, async (q) => {
         const ticket = (await run<sql.TicketRow>(q, sql.ticketById(claim.t, true))).rows[0] ?? fail('TICKET_INVALID');
         if (!['waiting', 'admitted', 'skipped'].includes(ticket.state)) fail('TICKET_INACTIVE');
+        await run(q, sql.lockPersonInLine(ticket.release_id, hash));
         const other = (await run<sql.TicketRow>(q, sql.ticketOfPerson(ticket.release_id, hash, ticket.id))).rows[0];
         if (other) {
           const seed = await roomSeed(q, ticket.release_id);
