@@ -361,3 +361,33 @@ export const expireHolds = (batch: number): Sql => ({
          SELECT (SELECT count(*) FROM expired)::int AS holds, (SELECT count(*) FROM freed)::int AS slots`,
   values: [batch],
 });
+
+/** Seconds until the longest lock among these keys ends (null: none is locked). */
+export const lookupLockedFor = (keys: string[]): Sql => ({
+  text: `SELECT ceil(extract(epoch FROM max(locked_until) - now()))::int AS retry_after
+         FROM lookup_failures WHERE key = ANY($1::text[]) AND locked_until > now()`,
+  values: [keys],
+});
+
+/** Counts one failed lookup per key in its window; a key that reaches its most is locked for a window. */
+export const recordLookupFailures = (keys: string[], maxFailures: number[], windowSeconds: number): Sql => ({
+  text: `INSERT INTO lookup_failures AS f (key, failures, max_failures, window_started_at, locked_until)
+         SELECT k.key, 1, k.max, now(), CASE WHEN k.max <= 1 THEN now() + make_interval(secs => $3) END
+         FROM unnest($1::text[], $2::int[]) AS k(key, max)
+         ON CONFLICT (key) DO UPDATE SET
+           failures = CASE WHEN f.window_started_at < now() - make_interval(secs => $3) THEN 1 ELSE f.failures + 1 END,
+           window_started_at = CASE WHEN f.window_started_at < now() - make_interval(secs => $3) THEN now() ELSE f.window_started_at END,
+           max_failures = EXCLUDED.max_failures,
+           locked_until = CASE
+             WHEN (CASE WHEN f.window_started_at < now() - make_interval(secs => $3) THEN 1 ELSE f.failures + 1 END) >= EXCLUDED.max_failures
+             THEN now() + make_interval(secs => $3)
+             ELSE f.locked_until END`,
+  values: [keys, maxFailures, windowSeconds],
+});
+
+/** Counts whose window and lock have both passed. */
+export const pruneLookupFailures = (windowSeconds: number): Sql => ({
+  text: `DELETE FROM lookup_failures
+         WHERE window_started_at < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until < now())`,
+  values: [windowSeconds],
+});

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/pool.js';
 import { fail } from '../http/errors.js';
 import { Appointment, Day, Id, Person, Strict, errors, Text } from '../http/schemas.js';
@@ -8,6 +9,7 @@ import { GroupCommit } from '../db/group-commit.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { tx } from '../db/pool.js';
 import { parseBookingCode } from './code.js';
+import { lookupGuard } from './lookups.js';
 import { calendar } from '../notify/ics.js';
 import { qrSvg } from './qr.js';
 import type { Admission, BookingService, ConfirmRequest, HoldRequest } from './service.js';
@@ -35,6 +37,13 @@ const HoldHeaders = Type.Object({
 const code = (raw: string): string =>
   parseBookingCode(raw) ?? fail('BOOKING_NOT_FOUND', 'This is not a booking code (8 letters and digits, e.g. ABCD-2345).');
 
+/** What carries a person's data is kept by no cache, the browser's included. */
+const noStore = {
+  onRequest: async (_request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('cache-control', 'no-store');
+  },
+};
+
 /** Turns an `Admission-Token` header into the admission it grants (throws for a bad one). */
 export type AdmissionCheck = (token: string) => Promise<Admission>;
 
@@ -48,6 +57,10 @@ export interface BatchOptions {
 export const bookingRoutes =
   (db: Db, service: BookingService, checkAdmission: AdmissionCheck, batching: BatchOptions, metrics: Metrics): FastifyPluginAsyncTypebox =>
   async (app) => {
+    // Finding a booking by its code and a date of birth: wrong guesses are counted per code and address.
+    const guard = lookupGuard(db);
+    const own = <T>(request: { params: { bookingCode: string }; ip: string }, use: (bookingCode: string) => Promise<T>) =>
+      guard(request.params.bookingCode.toUpperCase().replace(/[\s-]/g, ''), request.ip, () => use(code(request.params.bookingCode)));
     // A rush of holds and confirmations is written in group commits (db/group-commit.ts): one
     // transaction, one set of statements, one commit for all the requests that waited meanwhile.
     const keyOf = (k: Keyed<unknown>) => (k.key ? [`key:${k.key.scope}\n${k.key.key}`] : []);
@@ -143,6 +156,7 @@ export const bookingRoutes =
     app.get(
       '/api/v1/bookings/:bookingCode',
       {
+        ...noStore,
         schema: {
           tags: ['booking'],
           summary: 'View a booking (code and date of birth)',
@@ -151,14 +165,14 @@ export const bookingRoutes =
           response: { 200: BookingView, ...errors(400, 404) },
         },
       },
-      async (request) => service.view(db, code(request.params.bookingCode), request.query.dateOfBirth),
+      async (request) => own(request, (c) => service.view(db, c, request.query.dateOfBirth)),
     );
 
     app.get(
       '/api/v1/bookings/:bookingCode/calendar.ics',
-      { schema: { tags: ['booking'], summary: 'The appointments as an iCalendar file', params: CodeParams, querystring: DobQuery, response: errors(400, 404) } },
+      { ...noStore, schema: { tags: ['booking'], summary: 'The appointments as an iCalendar file', params: CodeParams, querystring: DobQuery, response: errors(400, 404) } },
       async (request, reply) => {
-        const view = await service.view(db, code(request.params.bookingCode), request.query.dateOfBirth);
+        const view = await own(request, (c) => service.view(db, c, request.query.dateOfBirth));
         return reply
           .type('text/calendar; charset=utf-8')
           .header('content-disposition', `attachment; filename="termin-${view.bookingCode}.ics"`)
@@ -170,7 +184,7 @@ export const bookingRoutes =
       '/api/v1/bookings/:bookingCode/qr.svg',
       { schema: { tags: ['booking'], summary: 'The QR code the check-in desk scans (it holds ANSTURM:<code>)', params: CodeParams, querystring: DobQuery, response: errors(400, 404) } },
       async (request, reply) => {
-        const view = await service.view(db, code(request.params.bookingCode), request.query.dateOfBirth);
+        const view = await own(request, (c) => service.view(db, c, request.query.dateOfBirth));
         return reply.type('image/svg+xml').header('cache-control', 'private, max-age=86400').send(qrSvg(`ANSTURM:${view.bookingCode.replace('-', '')}`));
       },
     );
@@ -178,6 +192,7 @@ export const bookingRoutes =
     app.get(
       '/api/v1/bookings/:bookingCode/messages',
       {
+        ...noStore,
         schema: {
           tags: ['booking'],
           summary: 'The state of each message about this booking: queued, delayed (retrying), sent, failed',
@@ -186,12 +201,13 @@ export const bookingRoutes =
           response: errors(400, 404),
         },
       },
-      async (request) => ({ messages: await service.messages(db, code(request.params.bookingCode), request.query.dateOfBirth) }),
+      async (request) => ({ messages: await own(request, (c) => service.messages(db, c, request.query.dateOfBirth)) }),
     );
 
     app.delete(
       '/api/v1/bookings/:bookingCode',
       {
+        ...noStore,
         schema: {
           tags: ['booking'],
           summary: 'Cancel a booking; its appointments become free at once',
@@ -200,13 +216,13 @@ export const bookingRoutes =
           response: { 200: BookingView, ...errors(400, 404, 409) },
         },
       },
-      async (request) =>
-        tx(db, (q) => service.cancel(q, code(request.params.bookingCode), request.query.dateOfBirth)),
+      async (request) => own(request, (c) => tx(db, (q) => service.cancel(q, c, request.query.dateOfBirth))),
     );
 
     app.post(
       '/api/v1/bookings/:bookingCode/rebook',
       {
+        ...noStore,
         schema: {
           tags: ['booking'],
           summary: 'Move a booking to another appointment, atomically',
@@ -218,9 +234,7 @@ export const bookingRoutes =
       },
       async (request, reply) => {
         const { dateOfBirth, slotId } = request.body;
-        const out = await inTransaction(db, request, 200, (q) =>
-          service.rebook(q, code(request.params.bookingCode), dateOfBirth, slotId),
-        );
+        const out = await own(request, (c) => inTransaction(db, request, 200, (q) => service.rebook(q, c, dateOfBirth, slotId)));
         return sendOutcome(reply, out);
       },
     );

@@ -65,6 +65,10 @@ const REGISTRY = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the request body as application/json.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Please wait and try again.' },
   INVALID_CREDENTIALS: { status: 401, message: 'Username or password is wrong.' },
+  TOO_MANY_LOOKUPS: {
+    status: 429,
+    message: 'Too many wrong tries for this booking code. For your protection it is locked for a while; please try again later or call the hotline.',
+  },
   LOCKED_OUT: { status: 429, message: 'Too many failed logins for this username. Please wait before trying again.' },
   CSRF_FAILED: { status: 403, message: 'The request lacks the X-CSRF-Token of your session; reload the console.' },
   USERNAME_TAKEN: { status: 409, message: 'This username is already taken.' },

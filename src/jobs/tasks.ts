@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { run, type Db } from '../db/pool.js';
-import { expireHolds } from '../booking/repo.js';
+import { expireHolds, pruneLookupFailures } from '../booking/repo.js';
+import { LOOKUP_LIMITS } from '../booking/lookups.js';
 import type { PeriodicTask } from './leader.js';
 
 const EXPIRY_BATCH = 5000;
@@ -26,6 +27,11 @@ export function coreTasks(db: Db, log: Logger): PeriodicTask[] {
       name: 'prune-idempotency-keys',
       everyMs: 60_000,
       run: () => db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`),
+    },
+    {
+      name: 'prune-lookup-failures',
+      everyMs: 60_000,
+      run: () => run(db, pruneLookupFailures(LOOKUP_LIMITS.windowSeconds)),
     },
   ];
 }

@@ -157,6 +157,8 @@ const de = {
   'manage.codeHint': '8 Zeichen, z. B. ABCD-2345',
   'manage.find': 'Buchung anzeigen',
   'manage.notFound': 'Wir finden keine Buchung mit diesem Code und Geburtsdatum. Bitte prüfen Sie beide Angaben.',
+  'manage.tooMany':
+    'Zu viele falsche Versuche mit diesem Buchungscode. Zu Ihrem Schutz ist er für höchstens 15 Minuten gesperrt. Bitte versuchen Sie es danach erneut oder rufen Sie die Hotline an.',
   'manage.status.active': 'Gebucht',
   'manage.status.cancelled': 'Abgesagt',
   'manage.cancel': 'Termin absagen',
@@ -378,6 +380,7 @@ const en: Record<Key, string> = {
   'manage.codeHint': '8 characters, e.g. ABCD-2345',
   'manage.find': 'Show booking',
   'manage.notFound': 'We find no booking with this code and date of birth. Please check both.',
+  'manage.tooMany': 'Too many wrong tries with this booking code. For your protection it is locked for up to 15 minutes. Please try again then, or call the hotline.',
   'manage.status.active': 'Booked',
   'manage.status.cancelled': 'Cancelled',
   'manage.cancel': 'Cancel appointment',

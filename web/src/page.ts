@@ -21,6 +21,14 @@ export function heading(text: string): HTMLHeadingElement {
 export const problemText = (err: unknown): string =>
   err instanceof ApiError ? t('error.generic', { message: err.message }) : t('error.unreachable');
 
+/** What a person is told when finding their booking by code and date of birth fails. */
+export const lookupProblem = (err: unknown): string =>
+  err instanceof ApiError && err.code === 'BOOKING_NOT_FOUND'
+    ? t('manage.notFound')
+    : err instanceof ApiError && err.code === 'TOO_MANY_LOOKUPS'
+      ? t('manage.tooMany')
+      : problemText(err);
+
 export const hoursText = (info: Hotline): string =>
   info.hours.map((hours) => t('hours.line', { days: weekdays(hours.days), opens: hours.opens, closes: hours.closes })).join(', ');
 

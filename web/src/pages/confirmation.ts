@@ -1,9 +1,9 @@
-import { ApiError, api, type Booking } from '../api.js';
+import { api, type Booking } from '../api.js';
 import { appointmentList } from '../appointments.js';
 import { announce, field, fieldError, fill, formValues, h, notice } from '../dom.js';
 import { parseDate, t } from '../i18n.js';
 import { flow } from '../flow.js';
-import { heading, problemText, type Page } from '../page.js';
+import { heading, lookupProblem, type Page } from '../page.js';
 
 interface MessageState {
   kind: string;
@@ -111,7 +111,7 @@ function askForDateOfBirth(main: HTMLElement, code: string): void {
           flow.setBooking({ ...booking, dateOfBirth: dob });
           window.dispatchEvent(new PopStateEvent('popstate'));
         } catch (err) {
-          fill(problems, notice('problem', err instanceof ApiError && err.code === 'BOOKING_NOT_FOUND' ? t('manage.notFound') : problemText(err)));
+          fill(problems, notice('problem', lookupProblem(err)));
         }
       },
     },

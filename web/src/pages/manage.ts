@@ -1,9 +1,9 @@
-import { ApiError, api, type Booking } from '../api.js';
+import { api, type Booking } from '../api.js';
 import { appointmentList } from '../appointments.js';
 import { announce, field, fieldError, fill, formValues, h, notice } from '../dom.js';
 import { parseDate, t, typedDate } from '../i18n.js';
 import { flow } from '../flow.js';
-import { heading, problemText, type Page } from '../page.js';
+import { heading, lookupProblem, problemText, type Page } from '../page.js';
 
 /** Find a booking by code and date of birth; view, cancel or move it. */
 export const managePage: Page = (main, { go }) => {
@@ -32,7 +32,7 @@ export const managePage: Page = (main, { go }) => {
       show(await api<Booking>('GET', `/api/v1/bookings/${encodeURIComponent(code)}?dateOfBirth=${dob}`), dob);
     } catch (err) {
       fill(result);
-      fill(problems, notice('problem', err instanceof ApiError && err.code === 'BOOKING_NOT_FOUND' ? t('manage.notFound') : problemText(err)));
+      fill(problems, notice('problem', lookupProblem(err)));
     }
   }
 
