@@ -117,3 +117,22 @@ test('two admins create the same username at once: one account, the others USERN
   );
   oneWinner(answers, 201, 'USERNAME_TAKEN');
 });
+
+test('a place bound to one person books that person only', async () => {
+  const w = await setUpWorld(node.app, { waitingRoom: true, firstCapacity: 10, secondCapacity: 100 });
+  await setRoom(node.app, w.releaseId, { difficulty: 4, maxAdmissionsPerSecond: 100, targetActive: 100 });
+  const t = (await join(node.app, w.releaseId)).body;
+  const bound = { firstName: 'Gebunden', lastName: 'Person', dateOfBirth: '1948-04-04' };
+  assert.equal((await inject('PUT', `/api/v1/queue/tickets/${encodeURIComponent(t.ticket)}/person`, bound)).status, 200);
+  await opened(node.app, w.releaseId);
+  const token: string = (await until(() => status(node.app, t.ticket), (r) => r.body.admission !== null)).body.admission.token;
+  const hold = await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] }, { 'admission-token': token });
+  assert.equal(hold.status, 201);
+
+  const other = await post(node.app, '/api/v1/bookings', { holdId: hold.body.holdId, person: person({ firstName: 'Jemand', lastName: 'Anderes' }) });
+  assert.equal(other.status, 403, JSON.stringify(other.body));
+  assert.equal(other.body.code, 'ADMISSION_OTHER_PERSON');
+  // The same person, typed as people type (other case, spaces), books.
+  const same = await post(node.app, '/api/v1/bookings', { holdId: hold.body.holdId, person: { ...person(), firstName: ' gebunden', lastName: 'PERSON ', dateOfBirth: bound.dateOfBirth } });
+  assert.equal(same.status, 201, JSON.stringify(same.body));
+});

@@ -203,6 +203,15 @@ export const lockHoldsForBooking = (holdIds: string[]): Sql => ({
   values: [holdIds],
 });
 
+/**
+ * The person each admission behind these holds is bound to (null: none yet), locked after the holds,
+ * so that no one binds another person to the place while its booking is written.
+ */
+export const lockBoundPersons = (ticketIds: string[]): Sql => ({
+  text: `SELECT id, person_hash FROM queue_tickets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+  values: [ticketIds],
+});
+
 /** Consumes live holds; one that was used or has expired is left as it is (and not counted). */
 export const consumeHolds = (holdIds: string[]): Sql => ({
   text: `UPDATE holds SET status = 'confirmed' WHERE id = ANY($1::uuid[]) AND status = 'held' AND expires_at > now()`,

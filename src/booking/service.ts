@@ -172,10 +172,14 @@ export function bookingService(deps: BookingServiceDeps) {
      */
     async confirmMany(q: pg.ClientBase, requests: ConfirmRequest[]): Promise<(BookingAnswer | AppError)[]> {
       const holds = new Map((await run<sql.HoldForBooking>(q, sql.lockHoldsForBooking(requests.map((r) => r.holdId)))).rows.map((h) => [h.id, h]));
+      const bound = await boundPersons(q, [...holds.values()]);
       const results: (BookingAnswer | AppError | null)[] = requests.map((r) => refuseSync(() => {
         const hold = holds.get(r.holdId) ?? fail('HOLD_NOT_FOUND');
         assertHoldUsable(hold);
         checkPersonAgainst(hold, r.person, hold.starts_at);
+        // A place in line bound to a person books that person: the binding would mean nothing otherwise.
+        const person = hold.ticket_id ? bound.get(hold.ticket_id) : null;
+        if (person && !person.equals(identityHash(deps.identityKey, r.person))) fail('ADMISSION_OTHER_PERSON');
       }));
       const open = () => requests.flatMap((r, i) => (results[i] === null ? [{ r, i, hold: holds.get(r.holdId)! }] : []));
 
@@ -352,6 +356,14 @@ const newHold = (units: TakenUnits, ticketId: string | null): sql.NewHold => ({
 });
 
 const appointmentsOf = (units: TakenUnits): Appointment[] => [units.first, ...(units.second ? [units.second] : [])].map(toAppointment);
+
+/** The persons the admissions behind these holds are bound to, by ticket. */
+async function boundPersons(q: pg.ClientBase, holds: sql.HoldForBooking[]): Promise<Map<string, Buffer | null>> {
+  const tickets = holds.flatMap((h) => (h.ticket_id ? [h.ticket_id] : []));
+  if (tickets.length === 0) return new Map();
+  const rows = (await run<{ id: string; person_hash: Buffer | null }>(q, sql.lockBoundPersons(tickets))).rows;
+  return new Map(rows.map((t) => [t.id, t.person_hash]));
+}
 
 interface LockedAdmission extends sql.AdmissionRow {
   holding: boolean;

@@ -36,6 +36,10 @@ const REGISTRY = {
   ADMISSION_REQUIRED: { status: 403, message: 'This release is booked through its waiting room: join the line first.' },
   ADMISSION_INVALID: { status: 403, message: 'This admission token is not valid.' },
   ADMISSION_EXPIRED: { status: 403, message: 'Your admission has expired.' },
+  ADMISSION_OTHER_PERSON: {
+    status: 403,
+    message: 'This place in line belongs to another person: the appointment can be booked only for the person entered while waiting.',
+  },
   ADMISSION_USED: { status: 403, message: 'This admission has already been used for a booking.' },
   QUEUE_NOT_FOUND: { status: 404, message: 'There is no waiting room for this release.' },
   RESUME_CODE_UNKNOWN: { status: 404, message: 'No place in line matches this code.' },

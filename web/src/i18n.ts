@@ -115,6 +115,8 @@ const de = {
   'eligibility.district': 'Dieses Angebot gilt nur für Menschen aus {districts}. Ihre Postleitzahl gehört nicht dazu.',
   'eligibility.group': 'Dieses Angebot gilt nur für diese Gruppen: {groups}.',
   'eligibility.alreadyBooked': 'Für diese Person gibt es schon eine Buchung. Sie können sie unter „Termin verwalten“ ansehen oder verschieben.',
+  'eligibility.otherPerson':
+    'Ihr Platz in der Warteschlange gilt für die Person, deren Angaben Sie beim Warten eingegeben haben. Bitte buchen Sie mit genau diesen Angaben (Vorname, Nachname, Geburtsdatum).',
 
   'verify.title': 'Kontakt bestätigen',
   'verify.sendSms': 'Code per SMS senden',
@@ -338,6 +340,7 @@ const en: Record<Key, string> = {
   'eligibility.district': 'This offer is only for people living in {districts}. Your postal code is not part of it.',
   'eligibility.group': 'This offer is only for these groups: {groups}.',
   'eligibility.alreadyBooked': 'This person already has a booking. You can view or move it under "Manage booking".',
+  'eligibility.otherPerson': 'Your place in line is for the person whose details you entered while waiting. Please book with exactly those details (first name, last name, date of birth).',
 
   'verify.title': 'Confirm your contact',
   'verify.sendSms': 'Send code by SMS',

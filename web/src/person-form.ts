@@ -87,6 +87,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 export function eligibilityProblem(err: unknown): string | null {
   if (!(err instanceof ApiError)) return null;
   if (err.code === 'ALREADY_BOOKED') return t('eligibility.alreadyBooked');
+  if (err.code === 'ADMISSION_OTHER_PERSON') return t('eligibility.otherPerson');
   if (err.code !== 'NOT_ELIGIBLE') return null;
   const d = err.details;
   const day = typeof err.message === 'string' ? (/\((\d{4}-\d{2}-\d{2})\)/.exec(err.message)?.[1] ?? '') : '';
