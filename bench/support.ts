@@ -23,20 +23,22 @@ export async function benchDatabase() {
 export async function startAnsturm(databaseUrl: string, workers: number, env: Record<string, string> = {}) {
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, WEB_CONCURRENCY: String(workers), PORT: '0', LOG_LEVEL: 'info', ANSTURM_SEED_DEMO: 'false', ADMIN_TOKEN: ADMIN.authorization.slice(7), ...env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, WEB_CONCURRENCY: String(workers), PORT: '0', LOG_LEVEL: 'info', ANSTURM_SEED_DEMO: 'false', ADMIN_TOKEN: ADMIN.authorization.slice(7), ANSTURM_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // The primary logs its URL at info; ask for it explicitly.
+  let metricsUrl = '';
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
+      metricsUrl ||= /metrics for Prometheus on (\S+?)"/.exec(out)?.[1] ?? '';
       const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
       if (m) resolve(m[1]!);
     });
     child.on('exit', (code) => reject(new Error(`ansturm exited with ${code}: ${out}`)));
   });
-  return { url, pid: child.pid!, async stop() { const done = once(child, 'exit'); child.kill('SIGTERM'); await done; } };
+  return { url, metricsUrl, pid: child.pid!, async stop() { const done = once(child, 'exit'); child.kill('SIGTERM'); await done; } };
 }
 
 export interface Load {

@@ -8,7 +8,8 @@
  *
  * Options: --scale F, --crowd N, --slots N[,N...] (first doses per release), --centers N, --interval MIN-MAX (days),
  * --one-dose, --sms-rate N, --verification, --no-waiting-room, --spike S (seconds), --early F, --abandon F, --bots F,
- * --tabs F, --waitlist, --duration S, --workers N, --out DIR, --seed N, --target URL (127.0.0.1 only).
+ * --tabs F, --waitlist, --duration S, --workers N, --out DIR, --seed N, --target URL (127.0.0.1 only),
+ * --metrics URL (the target's /metrics, default http://127.0.0.1:9464/metrics).
  * Presets: small, burgenland, ennepe-ruhr, westfalen-lippe, niedersachsen, sachsen.
  */
 import { parseArgs } from 'node:util';
@@ -39,6 +40,7 @@ const { values, positionals } = parseArgs({
     out: { type: 'string' },
     seed: { type: 'string' },
     target: { type: 'string' },
+    metrics: { type: 'string' },
   },
 });
 
@@ -78,6 +80,7 @@ console.log(`crowd ${scenario.crowd}, first doses ${scenario.releases.join(' + '
 const report = await simulate({
   scenario,
   ...(values.target ? { target: values.target } : {}),
+  ...(values.metrics ? { metricsUrl: values.metrics } : {}),
   ...(values.workers ? { workers: num(values.workers) } : {}),
   ...(values.seed ? { seed: num(values.seed) } : {}),
   onSecond: (line) => process.stdout.write(`\r${line.padEnd(150)}`),

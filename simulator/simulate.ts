@@ -13,6 +13,8 @@ export interface SimulateOptions {
   scenario: Scenario;
   /** A running Ansturm (127.0.0.1 only) instead of starting one; its admin token in ADMIN_TOKEN. */
   target?: string;
+  /** Where the target serves /metrics (default: http://127.0.0.1:9464/metrics, the usual ANSTURM_METRICS_PORT). */
+  metricsUrl?: string;
   /** Where to start Ansturm when no target is given; default: a throwaway embedded PostgreSQL. */
   databaseUrl?: string;
   workers?: number;
@@ -54,13 +56,15 @@ export async function simulate(o: SimulateOptions) {
       })
     : undefined;
   const target = o.target ?? node!.url;
+  // Metrics are served on the primary's own listener (ANSTURM_METRICS_PORT), not on the public port.
+  const metricsUrl = o.metricsUrl ?? node?.metricsUrl ?? 'http://127.0.0.1:9464/metrics';
   const admin = o.target ? { authorization: `Bearer ${process.env.ADMIN_TOKEN ?? ''}` } : ADMIN;
   const api = client(target, o.sockets ?? 512);
   // The once-a-second reading has its own connections, so it is not queued behind the crowd's.
   const monitor = client(target, 2);
   const metricsText = async () => {
     const r = await new Promise<string>((resolve) => {
-      fetch(`${target}/metrics`).then((x) => x.text()).then(resolve, () => resolve(''));
+      fetch(metricsUrl).then((x) => x.text()).then(resolve, () => resolve(''));
     });
     return parseUsage(r);
   };

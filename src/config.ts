@@ -58,6 +58,9 @@ export interface Config {
   readonly measuredCrowd: number;
   /** How long in-flight requests get to finish on SIGTERM before workers are killed (the exit is then non-zero). */
   readonly shutdownGraceMs: number;
+  /** Prometheus scrapes /metrics here, not on the public port (0: any free port, logged at start). */
+  readonly metricsHost: string;
+  readonly metricsPort: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -90,6 +93,8 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_LOGINS_PER_MINUTE',
   'ANSTURM_MEASURED_CROWD',
   'ANSTURM_SHUTDOWN_GRACE_MS',
+  'ANSTURM_METRICS_HOST',
+  'ANSTURM_METRICS_PORT',
 ]);
 
 export class ConfigError extends Error {
@@ -164,6 +169,8 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedPgPort: int('ANSTURM_EMBEDDED_PG_PORT', 54329, 1024, 65535),
     adminToken,
     workers: int('WEB_CONCURRENCY', availableParallelism(), 1, 256),
+    metricsHost: env.ANSTURM_METRICS_HOST || '127.0.0.1', // loopback: metrics say much about a release; expose them on purpose
+    metricsPort: int('ANSTURM_METRICS_PORT', 9464, 0, 65535), // 9464: the usual port of a Prometheus exporter beside an app
     shutdownGraceMs: int('ANSTURM_SHUTDOWN_GRACE_MS', 25_000, 100, 600_000), // 25 s: under systemd's 90 s stop timeout
     logLevel,
     dbPoolSize: int('ANSTURM_DB_POOL_SIZE', 10, 1, 500),

@@ -42,6 +42,11 @@ else await runWorker(config, log);
  * SIGTERM drains them before it stops PostgreSQL. Its exit code says whether all went well.
  */
 async function runPrimary(config: Config, log: Logger): Promise<void> {
+  const metrics = await serveClusterMetricsFromPrimary(config.metricsHost, config.metricsPort).catch((err: unknown) => {
+    log.fatal({ err }, `cannot serve metrics on ${config.metricsHost}:${config.metricsPort} (set ANSTURM_METRICS_PORT)`);
+    process.exit(1);
+  });
+  log.info(`metrics for Prometheus on http://${metrics.address}:${metrics.port}/metrics`);
   const database = await startDatabase(config, log);
   const adminToken = await resolveAdminToken(config, log);
   const env = { DATABASE_URL: database.url, ADMIN_TOKEN: adminToken };
@@ -60,6 +65,7 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
     } else if (message?.type === WORKER_READY) {
       served.add(worker);
       startFailures = 0;
+      announce();
     }
   });
   cluster.on('exit', (worker, code, signal) => {
@@ -80,13 +86,19 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
     log.error({ worker: worker.process.pid, code, signal, retryInMs: delay }, 'worker died while starting; trying again');
     setTimeout(fork, delay);
   });
+  let publicUrl: string | undefined;
   cluster.on('listening', (_worker, address) => {
+    if (publicUrl) return;
+    const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+    publicUrl = `http://${host}:${address.port}`;
+    log.info(`port open on ${publicUrl}: answering 503 until the workers are ready`);
+  });
+  const announce = () => {
     if (announced) return;
     announced = true;
-    const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
-    log.info(`Ansturm is listening on http://${host}:${address.port}  (API docs: /api/docs, ${config.workers} workers)`);
-  });
-  serveClusterMetricsFromPrimary();
+    log.info(`Ansturm is listening on ${publicUrl}  (API docs: /api/docs, ${config.workers} workers)`);
+  };
+
   for (let i = 0; i < config.workers; i++) fork();
 
   async function shutdown(reason: string, exitCode = 0): Promise<void> {

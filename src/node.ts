@@ -109,7 +109,7 @@ async function openNode(
     staff: staffService(staffDb),
     staffDb,
     agent: agentService(bookings),
-    secureCookies: config.publicUrl.startsWith('https://'),
+    https: config.publicUrl.startsWith('https://'),
     loginsPerMinute: config.loginsPerMinute,
     measuredCrowd: config.measuredCrowd,
     bookings,

@@ -48,12 +48,13 @@ export interface ServerDeps {
   verification: ReturnType<typeof verificationService>;
   waitlist: WaitlistService;
   metrics: Metrics;
-  /** The Prometheus text for /metrics: this process's, or in a cluster all workers' merged by the primary. */
+  /** The Prometheus text for the live dashboard: this process's, or in a cluster all workers' merged by the primary. */
   metricsText: () => Promise<string>;
   log: Logger;
   auth: StaffAuth;
   staff: StaffService;
-  secureCookies: boolean;
+  /** The installation is reached over https (ANSTURM_PUBLIC_URL): Secure cookies and HSTS. */
+  https: boolean;
   loginsPerMinute: number;
   measuredCrowd: number;
   /** The staff routes' own pool (see node.ts). */
@@ -103,6 +104,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   );
   app.addSchema(ErrorReply);
   registerErrorHandling(app);
+  app.addHook('onRequest', async (_request, reply) => {
+    // Every answer, JSON and errors included: browsers must not guess another type than we send.
+    reply.header('x-content-type-options', 'nosniff');
+    // Over https, browsers are told to come back only over https (a year; subdomains are the operator's call).
+    if (deps.https) reply.header('strict-transport-security', 'max-age=31536000');
+  });
 
   await app.register(underPressure, {
     maxEventLoopDelay: MAX_EVENT_LOOP_DELAY_MS,
@@ -145,7 +152,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       ],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    // The docs page gets a CSP of its own (hashes of its inline script); over plain http, its
+    // upgrade-insecure-requests would send the page's own assets to an https that is not there.
+    staticCSP: true,
+    transformStaticCSP: (header: string) => (deps.https ? header : header.replace(/\s*upgrade-insecure-requests;/, '')),
+  });
 
   const service = deps.bookings;
   const rooms: FastifyPluginAsyncTypebox[] = [
@@ -161,7 +174,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     outboxAdminRoutes(deps.db, deps.auth),
     waitlistRoutes(deps.waitlist),
     waitlistAdminRoutes(deps.db, deps.waitlist, deps.auth),
-    staffSessionRoutes(deps.staff, deps.auth, deps.secureCookies, deps.loginsPerMinute),
+    staffSessionRoutes(deps.staff, deps.auth, deps.https, deps.loginsPerMinute),
     staffAdminRoutes(deps.staffDb, deps.staff, deps.auth),
     agentRoutes(deps.staffDb, deps.agent, deps.auth),
     checkinRoutes(deps.staffDb, deps.auth),
@@ -174,9 +187,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     deps.metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics of all worker processes' } }, async (_request, reply) =>
-    reply.type(deps.metrics.registry.contentType).send(await deps.metricsText()),
-  );
   for (const room of rooms) await app.register(room);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true, availabilityAsOf: new Date(deps.view.loadedAt).toISOString() }));

@@ -215,7 +215,7 @@ describe('the primary says when something is wrong', () => {
     try {
       const child = await import('node:child_process');
       const proc = child.spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        env: { ...process.env, DATABASE_URL: postgres.url, WEB_CONCURRENCY: '1', PORT: String(port), LOG_LEVEL: 'info', ANSTURM_SEED_DEMO: 'false', ADMIN_TOKEN: 'cluster-admin-token-0123456789' },
+        env: { ...process.env, DATABASE_URL: postgres.url, WEB_CONCURRENCY: '1', PORT: String(port), ANSTURM_METRICS_PORT: '0', LOG_LEVEL: 'info', ANSTURM_SEED_DEMO: 'false', ADMIN_TOKEN: 'cluster-admin-token-0123456789' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

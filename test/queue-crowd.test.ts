@@ -137,7 +137,7 @@ test('two processes: the line reports its outlook honestly and everyone hears of
     const all = await Promise.all(tickets.slice(5).map(async (t) => (await call('GET', `/api/v1/queue/tickets/${encodeURIComponent(t.ticket)}`)).body));
     return all.every((s) => s.outlook === 'sold_out' && s.room.state === 'sold_out' && s.soldOut !== null);
   }, 5000, 'every waiting person told of the sell-out');
-  const metrics = await (await fetch(ctx.cluster.baseUrl + '/metrics')).text();
+  const metrics = await (await fetch(ctx.cluster.metricsUrl)).text();
   assert.match(metrics, new RegExp(`^ansturm_queue_admitted_total\\{release="${releaseId}"\\} 5$`, 'm'), 'the line as the workers see it, not summed twice');
   assert.match(metrics, new RegExp(`^ansturm_queue_waiting\\{release="${releaseId}"\\} 7$`, 'm'));
   const late = await call('GET', `/api/v1/queue/rooms/${releaseId}/challenge`);

@@ -70,8 +70,9 @@ test(`${CLIENTS} clients on two processes fight for ${SLOTS * CAPACITY_PER_SLOT}
 });
 
 test('/metrics adds up what both workers counted', async () => {
-  const res = await fetch(ctx.cluster.baseUrl + '/metrics');
+  const res = await fetch(ctx.cluster.metricsUrl);
   assert.equal(res.status, 200);
+  assert.equal((await fetch(ctx.cluster.baseUrl + '/metrics')).status, 404, 'not on the public port');
   const text = await res.text();
   const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1]);
   assert.equal(value(/^ansturm_holds_total\{result="held"\} (\d+)$/m), SLOTS * CAPACITY_PER_SLOT);
@@ -93,7 +94,8 @@ test('the database refuses to commit an overbooked slot, whatever the applicatio
 });
 
 test('SIGTERM drains the workers: requests already sent get their answers, and the primary exits cleanly', async () => {
-  const inFlight = Array.from({ length: 40 }, () => call('GET', '/api/v1/bookings/ABCD2345?dateOfBirth=1970-01-01').catch((err: Error) => err));
+  // Requests that each reach the database (a hold on a slot that does not exist).
+  const inFlight = Array.from({ length: 40 }, () => call('POST', '/api/v1/holds', { slotId: 999_999 }).catch((err: Error) => err));
   await new Promise((resolve) => setTimeout(resolve, 5));
   const code = await ctx.cluster.stop();
   const answers = await Promise.all(inFlight);

@@ -108,3 +108,39 @@ describe('hotline hours', () => {
     assert.throws(() => loadConfig({ ANSTURM_HOTLINE_HOURS: 'jeden Tag' }), (err: unknown) => err instanceof ConfigError && /ANSTURM_HOTLINE_HOURS/.test(err.message));
   });
 });
+
+describe('exposure and headers', () => {
+  test('/metrics is not served on the public port', async () => {
+    const res = await node.app.inject({ url: '/metrics' });
+    assert.equal(res.statusCode, 404);
+    assert.equal(res.json().code, 'NOT_FOUND');
+  });
+
+  test('every answer says nosniff, JSON and errors included; no HSTS over plain http', async () => {
+    for (const url of ['/api/v1/campaigns', '/api/v1/nothing', '/api/v1/bookings/ABCD2345?dateOfBirth=1950-01-01']) {
+      const res = await node.app.inject({ url });
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+      assert.equal(res.headers['strict-transport-security'], undefined, url);
+    }
+  });
+
+  test('the API docs carry a CSP of their own, and over https every answer carries HSTS', async () => {
+    const secure = await startTestNode({ ANSTURM_PUBLIC_URL: 'https://termine.example.de' });
+    try {
+      for (const url of ['/api/v1/campaigns', '/', '/api/docs/']) {
+        const res = await secure.app.inject({ url });
+        assert.match(String(res.headers['strict-transport-security']), /max-age=31536000/, url);
+      }
+      const docs = await secure.app.inject({ url: '/api/docs/' });
+      assert.equal(docs.statusCode, 200);
+      assert.match(String(docs.headers['content-security-policy']), /default-src 'self'/);
+      assert.match(String(docs.headers['content-security-policy']), /upgrade-insecure-requests/);
+      assert.equal(docs.headers['x-content-type-options'], 'nosniff');
+    } finally {
+      await secure.stop();
+    }
+    const plain = await node.app.inject({ url: '/api/docs/' });
+    assert.match(String(plain.headers['content-security-policy']), /script-src 'self'/);
+    assert.doesNotMatch(String(plain.headers['content-security-policy']), /upgrade-insecure-requests/, 'plain http keeps its own assets');
+  });
+});

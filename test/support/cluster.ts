@@ -5,6 +5,8 @@ import { freshDatabase } from './db.js';
 
 export interface RunningCluster {
   baseUrl: string;
+  /** Where the primary serves /metrics (its own listener on loopback, not the public port). */
+  metricsUrl: string;
   workerPids: Set<number>;
   /** Everything the primary and its workers printed so far. */
   output(): string;
@@ -34,12 +36,14 @@ export async function startCluster(databaseUrl: string, workers: number, env: Re
       LOG_LEVEL: 'info',
       ANSTURM_SEED_DEMO: 'false',
       ADMIN_TOKEN: 'cluster-admin-token-0123456789',
+      ANSTURM_METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const workerPids = new Set<number>();
   let output = '';
+  let metricsUrl = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const started = new Promise<string>((resolve, reject) => {
     let url: string | undefined;
@@ -49,8 +53,10 @@ export async function startCluster(databaseUrl: string, workers: number, env: Re
       for (const line of chunk.toString().split('\n')) {
         if (!line.startsWith('{')) continue;
         const entry = JSON.parse(line) as { msg?: string; pid?: number };
-        const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(entry.msg ?? '');
+        const m = (options.portOnly ? /port open on (http:\/\/[\d.]+:\d+)/ : /listening on (http:\/\/[\d.]+:\d+)/).exec(entry.msg ?? '');
         if (m) url = m[1];
+        const metrics = /metrics for Prometheus on (\S+)/.exec(entry.msg ?? '');
+        if (metrics) metricsUrl = metrics[1]!;
         if (entry.msg?.startsWith('Server listening at') && entry.pid) workerPids.add(entry.pid);
       }
       if (url && (options.portOnly || workerPids.size === workers)) {
@@ -72,6 +78,7 @@ export async function startCluster(databaseUrl: string, workers: number, env: Re
   });
   return {
     baseUrl,
+    metricsUrl,
     workerPids,
     output: () => output,
     exited,
