@@ -13,6 +13,14 @@ import { agentService } from './agent/service.js';
 
 /** Connections per node reserved for staff routes. */
 const STAFF_POOL_SIZE = 3;
+/** Connections per node for the outbox's dispatchers (claims, and recording each outcome). */
+const OUTBOX_POOL_SIZE = 2;
+/**
+ * Messages per channel a node claims and has on the wire at once. A crash repeats at most these
+ * (each accepted by the provider, not yet recorded); 5 parallel sends still carry well over the
+ * providers' rates (SMTP connections are kept open between messages).
+ */
+export const SENDS_IN_FLIGHT = 5;
 import { admissionController } from './queue/controller.js';
 import { HoldStats } from './queue/hold-stats.js';
 import { queueService } from './queue/service.js';
@@ -68,7 +76,10 @@ async function openNode(
   // Staff (agents on the phone, check-in desks, the console) get connections of their own, so a public
   // rush that fills the main pool does not lock out the people running the release.
   const staffDb = createPool(databaseUrl, STAFF_POOL_SIZE, config.dbConnectTimeoutMs);
-  opened.push(() => staffDb.end(), () => db.end());
+  // The outbox records each send on connections of its own: a send the provider accepted is marked
+  // at once, not after the rush's requests ahead of it in the main pool (a crash in between repeats it).
+  const outboxDb = createPool(databaseUrl, OUTBOX_POOL_SIZE, config.dbConnectTimeoutMs);
+  opened.push(() => outboxDb.end(), () => staffDb.end(), () => db.end());
   const identityKey = config.identityKey ?? (await sharedSecret(db, 'identity_hash_key'));
   const view = new AvailabilityView(db, databaseUrl, config.availabilityRefreshMs, log.child({ component: 'availability' }));
   opened.push(() => view.stop());
@@ -87,8 +98,8 @@ async function openNode(
   const bookings = bookingService({ holdTtlSeconds: config.holdTtlSeconds, identityKey });
   const waitlist = waitlistService({ db, bookings, identityKey, publicUrl: config.publicUrl, offerMinutes: config.offerMinutes });
   const dispatchers = [
-    new Dispatcher(db, config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpFrom, config.sendTimeoutMs) : mailboxTransport('email'), dispatchOptions(config, config.emailPerSecond), log.child({ component: 'outbox' })),
-    new Dispatcher(db, config.smsGatewayUrl ? smsGatewayTransport(config.smsGatewayUrl, config.smsGatewayToken, config.sendTimeoutMs) : mailboxTransport('sms'), dispatchOptions(config, config.smsPerSecond), log.child({ component: 'outbox' })),
+    new Dispatcher(outboxDb, config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpFrom, config.sendTimeoutMs, SENDS_IN_FLIGHT) : mailboxTransport('email'), dispatchOptions(config, config.emailPerSecond), log.child({ component: 'outbox' })),
+    new Dispatcher(outboxDb, config.smsGatewayUrl ? smsGatewayTransport(config.smsGatewayUrl, config.smsGatewayToken, config.sendTimeoutMs) : mailboxTransport('sms'), dispatchOptions(config, config.smsPerSecond), log.child({ component: 'outbox' })),
   ];
   for (const d of dispatchers) d.start();
   opened.push(() => Promise.all(dispatchers.map((d) => d.stop())));
@@ -145,7 +156,7 @@ function dispatchOptions(config: Config, ratePerSecond: number) {
     pollMs: config.outboxPollMs,
     // The lease outlasts a send's timeout, so a live sender is never taken for a dead one.
     leaseSeconds: Math.ceil((config.sendTimeoutMs * 3) / 1000),
-    batch: Math.max(1, Math.min(50, ratePerSecond)),
+    batch: Math.max(1, Math.min(SENDS_IN_FLIGHT, ratePerSecond)),
     retryBaseMs: config.retryBaseMs,
   };
 }

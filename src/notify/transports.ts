@@ -10,10 +10,15 @@ export interface Transport {
   close?(): void;
 }
 
-/** E-mail over SMTP. The Message-ID is the message's idempotency key, so a resend after a crash is recognisable. */
-export function smtpTransport(url: string, from: string, timeoutMs: number): Transport {
+/**
+ * E-mail over SMTP. The Message-ID is the message's idempotency key, so a resend after a crash is
+ * recognisable. Connections are pooled (one per send in flight) and kept open between messages.
+ */
+export function smtpTransport(url: string, from: string, timeoutMs: number, connections = 5): Transport {
   const u = new URL(url);
   const transporter = nodemailer.createTransport({
+    pool: true,
+    maxConnections: connections,
     host: u.hostname,
     port: Number(u.port) || (u.protocol === 'smtps:' ? 465 : 587),
     secure: u.protocol === 'smtps:',

@@ -109,9 +109,10 @@ export interface ClusterContext {
  * `src/main.ts` on it with `workers` processes, and a client on that database.
  * `env` is read when the hooks run, so it may name peers started by earlier hooks.
  */
-export function useCluster(workers: number, env: () => Record<string, string> = () => ({})): ClusterContext {
+export function useCluster(workers: number, env: () => Record<string, string> = () => ({}), setUp?: () => Promise<void>): ClusterContext {
   const ctx = {} as ClusterContext;
   before(async () => {
+    await setUp?.();
     ctx.database = await freshDatabase();
     ctx.cluster = await startCluster(ctx.database.url, workers, env());
     ctx.db = new pg.Client(ctx.database.url);
