@@ -38,8 +38,8 @@ else await runWorker(config, log);
 /**
  * The primary owns the embedded database and the workers. It forks the workers at once (they
  * answer 503 until they are ready), migrates and seeds once the database answers, then lets
- * the workers start. It replaces workers that die, backs off when they die at start, and on
- * SIGTERM drains them before it stops PostgreSQL. Its exit code says whether all went well.
+ * the workers start. On SIGTERM it drains them before it stops PostgreSQL. Its exit code says
+ * whether all went well.
  */
 async function runPrimary(config: Config, log: Logger): Promise<void> {
   const metrics = await serveClusterMetricsFromPrimary(config.metricsHost, config.metricsPort).catch((err: unknown) => {
@@ -49,57 +49,7 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
   log.info(`metrics for Prometheus on http://${metrics.address}:${metrics.port}/metrics`);
   const database = await startDatabase(config, log);
   const adminToken = await resolveAdminToken(config, log);
-  const env = { DATABASE_URL: database.url, ADMIN_TOKEN: adminToken };
   const stopped = new AbortController();
-  let prepared = false;
-  let announced = false;
-  let startFailures = 0;
-  const served = new WeakSet<Worker>();
-  const waiting = new Set<Worker>();
-
-  const fork = (): Worker => cluster.fork(env);
-  cluster.on('message', (worker, message: { type?: string }) => {
-    if (message?.type === ASK_DATABASE) {
-      if (prepared) worker.send({ type: DATABASE_READY });
-      else waiting.add(worker);
-    } else if (message?.type === WORKER_READY) {
-      served.add(worker);
-      startFailures = 0;
-      announce();
-    }
-  });
-  cluster.on('exit', (worker, code, signal) => {
-    waiting.delete(worker);
-    if (stopped.signal.aborted) return;
-    if (served.has(worker)) {
-      log.error({ worker: worker.process.pid, code, signal }, 'worker died; starting a new one');
-      setTimeout(fork, FIRST_RESTART_MS);
-      return;
-    }
-    startFailures++;
-    if (startFailures >= MOST_START_FAILURES) {
-      log.fatal({ code, signal, failures: startFailures }, `workers failed to start ${startFailures} times in a row; giving up (see the errors above)`);
-      void shutdown('start failures', 1);
-      return;
-    }
-    const delay = FIRST_RESTART_MS * 2 ** (startFailures - 1);
-    log.error({ worker: worker.process.pid, code, signal, retryInMs: delay }, 'worker died while starting; trying again');
-    setTimeout(fork, delay);
-  });
-  let publicUrl: string | undefined;
-  cluster.on('listening', (_worker, address) => {
-    if (publicUrl) return;
-    const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
-    publicUrl = `http://${host}:${address.port}`;
-    log.info(`port open on ${publicUrl}: answering 503 until the workers are ready`);
-  });
-  const announce = () => {
-    if (announced) return;
-    announced = true;
-    log.info(`Ansturm is listening on ${publicUrl}  (API docs: /api/docs, ${config.workers} workers)`);
-  };
-
-  for (let i = 0; i < config.workers; i++) fork();
 
   async function shutdown(reason: string, exitCode = 0): Promise<void> {
     if (stopped.signal.aborted) return;
@@ -119,6 +69,7 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
+  const workers = superviseWorkers(config, { DATABASE_URL: database.url, ADMIN_TOKEN: adminToken }, log, stopped.signal, () => void shutdown('start failures', 1));
   try {
     await prepareDatabase(database.url, config, log, stopped.signal);
   } catch (err) {
@@ -127,9 +78,67 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
     await shutdown('database not prepared', 1);
     return;
   }
-  prepared = true;
-  for (const worker of waiting) worker.send({ type: DATABASE_READY });
-  waiting.clear();
+  workers.databaseReady();
+}
+
+/**
+ * Forks the workers and keeps them: tells them when the database is prepared, replaces one that
+ * dies after it served, and backs off from one that dies while starting; after
+ * MOST_START_FAILURES of those in a row it calls `giveUp`. Announces the address once one serves.
+ */
+function superviseWorkers(config: Config, env: Record<string, string>, log: Logger, stopped: AbortSignal, giveUp: () => void) {
+  let prepared = false;
+  let startFailures = 0;
+  let publicUrl: string | undefined;
+  let announced = false;
+  const served = new WeakSet<Worker>();
+  const waiting = new Set<Worker>();
+  const fork = (): Worker => cluster.fork(env);
+
+  cluster.on('message', (worker, message: { type?: string }) => {
+    if (message?.type === ASK_DATABASE) {
+      if (prepared) worker.send({ type: DATABASE_READY });
+      else waiting.add(worker);
+    } else if (message?.type === WORKER_READY) {
+      served.add(worker);
+      startFailures = 0;
+      if (!announced) log.info(`Ansturm is listening on ${publicUrl}  (API docs: /api/docs, ${config.workers} workers)`);
+      announced = true;
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    waiting.delete(worker);
+    if (stopped.aborted) return;
+    if (served.has(worker)) {
+      log.error({ worker: worker.process.pid, code, signal }, 'worker died; starting a new one');
+      setTimeout(fork, FIRST_RESTART_MS);
+      return;
+    }
+    startFailures++;
+    if (startFailures >= MOST_START_FAILURES) {
+      log.fatal({ code, signal, failures: startFailures }, `workers failed to start ${startFailures} times in a row; giving up (see the errors above)`);
+      giveUp();
+      return;
+    }
+    const delay = FIRST_RESTART_MS * 2 ** (startFailures - 1);
+    log.error({ worker: worker.process.pid, code, signal, retryInMs: delay }, 'worker died while starting; trying again');
+    setTimeout(fork, delay);
+  });
+  cluster.on('listening', (_worker, address) => {
+    if (publicUrl) return;
+    const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+    publicUrl = `http://${host}:${address.port}`;
+    log.info(`port open on ${publicUrl}: answering 503 until the workers are ready`);
+  });
+  for (let i = 0; i < config.workers; i++) fork();
+
+  return {
+    databaseReady(): void {
+      prepared = true;
+      for (const worker of waiting) worker.send({ type: DATABASE_READY });
+      waiting.clear();
+    },
+  };
 }
 
 /** Asks a worker to finish its requests and stop; kills it after the grace period. Resolves true if it had to be killed. */
