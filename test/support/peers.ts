@@ -16,6 +16,9 @@ export async function startSmtpSink(port = 0, received: ParsedMail[] = []) {
       }, callback);
     },
   });
+  // A client that dies mid-session (a worker killed by a test) resets its connection; a real
+  // server logs that and serves on, and so does this one.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const bound = (server.server.address() as AddressInfo).port;
   return { url: `smtp://127.0.0.1:${bound}`, port: bound, received, close: () => new Promise<void>((r) => server.close(() => r())) };
