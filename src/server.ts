@@ -29,7 +29,7 @@ import type { Metrics } from './metrics/metrics.js';
 import type { Hotline } from './catalog/hotline.js';
 import { BUSY_PAGE, webRoutes } from './web/routes.js';
 import cookie from '@fastify/cookie';
-import type { StaffAuth } from './staff/auth.js';
+import { requireNamedCenters, type StaffAuth } from './staff/auth.js';
 import type { StaffService } from './staff/service.js';
 import { staffAdminRoutes, staffSessionRoutes } from './staff/routes.js';
 import { agentRoutes } from './agent/routes.js';
@@ -177,10 +177,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     staffSessionRoutes(deps.staff, deps.auth, deps.https, deps.loginsPerMinute),
     staffAdminRoutes(deps.staffDb, deps.staff, deps.auth),
     agentRoutes(deps.staffDb, deps.agent, deps.auth),
-    checkinRoutes(deps.staffDb, deps.auth),
+    checkinRoutes(deps.staffDb, deps.auth, deps.bookings),
     reportRoutes({ db: deps.staffDb, auth: deps.auth, queueView: deps.queueView, availability: deps.view, metricsText: deps.metricsText }),
     webRoutes(deps.hotline),
   ];
+  // A staff account limited to some centres is refused any request that names another.
+  app.addHook('preHandler', requireNamedCenters);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;
     if (route === '/api/v1/holds') deps.holdStats.record(reply.elapsedTime, reply.statusCode);

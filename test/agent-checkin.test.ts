@@ -145,8 +145,10 @@ describe('check-in', () => {
     const bookOne = async (firstName: string) => {
       const hold = await post(node.app, '/api/v1/holds', { slotId: soonSlot });
       assert.equal(hold.status, 201, JSON.stringify(hold.body));
-      return (await post(node.app, '/api/v1/bookings', { holdId: hold.body.holdId, person: person({ firstName }) })).body.bookingCode as string;
+      return (await post(node.app, '/api/v1/bookings', { holdId: hold.body.holdId, person: person({ firstName, email: `${firstName.toLowerCase()}@example.org` }) })).body.bookingCode as string;
     };
+    const queuedAbout = async (code: string) =>
+      (await node.db.query(`SELECT m.kind FROM messages m JOIN bookings b ON b.id = m.booking_id WHERE b.code = $1 AND m.state = 'queued' ORDER BY m.kind`, [code.replace('-', '')])).rows.map((r) => r.kind);
     const came = await bookOne('Kommt');
     const missed = await bookOne('Fehlt');
 
@@ -176,9 +178,17 @@ describe('check-in', () => {
     assert.equal((await desk.send('POST', `/api/v1/checkin/bookings/${came}/attendance`, { dose: 1, state: 'attended' })).body.code, 'ALREADY_RECORDED');
 
     await new Promise((r) => setTimeout(r, Math.max(0, soon.getTime() - Date.now() + 300)));
+    // A message about the booking still waiting to go out (as a reminder for a later appointment would).
+    await node.db.query(
+      `INSERT INTO messages (kind, channel, priority, recipient, subject, body_text, booking_id, not_before)
+       SELECT 'reminder', 'email', 2, 'fehlt@example.org', 'Erinnerung', 'Morgen', id, now() + interval '1 day' FROM bookings WHERE code = $1`,
+      [missed.replace('-', '')],
+    );
+    assert.deepEqual(await queuedAbout(missed), ['reminder']);
     const noShow = await desk.send('POST', `/api/v1/checkin/bookings/${missed}/attendance`, { dose: 1, state: 'no_show' });
     assert.equal(noShow.status, 200, JSON.stringify(noShow.body));
     assert.equal(noShow.body.status, 'cancelled');
+    assert.deepEqual(await queuedAbout(missed), ['cancellation'], 'its reminders are dropped; the person is told of the cancellation');
     if (sameDay(later) === sameDay(new Date())) {
       assert.equal(noShow.body.standby.slotId, laterSlot, 'the missed dose is offered later today');
       const cap = await node.db.query('SELECT capacity FROM slots WHERE id = $1', [laterSlot]);

@@ -299,11 +299,17 @@ export interface BookingRow {
   cancelled_at: Date | null;
 }
 
+const BOOKING_FIELDS = `id, code, status, campaign_id, slot_id, second_slot_id, first_name, last_name, date_of_birth,
+                postal_code, email, phone, priority_group, locale, created_at, cancelled_at`;
+
 export const bookingByCode = (code: string, dateOfBirth: string, lock = false): Sql => ({
-  text: `SELECT id, code, status, campaign_id, slot_id, second_slot_id, first_name, last_name, date_of_birth,
-                postal_code, email, phone, priority_group, locale, created_at, cancelled_at
-         FROM bookings WHERE code = $1 AND date_of_birth = $2 ${lock ? 'FOR UPDATE' : ''}`,
+  text: `SELECT ${BOOKING_FIELDS} FROM bookings WHERE code = $1 AND date_of_birth = $2 ${lock ? 'FOR UPDATE' : ''}`,
   values: [code, dateOfBirth],
+});
+
+export const lockBookingById = (bookingId: number): Sql => ({
+  text: `SELECT ${BOOKING_FIELDS} FROM bookings WHERE id = $1 FOR UPDATE`,
+  values: [bookingId],
 });
 
 export const slotsWithCenters = (slotIds: number[]): Sql => ({

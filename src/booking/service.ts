@@ -265,12 +265,14 @@ export function bookingService(deps: BookingServiceDeps) {
 
     /** Cancels the booking and gives its units back at once. */
     async cancel(q: pg.ClientBase, code: string, dateOfBirth: string): Promise<BookingView> {
-      const booking = await lockActiveBooking(q, code, dateOfBirth);
-      await run(q, sql.cancelBooking(booking.id));
-      await run(q, sql.releaseUnits(slotIdsOf(booking)));
-      const appts = await appointments(q, slotIdsOf(booking));
-      await announceCancellation(q, contactOf(booking), appts);
-      return toView({ ...booking, status: 'cancelled', cancelled_at: new Date() }, appts);
+      return cancelLocked(q, await lockActiveBooking(q, code, dateOfBirth));
+    },
+
+    /** Cancels a booking the check-in desk recorded as missed: the same cancellation as the person's own. */
+    async cancelNoShow(q: pg.ClientBase, bookingId: number): Promise<BookingView> {
+      const booking = (await run<sql.BookingRow>(q, sql.lockBookingById(bookingId))).rows[0] ?? fail('BOOKING_NOT_FOUND');
+      if (booking.status !== 'active') fail('ALREADY_CANCELLED');
+      return cancelLocked(q, booking);
     },
 
     /** Moves the booking to another first-dose slot (and a matching second dose): never both, never none. */
@@ -389,6 +391,18 @@ function admissionRefusal(ticket: LockedAdmission | undefined): AppError | null 
 function assertHoldUsable(hold: sql.HoldForBooking): void {
   if (hold.status === 'confirmed') fail('HOLD_ALREADY_USED');
   if (hold.status === 'expired' || hold.expired) fail('HOLD_EXPIRED');
+}
+
+/**
+ * The one cancellation, whoever asks: the booking is cancelled, its units given back, every message
+ * still waiting about it dropped (reminders, an unsent confirmation), and the person told.
+ */
+async function cancelLocked(q: pg.ClientBase, booking: sql.BookingRow): Promise<BookingView> {
+  await run(q, sql.cancelBooking(booking.id));
+  await run(q, sql.releaseUnits(slotIdsOf(booking)));
+  const appts = await appointments(q, slotIdsOf(booking));
+  await announceCancellation(q, contactOf(booking), appts);
+  return toView({ ...booking, status: 'cancelled', cancelled_at: new Date() }, appts);
 }
 
 async function lockActiveBooking(q: pg.ClientBase, code: string, dateOfBirth: string): Promise<sql.BookingRow> {

@@ -5,6 +5,7 @@ import { Day, Id, Strict, errors, Text } from '../http/schemas.js';
 import { inTransaction, sendOutcome } from '../http/transaction.js';
 import type { StaffAuth } from '../staff/auth.js';
 import { checkinService } from './service.js';
+import type { BookingService } from '../booking/service.js';
 
 const security = [{ bearer: [] }];
 const tags = ['checkin'];
@@ -12,7 +13,7 @@ const Code = Strict({ code: Text({ minLength: 1, maxLength: 40, description: 'Bo
 
 /** The check-in desk: find a booking by code or QR, mark attended or no-show, the day's list per centre. */
 export const checkinRoutes =
-  (db: Db, auth: StaffAuth): FastifyPluginAsyncTypebox =>
+  (db: Db, auth: StaffAuth, bookings: BookingService): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.addHook('preValidation', auth.require('checkin'));
 
@@ -39,7 +40,7 @@ export const checkinRoutes =
         },
       },
       async (request, reply) =>
-        sendOutcome(reply, await inTransaction(db, request, 200, (q) => checkinService.record(q, request, request.params.code, request.body.dose, request.body.state))),
+        sendOutcome(reply, await inTransaction(db, request, 200, (q) => checkinService.record(q, request, bookings, request.params.code, request.body.dose, request.body.state))),
     );
 
     app.get(

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { run, type Queryable } from '../db/pool.js';
 import { fail } from '../http/errors.js';
 import { parseBookingCode } from '../booking/code.js';
-import { cancelBooking, releaseUnits } from '../booking/repo.js';
+import type { BookingService } from '../booking/service.js';
 import { formatBookingCode } from '../booking/code.js';
 import { mayUseCenter } from '../staff/auth.js';
 import * as sql from './repo.js';
@@ -49,7 +49,7 @@ export const checkinService = {
    * after it began), once. A missed first dose cancels the booking (its second appointment goes back)
    * and puts its dose on today's standby list.
    */
-  async record(q: pg.ClientBase, request: FastifyRequest, raw: string, dose: number, state: 'attended' | 'no_show') {
+  async record(q: pg.ClientBase, request: FastifyRequest, bookings: BookingService, raw: string, dose: number, state: 'attended' | 'no_show') {
     const rows = visible(request, (await run<sql.CheckinAppointment>(q, sql.appointmentsOfBooking(codeFromScan(raw), true))).rows);
     const appointment = rows.find((r) => r.dose === dose) ?? fail('BOOKING_NOT_FOUND', `This booking has no appointment for dose ${dose}.`);
     if (!mayUseCenter(request.staff!, appointment.center_id)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
@@ -58,16 +58,16 @@ export const checkinService = {
     if ((await run(q, sql.recordAttendance(appointment.booking_id, dose, state, request.staff!.actor))).rowCount !== 1) fail('ALREADY_RECORDED');
     let standby: { slotId: number; startsAt: string } | null = null;
     if (state === 'no_show' && dose === 1) {
-      const cancelled = (await run<{ slot_id: number; second_slot_id: number | null }>(q, cancelBooking(appointment.booking_id))).rows[0]!;
-      await run(q, releaseUnits([cancelled.slot_id, ...(cancelled.second_slot_id ? [cancelled.second_slot_id] : [])]));
+      // The booking's own cancellation: units back, its pending reminders dropped, the person told.
+      await bookings.cancelNoShow(q, appointment.booking_id);
       const added = (await run<{ id: number; starts_at: Date }>(q, sql.addStandbyUnit(appointment.slot_id))).rows[0];
       if (added) standby = { slotId: added.id, startsAt: added.starts_at.toISOString() };
     }
     return { ...view((await run<sql.CheckinAppointment>(q, sql.appointmentsOfBooking(appointment.code))).rows), standby };
   },
 
+  /** A centre's day list (the account's centre limit is checked for every request that names one, in server.ts). */
   async day(q: Queryable, request: FastifyRequest, centerId: number, day: string) {
-    if (!mayUseCenter(request.staff!, centerId)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
     const rows = (await run<sql.CheckinAppointment>(q, sql.dayList(centerId, day))).rows;
     return {
       centerId,

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { run } from '../db/pool.js';
 import { calendar } from './ics.js';
-import { cancelPendingReminders, enqueue, enqueueMany, type NewMessage } from './repo.js';
+import { dropPendingMessages, enqueue, enqueueMany, type NewMessage } from './repo.js';
 import { cancellationMessage, confirmationMessage, confirmationSms, reminderMessage, type Locale } from './templates.js';
 import { normaliseContact } from './verification.js';
 
@@ -49,14 +49,14 @@ export async function announceBooking(q: pg.ClientBase, b: BookingContact, appoi
 }
 
 export async function announceCancellation(q: pg.ClientBase, b: BookingContact, appointments: AppointmentForMessage[]) {
-  await run(q, cancelPendingReminders(b.id));
+  await run(q, dropPendingMessages(b.id));
   const m = cancellationMessage(b.code, appointments, b.locale);
   if (b.email) await run(q, enqueue({ kind: 'cancellation', channel: 'email', recipient: normaliseContact('email', b.email), locale: b.locale, bookingId: b.id, subject: m.subject, text: m.text, html: m.html }));
   else if (b.phone) await run(q, enqueue({ kind: 'cancellation', channel: 'sms', recipient: normaliseContact('sms', b.phone), locale: b.locale, bookingId: b.id, subject: '', text: m.text.split('\n').filter(Boolean).join(' ') }));
 }
 
 export async function announceRebooking(q: pg.ClientBase, b: BookingContact, appointments: AppointmentForMessage[]) {
-  await run(q, cancelPendingReminders(b.id));
+  await run(q, dropPendingMessages(b.id));
   await announceBooking(q, b, appointments);
 }
 

@@ -40,8 +40,9 @@ export const enqueueMany = (messages: NewMessage[]): Sql => {
 };
 
 /** Reminders not yet sent for a booking that was cancelled or moved. */
-export const cancelPendingReminders = (bookingId: number): Sql => ({
-  text: `UPDATE messages SET state = 'cancelled' WHERE booking_id = $1 AND kind = 'reminder' AND state = 'queued'`,
+/** Drops every message about a booking that has not gone out yet (one being sent right now goes). */
+export const dropPendingMessages = (bookingId: number): Sql => ({
+  text: `UPDATE messages SET state = 'cancelled' WHERE booking_id = $1 AND state = 'queued'`,
   values: [bookingId],
 });
 
