@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestNode, admin, type TestNode } from './support/node.js';
 import { adminPost, book, person, setUpWorld } from './support/fixtures.js';
+import { staffSession } from './support/staff.js';
 import { nationalHolidays } from '../src/catalog/holidays.js';
 import { csvCell } from '../src/reports/routes.js';
 import { summariseHttp } from '../src/reports/http-summary.js';
@@ -68,4 +69,22 @@ test('p95 between two readings of the request histogram', () => {
   assert.equal(p95Between(before, summariseHttp(text(190, 10))), 0.1, '10 of 100 new requests were slow');
   assert.equal(p95Between(before, before), null);
   assert.equal(errorRate(before, summariseHttp(text(200, 0))), 0);
+});
+
+test('an account limited to one centre exports and lists that centre only, and sets up slots there only', async () => {
+  const mine = await setUpWorld(node.app, { firstSlots: 1 });
+  const theirs = await setUpWorld(node.app, { firstSlots: 1, postalCode: '44135' });
+  const { booking } = await book(node.app, theirs.firstSlotIds[0]!, person({ firstName: 'Fremd' }));
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(booking.body.appointments[0].startsAt));
+  const limited = await staffSession(node.app, 'bezirk-admin', 'admin', [mine.centerId]);
+
+  const foreign = await limited.get(`/api/v1/admin/exports/appointments.csv?centerId=${theirs.centerId}&day=${day}`);
+  assert.equal(foreign.status, 403, 'no names, birth dates or phone numbers of another centre');
+  assert.equal(foreign.body.code, 'FORBIDDEN');
+  const own = await node.app.inject({ url: `/api/v1/admin/exports/appointments.csv?centerId=${mine.centerId}&day=${day}`, headers: { cookie: limited.cookie } });
+  assert.equal(own.statusCode, 200);
+  assert.equal((await limited.get(`/api/v1/checkin/centers/${theirs.centerId}/days/${day}`)).status, 403);
+  const slot = { campaignId: theirs.campaignId, startsAt: '2031-03-03T09:00:00Z', durationMinutes: 10, capacity: 1, dose: 1 };
+  const elsewhere = await limited.send('POST', '/api/v1/admin/slots', { slots: [{ ...slot, centerId: mine.centerId }, { ...slot, centerId: theirs.centerId }] });
+  assert.equal(elsewhere.status, 403, 'a list naming another centre is refused whole');
 });

@@ -90,3 +90,25 @@ export const mayUseCenter = (staff: Staff, centerId: number): boolean => staff.c
 export function requireCenter(staff: Staff, centerId: number): void {
   if (!mayUseCenter(staff, centerId)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
 }
+
+/**
+ * The one check of a staff account's centres against the centres a request names: every
+ * `centerId` in its path, query string or body (and in the items of a body's lists, as slot
+ * series carry them), after validation. Registered for every route in server.ts; routes that
+ * reach a centre through a booking or a slot check the centre they find (`mayUseCenter`).
+ */
+export async function requireNamedCenters(request: FastifyRequest): Promise<void> {
+  const staff = request.staff;
+  if (!staff || staff.centerIds === null) return;
+  for (const part of [request.params, request.query, request.body]) {
+    for (const centerId of namedCenters(part)) requireCenter(staff, centerId);
+  }
+}
+
+function namedCenters(part: unknown, depth = 0): number[] {
+  if (typeof part !== 'object' || part === null || depth > 2) return [];
+  if (Array.isArray(part)) return part.flatMap((item) => namedCenters(item, depth + 1));
+  return Object.entries(part).flatMap(([key, value]) =>
+    key === 'centerId' && typeof value === 'number' ? [value] : typeof value === 'object' ? namedCenters(value, depth + 1) : [],
+  );
+}
