@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyRing } from '../src/queue/signing.js';
@@ -41,7 +42,9 @@ describe('a release with a waiting room', () => {
 
     const opened = await until(() => node.app.inject({ url: `/api/v1/queue/rooms/${w.releaseId}/prequeue` }), (r) => r.statusCode === 200);
     const { seed, seedHash, ticketIds } = opened.json();
-    assert.equal(createHash('sha256').update(Buffer.from(seed, 'hex')).digest('hex'), seedHash, 'the revealed seed matches the hash published before');
+    // The check exactly as README.md gives it: `printf %s "$seed" | sha256sum` shows the seedHash published before.
+    const shown = execFileSync('sh', ['-c', 'printf %s "$SEED" | sha256sum'], { env: { ...process.env, SEED: seed } }).toString().split(' ')[0];
+    assert.equal(shown, seedHash, 'the revealed seed matches the hash published before');
     const draw = (id: string) => createHmac('sha256', Buffer.from(seed, 'hex')).update(id).digest('hex');
     assert.deepEqual(ticketIds, [...pre.map((t) => t.ticketId)].sort((a, b) => (draw(a) < draw(b) ? -1 : 1)), 'the order is the HMAC draw');
 
@@ -58,6 +61,7 @@ describe('a release with a waiting room', () => {
 
     const first = await until(() => status(node.app, pre[0].ticket), (s) => s.body.state === 'admitted');
     assert.ok(first.body.draw.hmac === draw(pre[0].ticketId), 'a citizen sees their own draw');
+    assert.equal(first.body.draw.rank, ticketIds.indexOf(pre[0].ticketId) + 1, 'and their rank in it');
     const admitted = await node.db.query<{ idx: number; admitted_at: Date }>(
       `SELECT idx, admitted_at FROM queue_tickets WHERE release_id = $1 AND admitted_at IS NOT NULL ORDER BY idx`,
       [w.releaseId],

@@ -3,7 +3,8 @@ import { PG, pgCode, pgConstraint, run, type Queryable } from '../db/pool.js';
 import { fail } from '../http/errors.js';
 import * as sql from './repo.js';
 import { createRoom } from '../queue/repo.js';
-import { createHash, randomBytes } from 'node:crypto';
+import { seedHashOf } from '../queue/draw.js';
+import { randomBytes } from 'node:crypto';
 import { holidaysBetween } from './holidays.js';
 
 export interface CampaignInput {
@@ -121,7 +122,7 @@ export const catalogService = {
     if (waitingRoom) {
       // The seed that will order the pre-queue is fixed now; only its hash is public until opening.
       const seed = randomBytes(32);
-      await run(q, createRoom(release.id, prequeueMinutes, seed, createHash('sha256').update(seed).digest('hex')));
+      await run(q, createRoom(release.id, prequeueMinutes, seed, seedHashOf(seed)));
     }
     await run(q, sql.notifyCatalogChanged());
     return { ...release, slotIds: unique };

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { run, tx, type Db } from '../db/pool.js';
 import type { PeriodicTask } from '../jobs/leader.js';
-import { drawOf } from './service.js';
+import { drawOf } from './draw.js';
 import * as sql from './repo.js';
 import { oldestCodeAge } from '../notify/repo.js';
 

@@ -41,7 +41,7 @@ const Status = Type.Object({
   remainingFirstDoses: Type.Integer(),
   outlook: Type.String({ description: 'likely, unlikely or sold_out' }),
   eta: Nullable(Type.Object({ minSeconds: Nullable(Type.Integer()), maxSeconds: Nullable(Type.Integer()) })),
-  draw: Nullable(Type.Object({ ticketId: Type.String(), hmac: Type.String() })),
+  draw: Nullable(Type.Object({ ticketId: Type.String(), hmac: Type.String(), rank: Type.Integer({ description: 'Your place in the drawn pre-queue: 1 is the lowest draw' }) })),
   admission: Nullable(Type.Object({ token: Type.String(), expiresAt: Type.String() })),
   soldOut: Nullable(
     Type.Object({

@@ -1,7 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { run, tx, type Db } from '../db/pool.js';
 import { fail } from '../http/errors.js';
+import { drawOf } from './draw.js';
 import { identityHash, type IdentityFields } from '../booking/identity.js';
 import { parseBookingCode } from '../booking/code.js';
 import type { AvailabilityView } from '../availability/view.js';
@@ -23,7 +24,6 @@ const MIN_HORIZON = 200;
 const HORIZON_SECONDS = 120;
 
 /** The HMAC that orders the pre-queue: anyone with the revealed seed can recompute it. */
-export const drawOf = (seed: Buffer, ticketId: string): string => createHmac('sha256', seed).update(ticketId).digest('hex');
 
 export type QueueService = ReturnType<typeof queueService>;
 
@@ -77,7 +77,7 @@ export function queueService(deps: {
       remainingFirstDoses: remaining,
       outlook: soldOut ? 'sold_out' : outlook(ahead ?? (state === 'prequeue' ? memory.waitingTotal() / 2 : 0), active, remaining),
       eta: ahead === undefined ? null : eta(ahead, rate, cap, room, now),
-      draw: room.seed && place !== undefined && place <= room.prequeue_count ? { ticketId: claim.t, hmac: drawOf(Buffer.from(room.seed, 'hex'), claim.t) } : null,
+      draw: room.seed && place !== undefined && place <= room.prequeue_count ? { ticketId: claim.t, hmac: drawOf(Buffer.from(room.seed, 'hex'), claim.t), rank: place } : null,
       admission: null as null | { token: string; expiresAt: string },
       soldOut: soldOut
         ? {
