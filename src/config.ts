@@ -27,6 +27,8 @@ export interface Config {
   readonly seedDemo: boolean;
   readonly availabilityRefreshMs: number;
   readonly bodyLimitBytes: number;
+  /** Over this event-loop delay a node sheds requests with 503 (0: never). */
+  readonly maxEventLoopDelayMs: number;
   readonly trustProxy: boolean;
   /** Joins (and resume attempts) per client address and minute, per node; 0 turns the limit off. */
   readonly joinsPerMinute: number;
@@ -76,6 +78,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_SEED_DEMO',
   'ANSTURM_AVAILABILITY_REFRESH_MS',
   'ANSTURM_BODY_LIMIT_BYTES',
+  'ANSTURM_MAX_EVENT_LOOP_DELAY_MS',
   'ANSTURM_TRUST_PROXY',
   'ANSTURM_JOINS_PER_MINUTE',
   'ANSTURM_QUEUE_REFRESH_MS',
@@ -183,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo: bool('ANSTURM_SEED_DEMO', true),
     availabilityRefreshMs: int('ANSTURM_AVAILABILITY_REFRESH_MS', 1000, 50, 60_000),
     bodyLimitBytes: int('ANSTURM_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024), // 64 KiB
+    maxEventLoopDelayMs: int('ANSTURM_MAX_EVENT_LOOP_DELAY_MS', 1_000, 0, 60_000), // 1 s: a node that far behind helps no one by queueing more
     trustProxy: bool('ANSTURM_TRUST_PROXY', false),
     // Generous: many phones share one address behind a carrier's NAT; the proof of work is the main brake.
     joinsPerMinute: int('ANSTURM_JOINS_PER_MINUTE', 30, 0, 1_000_000),

@@ -129,6 +129,7 @@ async function openNode(
     metrics,
     metricsText,
     bodyLimitBytes: config.bodyLimitBytes,
+    maxEventLoopDelayMs: config.maxEventLoopDelayMs,
     trustProxy: config.trustProxy,
     hotline: config.hotline,
     serverFactory,

@@ -64,14 +64,14 @@ export interface ServerDeps {
   /** How public holds and confirmations are batched into group commits. */
   batching: BatchOptions;
   bodyLimitBytes: number;
+  /** The load shedder's limit on event-loop delay (0: off, as in-process tests run it). */
+  maxEventLoopDelayMs: number;
   trustProxy: boolean;
   hotline: Hotline;
   /** Build the app on this server instead of one of its own (a cluster worker's, see not-ready.ts). */
   serverFactory?: FastifyServerFactory;
 }
 
-/** Over this event-loop delay the node answers 503 with Retry-After instead of falling behind. */
-const MAX_EVENT_LOOP_DELAY_MS = 1_000;
 const RETRY_AFTER_SECONDS = 2;
 
 /** Bodies are checked as sent: no type coercion, no silently dropped fields. */
@@ -111,8 +111,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (deps.https) reply.header('strict-transport-security', 'max-age=31536000');
   });
 
-  await app.register(underPressure, {
-    maxEventLoopDelay: MAX_EVENT_LOOP_DELAY_MS,
+  // Over this event-loop delay the node answers 503 with Retry-After instead of falling behind (0: off).
+  if (deps.maxEventLoopDelayMs > 0) await app.register(underPressure, {
+    maxEventLoopDelay: deps.maxEventLoopDelayMs,
     retryAfter: RETRY_AFTER_SECONDS,
     pressureHandler: (request, reply) => {
       void reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS));

@@ -27,3 +27,30 @@ test('when every database connection is busy, a request is shed with 503 and Ret
   const taken = await node.db.query('SELECT taken FROM slots WHERE id = $1', [w.firstSlotIds[0]]);
   assert.equal(taken.rows[0].taken, 1, 'the shed request took nothing');
 });
+
+test('a node whose event loop falls behind sheds with 503 and Retry-After: a page gets the calm page, the API its code', async () => {
+  const shedding = await startTestNode({ ANSTURM_MAX_EVENT_LOOP_DELAY_MS: '20' });
+  // Keeps the event loop behind, as a flood of work would (60 ms of work at a time, for up to 5 s),
+  // until the request is shed: the shedder reads the mean delay sampled over the last second.
+  const whileBehind = async (url: string) => {
+    let res = await shedding.app.inject({ url });
+    for (const stop = Date.now() + 5_000; res.statusCode !== 503 && Date.now() < stop; ) {
+      const busyUntil = Date.now() + 60;
+      while (Date.now() < busyUntil);
+      await new Promise((resolve) => setImmediate(resolve));
+      res = await shedding.app.inject({ url });
+    }
+    return res;
+  };
+  try {
+    const api = await whileBehind('/api/v1/campaigns');
+    assert.equal(api.statusCode, 503);
+    assert.equal(api.json().code, 'OVERLOADED');
+    assert.equal(api.headers['retry-after'], '2');
+    const page = await whileBehind('/');
+    assert.equal(page.statusCode, 503);
+    assert.match(page.body, /Bitte einen Moment Geduld/);
+  } finally {
+    await shedding.stop();
+  }
+});

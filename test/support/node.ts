@@ -11,10 +11,14 @@ export interface TestNode extends RunningNode {
   stop(): Promise<void>;
 }
 
-/** An application node on its own fresh database, driven in-process with app.inject(). */
+/**
+ * An application node on its own fresh database, driven in-process with app.inject(). The
+ * event-loop load shedder is off (a busy machine must not shed a test's requests); a test about
+ * shedding turns it on with ANSTURM_MAX_EVENT_LOOP_DELAY_MS.
+ */
 export async function startTestNode(env: Record<string, string> = {}): Promise<TestNode> {
   const database = await freshDatabase();
-  const config = loadConfig({ ANSTURM_AVAILABILITY_REFRESH_MS: '200', ...env });
+  const config = loadConfig({ ANSTURM_AVAILABILITY_REFRESH_MS: '200', ANSTURM_MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
   const node = await startNode(config, database.url, ADMIN_TOKEN, pino({ level: process.env.LOG_LEVEL ?? 'silent' }));
   return {
     ...node,
