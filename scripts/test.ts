@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { migratedTemplate } from '../test/support/db.js';
 
 const TEST_PG_PORT = 54399;
 
@@ -20,11 +21,13 @@ const files = only.length > 0 ? only : (await readdir('test')).filter((f) => f.e
 const dir = await mkdtemp(join(tmpdir(), 'ansturm-test-'));
 await import('node:fs/promises').then((fs) => fs.chmod(dir, 0o755)); // the postgres user must reach it when we run as root
 const pg = await startEmbeddedPostgres(dir, Number(process.env.TEST_PG_PORT ?? TEST_PG_PORT), log, { persistent: false });
+// Migrated once; each test file's database is a copy of it (test/support/db.ts), not a fresh migration.
+const template = await migratedTemplate(pg.url);
 
 const code = await new Promise<number>((resolve) => {
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
     stdio: 'inherit',
-    env: { ...process.env, TEST_DATABASE_URL: pg.url, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    env: { ...process.env, TEST_DATABASE_URL: pg.url, TEST_TEMPLATE_DATABASE: template, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
   });
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
 });
