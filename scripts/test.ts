@@ -4,7 +4,8 @@
  * (test/support/db.ts), so files run in parallel without seeing each other's rows.
  * Pass file paths to run only those: `npm test -- test/booking.test.ts`.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ const TEST_PG_PORT = 54399;
 const log = pino({ level: process.env.TEST_PG_LOG ?? 'warn' });
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : (await readdir('test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', f));
+
+await ensureChromium(files);
 
 const dir = await mkdtemp(join(tmpdir(), 'ansturm-test-'));
 await import('node:fs/promises').then((fs) => fs.chmod(dir, 0o755)); // the postgres user must reach it when we run as root
@@ -35,3 +38,21 @@ const code = await new Promise<number>((resolve) => {
 await pg.stop();
 await rm(dir, { recursive: true, force: true });
 process.exit(code);
+
+/**
+ * The browser tests drive Debian's Chromium (playwright-core never downloads one). When it is
+ * missing, install it if this process may (root with apt-get, as on CI and a fresh VM); otherwise
+ * stop before any test starts, with the one command to run.
+ */
+async function ensureChromium(testFiles: string[]): Promise<void> {
+  const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'; // as test/support/browser.ts
+  if (existsSync(CHROMIUM) || !testFiles.some((f) => /web\.test\.ts$/.test(f))) return;
+  const command = 'apt-get update && apt-get install -y --no-install-recommends chromium';
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.log(`npm test: ${CHROMIUM} is missing; installing Debian's chromium for the browser tests: ${command}`);
+    const done = spawnSync('sh', ['-c', command], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (done.status === 0 && existsSync(CHROMIUM)) return;
+  }
+  console.error(`npm test: the browser tests need Debian's Chromium at ${CHROMIUM}. Install it, then run npm test again:\n\n  sudo sh -c '${command}'\n`);
+  process.exit(1);
+}
