@@ -104,4 +104,7 @@ export const fail = (code: ErrorCode, message?: string, details?: Record<string,
 
 export const errorStatus = (code: ErrorCode): number => REGISTRY[code].status;
 
+/** Every code, for the test that keeps docs/errors.md complete. */
+export const REGISTERED_CODES = Object.keys(REGISTRY) as ErrorCode[];
+
 export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(REGISTRY, code);
