@@ -237,3 +237,15 @@ test('without providers, messages land in the local mailbox the admin can read',
     await plain.stop();
   }
 });
+
+test('the calendar file folds long lines at 75 octets (RFC 5545), escapes text, and unfolds to what was put in', async () => {
+  const { calendar } = await import('../src/notify/ics.js');
+  const center = { id: 1, name: 'Impfzentrum Ennepe-Ruhr-Kreis, Standort Schwelm; Halle 3', address: 'Sehr lange Straße mit Umlauten äöü und viel mehr Text 123, 58332 Schwelm', postalCode: '58332', lat: 51, lon: 7 };
+  const text = calendar('ABCD-2345', [{ dose: 1, startsAt: '2030-05-06T07:00:00.000Z', durationMinutes: 15, center } as never]);
+  const lines = text.split('\r\n');
+  assert.ok(lines.every((l) => Buffer.byteLength(l, 'utf8') <= 75), lines.find((l) => Buffer.byteLength(l, 'utf8') > 75));
+  const unfolded = text.replace(/\r\n[ \t]/g, '');
+  assert.match(unfolded, /\r\nLOCATION:Impfzentrum Ennepe-Ruhr-Kreis\\, Standort Schwelm\\; Halle 3\\, Sehr lange Straße mit Umlauten äöü und viel mehr Text 123\\, 58332 Schwelm\r\n/);
+  assert.match(unfolded, /\r\nDTSTART:20300506T070000Z\r\n/);
+  assert.match(unfolded, /\r\nUID:ABCD-2345-1@ansturm\r\n/);
+});
