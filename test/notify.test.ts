@@ -5,6 +5,7 @@ import { adminPost, book, person, post, setUpWorld } from './support/fixtures.js
 import { admin, startTestNode, type TestNode } from './support/node.js';
 import { startSmsGateway, startSmtpSink } from './support/peers.js';
 import { until } from './support/queue.js';
+import { normaliseContact } from '../src/notify/verification.js';
 
 let node: TestNode;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
@@ -91,35 +92,47 @@ describe('verification', () => {
     (await until(async () => sms.requests.filter((r) => r.to === to && r.answered === 202), (l) => l.length > nth))[nth]!.text.match(/\d{6}/)![0];
 
   test('a code verifies a phone number; a resend leaves the first code valid; codes are stored hashed', async () => {
-    assert.equal((await request('0151 1111111')).status, 202);
-    assert.equal((await request('+49 151 1111111')).status, 202, 'the same number, written another way');
-    const first = await codeSentTo('+491511111111', 0);
-    await codeSentTo('+491511111111', 1);
-    const stored = await node.db.query('SELECT code_hash FROM verification_codes WHERE contact = $1', ['+491511111111']);
+    assert.equal((await request('0151 11111111')).status, 202);
+    assert.equal((await request('+49 151 11111111')).status, 202, 'the same number, written another way');
+    const first = await codeSentTo('+4915111111111', 0);
+    await codeSentTo('+4915111111111', 1);
+    const stored = await node.db.query('SELECT code_hash FROM verification_codes WHERE contact = $1', ['+4915111111111']);
     assert.ok(stored.rows.every((r) => !r.code_hash.toString('utf8').includes(first)));
-    const ok = await confirm('01511111111', first);
+    const ok = await confirm('015111111111', first);
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal(ok.body.verified, true);
   });
 
   test('wrong codes count down, then the contact is locked even for the right code; expired codes fail', async () => {
-    await request('0152 2222222');
-    const right = await codeSentTo('+491522222222');
+    await request('0152 22222222');
+    const right = await codeSentTo('+4915222222222');
     const wrong = right === '000000' ? '111111' : '000000';
     const answers = [];
-    for (let i = 0; i < 5; i++) answers.push(await confirm('01522222222', wrong));
+    for (let i = 0; i < 5; i++) answers.push(await confirm('015222222222', wrong));
     assert.deepEqual(answers.map((a) => a.status), [422, 422, 422, 422, 429]);
     assert.match(answers[0]!.body.message, /4 attempt\(s\) left/);
-    const locked = await confirm('01522222222', right);
+    const locked = await confirm('015222222222', right);
     assert.equal(locked.status, 429);
     assert.equal(locked.body.code, 'VERIFICATION_LOCKED');
 
-    await request('0153 3333333');
-    const code = await codeSentTo('+491533333333');
-    await node.db.query(`UPDATE verification_codes SET expires_at = now() - interval '1 second' WHERE contact = $1`, ['+491533333333']);
-    const expired = await confirm('01533333333', code);
+    await request('0170 3333333');
+    const code = await codeSentTo('+491703333333');
+    await node.db.query(`UPDATE verification_codes SET expires_at = now() - interval '1 second' WHERE contact = $1`, ['+491703333333']);
+    const expired = await confirm('01703333333', code);
     assert.equal(expired.status, 422);
     assert.equal(expired.body.code, 'CODE_INVALID');
+  });
+
+  test('phone numbers are checked and normalised by libphonenumber: German numbers in any notation, others with their country code', async () => {
+    for (const number of ['0170 1234567', '(0170) 123-4567', '0049 170 1234567', '+49 170 1234567']) {
+      assert.equal(normaliseContact('sms', number), '+491701234567', number);
+    }
+    assert.equal(normaliseContact('sms', '+43 664 1234567'), '+436641234567');
+    for (const invalid of ['0151 1111111', '12345', '+49 170', '+999 1234567']) {
+      const res = await request(invalid);
+      assert.equal(res.status, 400, `${invalid}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.code, 'CONTACT_INVALID');
+    }
   });
 
   test('a campaign that requires it books only with a verified contact', async () => {

@@ -177,6 +177,9 @@ export function bookingService(deps: BookingServiceDeps) {
         const hold = holds.get(r.holdId) ?? fail('HOLD_NOT_FOUND');
         assertHoldUsable(hold);
         checkPersonAgainst(hold, r.person, hold.starts_at);
+        // Contacts are checked as typed, so the confirmation goes where the person can read it.
+        if (r.person.phone) normaliseContact('sms', r.person.phone);
+        if (r.person.email) normaliseContact('email', r.person.email);
         // A place in line bound to a person books that person: the binding would mean nothing otherwise.
         const person = hold.ticket_id ? bound.get(hold.ticket_id) : null;
         if (person && !person.equals(identityHash(deps.identityKey, r.person))) fail('ADMISSION_OTHER_PERSON');

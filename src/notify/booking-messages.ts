@@ -3,7 +3,7 @@ import { run } from '../db/pool.js';
 import { calendar } from './ics.js';
 import { dropPendingMessages, enqueue, enqueueMany, type NewMessage } from './repo.js';
 import { cancellationMessage, confirmationMessage, confirmationSms, reminderMessage, type Locale } from './templates.js';
-import { normaliseContact } from './verification.js';
+import { recipientOf } from './verification.js';
 
 export interface BookingContact {
   id: number;
@@ -32,13 +32,13 @@ export function bookingMessages(b: BookingContact, appointments: AppointmentForM
   if (b.email) {
     const m = confirmationMessage(b.code, appointments, b.locale);
     messages.push({
-      kind: 'confirmation', channel: 'email', recipient: normaliseContact('email', b.email), locale: b.locale, bookingId: b.id,
+      kind: 'confirmation', channel: 'email', recipient: recipientOf('email', b.email), locale: b.locale, bookingId: b.id,
       subject: m.subject, text: m.text, html: m.html,
       attachments: [{ filename: `termin-${b.code}.ics`, contentType: 'text/calendar; charset=utf-8; method=PUBLISH', content: calendar(b.code, appointments) }],
     });
   }
   if (b.phone) {
-    messages.push({ kind: 'confirmation', channel: 'sms', recipient: normaliseContact('sms', b.phone), locale: b.locale, bookingId: b.id, subject: '', text: confirmationSms(b.code, appointments, b.locale) });
+    messages.push({ kind: 'confirmation', channel: 'sms', recipient: recipientOf('sms', b.phone), locale: b.locale, bookingId: b.id, subject: '', text: confirmationSms(b.code, appointments, b.locale) });
   }
   return [...messages, ...reminders(b, appointments, now)];
 }
@@ -51,8 +51,8 @@ export async function announceBooking(q: pg.ClientBase, b: BookingContact, appoi
 export async function announceCancellation(q: pg.ClientBase, b: BookingContact, appointments: AppointmentForMessage[]) {
   await run(q, dropPendingMessages(b.id));
   const m = cancellationMessage(b.code, appointments, b.locale);
-  if (b.email) await run(q, enqueue({ kind: 'cancellation', channel: 'email', recipient: normaliseContact('email', b.email), locale: b.locale, bookingId: b.id, subject: m.subject, text: m.text, html: m.html }));
-  else if (b.phone) await run(q, enqueue({ kind: 'cancellation', channel: 'sms', recipient: normaliseContact('sms', b.phone), locale: b.locale, bookingId: b.id, subject: '', text: m.text.split('\n').filter(Boolean).join(' ') }));
+  if (b.email) await run(q, enqueue({ kind: 'cancellation', channel: 'email', recipient: recipientOf('email', b.email), locale: b.locale, bookingId: b.id, subject: m.subject, text: m.text, html: m.html }));
+  else if (b.phone) await run(q, enqueue({ kind: 'cancellation', channel: 'sms', recipient: recipientOf('sms', b.phone), locale: b.locale, bookingId: b.id, subject: '', text: m.text.split('\n').filter(Boolean).join(' ') }));
 }
 
 export async function announceRebooking(q: pg.ClientBase, b: BookingContact, appointments: AppointmentForMessage[]) {
@@ -64,7 +64,7 @@ export async function announceRebooking(q: pg.ClientBase, b: BookingContact, app
 function reminders(b: BookingContact, appointments: AppointmentForMessage[], now: number): NewMessage[] {
   const channel = b.email ? 'email' : b.phone ? 'sms' : undefined;
   if (!channel) return [];
-  const recipient = normaliseContact(channel, (b.email ?? b.phone)!);
+  const recipient = recipientOf(channel, (b.email ?? b.phone)!);
   return appointments.flatMap((a): NewMessage[] => {
     const at = Date.parse(a.startsAt) - DAY_MS;
     if (at <= now) return [];

@@ -1,4 +1,5 @@
 import { createHmac, randomInt } from 'node:crypto';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type pg from 'pg';
 import { run, tx, type Db, type Queryable } from '../db/pool.js';
 import { AppError, fail } from '../http/errors.js';
@@ -19,10 +20,24 @@ export function normaliseContact(channel: Channel, contact: string): string {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(c) || c.length > 254) fail('CONTACT_INVALID');
     return c.toLowerCase();
   }
-  const digits = c.replace(/[\s()/-]/g, '');
-  const e164 = digits.startsWith('+') ? digits : digits.startsWith('00') ? `+${digits.slice(2)}` : digits.startsWith('0') ? `+49${digits.slice(1)}` : `+${digits}`;
-  if (!/^\+[1-9][0-9]{6,14}$/.test(e164)) fail('CONTACT_INVALID');
-  return e164;
+  // libphonenumber's full metadata: a German number in any notation (0170..., 0049..., +49...), others with
+  // their country code; a number no operator hands out is refused, not sent codes that never arrive.
+  const parsed = parsePhoneNumberFromString(c, 'DE');
+  if (!parsed?.isValid()) return fail('CONTACT_INVALID', 'This is not a valid phone number. Write it with its area code, e.g. 0170 1234567.');
+  return parsed.number;
+}
+
+/**
+ * The address a message about a stored booking or wait-list entry goes to. Never refuses: what was
+ * stored was checked when it was typed (by the rules of that day); a number the current rules do
+ * not know goes out in plain E.164 digits and the provider decides (a refusal is a dead letter).
+ */
+export function recipientOf(channel: Channel, contact: string): string {
+  if (channel === 'email') return contact.trim().toLowerCase();
+  const parsed = parsePhoneNumberFromString(contact.trim(), 'DE');
+  if (parsed?.isValid()) return parsed.number;
+  const digits = contact.replace(/[^\d+]/g, '');
+  return digits.startsWith('+') ? digits : digits.startsWith('00') ? `+${digits.slice(2)}` : digits.startsWith('0') ? `+49${digits.slice(1)}` : `+${digits}`;
 }
 
 /**

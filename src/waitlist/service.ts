@@ -5,7 +5,7 @@ import { AppError, fail } from '../http/errors.js';
 import { identityHash } from '../booking/identity.js';
 import type { BookingService, Person } from '../booking/service.js';
 import { postalCodeCentroid } from '../availability/geo.js';
-import { anyVerified, normaliseContact } from '../notify/verification.js';
+import { anyVerified, normaliseContact, recipientOf } from '../notify/verification.js';
 import { enqueue } from '../notify/repo.js';
 import { offerMessage, offerSms } from '../notify/templates.js';
 import { campaignRules } from '../booking/repo.js';
@@ -193,10 +193,10 @@ export function waitlistService(deps: WaitlistDeps) {
     const link = `${deps.publicUrl}/angebot/${offerId}?secret=${secret}`;
     if (e.email) {
       const m = offerMessage(first, deadline.toISOString(), link, e.locale);
-      await run(q, enqueue({ kind: 'offer', channel: 'email', recipient: normaliseContact('email', e.email), locale: e.locale, subject: m.subject, text: m.text, html: m.html }));
+      await run(q, enqueue({ kind: 'offer', channel: 'email', recipient: recipientOf('email', e.email), locale: e.locale, subject: m.subject, text: m.text, html: m.html }));
     }
     if (e.phone) {
-      await run(q, enqueue({ kind: 'offer', channel: 'sms', recipient: normaliseContact('sms', e.phone), locale: e.locale, subject: '', text: offerSms(first, deadline.toISOString(), link, e.locale) }));
+      await run(q, enqueue({ kind: 'offer', channel: 'sms', recipient: recipientOf('sms', e.phone), locale: e.locale, subject: '', text: offerSms(first, deadline.toISOString(), link, e.locale) }));
     }
   }
 }
