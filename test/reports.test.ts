@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { startTestNode, admin, type TestNode } from './support/node.js';
 import { adminPost, book, person, setUpWorld } from './support/fixtures.js';
 import { staffSession } from './support/staff.js';
-import { nationalHolidays } from '../src/catalog/holidays.js';
+import { publicHolidays } from '../src/catalog/holidays.js';
 import { csvCell } from '../src/reports/routes.js';
 import { summariseHttp } from '../src/reports/http-summary.js';
 import { errorRate, p95Between } from '../web/staff/rates.js';
@@ -45,13 +45,26 @@ test('the CSV export lists a centre’s day, quoted, with formulas defused', asy
   assert.equal(csvCell('+49 170'), "'+49 170");
 });
 
-test('slot series leave out the nationwide holidays unless told otherwise', async () => {
-  assert.deepEqual(nationalHolidays(2026), ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-25', '2026-10-03', '2026-12-25', '2026-12-26']);
+test('slot series leave out the public holidays, of the centre’s Land too, unless told otherwise', async () => {
+  assert.deepEqual(publicHolidays(2026), ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-25', '2026-10-03', '2026-12-25', '2026-12-26']);
   const w = await setUpWorld(node.app);
   const series = { centerId: w.centerId, campaignId: w.campaignId, from: '2030-12-23', to: '2030-12-28', opens: '08:00', closes: '09:00', intervalMinutes: 60, capacity: 1 };
   const days = (slots: { startsAt: string }[]) => slots.map((s) => s.startsAt.slice(0, 10));
   assert.deepEqual(days((await adminPost(node.app, '/api/v1/admin/slots', { series })).slots), ['2030-12-23', '2030-12-24', '2030-12-27', '2030-12-28']);
   assert.equal((await adminPost(node.app, '/api/v1/admin/slots', { series: { ...series, skipHolidays: false, from: '2031-12-25', to: '2031-12-25' } })).slots.length, 1);
+
+  // 2031-01-06 is Epiphany, a holiday in Bavaria; 2031-06-12 Corpus Christi, one in Bavaria and NRW, not in Berlin.
+  const centerIn = async (state: string) =>
+    (await adminPost(node.app, '/api/v1/admin/centers', { name: `Zentrum ${state}`, address: 'Weg 1', postalCode: '58332', district: 'EN', lat: 51, lon: 7, state })).id;
+  const seriesAt = async (centerId: number, from: string) =>
+    days((await adminPost(node.app, '/api/v1/admin/slots', { series: { ...series, centerId, from, to: from } })).slots);
+  const [bavaria, berlin] = [await centerIn('BY'), await centerIn('BE')];
+  assert.deepEqual(await seriesAt(bavaria, '2031-01-06'), [], 'Epiphany in Bavaria');
+  assert.deepEqual(await seriesAt(berlin, '2031-01-06'), ['2031-01-06']);
+  assert.deepEqual(await seriesAt(bavaria, '2031-06-12'), [], 'Corpus Christi in Bavaria');
+  assert.deepEqual(await seriesAt(berlin, '2031-06-12'), ['2031-06-12']);
+  const unknownLand = await node.app.inject({ method: 'POST', url: '/api/v1/admin/centers', headers: admin, payload: { name: 'X', address: 'Y', postalCode: '58332', district: 'EN', lat: 51, lon: 7, state: 'XX' } });
+  assert.equal(unknownLand.statusCode, 400);
 });
 
 test('p95 between two readings of the request histogram', () => {

@@ -1,3 +1,4 @@
+import type { Land } from './holidays.js';
 import type { Sql } from '../db/pool.js';
 
 /** Statements for what staff set up: centres, campaigns, districts, slots and releases. */
@@ -13,17 +14,24 @@ export interface NewCenter {
   lat: number;
   lon: number;
   timeZone?: string;
+  /** The Land, for its public holidays (null: not given). */
+  state?: Land | null;
 }
 
 export const insertCenter = (c: NewCenter): Sql => ({
-  text: `INSERT INTO centers (name, address, postal_code, district, lat, lon, time_zone)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING id, name, address, postal_code AS "postalCode", district, lat, lon, time_zone AS "timeZone"`,
-  values: [c.name, c.address, c.postalCode, c.district, c.lat, c.lon, c.timeZone ?? 'Europe/Berlin'],
+  text: `INSERT INTO centers (name, address, postal_code, district, lat, lon, time_zone, state)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         RETURNING id, name, address, postal_code AS "postalCode", district, lat, lon, time_zone AS "timeZone", state`,
+  values: [c.name, c.address, c.postalCode, c.district, c.lat, c.lon, c.timeZone ?? 'Europe/Berlin', c.state ?? null],
+});
+
+export const landOfCenter = (centerId: number): Sql => ({
+  text: `SELECT state FROM centers WHERE id = $1`,
+  values: [centerId],
 });
 
 export const listCenters = (): Sql => ({
-  text: `SELECT id, name, address, postal_code AS "postalCode", district, lat, lon, time_zone AS "timeZone"
+  text: `SELECT id, name, address, postal_code AS "postalCode", district, lat, lon, time_zone AS "timeZone", state
          FROM centers ORDER BY id`,
   values: [],
 });

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import type { StaffAuth } from '../staff/auth.js';
 import { Day, Id, Instant, PostalCode, Strict, errors, Text } from '../http/schemas.js';
+import { LAENDER } from './holidays.js';
 import { inTransaction, sendOutcome } from '../http/transaction.js';
 import { catalogService } from './service.js';
 import { releaseChecklist, type ChecklistContext } from './checklist.js';
@@ -21,6 +22,9 @@ const CenterInput = Strict({
   district: Text({ minLength: 1, maxLength: 100 }),
   lat: Type.Number({ minimum: -90, maximum: 90 }),
   lon: Type.Number({ minimum: -180, maximum: 180 }),
+  state: Type.Optional(
+    Type.Union(LAENDER.map((l) => Type.Literal(l)), { description: 'The Land (ISO 3166-2:DE without "DE-", e.g. NW): slot series leave out its public holidays too' }),
+  ),
 });
 
 const CampaignInput = Strict({
@@ -64,7 +68,7 @@ const SeriesInput = Strict({
   durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
   capacity: Type.Integer({ minimum: 0, maximum: 100000 }),
   skipDates: Type.Optional(Type.Array(Day, { maxItems: 366, description: 'Days to leave out, e.g. a state’s own holidays' })),
-  skipHolidays: Type.Optional(Type.Boolean({ description: 'Leave out the nationwide public holidays (default true)' })),
+  skipHolidays: Type.Optional(Type.Boolean({ description: 'Leave out the public holidays, nationwide and of the centre’s Land (default true)' })),
 });
 
 const Slot = Type.Object({

@@ -5,7 +5,7 @@ import * as sql from './repo.js';
 import { createRoom } from '../queue/repo.js';
 import { seedHashOf } from '../queue/draw.js';
 import { randomBytes } from 'node:crypto';
-import { holidaysBetween } from './holidays.js';
+import { holidaysBetween, type Land } from './holidays.js';
 
 export interface CampaignInput {
   name: string;
@@ -35,6 +35,10 @@ export interface SeriesInput {
 const MAX_SLOTS_PER_REQUEST = 20_000;
 
 /** What staff set up. Every change also tells the nodes' availability views to reload. */
+/** The Land of a centre (null: not given, or no such centre; inserting the slots then says which). */
+const landOf = async (q: Queryable, centerId: number): Promise<Land | null> =>
+  (await run<{ state: Land | null }>(q, sql.landOfCenter(centerId))).rows[0]?.state ?? null;
+
 export const catalogService = {
   async createCenter(q: pg.ClientBase, center: sql.NewCenter) {
     const created = (await run(q, sql.insertCenter(center))).rows[0]!;
@@ -91,7 +95,7 @@ export const catalogService = {
       weekdays: [1, 2, 3, 4, 5, 6],
       durationMinutes: input.intervalMinutes,
       ...rest,
-      skipDates: [...(rest.skipDates ?? []), ...(skipHolidays ? holidaysBetween(input.from, input.to) : [])],
+      skipDates: [...(rest.skipDates ?? []), ...(skipHolidays ? holidaysBetween(input.from, input.to, await landOf(q, input.centerId)) : [])],
     };
     const days = (Date.parse(series.to) - Date.parse(series.from)) / 86_400_000 + 1;
     const minutesOpen = toMinutes(series.closes) - toMinutes(series.opens);

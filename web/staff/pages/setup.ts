@@ -16,6 +16,13 @@ interface Campaign {
   eligibility: { minAge: number | null; maxAge: number | null; districts: string[] | null; priorityGroups: string[] | null };
 }
 
+/** The Länder by their ISO 3166-2 code, as the API takes them. */
+const LAENDER: [string, string][] = [
+  ['BW', 'Baden-Württemberg'], ['BY', 'Bayern'], ['BE', 'Berlin'], ['BB', 'Brandenburg'], ['HB', 'Bremen'], ['HH', 'Hamburg'],
+  ['HE', 'Hessen'], ['MV', 'Mecklenburg-Vorpommern'], ['NI', 'Niedersachsen'], ['NW', 'Nordrhein-Westfalen'], ['RP', 'Rheinland-Pfalz'],
+  ['SL', 'Saarland'], ['SN', 'Sachsen'], ['ST', 'Sachsen-Anhalt'], ['SH', 'Schleswig-Holstein'], ['TH', 'Thüringen'],
+];
+
 export const loadCenters = async () => (await call<{ centers: Center[] }>('GET', '/api/v1/admin/centers')).centers;
 export const loadCampaigns = async () => (await call<{ campaigns: Campaign[] }>('GET', '/api/v1/campaigns')).campaigns;
 const list = (text: string) => text.split(',').map((x) => x.trim()).filter(Boolean);
@@ -37,10 +44,13 @@ export async function centersPage(main: HTMLElement): Promise<void> {
         { name: 'district', label: 'Kreis / kreisfreie Stadt', required: true },
         { name: 'lat', label: 'Breitengrad', type: 'number', step: 'any', required: true },
         { name: 'lon', label: 'Längengrad', type: 'number', step: 'any', required: true },
+        { name: 'state', label: 'Bundesland (seine Feiertage fallen aus den Terminserien)', options: [['', 'nicht angegeben (nur bundesweite Feiertage)'], ...LAENDER] },
       ],
       'Anlegen',
       async (v) => {
-        const created = await call<{ id: number }>('POST', '/api/v1/admin/centers', { name: v.name, address: v.address, postalCode: v.postalCode, district: v.district, lat: Number(v.lat), lon: Number(v.lon) });
+        const created = await call<{ id: number }>('POST', '/api/v1/admin/centers', {
+          name: v.name, address: v.address, postalCode: v.postalCode, district: v.district, lat: Number(v.lat), lon: Number(v.lon), ...(v.state ? { state: v.state } : {}),
+        });
         await refresh();
         return `Impfzentrum Nr. ${created.id} angelegt.`;
       },
