@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { errorStatus, isErrorCode, REGISTERED_CODES } from '../src/http/errors.js';
+import { errorStatus, isErrorCode, REGISTERED_CODES } from '../src/errors.js';
 
 /** fastify-style: every code in the registry is documented in docs/errors.md, with its status, and no documented code is stale. */
 test('every error code is documented with its status, and every documented code exists', async () => {

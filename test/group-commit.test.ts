@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GroupCommit } from '../src/db/group-commit.js';
 import { tx } from '../src/db/pool.js';
-import { AppError } from '../src/http/errors.js';
+import { AppError } from '../src/errors.js';
 import { bookingService, type BookingAnswer, type HoldAnswer } from '../src/booking/service.js';
 import { adminPost, morningIn, person, setUpWorld } from './support/fixtures.js';
 import { startTestNode, type TestNode } from './support/node.js';

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { FastifyRequest } from 'fastify';
 import { run, type Queryable } from '../db/pool.js';
 import { distanceKm, postalCodeCentroid } from '../availability/geo.js';
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 import type { BookingService, Locale, Person } from '../booking/service.js';
 import { confirmationMessage } from '../notify/templates.js';
 import { mayUseCenter } from '../staff/auth.js';

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 import { Day, Id, PostalCode, Strict, errors } from '../http/schemas.js';
 import { postalCodeCentroid, type Point } from './geo.js';
 import type { AvailabilityView } from './view.js';

@@ -1,4 +1,4 @@
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 
 export interface EligibilityRules {
   min_age: number | null;

@@ -1,5 +1,5 @@
 import { run, type Db } from '../db/pool.js';
-import { AppError, fail } from '../http/errors.js';
+import { AppError, fail } from '../errors.js';
 import * as sql from './repo.js';
 
 /**

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/pool.js';
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 import { Appointment, Day, Id, Person, Strict, errors, Text } from '../http/schemas.js';
 import { idempotencyKeyOf, idempotent, inTransaction, sendOutcome, type Keyed } from '../http/transaction.js';
 import { GroupCommit } from '../db/group-commit.js';

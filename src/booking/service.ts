@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { run } from '../db/pool.js';
-import { AppError, fail } from '../http/errors.js';
+import { AppError, fail } from '../errors.js';
 import { formatBookingCode, newBookingCode } from './code.js';
 import { checkAgeAndGroup, type EligibilityRules } from './eligibility.js';
 import { identityHash } from './identity.js';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { PG, pgCode, pgConstraint, run } from '../db/pool.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import * as sql from './repo.js';
 
 /**

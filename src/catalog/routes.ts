@@ -7,7 +7,7 @@ import { LAENDER } from './holidays.js';
 import { inTransaction, sendOutcome } from '../http/transaction.js';
 import { catalogService } from './service.js';
 import { releaseChecklist, type ChecklistContext } from './checklist.js';
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 import { run } from '../db/pool.js';
 import * as sql from './repo.js';
 

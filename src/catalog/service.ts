@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { PG, pgCode, pgConstraint, run, type Queryable } from '../db/pool.js';
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 import * as sql from './repo.js';
 import { createRoom } from '../queue/repo.js';
 import { seedHashOf } from '../queue/draw.js';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { FastifyRequest } from 'fastify';
 import { run, type Queryable } from '../db/pool.js';
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 import { parseBookingCode } from '../booking/code.js';
 import type { BookingService } from '../booking/service.js';
 import { formatBookingCode } from '../booking/code.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import { isDatabaseUnavailable, isPoolTimeout, tx, type Db } from './pool.js';
 
 export interface GroupCommitOptions<I> {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isDatabaseUnavailable, isPoolTimeout, PG, pgCode, pgConstraint } from '../db/pool.js';
-import { AppError, errorStatus, isErrorCode, type ErrorCode } from './errors.js';
+import { AppError, errorStatus, isErrorCode, type ErrorCode } from '../errors.js';
 
 /** How long a client should wait before retrying when this node sheds load. */
 const RETRY_AFTER_SECONDS = 2;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { run, tx, type Db, type Sql } from '../db/pool.js';
-import { AppError, fail } from './errors.js';
+import { AppError, fail } from '../errors.js';
 import { actionOf, audit } from '../staff/audit.js';
 
 export interface Outcome<T> {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { run, tx, type Db } from '../db/pool.js';
 import type { StaffAuth } from '../staff/auth.js';
 import { audit } from '../staff/audit.js';
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 import { Id, Strict, errors, Text } from '../http/schemas.js';
 import * as sql from './repo.js';
 import type { verificationService } from './verification.js';

@@ -2,7 +2,7 @@ import { createHmac, randomInt } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type pg from 'pg';
 import { run, tx, type Db, type Queryable } from '../db/pool.js';
-import { AppError, fail } from '../http/errors.js';
+import { AppError, fail } from '../errors.js';
 import { enqueue, type Channel } from './repo.js';
 import { codeMessage, codeSms, type Locale } from './templates.js';
 

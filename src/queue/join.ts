@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PG, pgCode, pgConstraint, run, tx, type Db } from '../db/pool.js';
-import { AppError, fail } from '../http/errors.js';
+import { AppError, fail } from '../errors.js';
 import { newBookingCode } from '../booking/code.js';
 import * as sql from './repo.js';
 

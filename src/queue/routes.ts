@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import type { StaffAuth } from '../staff/auth.js';
 import { audit } from '../staff/audit.js';
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 import { Id, Identity, Strict, errors, Text } from '../http/schemas.js';
 import { run, tx } from '../db/pool.js';
 import * as sql from './repo.js';

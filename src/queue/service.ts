@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { run, tx, type Db } from '../db/pool.js';
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 import { drawOf } from './draw.js';
 import { identityHash, type IdentityFields } from '../booking/identity.js';
 import { parseBookingCode } from '../booking/code.js';

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { run, type Db } from '../db/pool.js';
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 import * as sql from './repo.js';
 import type { Role } from './repo.js';
 

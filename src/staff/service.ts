@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { PG, pgCode, run, tx, type Db } from '../db/pool.js';
-import { fail } from '../http/errors.js';
+import { fail } from '../errors.js';
 import { audit } from './audit.js';
 import { tokenHash } from './auth.js';
 import { DUMMY_HASH, MIN_PASSWORD_LENGTH, generatePassword, hashPassword, verifyPassword } from './passwords.js';

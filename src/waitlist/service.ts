@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import { PG, pgCode, pgConstraint, run, tx, type Db, type Queryable } from '../db/pool.js';
-import { AppError, fail } from '../http/errors.js';
+import { AppError, fail } from '../errors.js';
 import { identityHash } from '../booking/identity.js';
 import type { BookingService, Person } from '../booking/service.js';
 import { postalCodeCentroid } from '../availability/geo.js';
