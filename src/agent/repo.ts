@@ -1,3 +1,4 @@
+import { freeFor, KEPT_FOR_PHONE } from '../capacity/sql.js';
 import type { Sql } from '../db/pool.js';
 
 export interface AgentSlotRow {
@@ -17,8 +18,7 @@ export interface AgentSlotRow {
  */
 export const slotsForAgents = (campaignId: number, from: string | null, to: string | null, centerIds: number[] | null): Sql => ({
   text: `SELECT s.id, s.center_id, s.starts_at, (s.starts_at AT TIME ZONE 'Europe/Berlin')::date AS day, s.duration_minutes,
-                greatest(s.capacity - s.taken - CASE WHEN r.waitlist_until > now() THEN s.reserved ELSE 0 END, 0) AS free,
-                CASE WHEN r.phone_until > now() THEN least(s.phone_reserved, s.capacity - s.taken) ELSE 0 END AS kept_for_phone
+                ${freeFor('phone')} AS free, least(${KEPT_FOR_PHONE}, s.capacity - s.taken) AS kept_for_phone
          FROM slots s JOIN releases r ON r.id = s.release_id
          WHERE s.campaign_id = $1 AND s.dose = 1 AND s.starts_at > now() AND r.opens_at <= now() AND s.taken < s.capacity
            AND ($2::date IS NULL OR (s.starts_at AT TIME ZONE 'Europe/Berlin')::date >= $2)

@@ -1,3 +1,4 @@
+import { freeFor } from '../capacity/sql.js';
 import type { Sql } from '../db/pool.js';
 
 export interface CenterRow {
@@ -33,8 +34,7 @@ export const releasedSlots = (): Sql => ({
   text: `SELECT s.id, s.center_id, s.campaign_id, s.dose, s.starts_at, (s.starts_at AT TIME ZONE 'Europe/Berlin')::date AS day,
                 s.duration_minutes, r.id AS release_id, r.opens_at,
                 -- What the public can take: units kept for the wait list or the phone are not theirs (yet).
-                greatest(s.capacity - s.taken - CASE WHEN r.waitlist_until > now() THEN s.reserved ELSE 0 END
-                         - CASE WHEN r.phone_until > now() THEN s.phone_reserved ELSE 0 END, 0) AS free
+                ${freeFor('public')} AS free
          FROM slots s JOIN releases r ON r.id = s.release_id
          WHERE s.starts_at > now()
          ORDER BY s.starts_at, s.id`,

@@ -1,4 +1,5 @@
 import type { Sql } from '../db/pool.js';
+import { giveBack, keptFrom, KEPT_FOR_PHONE, KEPT_FOR_WAITLIST, type Way } from '../capacity/sql.js';
 
 /**
  * Every statement of the booking ledger, most of them for a whole batch of requests at once
@@ -32,12 +33,7 @@ export interface TakenFirstUnit extends SlotRow {
   max_interval_days: number | null;
 }
 
-/** Units kept for the wait list and for the phone channel, while their release keeps them. */
-const KEPT_FOR_WAITLIST = `CASE WHEN r.waitlist_until > now() THEN s.reserved ELSE 0 END`;
-const KEPT_FOR_PHONE = `CASE WHEN r.phone_until > now() THEN s.phone_reserved ELSE 0 END`;
-
-/** Which way a unit is taken: the public (maybe admitted by a waiting room), the wait list, or the hotline. */
-export type Way = 'public' | 'waitlist' | 'phone';
+export type { Way };
 
 export interface LockedSlot extends TakenFirstUnit {
   taken: number;
@@ -75,14 +71,13 @@ export const lockSlots = (slotIds: number[]): Sql => ({
  * the hotline take from their own first. A slot that does not satisfy the rules returns no row.
  */
 export const takeFirstDoseUnits = (way: Way, slotIds: number[], admitted: (number | null)[]): Sql => {
-  const kept = way === 'public' ? `${KEPT_FOR_WAITLIST} + ${KEPT_FOR_PHONE}` : way === 'waitlist' ? KEPT_FOR_PHONE : KEPT_FOR_WAITLIST;
   const share = way === 'waitlist' ? ', reserved = greatest(s.reserved - g.n, 0)' : way === 'phone' ? ', phone_reserved = greatest(s.phone_reserved - g.n, 0)' : '';
   const room = way === 'public' ? 'AND (NOT r.waiting_room OR r.id = ALL(g.admitted))' : '';
   return {
     text: `UPDATE slots s SET taken = s.taken + g.n${share}
            FROM (SELECT id, count(*)::int AS n, array_agg(admitted) AS admitted
                  FROM unnest($1::bigint[], $2::bigint[]) AS x(id, admitted) GROUP BY id) g, releases r
-           WHERE s.id = g.id AND s.dose = 1 AND s.starts_at > now() AND s.taken + g.n + ${kept} <= s.capacity
+           WHERE s.id = g.id AND s.dose = 1 AND s.starts_at > now() AND s.taken + g.n + ${keptFrom(way)} <= s.capacity
              AND r.id = s.release_id AND r.opens_at <= now() ${room}
            RETURNING s.id`,
     values: [slotIds, admitted],
@@ -334,16 +329,10 @@ export const expireHold = (holdId: string): Sql => ({
   values: [holdId],
 });
 
-/**
- * Gives units back; an id listed twice gives back two units. The rows are locked first in the order
- * every statement here locks slots (first doses before second doses, then by id), so a cancellation
- * and a batch of holds on the same two slots queue instead of deadlocking.
- */
-export const releaseUnits = (slotIds: number[]): Sql => ({
-  text: `WITH units AS (SELECT id, count(*)::int AS n FROM unnest($1::bigint[]) AS id GROUP BY id),
-         locked AS MATERIALIZED (SELECT s.id FROM slots s WHERE s.id IN (SELECT id FROM units) ORDER BY s.dose, s.id FOR NO KEY UPDATE)
-         UPDATE slots s SET taken = s.taken - u.n FROM units u
-         WHERE s.id = u.id AND s.id IN (SELECT id FROM locked)`,
+/** Gives units back (see capacity/sql.ts): an id listed twice gives back two units. */
+export const giveBackUnits = (slotIds: number[]): Sql => ({
+  text: `WITH units AS (SELECT unnest($1::bigint[]) AS id), ${giveBack('units')}
+         SELECT count(*)::int AS slots FROM given_back`,
   values: [slotIds],
 });
 
@@ -366,14 +355,8 @@ export const expireHolds = (batch: number): Sql => ({
          ), units AS (
            SELECT slot_id AS id FROM expired
            UNION ALL SELECT second_slot_id FROM expired WHERE second_slot_id IS NOT NULL
-         ), locked AS MATERIALIZED (
-           SELECT s.id FROM slots s WHERE s.id IN (SELECT id FROM units) ORDER BY s.dose, s.id FOR NO KEY UPDATE
-         ), freed AS (
-           UPDATE slots s SET taken = s.taken - u.n
-           FROM (SELECT id, count(*)::int AS n FROM units GROUP BY id) u
-           WHERE s.id = u.id AND s.id IN (SELECT id FROM locked) RETURNING s.id
-         )
-         SELECT (SELECT count(*) FROM expired)::int AS holds, (SELECT count(*) FROM freed)::int AS slots`,
+         ), ${giveBack('units')}
+         SELECT (SELECT count(*) FROM expired)::int AS holds, (SELECT count(*) FROM given_back)::int AS slots`,
   values: [batch],
 });
 

@@ -149,7 +149,7 @@ export function bookingService(deps: BookingServiceDeps) {
     async releaseHold(q: pg.ClientBase, holdId: string) {
       const res = await run<{ slot_id: number; second_slot_id: number | null }>(q, sql.expireHold(holdId));
       const row = res.rows[0];
-      if (row) await run(q, sql.releaseUnits(slotIdsOf(row)));
+      if (row) await run(q, sql.giveBackUnits(slotIdsOf(row)));
     },
 
     /**
@@ -286,7 +286,7 @@ export function bookingService(deps: BookingServiceDeps) {
       if (first.campaign_id !== booking.campaign_id) fail('CAMPAIGN_MISMATCH', 'You can only move to an appointment of the same campaign.');
       const rules = (await run<EligibilityRules>(q, sql.campaignRules(booking.campaign_id))).rows[0]!;
       checkAgeAndGroup(rules, booking.date_of_birth, first.starts_at, booking.priority_group ?? undefined);
-      await run(q, sql.releaseUnits(slotIdsOf(booking)));
+      await run(q, sql.giveBackUnits(slotIdsOf(booking)));
       await run(q, sql.moveBooking(booking.id, first.id, second?.id ?? null));
       const moved = { ...booking, slot_id: first.id, second_slot_id: second?.id ?? null };
       const appts = appointmentsOf({ first, second });
@@ -402,7 +402,7 @@ function assertHoldUsable(hold: sql.HoldForBooking): void {
  */
 async function cancelLocked(q: pg.ClientBase, booking: sql.BookingRow): Promise<BookingView> {
   await run(q, sql.cancelBooking(booking.id));
-  await run(q, sql.releaseUnits(slotIdsOf(booking)));
+  await run(q, sql.giveBackUnits(slotIdsOf(booking)));
   const appts = await appointments(q, slotIdsOf(booking));
   await announceCancellation(q, contactOf(booking), appts);
   return toView({ ...booking, status: 'cancelled', cancelled_at: new Date() }, appts);

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { PG, pgCode, pgConstraint, run } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import * as sql from './repo.js';
+import { keptFromRow } from '../capacity/sql.js';
 
 /**
  * Taking capacity for many requests at once: the first-dose slots are locked and each request is
@@ -59,7 +60,7 @@ async function decideAndTake(q: pg.ClientBase, way: sql.Way, requests: UnitReque
       results[i] = new AppError('NO_SECOND_DOSE_SLOT', undefined, { minIntervalDays: taken.first.min_interval_days, maxIntervalDays: taken.first.max_interval_days });
     }
   });
-  if (giveBack.length > 0) await run(q, sql.releaseUnits(giveBack));
+  if (giveBack.length > 0) await run(q, sql.giveBackUnits(giveBack));
   return results;
 }
 
@@ -81,8 +82,7 @@ function refuse(slot: sql.LockedSlot | undefined, way: sql.Way, admittedRelease:
       ? new AppError('ADMISSION_REQUIRED', undefined, { releaseId: slot.release_id })
       : new AppError('ADMISSION_INVALID', 'This admission is for another release.', { releaseId: slot.release_id });
   }
-  const kept = way === 'public' ? slot.kept_for_waitlist + slot.kept_for_phone : way === 'waitlist' ? slot.kept_for_phone : slot.kept_for_waitlist;
-  if (slot.taken + kept + grantedAlready >= slot.capacity) return new AppError('SLOT_FULL');
+  if (slot.taken + keptFromRow(way, slot) + grantedAlready >= slot.capacity) return new AppError('SLOT_FULL');
   return null;
 }
 

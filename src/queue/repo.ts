@@ -1,3 +1,4 @@
+import { freeFor } from '../capacity/sql.js';
 import type { Sql } from '../db/pool.js';
 
 /** Statements of the waiting room. */
@@ -210,8 +211,7 @@ export const activeAdmissions = (releaseId: number, graceSeconds: number): Sql =
  * back); units kept for the wait list or the phone do not count while they are kept.
  */
 export const releaseCapacity = (releaseId: number): Sql => ({
-  text: `SELECT COALESCE(sum(greatest(s.capacity - s.taken - CASE WHEN r.waitlist_until > now() THEN s.reserved ELSE 0 END
-                                      - CASE WHEN r.phone_until > now() THEN s.phone_reserved ELSE 0 END, 0)), 0)::int AS free,
+  text: `SELECT COALESCE(sum(${freeFor('public')}), 0)::int AS free,
                 (SELECT count(*) FROM holds h JOIN slots s2 ON s2.id = h.slot_id
                  WHERE s2.release_id = $1 AND h.status = 'held')::int AS held
          FROM slots s JOIN releases r ON r.id = s.release_id WHERE s.release_id = $1 AND s.dose = 1 AND s.starts_at > now()`,

@@ -1,3 +1,4 @@
+import { giveBack } from '../capacity/sql.js';
 import type { Sql } from '../db/pool.js';
 
 /** Statements of the wait list. */
@@ -166,13 +167,7 @@ export const expireOffers = (): Sql => ({
            RETURNING h.slot_id, h.second_slot_id
          ), units AS (
            SELECT slot_id AS id FROM released UNION ALL SELECT second_slot_id FROM released WHERE second_slot_id IS NOT NULL
-         ), locked AS MATERIALIZED (
-           -- the one lock order of every statement that takes or gives back units (ARCHITECTURE.md)
-           SELECT s.id FROM slots s WHERE s.id IN (SELECT id FROM units) ORDER BY s.dose, s.id FOR NO KEY UPDATE
-         ), freed AS (
-           UPDATE slots s SET taken = s.taken - u.n FROM (SELECT id, count(*)::int AS n FROM units GROUP BY id) u
-           WHERE s.id = u.id AND s.id IN (SELECT id FROM locked) RETURNING s.id
-         )
+         ), ${giveBack('units')}
          UPDATE waitlist_entries w SET missed_offers = missed_offers + 1,
            state = CASE WHEN missed_offers + 1 >= 2 THEN 'left' ELSE 'waiting' END
          FROM expired e WHERE w.id = e.entry_id AND w.state = 'offered'
