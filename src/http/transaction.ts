@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { run, tx, type Db, type Sql } from '../db/pool.js';
+import { run, tx, type Db } from '../db/pool.js';
+import { claimKeys, dropClaims, storeAnswers, storedAnswers } from './repo.js';
 import { AppError, fail } from '../errors.js';
 import { actionOf, audit } from '../staff/audit.js';
 
@@ -79,30 +80,6 @@ async function claim<O>(q: pg.ClientBase, keys: IdempotencyKey[]): Promise<(Outc
     return { body: row.response_body, status: row.response_status, replayed: true };
   });
 }
-
-const claimKeys = (keys: IdempotencyKey[]): Sql => ({
-  text: `INSERT INTO idempotency_keys (scope, key, request_hash) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-         ON CONFLICT DO NOTHING RETURNING scope, key`,
-  values: [keys.map((k) => k.scope), keys.map((k) => k.key), keys.map((k) => k.hash)],
-});
-
-const storedAnswers = (keys: IdempotencyKey[]): Sql => ({
-  text: `SELECT i.scope, i.key, i.request_hash, i.response_status, i.response_body
-         FROM idempotency_keys i JOIN unnest($1::text[], $2::text[]) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key`,
-  values: [keys.map((k) => k.scope), keys.map((k) => k.key)],
-});
-
-const storeAnswers = (keys: IdempotencyKey[], outcomes: Outcome<unknown>[]): Sql => ({
-  text: `UPDATE idempotency_keys i SET response_status = a.status, response_body = a.body
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[]) AS a(scope, key, status, body)
-         WHERE i.scope = a.scope AND i.key = a.key`,
-  values: [keys.map((k) => k.scope), keys.map((k) => k.key), outcomes.map((o) => o.status), outcomes.map((o) => JSON.stringify(o.body))],
-});
-
-const dropClaims = (keys: IdempotencyKey[]): Sql => ({
-  text: `DELETE FROM idempotency_keys i USING unnest($1::text[], $2::text[]) AS k(scope, key) WHERE i.scope = k.scope AND i.key = k.key`,
-  values: [keys.map((k) => k.scope), keys.map((k) => k.key)],
-});
 
 /**
  * Runs a POST's use case in one transaction of its own, with its Idempotency-Key (see

@@ -3,6 +3,7 @@ import { run, type Db } from '../db/pool.js';
 import { expireHolds, pruneLookupFailures } from '../booking/repo.js';
 import { LOOKUP_LIMITS } from '../booking/lookups.js';
 import type { PeriodicTask } from './leader.js';
+import { pruneIdempotencyKeys } from '../http/repo.js';
 
 const EXPIRY_BATCH = 5000;
 
@@ -23,10 +24,9 @@ export function coreTasks(db: Db, log: Logger): PeriodicTask[] {
       },
     },
     {
-      // Retries come within minutes; a day keeps replays safe across a long outage.
       name: 'prune-idempotency-keys',
       everyMs: 60_000,
-      run: () => db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`),
+      run: () => run(db, pruneIdempotencyKeys()),
     },
     {
       name: 'prune-lookup-failures',

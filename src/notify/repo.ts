@@ -150,3 +150,65 @@ export const messagesOfBooking = (bookingId: number): Sql => ({
          FROM messages WHERE booking_id = $1 ORDER BY id`,
   values: [bookingId],
 });
+
+// One-time codes and verified contacts (notify/verification.ts).
+
+export const codesSentWithinHour = (contact: string): Sql => ({
+  text: `SELECT count(*)::int AS n FROM verification_codes WHERE contact = $1 AND created_at > now() - interval '1 hour'`,
+  values: [contact],
+});
+
+export const insertCode = (contact: string, codeHash: Buffer, ttlMinutes: number): Sql => ({
+  text: `INSERT INTO verification_codes (contact, code_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3)) RETURNING expires_at`,
+  values: [contact, codeHash, ttlMinutes],
+});
+
+export const ensureAttempts = (contact: string): Sql => ({
+  text: 'INSERT INTO verification_attempts (contact) VALUES ($1) ON CONFLICT DO NOTHING',
+  values: [contact],
+});
+
+/** The contact's wrong codes, locked for this transaction; `stale` when the counting window has passed. */
+export const lockAttempts = (contact: string, windowMinutes: number): Sql => ({
+  text: `SELECT failures, locked_until > now() AS locked, window_start < now() - make_interval(mins => $2) AS stale
+         FROM verification_attempts WHERE contact = $1 FOR UPDATE`,
+  values: [contact, windowMinutes],
+});
+
+export const contactLocked = (contact: string): Sql => ({
+  text: 'SELECT 1 FROM verification_attempts WHERE contact = $1 AND locked_until > now()',
+  values: [contact],
+});
+
+/** Uses one live code matching the hash (a row comes back when it did). */
+export const useCode = (contact: string, codeHash: Buffer): Sql => ({
+  text: `UPDATE verification_codes SET used_at = now() WHERE id = (
+           SELECT id FROM verification_codes WHERE contact = $1 AND code_hash = $2 AND expires_at > now() AND used_at IS NULL LIMIT 1)
+         RETURNING id`,
+  values: [contact, codeHash],
+});
+
+export const markVerified = (contact: string): Sql => ({
+  text: `INSERT INTO verified_contacts (contact) VALUES ($1) ON CONFLICT (contact) DO UPDATE SET verified_at = now()`,
+  values: [contact],
+});
+
+export const resetAttempts = (contact: string): Sql => ({
+  text: `UPDATE verification_attempts SET failures = 0, window_start = now(), locked_until = NULL WHERE contact = $1`,
+  values: [contact],
+});
+
+export const lockContact = (contact: string, minutes: number): Sql => ({
+  text: `UPDATE verification_attempts SET failures = 0, window_start = now(), locked_until = now() + make_interval(mins => $2) WHERE contact = $1`,
+  values: [contact, minutes],
+});
+
+export const countFailure = (contact: string, failures: number, newWindow: boolean): Sql => ({
+  text: `UPDATE verification_attempts SET failures = $2, window_start = CASE WHEN $3 THEN now() ELSE window_start END WHERE contact = $1`,
+  values: [contact, failures, newWindow],
+});
+
+export const verifiedSince = (contacts: string[], days: number): Sql => ({
+  text: `SELECT DISTINCT contact FROM verified_contacts WHERE contact = ANY($1) AND verified_at > now() - make_interval(days => $2)`,
+  values: [contacts, days],
+});

@@ -3,7 +3,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type pg from 'pg';
 import { run, tx, type Db, type Queryable } from '../db/pool.js';
 import { AppError, fail } from '../errors.js';
-import { enqueue, type Channel } from './repo.js';
+import * as sql from './repo.js';
+import type { Channel } from './repo.js';
 import { codeMessage, codeSms, type Locale } from './templates.js';
 
 const CODE_TTL_MINUTES = 30;
@@ -53,15 +54,12 @@ export function verificationService(db: Db, key: string) {
       const contact = normaliseContact(channel, rawContact);
       return tx(db, async (q) => {
         await assertNotLocked(q, contact);
-        const recent = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM verification_codes WHERE contact = $1 AND created_at > now() - interval '1 hour'`, [contact]);
+        const recent = await run<{ n: number }>(q, sql.codesSentWithinHour(contact));
         if (recent.rows[0]!.n >= MAX_CODES_PER_HOUR) fail('RATE_LIMITED', 'Too many codes requested for this contact. Please try again later.');
         const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-        const row = await q.query<{ expires_at: Date }>(
-          `INSERT INTO verification_codes (contact, code_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3)) RETURNING expires_at`,
-          [contact, hash(contact, code), CODE_TTL_MINUTES],
-        );
+        const row = await run<{ expires_at: Date }>(q, sql.insertCode(contact, hash(contact, code), CODE_TTL_MINUTES));
         const text = channel === 'email' ? codeMessage(code, locale) : { subject: '', text: codeSms(code, locale), html: undefined };
-        await run(q, enqueue({ kind: 'code', channel, recipient: contact, locale, subject: text.subject, text: text.text, html: text.html }));
+        await run(q, sql.enqueue({ kind: 'code', channel, recipient: contact, locale, subject: text.subject, text: text.text, html: text.html }));
         return { contact, channel, expiresAt: row.rows[0]!.expires_at.toISOString() };
       });
     },
@@ -70,36 +68,21 @@ export function verificationService(db: Db, key: string) {
       const contact = normaliseContact(channel, rawContact);
       // The outcome is decided and recorded in one transaction; a wrong code is reported after it commits.
       const outcome = await tx(db, async (q) => {
-        await q.query('INSERT INTO verification_attempts (contact) VALUES ($1) ON CONFLICT DO NOTHING', [contact]);
-        const attempts = (await q.query<{ failures: number; locked: boolean; stale: boolean }>(
-          `SELECT failures, locked_until > now() AS locked, window_start < now() - make_interval(mins => $2) AS stale
-           FROM verification_attempts WHERE contact = $1 FOR UPDATE`,
-          [contact, CODE_TTL_MINUTES],
-        )).rows[0]!;
+        await run(q, sql.ensureAttempts(contact));
+        const attempts = (await run<{ failures: number; locked: boolean; stale: boolean }>(q, sql.lockAttempts(contact, CODE_TTL_MINUTES))).rows[0]!;
         if (attempts.locked) return { error: new AppError('VERIFICATION_LOCKED') };
-        const used = await q.query(
-          `UPDATE verification_codes SET used_at = now() WHERE id = (
-             SELECT id FROM verification_codes WHERE contact = $1 AND code_hash = $2 AND expires_at > now() AND used_at IS NULL LIMIT 1)
-           RETURNING id`,
-          [contact, hash(contact, code)],
-        );
+        const used = await run(q, sql.useCode(contact, hash(contact, code)));
         if (used.rowCount === 1) {
-          await q.query(`INSERT INTO verified_contacts (contact) VALUES ($1) ON CONFLICT (contact) DO UPDATE SET verified_at = now()`, [contact]);
-          await q.query(`UPDATE verification_attempts SET failures = 0, window_start = now(), locked_until = NULL WHERE contact = $1`, [contact]);
+          await run(q, sql.markVerified(contact));
+          await run(q, sql.resetAttempts(contact));
           return { error: undefined };
         }
         const failures = (attempts.stale ? 0 : attempts.failures) + 1;
         if (failures >= MAX_FAILURES) {
-          await q.query(
-            `UPDATE verification_attempts SET failures = 0, window_start = now(), locked_until = now() + make_interval(mins => $2) WHERE contact = $1`,
-            [contact, COOL_DOWN_MINUTES],
-          );
+          await run(q, sql.lockContact(contact, COOL_DOWN_MINUTES));
           return { error: new AppError('VERIFICATION_LOCKED', `Too many wrong codes. Please wait ${COOL_DOWN_MINUTES} minutes.`) };
         }
-        await q.query(
-          `UPDATE verification_attempts SET failures = $2, window_start = CASE WHEN $3 THEN now() ELSE window_start END WHERE contact = $1`,
-          [contact, failures, attempts.stale],
-        );
+        await run(q, sql.countFailure(contact, failures, attempts.stale));
         return { error: new AppError('CODE_INVALID', `The code is wrong or has expired. ${MAX_FAILURES - failures} attempt(s) left.`) };
       });
       if (outcome.error) throw outcome.error;
@@ -109,7 +92,7 @@ export function verificationService(db: Db, key: string) {
 }
 
 async function assertNotLocked(q: pg.ClientBase, contact: string): Promise<void> {
-  const res = await q.query('SELECT 1 FROM verification_attempts WHERE contact = $1 AND locked_until > now()', [contact]);
+  const res = await run(q, sql.contactLocked(contact));
   if (res.rowCount === 1) fail('VERIFICATION_LOCKED');
 }
 
@@ -121,9 +104,6 @@ export async function anyVerified(q: Queryable, contacts: string[]): Promise<boo
 /** Which of these (normalised) contacts were verified recently enough. */
 export async function verifiedAmong(q: Queryable, contacts: string[]): Promise<Set<string>> {
   if (contacts.length === 0) return new Set();
-  const res = await q.query<{ contact: string }>(
-    `SELECT DISTINCT contact FROM verified_contacts WHERE contact = ANY($1) AND verified_at > now() - make_interval(days => $2)`,
-    [contacts, VERIFIED_FOR_DAYS],
-  );
+  const res = await run<{ contact: string }>(q, sql.verifiedSince(contacts, VERIFIED_FOR_DAYS));
   return new Set(res.rows.map((r) => r.contact));
 }

@@ -96,7 +96,7 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number): 
    * from the frozen pre-queue count on.
    */
   async function open(q: pg.ClientBase, room: sql.RoomRow) {
-    const seed = (await q.query<{ seed: Buffer }>('SELECT seed FROM waiting_rooms WHERE release_id = $1', [room.release_id])).rows[0]!.seed;
+    const seed = (await run<{ seed: Buffer }>(q, sql.roomSeed(room.release_id))).rows[0]!.seed;
     const ids = (await run<{ id: string }>(q, sql.preQueueTickets(room.release_id))).rows.map((r) => r.id);
     const drawn = ids.map((id) => ({ id, draw: drawOf(seed, id) })).sort((a, b) => (a.draw < b.draw ? -1 : 1));
     for (let i = 0; i < drawn.length; i += 10_000) {

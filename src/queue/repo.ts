@@ -292,3 +292,40 @@ export const operatorTransition = (releaseId: number, from: RoomRow['state'][], 
          WHERE release_id = $1 AND state = ANY($2) RETURNING state`,
   values: [releaseId, from, to],
 });
+
+/** The room's secret seed (the draw, and which of two places is better before it is revealed). */
+export const roomSeed = (releaseId: number): Sql => ({
+  text: 'SELECT seed FROM waiting_rooms WHERE release_id = $1',
+  values: [releaseId],
+});
+
+/** The pre-queue in drawn order (after opening). */
+export const drawnPreQueue = (releaseId: number): Sql => ({
+  text: `SELECT id FROM queue_tickets WHERE release_id = $1 AND phase = 'pre' AND idx IS NOT NULL ORDER BY idx`,
+  values: [releaseId],
+});
+
+// The keys that sign tickets and admission tokens (queue/signing.ts).
+
+/** A first key, unless a live one exists (nodes starting together make one between them). */
+export const ensureSigningKey = (secret: Buffer): Sql => ({
+  text: `INSERT INTO signing_keys (secret) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM signing_keys WHERE retired_at IS NULL)`,
+  values: [secret],
+});
+
+export const liveSigningKeys = (): Sql => ({
+  text: 'SELECT kid, secret FROM signing_keys WHERE retired_at IS NULL ORDER BY kid DESC',
+  values: [],
+});
+
+export const addSigningKey = (secret: Buffer): Sql => ({
+  text: 'INSERT INTO signing_keys (secret) VALUES ($1) RETURNING kid',
+  values: [secret],
+});
+
+/** Retires a key, never the last live one. */
+export const retireSigningKey = (kid: number): Sql => ({
+  text: `UPDATE signing_keys SET retired_at = now() WHERE kid = $1 AND retired_at IS NULL
+           AND EXISTS (SELECT 1 FROM signing_keys WHERE retired_at IS NULL AND kid <> $1)`,
+  values: [kid],
+});

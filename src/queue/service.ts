@@ -164,10 +164,7 @@ export function queueService(deps: {
     async preQueue(releaseId: number) {
       const memory = memoryOf(releaseId);
       if (!memory.room.seed) fail('QUEUE_NOT_OPEN', 'The pre-queue is drawn at opening; the order is published then.');
-      const rows = await db.query<{ id: string }>(
-        `SELECT id FROM queue_tickets WHERE release_id = $1 AND phase = 'pre' AND idx IS NOT NULL ORDER BY idx`,
-        [releaseId],
-      );
+      const rows = await run<{ id: string }>(db, sql.drawnPreQueue(releaseId));
       return { releaseId, seed: memory.room.seed, seedHash: memory.room.seed_hash, ticketIds: rows.rows.map((r) => r.id) };
     },
 
@@ -242,7 +239,7 @@ function pollAfter(state: string, ahead: number | undefined, rate: number, room:
 }
 
 async function roomSeed(q: pg.ClientBase, releaseId: number): Promise<Buffer> {
-  return (await q.query<{ seed: Buffer }>('SELECT seed FROM waiting_rooms WHERE release_id = $1', [releaseId])).rows[0]!.seed;
+  return (await run<{ seed: Buffer }>(q, sql.roomSeed(releaseId))).rows[0]!.seed;
 }
 
 /** Whether ticket a holds a better place than b. */

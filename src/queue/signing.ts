@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Queryable } from '../db/pool.js';
+import { run, type Queryable } from '../db/pool.js';
+import * as sql from './repo.js';
 
 interface Key {
   kid: number;
@@ -29,15 +30,12 @@ export class KeyRing {
   constructor(private readonly db: Queryable) {}
 
   async start(): Promise<void> {
-    await this.db.query(
-      `INSERT INTO signing_keys (secret) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM signing_keys WHERE retired_at IS NULL)`,
-      [randomBytes(32)],
-    );
+    await run(this.db, sql.ensureSigningKey(randomBytes(32)));
     await this.load();
   }
 
   async load(): Promise<void> {
-    const res = await this.db.query<Key>('SELECT kid, secret FROM signing_keys WHERE retired_at IS NULL ORDER BY kid DESC');
+    const res = await run<Key>(this.db, sql.liveSigningKeys());
     this.keys = res.rows;
     this.loadedAt = Date.now();
   }
@@ -81,12 +79,6 @@ export class KeyRing {
 
 const mac = (secret: Buffer, body: string) => createHmac('sha256', secret).update(body).digest('base64url');
 
-export const rotateKey = (db: Queryable) =>
-  db.query<{ kid: number }>('INSERT INTO signing_keys (secret) VALUES ($1) RETURNING kid', [randomBytes(32)]);
+export const rotateKey = (db: Queryable) => run<{ kid: number }>(db, sql.addSigningKey(randomBytes(32)));
 
-export const retireKey = (db: Queryable, kid: number) =>
-  db.query(
-    `UPDATE signing_keys SET retired_at = now() WHERE kid = $1 AND retired_at IS NULL
-       AND EXISTS (SELECT 1 FROM signing_keys WHERE retired_at IS NULL AND kid <> $1)`,
-    [kid],
-  );
+export const retireKey = (db: Queryable, kid: number) => run(db, sql.retireSigningKey(kid));

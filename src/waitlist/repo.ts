@@ -184,3 +184,17 @@ export const waitlistSummary = (campaignId: number): Sql => ({
              WHERE e.campaign_id = $1 AND o.state = 'accepted') AS avg_seconds_to_accept`,
   values: [campaignId],
 });
+
+/** An offer's appointments, for the offer page. */
+export const offerAppointments = (holdId: string): Sql => ({
+  text: `SELECT s.id AS "slotId", s.dose, s.starts_at AS "startsAt", s.duration_minutes AS "durationMinutes", c.name AS "centerName", c.address AS "centerAddress"
+         FROM holds h JOIN slots s ON s.id IN (h.slot_id, h.second_slot_id) JOIN centers c ON c.id = s.center_id
+         WHERE h.id = $1 ORDER BY s.dose`,
+  values: [holdId],
+});
+
+/** Whether a slot lies later today (Berlin): an offer for it gets less time to answer. */
+export const slotIsToday = (slotId: number): Sql => ({
+  text: `SELECT (starts_at AT TIME ZONE 'Europe/Berlin')::date = (now() AT TIME ZONE 'Europe/Berlin')::date AS today FROM slots WHERE id = $1`,
+  values: [slotId],
+});

@@ -111,12 +111,7 @@ export function waitlistService(deps: WaitlistDeps) {
     async offer(offerId: string, secret: string) {
       return tx(db, async (q) => {
         const { o, e } = await offerFor(q, offerId, secret);
-        const hold = (await q.query(`SELECT slot_id, second_slot_id FROM holds WHERE id = $1`, [o.hold_id])).rows[0];
-        const appts = (await q.query(
-          `SELECT s.id AS "slotId", s.dose, s.starts_at AS "startsAt", s.duration_minutes AS "durationMinutes", c.name AS "centerName", c.address AS "centerAddress"
-           FROM slots s JOIN centers c ON c.id = s.center_id WHERE s.id = ANY($1) ORDER BY s.dose`,
-          [[hold.slot_id, hold.second_slot_id].filter((x) => x !== null)],
-        )).rows;
+        const appts = (await run(q, sql.offerAppointments(o.hold_id))).rows;
         return { offerId: o.id, entryId: e.id, state: o.state === 'open' && o.expired ? 'expired' : o.state, expiresAt: o.expires_at.toISOString(), appointments: appts };
       });
     },
@@ -161,10 +156,7 @@ export function waitlistService(deps: WaitlistDeps) {
       for (const candidate of candidates) {
         const made = await tx(db, async (q) => {
           if ((await run(q, sql.lockWaitingEntry(entry.id))).rowCount !== 1) return 'gone';
-          const sameDay = await q.query<{ today: boolean }>(
-            `SELECT (starts_at AT TIME ZONE 'Europe/Berlin')::date = (now() AT TIME ZONE 'Europe/Berlin')::date AS today FROM slots WHERE id = $1`,
-            [candidate.id],
-          );
+          const sameDay = await run<{ today: boolean }>(q, sql.slotIsToday(candidate.id));
           const minutes = sameDay.rows[0]?.today ? Math.max(10, Math.round(deps.offerMinutes / 3)) : deps.offerMinutes;
           const hold = await deps.bookings.offerHold(q, candidate.id, minutes * 60);
           const secret = newSecret();
