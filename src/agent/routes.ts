@@ -35,7 +35,7 @@ export const agentRoutes =
           response: errors(400, 401, 403),
         },
       },
-      async (request) => agent.search(db, request, { ...request.query, radiusKm: request.query.radiusKm ?? 50 }),
+      async (request) => agent.search(db, request.staff!, { ...request.query, radiusKm: request.query.radiusKm ?? 50 }),
     );
 
     app.post(
@@ -54,6 +54,6 @@ export const agentRoutes =
           response: errors(400, 401, 403, 404, 409, 422),
         },
       },
-      async (request, reply) => sendOutcome(reply, await inTransaction(db, request, 201, (q) => agent.book(q, request, request.body))),
+      async (request, reply) => sendOutcome(reply, await inTransaction(db, request, 201, (q) => agent.book(q, request.staff!, request.body))),
     );
   };

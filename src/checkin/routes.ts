@@ -18,13 +18,13 @@ export const checkinRoutes =
     app.addHook('preValidation', auth.require('checkin'));
 
     app.get('/api/v1/checkin/centers', { schema: { tags, security, summary: 'The centres this account works at' } }, async (request) => ({
-      centers: await checkinService.centers(db, request),
+      centers: await checkinService.centers(db, request.staff!),
     }));
 
     app.get(
       '/api/v1/checkin/bookings/:code',
       { schema: { tags, security, summary: 'A booking at one of your centres: the person, both appointments, attendance', params: Code, response: errors(401, 403, 404) } },
-      async (request) => checkinService.lookup(db, request, request.params.code),
+      async (request) => checkinService.lookup(db, request.staff!, request.params.code),
     );
 
     app.post(
@@ -40,12 +40,12 @@ export const checkinRoutes =
         },
       },
       async (request, reply) =>
-        sendOutcome(reply, await inTransaction(db, request, 200, (q) => checkinService.record(q, request, bookings, request.params.code, request.body.dose, request.body.state))),
+        sendOutcome(reply, await inTransaction(db, request, 200, (q) => checkinService.record(q, request.staff!, bookings, request.params.code, request.body.dose, request.body.state))),
     );
 
     app.get(
       '/api/v1/checkin/centers/:centerId/days/:day',
       { schema: { tags, security, summary: 'A centre’s appointments of a day, by time, with attendance', params: Strict({ centerId: Id, day: Day }), response: errors(400, 401, 403) } },
-      async (request) => checkinService.day(db, request, request.params.centerId, request.params.day),
+      async (request) => checkinService.day(db, request.params.centerId, request.params.day),
     );
   };

@@ -1,11 +1,10 @@
 import type pg from 'pg';
-import type { FastifyRequest } from 'fastify';
 import { run, type Queryable } from '../db/pool.js';
 import { fail } from '../errors.js';
 import { parseBookingCode } from '../booking/code.js';
 import type { BookingService } from '../booking/service.js';
 import { formatBookingCode } from '../booking/code.js';
-import { mayUseCenter } from '../staff/auth.js';
+import { mayUseCenter, type Staff } from '../staff/auth.js';
 import * as sql from './repo.js';
 
 /** A booking code as typed at the desk, or as a scanner reads it from the confirmation's QR code. */
@@ -34,14 +33,14 @@ const view = (rows: sql.CheckinAppointment[]) => {
 };
 
 /** Check-in staff see only bookings at their centres: a booking elsewhere looks like no booking. */
-function visible(request: FastifyRequest, rows: sql.CheckinAppointment[]): sql.CheckinAppointment[] {
-  if (rows.length === 0 || !rows.some((r) => mayUseCenter(request.staff!, r.center_id))) return fail('BOOKING_NOT_FOUND');
+function visible(staff: Staff, rows: sql.CheckinAppointment[]): sql.CheckinAppointment[] {
+  if (rows.length === 0 || !rows.some((r) => mayUseCenter(staff, r.center_id))) return fail('BOOKING_NOT_FOUND');
   return rows;
 }
 
 export const checkinService = {
-  async lookup(q: Queryable, request: FastifyRequest, raw: string) {
-    return view(visible(request, (await run<sql.CheckinAppointment>(q, sql.appointmentsOfBooking(codeFromScan(raw)))).rows));
+  async lookup(q: Queryable, staff: Staff, raw: string) {
+    return view(visible(staff, (await run<sql.CheckinAppointment>(q, sql.appointmentsOfBooking(codeFromScan(raw)))).rows));
   },
 
   /**
@@ -49,13 +48,13 @@ export const checkinService = {
    * after it began), once. A missed first dose cancels the booking (its second appointment goes back)
    * and puts its dose on today's standby list.
    */
-  async record(q: pg.ClientBase, request: FastifyRequest, bookings: BookingService, raw: string, dose: number, state: 'attended' | 'no_show') {
-    const rows = visible(request, (await run<sql.CheckinAppointment>(q, sql.appointmentsOfBooking(codeFromScan(raw), true))).rows);
+  async record(q: pg.ClientBase, staff: Staff, bookings: BookingService, raw: string, dose: number, state: 'attended' | 'no_show') {
+    const rows = visible(staff, (await run<sql.CheckinAppointment>(q, sql.appointmentsOfBooking(codeFromScan(raw), true))).rows);
     const appointment = rows.find((r) => r.dose === dose) ?? fail('BOOKING_NOT_FOUND', `This booking has no appointment for dose ${dose}.`);
-    if (!mayUseCenter(request.staff!, appointment.center_id)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
+    if (!mayUseCenter(staff, appointment.center_id)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
     if (appointment.status !== 'active') fail('ALREADY_CANCELLED');
     if (!appointment.today || (state === 'no_show' && !appointment.started)) fail('NOT_TODAY');
-    if ((await run(q, sql.recordAttendance(appointment.booking_id, dose, state, request.staff!.actor))).rowCount !== 1) fail('ALREADY_RECORDED');
+    if ((await run(q, sql.recordAttendance(appointment.booking_id, dose, state, staff.actor))).rowCount !== 1) fail('ALREADY_RECORDED');
     let standby: { slotId: number; startsAt: string } | null = null;
     if (state === 'no_show' && dose === 1) {
       // The booking's own cancellation: units back, its pending reminders dropped, the person told.
@@ -67,7 +66,7 @@ export const checkinService = {
   },
 
   /** A centre's day list (the account's centre limit is checked for every request that names one, in server.ts). */
-  async day(q: Queryable, request: FastifyRequest, centerId: number, day: string) {
+  async day(q: Queryable, centerId: number, day: string) {
     const rows = (await run<sql.CheckinAppointment>(q, sql.dayList(centerId, day))).rows;
     return {
       centerId,
@@ -88,7 +87,7 @@ export const checkinService = {
     };
   },
 
-  async centers(q: Queryable, request: FastifyRequest) {
-    return (await run(q, sql.centersList(request.staff!.centerIds))).rows;
+  async centers(q: Queryable, staff: Staff) {
+    return (await run(q, sql.centersList(staff.centerIds))).rows;
   },
 };
