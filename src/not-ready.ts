@@ -8,11 +8,19 @@ const BODY = JSON.stringify({ code: 'UNAVAILABLE', message: 'The service is star
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
+/** The server settings Fastify hands its serverFactory (its options, validated, with defaults). */
+interface ServerTimeouts {
+  keepAliveTimeout: number;
+  requestTimeout: number;
+  connectionTimeout: number;
+  maxRequestsPerSocket?: number | null;
+}
+
 /** A worker's one HTTP server: it answers "not ready" until the node takes it over. */
 export interface Standby {
   address: AddressInfo;
   /** Fastify's `serverFactory`: the node's app is built on this server; its handler waits for `serve()`. */
-  factory(handler: Handler): Server;
+  factory(handler: Handler, options: Record<string, unknown>): Server;
   /** From now on every request goes to the node's app. */
   serve(): void;
   /** Stops accepting and resolves once the requests in flight are answered. */
@@ -36,8 +44,16 @@ export async function listenNotReady(host: string, port: number): Promise<Standb
   });
   return {
     address: server.address() as AddressInfo,
-    factory(handler) {
+    factory(handler, fastifyOptions) {
       app = handler;
+      const options = fastifyOptions as unknown as ServerTimeouts;
+      // What Fastify sets on a server it makes itself, and leaves to a factory: without it idle
+      // keep-alive connections close after Node's 5 s, racing the clients (and load balancers)
+      // that reuse them, and a request could take as long as Node's default allows.
+      server.keepAliveTimeout = options.keepAliveTimeout;
+      server.requestTimeout = options.requestTimeout;
+      server.setTimeout(options.connectionTimeout);
+      if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
       return server;
     },
     serve() {

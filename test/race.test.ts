@@ -88,6 +88,12 @@ test('/metrics adds up what both workers counted', async () => {
   assert.match(text, /^ansturm_process_resident_memory_bytes \d+/m);
 });
 
+test('workers keep idle connections as Fastify would (72 s), not Node’s 5 s: clients and load balancers reuse them safely', async () => {
+  const res = await fetch(ctx.cluster.baseUrl + '/api/v1/campaigns');
+  await res.arrayBuffer();
+  assert.equal(res.headers.get('keep-alive'), 'timeout=72');
+});
+
 test('the database refuses to commit an overbooked slot, whatever the application does', async () => {
   const row = (await ctx.db.query('SELECT id FROM slots LIMIT 1')).rows[0];
   await assert.rejects(ctx.db.query('UPDATE slots SET taken = capacity + 1 WHERE id = $1', [row.id]), { code: '23514' });
