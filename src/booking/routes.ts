@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/pool.js';
 import { fail } from '../errors.js';
-import { Appointment, Day, Id, Person, Strict, errors, Text } from '../http/schemas.js';
+import { BookingAnswer, BookingView, Day, HoldAnswer, Id, Person, Strict, errors, Text } from '../http/schemas.js';
 import { idempotencyKeyOf, idempotent, inTransaction, sendOutcome, type Keyed } from '../http/transaction.js';
 import { GroupCommit } from '../db/group-commit.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -14,15 +14,6 @@ import { calendar } from '../notify/ics.js';
 import { qrSvg } from './qr.js';
 import type { Admission, BookingService, ConfirmRequest, HoldRequest } from './service.js';
 
-const BookingView = Type.Object({
-  bookingCode: Type.String(),
-  status: Type.Union([Type.Literal('active'), Type.Literal('cancelled')]),
-  campaignId: Id,
-  appointments: Type.Array(Appointment),
-  person: Type.Object({ firstName: Type.String(), lastName: Type.String() }),
-  createdAt: Type.String(),
-  cancelledAt: Type.Union([Type.String(), Type.Null()]),
-});
 
 const CodeParams = Strict({ bookingCode: Text({ maxLength: 20 }) });
 const DobQuery = Strict({ dateOfBirth: Day });
@@ -109,7 +100,7 @@ export const bookingRoutes =
           headers: HoldHeaders,
           body: Strict({ slotId: Id }),
           response: {
-            201: Type.Object({ holdId: Type.String({ format: 'uuid' }), expiresAt: Type.String(), campaignId: Id, appointments: Type.Array(Appointment) }),
+            201: HoldAnswer,
             ...errors(400, 403, 404, 409, 422),
           },
         },
@@ -139,7 +130,7 @@ export const bookingRoutes =
             locale: Type.Optional(Type.Union([Type.Literal('de'), Type.Literal('en')], { description: 'Language of the messages (default de)' })),
           }),
           response: {
-            201: Type.Object({ bookingCode: Type.String(), campaignId: Id, appointments: Type.Array(Appointment) }),
+            201: BookingAnswer,
             ...errors(400, 404, 409, 410, 422),
           },
         },

@@ -12,36 +12,19 @@ import { announceCancellation, announceRebooking, bookingMessages } from '../not
 import { normaliseContact, verifiedAmong } from '../notify/verification.js';
 import { enqueueMany, messagesOfBooking } from '../notify/repo.js';
 import type { Queryable } from '../db/pool.js';
+import type { AppointmentShape, BookingAnswerShape, BookingViewShape, HoldShape, PersonShape } from '../http/schemas.js';
 
-export interface Appointment {
-  slotId: number;
-  dose: number;
-  startsAt: string;
-  durationMinutes: number;
-  center: { id: number; name: string; address: string; postalCode: string; lat: number; lon: number };
-}
 
-export interface Person {
-  firstName: string;
-  lastName: string;
-  dateOfBirth: string;
-  postalCode: string;
-  email?: string;
-  phone?: string;
-  priorityGroup?: string;
-}
+
+/** The answers' shapes, derived from the schemas that validate and serialise them (http/schemas.ts). */
+export type Appointment = AppointmentShape;
+export type Person = PersonShape;
+export type BookingView = BookingViewShape;
+export type HoldAnswer = HoldShape;
+export type BookingAnswer = BookingAnswerShape;
 
 export type Locale = 'de' | 'en';
 
-export interface BookingView {
-  bookingCode: string;
-  status: 'active' | 'cancelled';
-  campaignId: number;
-  appointments: Appointment[];
-  person: { firstName: string; lastName: string };
-  createdAt: string;
-  cancelledAt: string | null;
-}
 
 /** How a booking came in: the web, a hotline agent (named), or an accepted wait-list offer. */
 export interface BookingOrigin {
@@ -72,12 +55,6 @@ export interface HoldRequest {
   admission?: Admission;
 }
 
-export interface HoldAnswer {
-  holdId: string;
-  expiresAt: string;
-  campaignId: number;
-  appointments: Appointment[];
-}
 
 export interface ConfirmRequest {
   holdId: string;
@@ -86,11 +63,6 @@ export interface ConfirmRequest {
   origin: BookingOrigin;
 }
 
-export interface BookingAnswer {
-  bookingCode: string;
-  campaignId: number;
-  appointments: Appointment[];
-}
 
 const WEB: BookingOrigin = { channel: 'web', bookedBy: null };
 

@@ -1,4 +1,4 @@
-import { Type, type StringOptions, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type StringOptions, type TSchema } from '@sinclair/typebox';
 
 /** Schemas shared by several rooms. Objects reject unknown fields. */
 export const Strict = <T extends Record<string, TSchema>>(props: T, options: Record<string, unknown> = {}) =>
@@ -57,3 +57,31 @@ export const Person = Strict({
   phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9][0-9 ()/-]{5,24}$' })),
   priorityGroup: Type.Optional(Text({ minLength: 1, maxLength: 50 })),
 });
+
+/** A hold: the appointments kept for this person until `expiresAt`. */
+export const HoldAnswer = Type.Object({ holdId: Type.String({ format: 'uuid' }), expiresAt: Type.String(), campaignId: Id, appointments: Type.Array(Appointment) });
+
+/** A booking as its person sees it. */
+export const BookingView = Type.Object({
+  bookingCode: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('cancelled')]),
+  campaignId: Id,
+  appointments: Type.Array(Appointment),
+  person: Type.Object({ firstName: Type.String(), lastName: Type.String() }),
+  createdAt: Type.String(),
+  cancelledAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** A booking just made. */
+export const BookingAnswer = Type.Object({ bookingCode: Type.String(), campaignId: Id, appointments: Type.Array(Appointment) });
+
+/*
+ * The TypeScript types of these answers, derived from the schemas that validate and serialise them.
+ * The web app imports them (type-only), so the browser and the server cannot drift apart.
+ */
+export type CenterShape = Static<typeof Center>;
+export type AppointmentShape = Static<typeof Appointment>;
+export type PersonShape = Static<typeof Person>;
+export type HoldShape = Static<typeof HoldAnswer>;
+export type BookingViewShape = Static<typeof BookingView>;
+export type BookingAnswerShape = Static<typeof BookingAnswer>;

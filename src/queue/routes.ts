@@ -7,51 +7,10 @@ import { fail } from '../errors.js';
 import { Id, Identity, Strict, errors, Text } from '../http/schemas.js';
 import { run, tx } from '../db/pool.js';
 import * as sql from './repo.js';
+import { Room, Status } from './schemas.js';
 import type { QueueService } from './service.js';
 import { retireKey, rotateKey, type KeyRing } from './signing.js';
 import type { QueueView } from './view.js';
-
-const Nullable = <T extends import('@sinclair/typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
-
-const Room = Type.Object({
-  releaseId: Id,
-  campaignId: Id,
-  state: Type.String(),
-  opensAt: Type.String(),
-  prequeueOpensAt: Type.String(),
-  seedHash: Type.String(),
-  seed: Nullable(Type.String()),
-  waiting: Type.Integer(),
-  prequeue: Type.Integer(),
-  admittedTotal: Type.Integer(),
-  admissionsPerSecond: Type.Number(),
-  abandoned: Type.Integer(),
-  remainingFirstDoses: Type.Integer(),
-  difficulty: Type.Integer(),
-});
-
-/** The status poll is the hottest answer of all: a schema lets Fastify serialise it with a compiled function. */
-const Status = Type.Object({
-  ticketId: Type.String(),
-  releaseId: Id,
-  state: Type.String({ description: 'prequeue, waiting, admitted, used, skipped, lapsed, dropped or left' }),
-  room: Room,
-  position: Nullable(Type.Integer()),
-  ahead: Nullable(Type.Integer()),
-  remainingFirstDoses: Type.Integer(),
-  outlook: Type.String({ description: 'likely, unlikely or sold_out' }),
-  eta: Nullable(Type.Object({ minSeconds: Nullable(Type.Integer()), maxSeconds: Nullable(Type.Integer()) })),
-  draw: Nullable(Type.Object({ ticketId: Type.String(), hmac: Type.String(), rank: Type.Integer({ description: 'Your place in the drawn pre-queue: 1 is the lowest draw' }) })),
-  admission: Nullable(Type.Object({ token: Type.String(), expiresAt: Type.String() })),
-  soldOut: Nullable(
-    Type.Object({
-      nextRelease: Nullable(Type.Object({ id: Id, opensAt: Type.String() })),
-      centersWithCapacity: Type.Array(Type.Object({ id: Id, name: Type.String(), postalCode: Type.String(), freeFirstDoses: Type.Integer() })),
-      waitlist: Type.Object({ campaignId: Id, join: Type.String() }),
-    }),
-  ),
-  pollAfterMs: Type.Integer(),
-});
 
 const RoomParams = Strict({ releaseId: Id });
 const TicketParams = Strict({ ticket: Text({ minLength: 10, maxLength: 1000 }) });

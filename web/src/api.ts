@@ -1,22 +1,22 @@
 import { t } from './i18n.js';
 import { randomKey } from './storage.js';
+import type { AppointmentShape, BookingAnswerShape, BookingViewShape, CenterShape, HoldShape, PersonShape } from '../../src/http/schemas.js';
+import type { RoomShape, StatusShape } from '../../src/queue/schemas.js';
 
-/** The shapes of the JSON API the pages use (see /api/docs). */
-export interface Center {
-  id: number;
-  name: string;
-  address: string;
-  postalCode: string;
-  lat: number;
-  lon: number;
-}
-export interface Appointment {
-  slotId: number;
-  dose: number;
-  startsAt: string;
-  durationMinutes: number;
-  center: Center;
-}
+/**
+ * The shapes of the JSON API the pages use (see /api/docs). Those the server declares as schemas
+ * come from them (type-only imports, erased by the bundler), so the browser cannot drift from it.
+ */
+
+export type Center = CenterShape;
+export type Appointment = AppointmentShape;
+export type Hold = HoldShape;
+/** A booking just made, or viewed (then with its status and person). */
+export type Booking = BookingAnswerShape & Partial<Pick<BookingViewShape, 'status' | 'person'>>;
+export type Room = RoomShape;
+export type QueueStatus = StatusShape;
+export type Person = PersonShape;
+
 export interface Release {
   id: number;
   opensAt: string;
@@ -40,58 +40,9 @@ export interface CenterAvailability extends Center {
   freeFirstDoses: number;
   days: { date: string; freeFirstDoses: number; slots: { id: number; startsAt: string; durationMinutes: number; free: number }[] }[];
 }
-export interface Hold {
-  holdId: string;
-  expiresAt: string;
-  campaignId: number;
-  appointments: Appointment[];
-}
-export interface Booking {
-  bookingCode: string;
-  campaignId: number;
-  appointments: Appointment[];
-  status?: 'active' | 'cancelled';
-  person?: { firstName: string; lastName: string };
-}
-export interface Room {
-  releaseId: number;
-  campaignId: number;
-  state: string;
-  opensAt: string;
-  prequeueOpensAt: string;
-  waiting: number;
-  prequeue: number;
-  remainingFirstDoses: number;
-}
-export interface QueueStatus {
-  ticketId: string;
-  releaseId: number;
-  state: string;
-  room: Room;
-  position: number | null;
-  ahead: number | null;
-  remainingFirstDoses: number;
-  outlook: string;
-  eta: { minSeconds: number | null; maxSeconds: number | null } | null;
-  admission: { token: string; expiresAt: string } | null;
-  soldOut?: {
-    nextRelease: { id: number; opensAt: string } | null;
-    centersWithCapacity: { id: number; name: string; postalCode: string; freeFirstDoses: number }[];
-  } | null;
-  pollAfterMs: number;
-}
 export interface Joined extends QueueStatus {
   ticket: string;
   resumeCode: string;
-}
-export interface Person {
-  firstName: string;
-  lastName: string;
-  dateOfBirth: string;
-  postalCode: string;
-  email?: string;
-  phone?: string;
-  priorityGroup?: string;
 }
 
 /** An answer the server meant: a stable code, its human message and any details. */
