@@ -143,66 +143,12 @@ export function bookingService(deps: BookingServiceDeps) {
      * refused request changes nothing. The bookings' messages are written with them.
      */
     async confirmMany(q: pg.ClientBase, requests: ConfirmRequest[]): Promise<(BookingAnswer | AppError)[]> {
-      const holds = new Map((await run<sql.HoldForBooking>(q, sql.lockHoldsForBooking(requests.map((r) => r.holdId)))).rows.map((h) => [h.id, h]));
-      const bound = await boundPersons(q, [...holds.values()]);
-      const results: (BookingAnswer | AppError | null)[] = requests.map((r) => refuseSync(() => {
-        const hold = holds.get(r.holdId) ?? fail('HOLD_NOT_FOUND');
-        assertHoldUsable(hold);
-        checkPersonAgainst(hold, r.person, hold.starts_at);
-        // Contacts are checked as typed, so the confirmation goes where the person can read it.
-        if (r.person.phone) normaliseContact('sms', r.person.phone);
-        if (r.person.email) normaliseContact('email', r.person.email);
-        // A place in line bound to a person books that person: the binding would mean nothing otherwise.
-        const person = hold.ticket_id ? bound.get(hold.ticket_id) : null;
-        if (person && !person.equals(identityHash(deps.identityKey, r.person))) fail('ADMISSION_OTHER_PERSON');
-      }));
-      const open = () => requests.flatMap((r, i) => (results[i] === null ? [{ r, i, hold: holds.get(r.holdId)! }] : []));
-
-      const contactsOf = (p: Person) => [...(p.email ? [normaliseContact('email', p.email)] : []), ...(p.phone ? [normaliseContact('sms', p.phone)] : [])];
-      const mustVerify = open().filter((o) => o.hold.require_verified_contact);
-      const verified = await verifiedAmong(q, mustVerify.flatMap((o) => contactsOf(o.r.person)));
-      for (const o of mustVerify) if (!contactsOf(o.r.person).some((c) => verified.has(c))) results[o.i] = new AppError('CONTACT_NOT_VERIFIED');
-
-      const local = open().filter((o) => o.hold.districts !== null);
-      const containing = await districtsOf(q, local.map((o) => o.r.person.postalCode));
-      for (const o of local) results[o.i] = districtRefusal(o.hold.districts!, o.r.person.postalCode, containing);
-
-      const rows = new Map(open().map((o) => [o.i, newBooking(o.r, o.hold, identityHash(deps.identityKey, o.r.person))]));
-      const booked = new Map<number, { id: number; code: string }>();
-      for (let round = 0; rows.size > 0; round++) {
-        // A new code collides about once in a million bookings: those rows go again with new codes.
-        if (round === 5) throw new Error('no free booking code after five tries');
-        for (const b of rows.values()) b.code = newBookingCode();
-        const written = new Map((await run<{ id: number; hold_id: string }>(q, sql.insertBookings([...rows.values()]))).rows.map((w) => [w.hold_id, w.id]));
-        const missing = [...rows].filter(([, b]) => !written.has(b.holdId));
-        for (const [i, b] of rows) if (written.has(b.holdId)) booked.set(i, { id: written.get(b.holdId)!, code: b.code });
-        const active = missing.length === 0 ? new Set<string>() : new Set((await run<{ campaign_id: number; identity_hash: Buffer }>(
-          q, sql.activeIdentities(missing.map(([, b]) => b.campaignId), missing.map(([, b]) => b.identityHash)),
-        )).rows.map((a) => personKey(a.campaign_id, a.identity_hash)));
-        for (const [i] of [...rows]) if (booked.has(i)) rows.delete(i);
-        for (const [i, b] of missing) {
-          if (!active.has(personKey(b.campaignId, b.identityHash))) continue;
-          results[i] = new AppError('ALREADY_BOOKED');
-          rows.delete(i);
-        }
-      }
-      if (booked.size === 0) return results as (BookingAnswer | AppError)[];
-
-      const done = [...booked].map(([i, b]) => ({ i, r: requests[i]!, hold: holds.get(requests[i]!.holdId)!, booking: b }));
-      if ((await run(q, sql.consumeHolds(done.map((d) => d.hold.id)))).rowCount !== done.length) throw new Error('a locked hold could not be consumed');
-      const tickets = done.flatMap((d) => (d.hold.ticket_id ? [d.hold.ticket_id] : []));
-      if (tickets.length > 0) await run(q, useAdmissions(tickets));
-      // Booked by another way: these people's places on the wait list are no longer needed.
-      await run(q, sql.settleWaitlistEntries(done.map((d) => d.hold.campaign_id), done.map((d) => identityHash(deps.identityKey, d.r.person))));
-      const slots = new Map((await run<sql.SlotRow>(q, sql.slotsWithCenters(done.flatMap((d) => slotIdsOf(d.hold))))).rows.map((s) => [s.id, toAppointment(s)]));
-      const messages = done.flatMap((d) => {
-        const answer = { bookingCode: formatBookingCode(d.booking.code), campaignId: d.hold.campaign_id, appointments: slotIdsOf(d.hold).map((id) => slots.get(id)!) };
-        results[d.i] = answer;
-        return bookingMessages({ id: d.booking.id, code: answer.bookingCode, email: d.r.person.email ?? null, phone: d.r.person.phone ?? null, locale: d.r.locale }, answer.appointments);
-      });
-      // The messages are written with the bookings; the answers already carry everything.
-      if (messages.length > 0) await run(q, enqueueMany(messages));
-      return results as (BookingAnswer | AppError)[];
+      const batch = await lockAndCheckHolds(q, requests, deps.identityKey);
+      await refuseUnverifiedContacts(q, batch);
+      await refuseOutsideDistricts(q, batch);
+      const booked = await insertBookings(q, batch, deps.identityKey);
+      if (booked.size > 0) await completeBookings(q, batch, booked, deps.identityKey);
+      return batch.results as (BookingAnswer | AppError)[];
     },
 
     /** Turns a live hold into a booking for this person. */
@@ -333,6 +279,94 @@ const newHold = (units: TakenUnits, ticketId: string | null): sql.NewHold => ({
 });
 
 const appointmentsOf = (units: TakenUnits): Appointment[] => [units.first, ...(units.second ? [units.second] : [])].map(toAppointment);
+
+/** A batch of confirmations while it is written: each request's hold and its answer so far (null: still open). */
+interface ConfirmBatch {
+  requests: ConfirmRequest[];
+  holds: Map<string, sql.HoldForBooking>;
+  results: (BookingAnswer | AppError | null)[];
+}
+
+/** The requests not refused so far, with their holds. */
+const stillOpen = (b: ConfirmBatch) => b.requests.flatMap((r, i) => (b.results[i] === null ? [{ r, i, hold: b.holds.get(r.holdId)! }] : []));
+
+/** Locks the holds (the expiry sweep skips them meanwhile) and checks what each request can be told without asking further. */
+async function lockAndCheckHolds(q: pg.ClientBase, requests: ConfirmRequest[], identityKey: string): Promise<ConfirmBatch> {
+  const holds = new Map((await run<sql.HoldForBooking>(q, sql.lockHoldsForBooking(requests.map((r) => r.holdId)))).rows.map((h) => [h.id, h]));
+  const bound = await boundPersons(q, [...holds.values()]);
+  const results = requests.map((r) => refuseSync(() => {
+    const hold = holds.get(r.holdId) ?? fail('HOLD_NOT_FOUND');
+    assertHoldUsable(hold);
+    checkPersonAgainst(hold, r.person, hold.starts_at);
+    // Contacts are checked as typed, so the confirmation goes where the person can read it.
+    if (r.person.phone) normaliseContact('sms', r.person.phone);
+    if (r.person.email) normaliseContact('email', r.person.email);
+    // A place in line bound to a person books that person: the binding would mean nothing otherwise.
+    const person = hold.ticket_id ? bound.get(hold.ticket_id) : null;
+    if (person && !person.equals(identityHash(identityKey, r.person))) fail('ADMISSION_OTHER_PERSON');
+  }));
+  return { requests, holds, results };
+}
+
+/** Campaigns that require it book only with a contact verified recently. */
+async function refuseUnverifiedContacts(q: pg.ClientBase, batch: ConfirmBatch): Promise<void> {
+  const contactsOf = (p: Person) => [...(p.email ? [normaliseContact('email', p.email)] : []), ...(p.phone ? [normaliseContact('sms', p.phone)] : [])];
+  const mustVerify = stillOpen(batch).filter((o) => o.hold.require_verified_contact);
+  const verified = await verifiedAmong(q, mustVerify.flatMap((o) => contactsOf(o.r.person)));
+  for (const o of mustVerify) if (!contactsOf(o.r.person).some((c) => verified.has(c))) batch.results[o.i] = new AppError('CONTACT_NOT_VERIFIED');
+}
+
+/** Campaigns limited to districts book people whose postal code lies in one of them. */
+async function refuseOutsideDistricts(q: pg.ClientBase, batch: ConfirmBatch): Promise<void> {
+  const local = stillOpen(batch).filter((o) => o.hold.districts !== null);
+  const containing = await districtsOf(q, local.map((o) => o.r.person.postalCode));
+  for (const o of local) batch.results[o.i] = districtRefusal(o.hold.districts!, o.r.person.postalCode, containing);
+}
+
+/**
+ * Inserts the bookings with random codes in one statement. A row left out is a person already
+ * booked (the partial unique index, within the batch too) or, once in a million, a code that
+ * collides: those go again with new codes. Returns the booked requests by index.
+ */
+async function insertBookings(q: pg.ClientBase, batch: ConfirmBatch, identityKey: string): Promise<Map<number, { id: number; code: string }>> {
+  const rows = new Map(stillOpen(batch).map((o) => [o.i, newBooking(o.r, o.hold, identityHash(identityKey, o.r.person))]));
+  const booked = new Map<number, { id: number; code: string }>();
+  for (let round = 0; rows.size > 0; round++) {
+    if (round === 5) throw new Error('no free booking code after five tries');
+    for (const b of rows.values()) b.code = newBookingCode();
+    const written = new Map((await run<{ id: number; hold_id: string }>(q, sql.insertBookings([...rows.values()]))).rows.map((w) => [w.hold_id, w.id]));
+    const missing = [...rows].filter(([, b]) => !written.has(b.holdId));
+    for (const [i, b] of rows) if (written.has(b.holdId)) booked.set(i, { id: written.get(b.holdId)!, code: b.code });
+    const active = missing.length === 0 ? new Set<string>() : new Set((await run<{ campaign_id: number; identity_hash: Buffer }>(
+      q, sql.activeIdentities(missing.map(([, b]) => b.campaignId), missing.map(([, b]) => b.identityHash)),
+    )).rows.map((a) => personKey(a.campaign_id, a.identity_hash)));
+    for (const [i] of [...rows]) if (booked.has(i)) rows.delete(i);
+    for (const [i, b] of missing) {
+      if (!active.has(personKey(b.campaignId, b.identityHash))) continue;
+      batch.results[i] = new AppError('ALREADY_BOOKED');
+      rows.delete(i);
+    }
+  }
+  return booked;
+}
+
+/** Consumes the booked holds, uses their admissions, settles wait-list entries, and writes the answers and their messages. */
+async function completeBookings(q: pg.ClientBase, batch: ConfirmBatch, booked: Map<number, { id: number; code: string }>, identityKey: string): Promise<void> {
+  const done = [...booked].map(([i, b]) => ({ i, r: batch.requests[i]!, hold: batch.holds.get(batch.requests[i]!.holdId)!, booking: b }));
+  if ((await run(q, sql.consumeHolds(done.map((d) => d.hold.id)))).rowCount !== done.length) throw new Error('a locked hold could not be consumed');
+  const tickets = done.flatMap((d) => (d.hold.ticket_id ? [d.hold.ticket_id] : []));
+  if (tickets.length > 0) await run(q, useAdmissions(tickets));
+  // Booked by another way: these people's places on the wait list are no longer needed.
+  await run(q, sql.settleWaitlistEntries(done.map((d) => d.hold.campaign_id), done.map((d) => identityHash(identityKey, d.r.person))));
+  const slots = new Map((await run<sql.SlotRow>(q, sql.slotsWithCenters(done.flatMap((d) => slotIdsOf(d.hold))))).rows.map((s) => [s.id, toAppointment(s)]));
+  const messages = done.flatMap((d) => {
+    const answer = { bookingCode: formatBookingCode(d.booking.code), campaignId: d.hold.campaign_id, appointments: slotIdsOf(d.hold).map((id) => slots.get(id)!) };
+    batch.results[d.i] = answer;
+    return bookingMessages({ id: d.booking.id, code: answer.bookingCode, email: d.r.person.email ?? null, phone: d.r.person.phone ?? null, locale: d.r.locale }, answer.appointments);
+  });
+  // The messages are written with the bookings; the answers already carry everything.
+  if (messages.length > 0) await run(q, enqueueMany(messages));
+}
 
 /** The persons the admissions behind these holds are bound to, by ticket. */
 async function boundPersons(q: pg.ClientBase, holds: sql.HoldForBooking[]): Promise<Map<string, Buffer | null>> {
