@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { adminPost, book, person, post, setUpWorld } from './support/fixtures.js';
 import { admin, startTestNode, type TestNode } from './support/node.js';
 import { startSmsGateway, startSmtpSink } from './support/peers.js';
@@ -184,8 +183,8 @@ describe('delivery', () => {
   test('an outage loses nothing, and a send that hung is sent again with the same key: delivered once', async () => {
     sms.setMode('hang');
     const during = await Promise.all([1, 2, 3].map((i) => enqueueSms(`outage ${i}`)));
-    // Long enough for every message to hang and time out once (the send timeout is 500 ms), short of the attempt limit.
-    await sleep(700);
+    // Every message hangs and times out once (the send timeout is 500 ms) and waits for its retry.
+    await until(async () => messageState('id = ANY($1)', [during.map((m) => m.id)]), (rows) => rows.every((m) => m.attempts >= 1 && m.state === 'queued' && m.last_error !== null));
     assert.ok((await messageState('id = ANY($1)', [during.map((m) => m.id)])).every((m) => m.state !== 'sent'));
     sms.setMode('ok');
     await until(async () => messageState('id = ANY($1)', [during.map((m) => m.id)]), (rows) => rows.every((m) => m.state === 'sent'));
