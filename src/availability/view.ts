@@ -56,7 +56,7 @@ export class AvailabilityView {
   private timer: NodeJS.Timeout | undefined;
   private listener: pg.Client | undefined;
   private reloading: Promise<void> | undefined;
-  private again = false;
+  private following: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
@@ -80,20 +80,22 @@ export class AvailabilityView {
     await this.reloading;
   }
 
-  /** Reloads now; a request arriving during a reload schedules one more, so no change is missed. */
+  /**
+   * Reloads now, and resolves once a load that began after this call has finished: a change made
+   * before the call is in the view then. Calls during a load share the one load that follows it.
+   */
   reload(): Promise<void> {
     if (this.reloading) {
-      this.again = true;
-      return this.reloading;
+      this.following ??= this.reloading.then(() => {
+        this.following = undefined;
+        return this.stopped ? undefined : this.reload();
+      });
+      return this.following;
     }
     this.reloading = this.load()
       .catch((err: unknown) => this.log.warn({ err }, 'availability reload failed; serving the previous snapshot'))
       .finally(() => {
         this.reloading = undefined;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          void this.reload();
-        }
       });
     return this.reloading;
   }
