@@ -107,6 +107,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (_request, reply) => {
     // Every answer, JSON and errors included: browsers must not guess another type than we send.
     reply.header('x-content-type-options', 'nosniff');
+    // No address of ours (a booking code in a path) travels to another site in a Referer header.
+    reply.header('referrer-policy', 'no-referrer');
     // Over https, browsers are told to come back only over https (a year; subdomains are the operator's call).
     if (deps.https) reply.header('strict-transport-security', 'max-age=31536000');
   });

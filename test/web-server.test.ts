@@ -136,6 +136,7 @@ describe('exposure and headers', () => {
       assert.match(String(docs.headers['content-security-policy']), /default-src 'self'/);
       assert.match(String(docs.headers['content-security-policy']), /upgrade-insecure-requests/);
       assert.equal(docs.headers['x-content-type-options'], 'nosniff');
+      assert.equal(docs.headers['referrer-policy'], 'no-referrer', 'the pages\' headers on the docs too');
     } finally {
       await secure.stop();
     }
