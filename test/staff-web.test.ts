@@ -136,7 +136,8 @@ describe('staff console in a real browser', () => {
     await page.getByRole('link', { name: 'Live-Übersicht', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Live-Übersicht' }).waitFor();
     await page.getByText('Impfzentrum Konsole').waitFor();
-    await page.waitForTimeout(3500); // a second reading, so the charts have a line
+    // A second reading, so the charts have a line: wait for it, not for time to pass.
+    await page.waitForFunction(() => [...document.querySelectorAll('figure.metric polyline')].some((l) => (l.getAttribute('points') ?? '').trim().split(' ').length >= 2), undefined, { timeout: 20_000 });
     assert.ok((await page.locator('figure.metric').count()) >= 8);
     await checkAccessibility(page, 'staff: dashboard');
     await screenshot(page, 'staff-2-dashboard');
