@@ -35,5 +35,3 @@ export function lookupGuard(db: Db) {
     }
   };
 }
-
-export type LookupGuard = ReturnType<typeof lookupGuard>;

@@ -54,20 +54,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
       // Plugins that speak our vocabulary (the join rate limit) keep their code and message.
       return reply.status(errorStatus(error.code)).send({ code: error.code, message: error.message });
     }
-    if (isPoolTimeout(error)) {
-      // Every database connection stayed busy: shed this request rather than queue it forever.
-      return reply
-        .status(503)
-        .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .send({ code: 'OVERLOADED', message: 'The service is busy. Please try again in a moment.' });
-    }
-    if (isDatabaseUnavailable(error)) {
-      // PostgreSQL is stopped, restarting or out of reach: nothing was committed for this request
-      // (or, if the connection broke during COMMIT, a retry with its Idempotency-Key finds the answer).
-      return reply
-        .status(503)
-        .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .send({ code: 'UNAVAILABLE', message: new AppError('UNAVAILABLE').message });
+    // Shed, not failed: every database connection stayed busy (rather than queue forever), or
+    // PostgreSQL is stopped, restarting or out of reach. Nothing was committed for this request
+    // (or, if the connection broke during COMMIT, a retry with its Idempotency-Key finds the answer).
+    const shed = isPoolTimeout(error) ? new AppError('OVERLOADED') : isDatabaseUnavailable(error) ? new AppError('UNAVAILABLE') : undefined;
+    if (shed) {
+      return reply.status(shed.status).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ code: shed.code, message: shed.message });
     }
     const sqlState = pgCode(error);
     if (sqlState !== undefined && RACE_CODES.has(sqlState)) {
