@@ -67,6 +67,37 @@ test('slot series leave out the public holidays, of the centre’s Land too, unl
   assert.equal(unknownLand.statusCode, 400);
 });
 
+test('a centre in another time zone: its series, days, appointments and export follow its own zone', async () => {
+  const w = await setUpWorld(node.app);
+  const lisbon = await adminPost(node.app, '/api/v1/admin/centers', { name: 'Zentrum Lissabon', address: 'Rua 1', postalCode: '58332', district: 'EN', lat: 51, lon: 7, timeZone: 'Europe/Lisbon' });
+  assert.equal(lisbon.timeZone, 'Europe/Lisbon');
+  // 08:00 in Lisbon is 07:00 UTC in winter and 08:00 in Berlin: a series at 08:00 opens one hour later (UTC) than Berlin's.
+  const series = { centerId: lisbon.id, campaignId: w.campaignId, from: '2031-01-07', to: '2031-01-07', opens: '08:00', closes: '09:00', intervalMinutes: 60, capacity: 1 };
+  const slots = (await adminPost(node.app, '/api/v1/admin/slots', { series })).slots;
+  assert.deepEqual(slots.map((s: { startsAt: string }) => s.startsAt), ['2031-01-07T08:00:00.000Z']);
+  const berlinSlots = (await adminPost(node.app, '/api/v1/admin/slots', { series: { ...series, centerId: w.centerId } })).slots;
+  assert.deepEqual(berlinSlots.map((s: { startsAt: string }) => s.startsAt), ['2031-01-07T07:00:00.000Z']);
+
+  // An appointment at 23:30 UTC is on the 7th in Lisbon, the 8th in Berlin: the day list and the export say so.
+  const slot = { centerId: lisbon.id, campaignId: w.campaignId, durationMinutes: 10, capacity: 1 };
+  const [late, second] = (await adminPost(node.app, '/api/v1/admin/slots', { slots: [{ ...slot, startsAt: '2031-01-07T23:30:00Z', dose: 1 }, { ...slot, startsAt: '2031-02-04T10:00:00Z', dose: 2 }] })).slots;
+  await node.db.query('UPDATE slots SET release_id = (SELECT release_id FROM slots WHERE id = $3) WHERE id IN ($1, $2)', [late.id, second.id, w.firstSlotIds[0]]);
+  const { booking } = await book(node.app, late.id, person({ firstName: 'Lissabon' }));
+  assert.equal(booking.status, 201, JSON.stringify(booking.body));
+  assert.equal(booking.body.appointments[0].center.timeZone, 'Europe/Lisbon', 'the answer says in which zone the appointment is');
+  const csv = await node.app.inject({ url: `/api/v1/admin/exports/appointments.csv?centerId=${lisbon.id}&day=2031-01-07`, headers: admin });
+  const line = csv.body.split('\r\n').find((l) => l.includes('Lissabon'));
+  assert.ok(line?.startsWith('23:30;'), `local time in the export: ${line}`);
+  const listed = await node.app.inject({ url: `/api/v1/checkin/centers/${lisbon.id}/days/2031-01-07`, headers: admin });
+  assert.deepEqual(listed.json().appointments.map((a: { bookingCode: string }) => a.bookingCode), [booking.body.bookingCode], 'on the door list of the 7th');
+
+  const unknown = await node.app.inject({ method: 'POST', url: '/api/v1/admin/centers', headers: admin, payload: { name: 'X', address: 'Y', postalCode: '58332', district: 'EN', lat: 51, lon: 7, timeZone: 'Mars/Olympus' } });
+  assert.equal(unknown.statusCode, 400);
+  assert.equal(unknown.json().code, 'VALIDATION_FAILED');
+  const inDatabase = await node.db.query(`INSERT INTO centers (name, address, postal_code, district, lat, lon, time_zone) VALUES ('X', 'Y', '58332', 'EN', 51, 7, 'Mars/Olympus')`).catch((e: { code: string }) => e);
+  assert.equal((inDatabase as { code: string }).code, '22023', 'the database refuses an unknown zone too');
+});
+
 test('p95 between two readings of the request histogram', () => {
   const text = (fast: number, slow: number) =>
     [

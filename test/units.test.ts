@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CODE_ALPHABET, formatBookingCode, newBookingCode, parseBookingCode } from '../src/booking/code.js';
-import { ageOn, berlinDate } from '../src/booking/eligibility.js';
+import { ageOn } from '../src/booking/eligibility.js';
+import { clockIn, dayIn, isTimeZone } from '../src/time/zone.js';
 import { identityHash, normaliseName } from '../src/booking/identity.js';
 import { distanceKm, postalCodeCentroid } from '../src/availability/geo.js';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -44,9 +45,14 @@ describe('dates', () => {
     assert.equal(ageOn('2000-03-01', '2018-03-01'), 18);
     assert.equal(ageOn('2000-02-29', '2018-02-28'), 17);
   });
-  test('the Berlin calendar day differs from UTC around midnight', () => {
-    assert.equal(berlinDate(new Date('2026-06-30T22:30:00Z')), '2026-07-01');
-    assert.equal(berlinDate(new Date('2026-12-31T22:59:00Z')), '2026-12-31');
+  test('a centre’s local day and time differ from UTC around midnight, each in its own zone', () => {
+    assert.equal(dayIn(new Date('2026-06-30T22:30:00Z'), 'Europe/Berlin'), '2026-07-01');
+    assert.equal(dayIn(new Date('2026-12-31T22:59:00Z'), 'Europe/Berlin'), '2026-12-31');
+    assert.equal(dayIn(new Date('2026-07-01T02:30:00Z'), 'America/New_York'), '2026-06-30');
+    assert.deepEqual(clockIn(new Date('2026-03-29T01:30:00Z'), 'Europe/Berlin'), { weekday: 7, time: '03:30' }, 'summer time has begun');
+    assert.deepEqual(clockIn(new Date('2026-03-29T01:30:00Z'), 'Europe/London'), { weekday: 7, time: '02:30' });
+    assert.equal(isTimeZone('Europe/Berlin'), true);
+    assert.equal(isTimeZone('Mars/Olympus'), false);
   });
 });
 

@@ -1,5 +1,6 @@
 import { freeFor } from '../capacity/sql.js';
 import type { Sql } from '../db/pool.js';
+import { localDay } from '../time/zone.js';
 
 export interface CenterRow {
   id: number;
@@ -9,10 +10,11 @@ export interface CenterRow {
   district: string;
   lat: number;
   lon: number;
+  time_zone: string;
 }
 
 export const centers = (): Sql => ({
-  text: 'SELECT id, name, address, postal_code, district, lat, lon FROM centers',
+  text: 'SELECT id, name, address, postal_code, district, lat, lon, time_zone FROM centers',
   values: [],
 });
 
@@ -29,13 +31,13 @@ export interface SlotRow {
   opens_at: Date;
 }
 
-/** Every future slot that belongs to a release, open or announced, with its Berlin calendar day. */
+/** Every future slot that belongs to a release, open or announced, with its local calendar day at its centre. */
 export const releasedSlots = (): Sql => ({
-  text: `SELECT s.id, s.center_id, s.campaign_id, s.dose, s.starts_at, (s.starts_at AT TIME ZONE 'Europe/Berlin')::date AS day,
+  text: `SELECT s.id, s.center_id, s.campaign_id, s.dose, s.starts_at, ${localDay('s.starts_at', 'c.time_zone')} AS day,
                 s.duration_minutes, r.id AS release_id, r.opens_at,
                 -- What the public can take: units kept for the wait list or the phone are not theirs (yet).
                 ${freeFor('public')} AS free
-         FROM slots s JOIN releases r ON r.id = s.release_id
+         FROM slots s JOIN releases r ON r.id = s.release_id JOIN centers c ON c.id = s.center_id
          WHERE s.starts_at > now()
          ORDER BY s.starts_at, s.id`,
   values: [],

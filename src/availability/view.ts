@@ -38,7 +38,8 @@ export interface SearchQuery {
   to?: string;
 }
 
-export interface CenterAvailability extends Omit<catalogSql.NewCenter, 'timeZone'> {
+export interface CenterAvailability extends Omit<catalogSql.NewCenter, 'timeZone' | 'state'> {
+  timeZone: string;
   id: number;
   distanceKm: number;
   freeFirstDoses: number;
@@ -183,6 +184,7 @@ export class AvailabilityView {
         district: center.district,
         lat: center.lat,
         lon: center.lon,
+        timeZone: center.time_zone,
         distanceKm: Math.round(distance * 10) / 10,
         freeFirstDoses: total,
         days: [...days.values()],

@@ -6,12 +6,6 @@ export interface EligibilityRules {
   priority_groups: string[] | null;
 }
 
-// Building a formatter costs far more than using one: made once.
-const BERLIN_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The calendar day of an instant in Germany, as YYYY-MM-DD. */
-export const berlinDate = (instant: Date): string => BERLIN_DAY.format(instant);
-
 /** Completed years between a date of birth and a day (both YYYY-MM-DD). */
 export function ageOn(dateOfBirth: string, day: string): number {
   const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
@@ -23,8 +17,7 @@ export function ageOn(dateOfBirth: string, day: string): number {
  * Checks the rules that need no database: age on the day of the (first) appointment and
  * the priority group. Throws NOT_ELIGIBLE with a message a person can act on.
  */
-export function checkAgeAndGroup(rules: EligibilityRules, dateOfBirth: string, appointment: Date, group?: string): void {
-  const day = berlinDate(appointment);
+export function checkAgeAndGroup(rules: EligibilityRules, dateOfBirth: string, day: string, group?: string): void {
   const age = ageOn(dateOfBirth, day);
   if (rules.min_age !== null && age < rules.min_age) {
     fail('NOT_ELIGIBLE', `You must be at least ${rules.min_age} years old on the day of the appointment (${day}); you will be ${age}.`, {

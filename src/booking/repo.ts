@@ -1,5 +1,6 @@
 import type { Sql } from '../db/pool.js';
 import { giveBack, keptFrom, KEPT_FOR_PHONE, KEPT_FOR_WAITLIST, type Way } from '../capacity/sql.js';
+import { localDay } from '../time/zone.js';
 
 /**
  * Every statement of the booking ledger, most of them for a whole batch of requests at once
@@ -20,11 +21,12 @@ export interface SlotRow {
   center_postal_code: string;
   center_lat: number;
   center_lon: number;
+  center_time_zone: string;
 }
 
 const SLOT_FIELDS = `s.id, s.dose, s.starts_at, s.duration_minutes, s.center_id,
   c.name AS center_name, c.address AS center_address, c.postal_code AS center_postal_code,
-  c.lat AS center_lat, c.lon AS center_lon`;
+  c.lat AS center_lat, c.lon AS center_lon, c.time_zone AS center_time_zone`;
 
 export interface TakenFirstUnit extends SlotRow {
   campaign_id: number;
@@ -84,7 +86,7 @@ export const takeFirstDoseUnits = (way: Way, slotIds: number[], admitted: (numbe
   };
 };
 
-/** A first dose waiting for its second: the window is min..max Berlin calendar days after it. */
+/** A first dose waiting for its second: the window is min..max local calendar days (at its centre) after it. */
 export interface SecondDoseNeed {
   centerId: number;
   campaignId: number;
@@ -96,7 +98,7 @@ export interface SecondDoseNeed {
 
 /**
  * For each need, the earliest released second-dose slots with free capacity at the same centre
- * whose Berlin calendar day lies min..max days after the first dose (at most `need` of them),
+ * whose local calendar day (the centre's zone) lies min..max days after the first dose (at most `need` of them),
  * leaving out `exhausted`. The range on starts_at lets the index narrow the search; the date
  * difference decides. `need` is the need's position in the list, from 1.
  */
@@ -105,12 +107,12 @@ export const secondDoseCandidates = (needs: SecondDoseNeed[], exhausted: number[
          FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::int[], $5::int[], $6::int[])
               WITH ORDINALITY AS g(center_id, campaign_id, first_at, min_days, max_days, n, i)
          CROSS JOIN LATERAL (
-           SELECT s.id, s.starts_at FROM slots s JOIN releases r ON r.id = s.release_id
+           SELECT s.id, s.starts_at FROM slots s JOIN releases r ON r.id = s.release_id JOIN centers c ON c.id = s.center_id
            WHERE s.center_id = g.center_id AND s.campaign_id = g.campaign_id AND s.dose = 2 AND s.taken < s.capacity
              AND r.opens_at <= now() AND NOT (s.id = ANY($7::bigint[]))
              AND s.starts_at BETWEEN g.first_at + make_interval(days => g.min_days - 1)
                                  AND g.first_at + make_interval(days => g.max_days + 1)
-             AND (s.starts_at AT TIME ZONE 'Europe/Berlin')::date - (g.first_at AT TIME ZONE 'Europe/Berlin')::date
+             AND ${localDay('s.starts_at', 'c.time_zone')} - ${localDay('g.first_at', 'c.time_zone')}
                  BETWEEN g.min_days AND g.max_days
            ORDER BY s.starts_at, s.id LIMIT g.n) s
          ORDER BY g.i, s.starts_at, s.id`,
@@ -181,7 +183,8 @@ export interface HoldForBooking {
   slot_id: number;
   second_slot_id: number | null;
   ticket_id: string | null;
-  starts_at: Date;
+  /** The first appointment's local day at its centre (YYYY-MM-DD). */
+  first_day: string;
   min_age: number | null;
   max_age: number | null;
   districts: string[] | null;
@@ -192,8 +195,9 @@ export interface HoldForBooking {
 /** The holds asked for, locked so that the expiry sweep (SKIP LOCKED) leaves them alone meanwhile. */
 export const lockHoldsForBooking = (holdIds: string[]): Sql => ({
   text: `SELECT h.id, h.status, h.expires_at <= now() AS expired, h.campaign_id, h.slot_id, h.second_slot_id,
-                h.ticket_id, s.starts_at, k.min_age, k.max_age, k.districts, k.priority_groups, k.require_verified_contact
-         FROM holds h JOIN slots s ON s.id = h.slot_id JOIN campaigns k ON k.id = h.campaign_id
+                h.ticket_id, ${localDay('s.starts_at', 'c.time_zone')}::text AS first_day,
+                k.min_age, k.max_age, k.districts, k.priority_groups, k.require_verified_contact
+         FROM holds h JOIN slots s ON s.id = h.slot_id JOIN centers c ON c.id = s.center_id JOIN campaigns k ON k.id = h.campaign_id
          WHERE h.id = ANY($1::uuid[]) ORDER BY h.id FOR UPDATE OF h`,
   values: [holdIds],
 });

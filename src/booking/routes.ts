@@ -13,6 +13,7 @@ import { lookupGuard } from './lookups.js';
 import { calendar } from '../notify/ics.js';
 import { qrSvg } from './qr.js';
 import type { Admission, BookingService, ConfirmRequest, HoldRequest } from './service.js';
+import { dayIn, INSTALLATION_ZONE } from '../time/zone.js';
 
 
 const CodeParams = Strict({ bookingCode: Text({ maxLength: 20 }) });
@@ -86,8 +87,7 @@ export const bookingRoutes =
       },
       async (request) => {
         const { campaignId, day, ...person } = request.body;
-        const on = day ? new Date(`${day}T12:00:00Z`) : new Date();
-        return service.precheck(db, campaignId, person, on);
+        return service.precheck(db, campaignId, person, day ?? dayIn(new Date(), INSTALLATION_ZONE));
       },
     );
 

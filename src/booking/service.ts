@@ -13,6 +13,7 @@ import { normaliseContact, verifiedAmong } from '../notify/verification.js';
 import { enqueueMany, messagesOfBooking } from '../notify/repo.js';
 import type { Queryable } from '../db/pool.js';
 import type { AppointmentShape, BookingAnswerShape, BookingViewShape, HoldShape, PersonShape } from '../http/schemas.js';
+import { dayIn, INSTALLATION_ZONE } from '../time/zone.js';
 
 
 
@@ -160,7 +161,7 @@ export function bookingService(deps: BookingServiceDeps) {
      * The same rules a confirmation checks, asked before anything is held or sent: lets the
      * web app explain a problem before the person submits. Throws NOT_ELIGIBLE like confirm().
      */
-    async precheck(q: Queryable, campaignId: number, person: Pick<Person, 'dateOfBirth' | 'postalCode' | 'priorityGroup'>, day: Date) {
+    async precheck(q: Queryable, campaignId: number, person: Pick<Person, 'dateOfBirth' | 'postalCode' | 'priorityGroup'>, day: string) {
       const rules = (await run<sql.CampaignRules>(q, sql.campaignRules(campaignId))).rows[0] ?? fail('CAMPAIGN_NOT_FOUND');
       checkPersonAgainst(rules, person, day);
       if (rules.districts !== null) {
@@ -203,7 +204,7 @@ export function bookingService(deps: BookingServiceDeps) {
       const { first, second } = await takeUnits(q, 'public', slotId);
       if (first.campaign_id !== booking.campaign_id) fail('CAMPAIGN_MISMATCH', 'You can only move to an appointment of the same campaign.');
       const rules = (await run<EligibilityRules>(q, sql.campaignRules(booking.campaign_id))).rows[0]!;
-      checkAgeAndGroup(rules, booking.date_of_birth, first.starts_at, booking.priority_group ?? undefined);
+      checkAgeAndGroup(rules, booking.date_of_birth, dayIn(first.starts_at, first.center_time_zone), booking.priority_group ?? undefined);
       await run(q, sql.giveBackUnits(slotIdsOf(booking)));
       await run(q, sql.moveBooking(booking.id, first.id, second?.id ?? null));
       const moved = { ...booking, slot_id: first.id, second_slot_id: second?.id ?? null };
@@ -215,11 +216,11 @@ export function bookingService(deps: BookingServiceDeps) {
 }
 
 /** Date of birth, age on the day of the first appointment and priority group. */
-function checkPersonAgainst(rules: EligibilityRules, person: Pick<Person, 'dateOfBirth' | 'priorityGroup'>, firstAppointment: Date): void {
-  if (person.dateOfBirth > new Date().toISOString().slice(0, 10)) {
+function checkPersonAgainst(rules: EligibilityRules, person: Pick<Person, 'dateOfBirth' | 'priorityGroup'>, firstDay: string): void {
+  if (person.dateOfBirth > dayIn(new Date(), INSTALLATION_ZONE)) {
     fail('VALIDATION_FAILED', 'The date of birth lies in the future.');
   }
-  checkAgeAndGroup(rules, person.dateOfBirth, firstAppointment, person.priorityGroup);
+  checkAgeAndGroup(rules, person.dateOfBirth, firstDay, person.priorityGroup);
 }
 
 /** For each postal code, the districts it belongs to. */
@@ -297,7 +298,7 @@ async function lockAndCheckHolds(q: pg.ClientBase, requests: ConfirmRequest[], i
   const results = requests.map((r) => refuseSync(() => {
     const hold = holds.get(r.holdId) ?? fail('HOLD_NOT_FOUND');
     assertHoldUsable(hold);
-    checkPersonAgainst(hold, r.person, hold.starts_at);
+    checkPersonAgainst(hold, r.person, hold.first_day);
     // Contacts are checked as typed, so the confirmation goes where the person can read it.
     if (r.person.phone) normaliseContact('sms', r.person.phone);
     if (r.person.email) normaliseContact('email', r.person.email);
@@ -443,6 +444,7 @@ function toAppointment(s: sql.SlotRow): Appointment {
       postalCode: s.center_postal_code,
       lat: s.center_lat,
       lon: s.center_lon,
+      timeZone: s.center_time_zone,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { run, type Queryable } from '../db/pool.js';
 import { hotlineOpenAt, type Hotline } from './hotline.js';
 import * as sql from './repo.js';
+import { formatter, INSTALLATION_ZONE } from '../time/zone.js';
 
 /** What the release checklist knows about this installation. */
 export interface ChecklistContext {
@@ -26,8 +27,8 @@ export interface Warning {
 /** From this many first-dose appointments on, a release without a waiting room is a rush without a line. */
 export const LARGE_RELEASE_UNITS = 500;
 
-const berlin = (iso: string) =>
-  new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+const local = (iso: string) =>
+  formatter('de-DE', INSTALLATION_ZONE, { weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 
 /**
  * The lessons of 2021 as checks, run before a release can be scheduled: booking must not open while
@@ -37,7 +38,7 @@ const berlin = (iso: string) =>
 export async function releaseChecklist(q: Queryable, plan: ReleasePlan, ctx: ChecklistContext): Promise<Warning[]> {
   const warnings: Warning[] = [];
   if (!hotlineOpenAt(ctx.hotline.hours, new Date(plan.opensAt))) {
-    warnings.push({ code: 'HOTLINE_CLOSED', message: `The hotline (${ctx.hotline.phone}) is closed at ${berlin(plan.opensAt)}: callers cannot get help when booking opens.` });
+    warnings.push({ code: 'HOTLINE_CLOSED', message: `The hotline (${ctx.hotline.phone}) is closed at ${local(plan.opensAt)}: callers cannot get help when booking opens.` });
   }
   const units = (await run<sql.ReleaseUnits>(q, sql.releaseUnits(plan.slotIds))).rows;
   const firstDoses = units.reduce((n, u) => n + u.first_dose_units, 0);

@@ -1,4 +1,6 @@
-/** The phone hotline: its number and opening hours (Berlin wall-clock time). */
+import { clockIn, INSTALLATION_ZONE } from '../time/zone.js';
+
+/** The phone hotline: its number and opening hours (wall-clock time of the installation's zone). */
 export interface Hotline {
   phone: string;
   hours: OpeningHours[];
@@ -33,17 +35,8 @@ export function parseOpeningHours(text: string): OpeningHours[] | string {
 
 const validTime = (hhmm: string): boolean => Number(hhmm.slice(0, 2)) < 24 && Number(hhmm.slice(3)) < 60;
 
-/** Whether the hotline is staffed at an instant (Berlin time). */
+/** Whether the hotline is staffed at an instant. */
 export function hotlineOpenAt(hours: OpeningHours[], instant: Date): boolean {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Berlin',
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  const weekday = DAY_NAMES[get('weekday').slice(0, 2).toLowerCase()]!;
-  const time = `${get('hour')}:${get('minute')}`;
+  const { weekday, time } = clockIn(instant, INSTALLATION_ZONE);
   return hours.some((h) => h.days.includes(weekday) && time >= h.opens && time < h.closes);
 }

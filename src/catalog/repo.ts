@@ -1,5 +1,6 @@
 import type { Land } from './holidays.js';
 import type { Sql } from '../db/pool.js';
+import { atLocal, INSTALLATION_ZONE } from '../time/zone.js';
 
 /** Statements for what staff set up: centres, campaigns, districts, slots and releases. */
 
@@ -22,7 +23,7 @@ export const insertCenter = (c: NewCenter): Sql => ({
   text: `INSERT INTO centers (name, address, postal_code, district, lat, lon, time_zone, state)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          RETURNING id, name, address, postal_code AS "postalCode", district, lat, lon, time_zone AS "timeZone", state`,
-  values: [c.name, c.address, c.postalCode, c.district, c.lat, c.lon, c.timeZone ?? 'Europe/Berlin', c.state ?? null],
+  values: [c.name, c.address, c.postalCode, c.district, c.lat, c.lon, c.timeZone ?? INSTALLATION_ZONE, c.state ?? null],
 });
 
 export const landOfCenter = (centerId: number): Sql => ({
@@ -171,16 +172,16 @@ export interface SlotSeries {
 
 /**
  * Expands a series in the database: every interval from opening to closing time on the
- * chosen weekdays, in the centre's local (Berlin) wall-clock time, so a series that
+ * chosen weekdays, in the centre's local wall-clock time (its zone), so a series that
  * crosses the switch to summer time still starts at 08:00.
  */
 export const insertSlotSeries = (s: SlotSeries): Sql => ({
   text: `INSERT INTO slots (center_id, campaign_id, dose, starts_at, duration_minutes, capacity)
-         SELECT $1, $2, $3, t AT TIME ZONE 'Europe/Berlin', $10, $11
-         FROM generate_series($4::date::timestamp, $5::date::timestamp, interval '1 day') AS d,
+         SELECT $1, $2, $3, ${atLocal('t', 'c.time_zone')}, $10, $11
+         FROM centers c, generate_series($4::date::timestamp, $5::date::timestamp, interval '1 day') AS d,
               generate_series(d::date + $7::time, d::date + $8::time - make_interval(mins => $10),
                               make_interval(mins => $9)) AS t
-         WHERE extract(isodow FROM d)::int = ANY($6::int[]) AND NOT d::date = ANY($12::date[])
+         WHERE c.id = $1 AND extract(isodow FROM d)::int = ANY($6::int[]) AND NOT d::date = ANY($12::date[])
          ORDER BY t
          RETURNING ${SLOT_COLUMNS}`,
   values: [

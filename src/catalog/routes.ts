@@ -12,7 +12,7 @@ import { run } from '../db/pool.js';
 import * as sql from './repo.js';
 
 const Name = Text({ minLength: 1, maxLength: 200, pattern: '\\S' });
-const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM (Europe/Berlin)' });
+const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM in the centre’s time zone' });
 const Dose = Type.Integer({ minimum: 1, maximum: 2 });
 
 const CenterInput = Strict({
@@ -22,6 +22,7 @@ const CenterInput = Strict({
   district: Text({ minLength: 1, maxLength: 100 }),
   lat: Type.Number({ minimum: -90, maximum: 90 }),
   lon: Type.Number({ minimum: -180, maximum: 180 }),
+  timeZone: Type.Optional(Text({ minLength: 1, maxLength: 64, description: 'IANA time zone of the centre (default Europe/Berlin): its slot series and local days follow it' })),
   state: Type.Optional(
     Type.Union(LAENDER.map((l) => Type.Literal(l)), { description: 'The Land (ISO 3166-2:DE without "DE-", e.g. NW): slot series leave out its public holidays too' }),
   ),

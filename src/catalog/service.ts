@@ -6,6 +6,7 @@ import { createRoom } from '../queue/repo.js';
 import { seedHashOf } from '../queue/draw.js';
 import { randomBytes } from 'node:crypto';
 import { holidaysBetween, type Land } from './holidays.js';
+import { isTimeZone } from '../time/zone.js';
 
 export interface CampaignInput {
   name: string;
@@ -41,6 +42,9 @@ const landOf = async (q: Queryable, centerId: number): Promise<Land | null> =>
 
 export const catalogService = {
   async createCenter(q: pg.ClientBase, center: sql.NewCenter) {
+    if (center.timeZone !== undefined && !isTimeZone(center.timeZone)) {
+      fail('VALIDATION_FAILED', `"${center.timeZone}" is not a time zone; give an IANA name such as Europe/Berlin.`);
+    }
     const created = (await run(q, sql.insertCenter(center))).rows[0]!;
     await run(q, sql.addDistrictPostalCodes(center.district, [center.postalCode]));
     await run(q, sql.notifyCatalogChanged());

@@ -1,4 +1,5 @@
 import type { Sql } from '../db/pool.js';
+import { isLocalToday, localDay } from '../time/zone.js';
 
 export interface CheckinAppointment {
   booking_id: number;
@@ -21,8 +22,8 @@ export interface CheckinAppointment {
 
 const APPOINTMENT_FIELDS = `b.id AS booking_id, b.code, b.status, b.first_name, b.last_name, b.date_of_birth,
   s.dose, s.id AS slot_id, s.center_id, c.name AS center_name, s.starts_at,
-  (s.starts_at AT TIME ZONE 'Europe/Berlin')::date AS day,
-  (s.starts_at AT TIME ZONE 'Europe/Berlin')::date = (now() AT TIME ZONE 'Europe/Berlin')::date AS today,
+  ${localDay('s.starts_at', 'c.time_zone')} AS day,
+  ${isLocalToday('s.starts_at', 'c.time_zone')} AS today,
   s.starts_at <= now() AS started, a.state AS attendance, a.at AS attendance_at`;
 
 /** Both appointments of a booking, with what was recorded at the door. */
@@ -39,7 +40,7 @@ export const dayList = (centerId: number, day: string): Sql => ({
   text: `SELECT ${APPOINTMENT_FIELDS}
          FROM slots s JOIN bookings b ON s.id IN (b.slot_id, b.second_slot_id) JOIN centers c ON c.id = s.center_id
          LEFT JOIN attendance a ON a.booking_id = b.id AND a.dose = s.dose
-         WHERE s.center_id = $1 AND (s.starts_at AT TIME ZONE 'Europe/Berlin')::date = $2 AND b.status = 'active'
+         WHERE s.center_id = $1 AND ${localDay('s.starts_at', 'c.time_zone')} = $2 AND b.status = 'active'
          ORDER BY s.starts_at, b.last_name, b.first_name`,
   values: [centerId, day],
 });
@@ -57,9 +58,10 @@ export const recordAttendance = (bookingId: number, dose: number, state: 'attend
 export const addStandbyUnit = (slotId: number): Sql => ({
   text: `UPDATE slots SET capacity = capacity + 1
          WHERE id = (SELECT n.id FROM slots o JOIN slots n ON n.center_id = o.center_id AND n.campaign_id = o.campaign_id
+                     JOIN centers c ON c.id = n.center_id
                      JOIN releases r ON r.id = n.release_id AND r.opens_at <= now()
                      WHERE o.id = $1 AND n.dose = 1 AND n.starts_at > now()
-                       AND (n.starts_at AT TIME ZONE 'Europe/Berlin')::date = (now() AT TIME ZONE 'Europe/Berlin')::date
+                       AND ${isLocalToday('n.starts_at', 'c.time_zone')}
                      ORDER BY n.starts_at LIMIT 1)
          RETURNING id, starts_at`,
   values: [slotId],

@@ -28,6 +28,7 @@ export const Center = Type.Object({
   postalCode: Type.String(),
   lat: Type.Number(),
   lon: Type.Number(),
+  timeZone: Type.String({ description: 'The centre’s IANA time zone: its appointments’ local times are in it' }),
 });
 
 export const Appointment = Type.Object({

@@ -17,7 +17,7 @@ export interface AppointmentForMessage {
   dose: number;
   startsAt: string;
   durationMinutes: number;
-  center: { name: string; address: string };
+  center: { name: string; address: string; timeZone: string };
 }
 
 const DAY_MS = 86_400_000;

@@ -1,10 +1,12 @@
-/** The words of every message, in German and English. Dates are shown as Germans write them, in Berlin time. */
+import { formatter } from '../time/zone.js';
+
+/** The words of every message, in German and English. Times are shown in the centre's own zone. */
 export type Locale = 'de' | 'en';
 
 export interface AppointmentText {
   dose: number;
   startsAt: string;
-  center: { name: string; address: string };
+  center: { name: string; address: string; timeZone: string };
 }
 
 export interface Rendered {
@@ -13,19 +15,18 @@ export interface Rendered {
   html: string;
 }
 
-const WHEN = { timeZone: 'Europe/Berlin', weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' } as const;
-// A formatter per language, made once (building one costs far more than using it).
-const FORMATS: Record<Locale, Intl.DateTimeFormat> = { de: new Intl.DateTimeFormat('de-DE', WHEN), en: new Intl.DateTimeFormat('en-GB', WHEN) };
+const WHEN = { weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' } as const;
+const LOCALES: Record<Locale, string> = { de: 'de-DE', en: 'en-GB' };
 
-const when = (iso: string, locale: Locale) => FORMATS[locale].format(new Date(iso));
+const when = (iso: string, locale: Locale, zone: string) => formatter(LOCALES[locale], zone, WHEN).format(new Date(iso));
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function lines(appointments: AppointmentText[], locale: Locale): string[] {
   return appointments.map((a) =>
     locale === 'de'
-      ? `${a.dose}. Impfung: ${when(a.startsAt, 'de')} Uhr, ${a.center.name}, ${a.center.address}`
-      : `Dose ${a.dose}: ${when(a.startsAt, 'en')}, ${a.center.name}, ${a.center.address}`,
+      ? `${a.dose}. Impfung: ${when(a.startsAt, 'de', a.center.timeZone)} Uhr, ${a.center.name}, ${a.center.address}`
+      : `Dose ${a.dose}: ${when(a.startsAt, 'en', a.center.timeZone)}, ${a.center.name}, ${a.center.address}`,
   );
 }
 
@@ -70,8 +71,8 @@ export function confirmationMessage(bookingCode: string, appointments: Appointme
 export function confirmationSms(bookingCode: string, appointments: AppointmentText[], locale: Locale): string {
   const first = appointments[0]!;
   return locale === 'de'
-    ? `Termin gebucht (${bookingCode}): ${when(first.startsAt, 'de')} Uhr, ${first.center.name}.`
-    : `Booked (${bookingCode}): ${when(first.startsAt, 'en')}, ${first.center.name}.`;
+    ? `Termin gebucht (${bookingCode}): ${when(first.startsAt, 'de', first.center.timeZone)} Uhr, ${first.center.name}.`
+    : `Booked (${bookingCode}): ${when(first.startsAt, 'en', first.center.timeZone)}, ${first.center.name}.`;
 }
 
 export function cancellationMessage(bookingCode: string, appointments: AppointmentText[], locale: Locale): Rendered {
@@ -86,14 +87,14 @@ export function reminderMessage(bookingCode: string, appointment: AppointmentTex
     : compose(`Reminder: your appointment tomorrow`, [`A reminder of your appointment (${bookingCode}):`], lines([appointment], 'en'), []);
 }
 
-export function offerMessage(first: AppointmentText | { startsAt: string; center: { name: string; address: string } }, deadline: string, link: string, locale: Locale): Rendered {
+export function offerMessage(first: Pick<AppointmentText, 'startsAt' | 'center'>, deadline: string, link: string, locale: Locale): Rendered {
   return locale === 'de'
-    ? compose('Ein Termin ist für Sie frei', [`Von der Warteliste: ${when(first.startsAt, 'de')} Uhr, ${first.center.name}, ${first.center.address}.`, `Bitte sagen Sie bis ${when(deadline, 'de')} Uhr zu oder ab:`, link], [], ['Ohne Antwort geht der Termin an die nächste Person.'])
-    : compose('An appointment is free for you', [`From the wait list: ${when(first.startsAt, 'en')}, ${first.center.name}, ${first.center.address}.`, `Please accept or decline by ${when(deadline, 'en')}:`, link], [], ['Without an answer the appointment goes to the next person.']);
+    ? compose('Ein Termin ist für Sie frei', [`Von der Warteliste: ${when(first.startsAt, 'de', first.center.timeZone)} Uhr, ${first.center.name}, ${first.center.address}.`, `Bitte sagen Sie bis ${when(deadline, 'de', first.center.timeZone)} Uhr zu oder ab:`, link], [], ['Ohne Antwort geht der Termin an die nächste Person.'])
+    : compose('An appointment is free for you', [`From the wait list: ${when(first.startsAt, 'en', first.center.timeZone)}, ${first.center.name}, ${first.center.address}.`, `Please accept or decline by ${when(deadline, 'en', first.center.timeZone)}:`, link], [], ['Without an answer the appointment goes to the next person.']);
 }
 
-export function offerSms(first: { startsAt: string; center: { name: string } }, deadline: string, link: string, locale: Locale): string {
+export function offerSms(first: { startsAt: string; center: { name: string; timeZone: string } }, deadline: string, link: string, locale: Locale): string {
   return locale === 'de'
-    ? `Termin frei: ${when(first.startsAt, 'de')} Uhr, ${first.center.name}. Zusagen bis ${when(deadline, 'de')}: ${link}`
-    : `Appointment free: ${when(first.startsAt, 'en')}, ${first.center.name}. Accept by ${when(deadline, 'en')}: ${link}`;
+    ? `Termin frei: ${when(first.startsAt, 'de', first.center.timeZone)} Uhr, ${first.center.name}. Zusagen bis ${when(deadline, 'de', first.center.timeZone)}: ${link}`
+    : `Appointment free: ${when(first.startsAt, 'en', first.center.timeZone)}, ${first.center.name}. Accept by ${when(deadline, 'en', first.center.timeZone)}: ${link}`;
 }

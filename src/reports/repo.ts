@@ -1,4 +1,5 @@
 import type { Sql } from '../db/pool.js';
+import { localDay, localTime } from '../time/zone.js';
 
 /** Bookings per minute over the last `minutes` minutes (minutes without bookings are absent). */
 export const bookingsPerMinute = (minutes: number): Sql => ({
@@ -26,11 +27,11 @@ export const remainingPerCenter = (): Sql => ({
 
 /** One centre's appointments of a day, for the export. */
 export const exportDay = (centerId: number, day: string): Sql => ({
-  text: `SELECT s.starts_at, s.dose, b.code, b.last_name, b.first_name, b.date_of_birth, b.postal_code, b.phone, b.email,
+  text: `SELECT ${localTime('s.starts_at', 'c.time_zone')} AS local_time, s.dose, b.code, b.last_name, b.first_name, b.date_of_birth, b.postal_code, b.phone, b.email,
                 b.channel, b.status, a.state AS attendance
-         FROM slots s JOIN bookings b ON s.id IN (b.slot_id, b.second_slot_id)
+         FROM slots s JOIN centers c ON c.id = s.center_id JOIN bookings b ON s.id IN (b.slot_id, b.second_slot_id)
          LEFT JOIN attendance a ON a.booking_id = b.id AND a.dose = s.dose
-         WHERE s.center_id = $1 AND (s.starts_at AT TIME ZONE 'Europe/Berlin')::date = $2
+         WHERE s.center_id = $1 AND ${localDay('s.starts_at', 'c.time_zone')} = $2
          ORDER BY s.starts_at, b.last_name, b.first_name`,
   values: [centerId, day],
 });

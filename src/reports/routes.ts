@@ -70,9 +70,8 @@ export const reportRoutes =
         const { centerId, day } = request.query;
         const rows = (await run(deps.db, sql.exportDay(centerId, day))).rows;
         const header = ['Uhrzeit', 'Impfung', 'Buchungscode', 'Nachname', 'Vorname', 'Geburtsdatum', 'PLZ', 'Telefon', 'E-Mail', 'Kanal', 'Status', 'Anwesenheit'];
-        const time = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' });
         const lines = rows.map((r) =>
-          [time.format(r.starts_at), r.dose, formatBookingCode(r.code), r.last_name, r.first_name, r.date_of_birth, r.postal_code, r.phone ?? '', r.email ?? '', r.channel, r.status, r.attendance ?? ''].map(csvCell).join(';'),
+          [r.local_time, r.dose, formatBookingCode(r.code), r.last_name, r.first_name, r.date_of_birth, r.postal_code, r.phone ?? '', r.email ?? '', r.channel, r.status, r.attendance ?? ''].map(csvCell).join(';'),
         );
         return reply
           .type('text/csv; charset=utf-8')

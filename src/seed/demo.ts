@@ -1,7 +1,7 @@
 import type { NewCenter } from '../catalog/repo.js';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.js';
-import { berlinDate } from '../booking/eligibility.js';
+import { dayIn, INSTALLATION_ZONE } from '../time/zone.js';
 import { loadCampaign, type CampaignSpec } from './load.js';
 
 /** Minutes between first start and the demo release, so a newcomer sees the countdown and then books. */
@@ -18,7 +18,7 @@ export const DEMO_QUEUE_RELEASE_DELAY_MINUTES = 10;
  * open later through a waiting room whose pre-queue is open from the start.
  */
 export function demoSpec(now = new Date()): CampaignSpec {
-  const tomorrow = addDays(berlinDate(now), 1);
+  const tomorrow = addDays(dayIn(now, INSTALLATION_ZONE), 1);
   const hours = { opens: '08:00', closes: '18:00', intervalMinutes: 15, capacity: 4, weekdays: [1, 2, 3, 4, 5, 6, 7] };
   const centers: NewCenter[] = [
     { name: 'Impfzentrum Schwelm', address: 'Kölner Straße 22, 58332 Schwelm', postalCode: '58332', district: 'Ennepe-Ruhr-Kreis', state: 'NW', lat: 51.2863, lon: 7.2939 },

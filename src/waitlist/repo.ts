@@ -1,5 +1,6 @@
 import { giveBack } from '../capacity/sql.js';
 import type { Sql } from '../db/pool.js';
+import { isLocalToday, localDay, localWeekday } from '../time/zone.js';
 
 /** Statements of the wait list. */
 
@@ -108,9 +109,9 @@ export const candidateSlots = (e: EntryRow): Sql => ({
            AND ($2::bigint[] IS NULL OR s.center_id = ANY($2))
            AND ($3::real IS NULL OR 12742 * asin(sqrt(
                  sin(radians(c.lat - $4) / 2) ^ 2 + cos(radians($4)) * cos(radians(c.lat)) * sin(radians(c.lon - $5) / 2) ^ 2)) <= $3)
-           AND ($6::date IS NULL OR (s.starts_at AT TIME ZONE 'Europe/Berlin')::date >= $6)
-           AND ($7::date IS NULL OR (s.starts_at AT TIME ZONE 'Europe/Berlin')::date <= $7)
-           AND ($8::int[] IS NULL OR extract(isodow FROM s.starts_at AT TIME ZONE 'Europe/Berlin')::int = ANY($8))
+           AND ($6::date IS NULL OR ${localDay('s.starts_at', 'c.time_zone')} >= $6)
+           AND ($7::date IS NULL OR ${localDay('s.starts_at', 'c.time_zone')} <= $7)
+           AND ($8::int[] IS NULL OR ${localWeekday('s.starts_at', 'c.time_zone')} = ANY($8))
            AND s.id NOT IN (SELECT slot_id FROM waitlist_offers WHERE entry_id = $9 AND state IN ('declined', 'expired'))
          ORDER BY s.starts_at, s.id LIMIT 3`,
   values: [e.campaign_id, e.center_ids, e.max_distance_km, e.lat, e.lon, e.earliest, e.latest, e.weekdays, e.id],
@@ -193,8 +194,8 @@ export const offerAppointments = (holdId: string): Sql => ({
   values: [holdId],
 });
 
-/** Whether a slot lies later today (Berlin): an offer for it gets less time to answer. */
+/** Whether a slot lies later today (at its centre): an offer for it gets less time to answer. */
 export const slotIsToday = (slotId: number): Sql => ({
-  text: `SELECT (starts_at AT TIME ZONE 'Europe/Berlin')::date = (now() AT TIME ZONE 'Europe/Berlin')::date AS today FROM slots WHERE id = $1`,
+  text: `SELECT ${isLocalToday('s.starts_at', 'c.time_zone')} AS today FROM slots s JOIN centers c ON c.id = s.center_id WHERE s.id = $1`,
   values: [slotId],
 });

@@ -7,7 +7,7 @@ import type { BookingService, Person } from '../booking/service.js';
 import { postalCodeCentroid } from '../availability/geo.js';
 import { anyVerified, normaliseContact, recipientOf } from '../notify/verification.js';
 import { enqueue } from '../notify/repo.js';
-import { offerMessage, offerSms } from '../notify/templates.js';
+import { offerMessage, offerSms, type AppointmentText } from '../notify/templates.js';
 import { campaignRules } from '../booking/repo.js';
 import * as sql from './repo.js';
 
@@ -181,7 +181,7 @@ export function waitlistService(deps: WaitlistDeps) {
     await deps.bookings.releaseHold(q, o.hold_id);
   }
 
-  async function announceOffer(q: pg.ClientBase, e: sql.EntryRow, offerId: string, secret: string, first: { startsAt: string; center: { name: string; address: string } }, deadline: Date) {
+  async function announceOffer(q: pg.ClientBase, e: sql.EntryRow, offerId: string, secret: string, first: AppointmentText, deadline: Date) {
     const link = `${deps.publicUrl}/angebot/${offerId}?secret=${secret}`;
     if (e.email) {
       const m = offerMessage(first, deadline.toISOString(), link, e.locale);

@@ -1,3 +1,4 @@
+import { INSTALLATION_ZONE } from '../time/zone.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
@@ -53,8 +54,8 @@ export const webRoutes =
   async (app) => {
     app.get(
       '/api/v1/info',
-      { schema: { tags: ['booking'], summary: 'The hotline number and its opening hours (Berlin time), and the server clock' } },
-      async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send({ hotline, now: new Date().toISOString() }),
+      { schema: { tags: ['booking'], summary: 'The hotline number and its opening hours, the installation’s time zone (of those hours and of release instants), and the server clock' } },
+      async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send({ hotline, timeZone: INSTALLATION_ZONE, now: new Date().toISOString() }),
     );
 
     const citizen = loadPage('index.html');

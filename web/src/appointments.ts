@@ -12,7 +12,7 @@ export function appointmentList(appointments: Appointment[], withMap = true): HT
         'li',
         {},
         h('p', { class: 'dose' }, t('confirm.dose', { dose: a.dose })),
-        h('p', { class: 'when' }, longDay(a.startsAt), h('br'), t('common.clock', { time: clock(a.startsAt) })),
+        h('p', { class: 'when' }, longDay(a.startsAt, a.center.timeZone), h('br'), t('common.clock', { time: clock(a.startsAt, a.center.timeZone) })),
         h('p', {}, a.center.name, h('br'), a.center.address),
         withMap
           ? h(

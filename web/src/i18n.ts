@@ -1,4 +1,5 @@
 import { kept } from './storage.js';
+import { INSTALLATION_ZONE } from '../../src/time/zone.js';
 
 /** Every text of the app in German (the default) and English. Keys are checked by the compiler. */
 const de = {
@@ -469,21 +470,30 @@ export function t(key: Key, params: Record<string, string | number> = {}): strin
   return texts[current][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 }
 
-const BERLIN = 'Europe/Berlin';
+/**
+ * Times are shown in a zone: an appointment's in its centre's (`center.timeZone`), everything else
+ * (release instants, deadlines) in the installation's, which /api/v1/info announces.
+ */
+let installationZone = INSTALLATION_ZONE;
+export const setInstallationZone = (zone: string): void => {
+  installationZone = zone;
+};
 const locale = () => (current === 'de' ? 'de-DE' : 'en-GB');
-const fmt = (options: Intl.DateTimeFormatOptions) => (instant: Date) => new Intl.DateTimeFormat(locale(), { timeZone: BERLIN, ...options }).format(instant);
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const fmt = (options: Intl.DateTimeFormatOptions) => (iso: string, zone?: string) =>
+  // A calendar day (YYYY-MM-DD) is the same day everywhere: shown as noon UTC in UTC.
+  DATE_ONLY.test(iso)
+    ? new Intl.DateTimeFormat(locale(), { timeZone: 'UTC', ...options }).format(new Date(`${iso}T12:00:00Z`))
+    : new Intl.DateTimeFormat(locale(), { timeZone: zone ?? installationZone, ...options }).format(new Date(iso));
 
 /** "Mo., 24.11.2026" / "Mon, 24 Nov 2026" */
-export const day = (iso: string): string => fmt({ weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' })(toInstant(iso));
+export const day = fmt({ weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' });
 /** "Montag, 24. November 2026" / "Monday 24 November 2026" */
-export const longDay = (iso: string): string => fmt({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })(toInstant(iso));
+export const longDay = fmt({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 /** "08:30" */
-export const clock = (iso: string): string => fmt({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })(toInstant(iso));
+export const clock = fmt({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 /** "Mo., 24.11.2026, 08:30 Uhr" */
-export const when = (iso: string): string => `${day(iso)}, ${t('common.clock', { time: clock(iso) })}`;
-
-/** A calendar day (YYYY-MM-DD) is shown as noon of that day, so it is the same day in Berlin. */
-const toInstant = (iso: string): Date => new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T12:00:00Z` : iso);
+export const when = (iso: string, zone?: string): string => `${day(iso, zone)}, ${t('common.clock', { time: clock(iso, zone) })}`;
 
 /** "3:05" for a countdown. */
 export function minutesSeconds(totalSeconds: number): string {

@@ -1,6 +1,6 @@
 import { api, type Hotline } from './api.js';
 import { fill, h } from './dom.js';
-import { lang, setLang, t } from './i18n.js';
+import { lang, setInstallationZone, setLang, t } from './i18n.js';
 import { startPage } from './pages/start.js';
 import { searchPage } from './pages/search.js';
 import { waitingRoomPage } from './pages/waiting-room.js';
@@ -65,8 +65,11 @@ function renderShell(): void {
 }
 
 async function renderFooter(): Promise<void> {
-  hotline ??= api<{ hotline: Hotline }>('GET', '/api/v1/info', { maxAttempts: 3 })
-    .then((info) => info.hotline)
+  hotline ??= api<{ hotline: Hotline; timeZone: string }>('GET', '/api/v1/info', { maxAttempts: 3 })
+    .then((info) => {
+      setInstallationZone(info.timeZone);
+      return info.hotline;
+    })
     .catch(() => null);
   const info = await hotline;
   const footer = document.getElementById('footer')!;

@@ -1,5 +1,6 @@
 import { ApiError } from '../src/api.js';
 import { fill, formValues, h, notice } from '../src/dom.js';
+import { dayIn, formatter, INSTALLATION_ZONE } from '../../src/time/zone.js';
 
 /** Small building blocks of the console: labelled inputs, tables, messages, a line chart. */
 
@@ -83,21 +84,24 @@ export function table(headers: string[], rows: (string | number | Node | null)[]
   );
 }
 
-const berlin = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', ...options });
-export const dateTime = (iso: string) => berlin({ day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
-export const time = (iso: string) => berlin({ hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
-export const dayOf = (iso: string) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(iso));
+// The console works in the installation's zone (the hotline's, and release instants'): the server's one constant.
+const local = (options: Intl.DateTimeFormatOptions) => formatter('de-DE', INSTALLATION_ZONE, options);
+export const dateTime = (iso: string) => local({ day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+export const time = (iso: string) => local({ hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+export const dateOnly = (iso: string) => local({ day: 'numeric', month: 'numeric', year: 'numeric' }).format(new Date(iso));
+export const dayOf = (iso: string) => dayIn(new Date(iso), INSTALLATION_ZONE);
 
-/** A `datetime-local` value (Berlin wall clock) as an instant with offset. */
-export function berlinInstant(local: string): string {
-  // Try both offsets Germany uses; the right one maps back to the same wall-clock time.
-  for (const offset of ['+01:00', '+02:00']) {
-    const candidate = new Date(`${local}:00${offset}`);
-    const back = berlin({ year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(candidate);
-    const get = (t: string) => back.find((p) => p.type === t)!.value;
-    if (`${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}` === local) return candidate.toISOString();
+/** A `datetime-local` value (wall clock of the installation's zone) as an instant. */
+export function localInstant(wallClock: string): string {
+  // The zone's offset at that instant: a first guess as UTC, corrected by the offset there (twice, for a switch in between).
+  let guess = Date.parse(`${wallClock}:00Z`);
+  for (let i = 0; i < 2; i++) {
+    const shown = local({ year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(guess));
+    const get = (t: string) => shown.find((p) => p.type === t)!.value;
+    const asUtc = Date.parse(`${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:00Z`);
+    guess -= asUtc - Date.parse(`${wallClock}:00Z`);
   }
-  return new Date(`${local}:00+01:00`).toISOString();
+  return new Date(guess).toISOString();
 }
 
 const SVG = 'http://www.w3.org/2000/svg';

@@ -146,7 +146,7 @@ export const searchPage: Page = async (main, { query, go }) => {
           'aria-controls': `times-${c.id}`,
           onclick: (e: Event) => {
             for (const b of dayButtons) b.setAttribute('aria-expanded', String(b === e.currentTarget));
-            showTimes(times, d);
+            showTimes(times, d, c.timeZone);
           },
         },
         h('span', {}, day(d.date)),
@@ -165,7 +165,7 @@ export const searchPage: Page = async (main, { query, go }) => {
     );
   }
 
-  function showTimes(container: HTMLElement, d: CenterAvailability['days'][number]): void {
+  function showTimes(container: HTMLElement, d: CenterAvailability['days'][number], zone: string): void {
     fill(
       container,
       h('h4', { tabindex: -1 }, t('search.times', { day: day(d.date) })),
@@ -179,7 +179,7 @@ export const searchPage: Page = async (main, { query, go }) => {
             h(
               'button',
               { type: 'button', class: 'slot', onclick: (e: Event) => void choose(s.id, e.currentTarget as HTMLButtonElement) },
-              t('common.clock', { time: clock(s.startsAt) }),
+              t('common.clock', { time: clock(s.startsAt, zone) }),
               h('span', { class: 'free' }, t('search.free', { count: s.free })),
             ),
           ),

@@ -1,7 +1,7 @@
 import { ApiError } from '../../src/api.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
-import { dayOf, input, problem, table, time } from '../ui.js';
+import { dateOnly, dayOf, input, problem, table, time } from '../ui.js';
 
 interface CheckinBooking {
   bookingCode: string;
@@ -73,7 +73,7 @@ export async function checkinPage(main: HTMLElement): Promise<void> {
           b.appointments.map((a) => [
             `${a.dose}.`,
             a.centerName,
-            `${new Date(a.startsAt).toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin' })} ${time(a.startsAt)}`,
+            `${dateOnly(a.startsAt)} ${time(a.startsAt)}`,
             stateText(a.attendance),
             a.today && a.attendance === null && b.status === 'active'
               ? h(

@@ -1,6 +1,6 @@
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
-import { berlinInstant, dateTime, input, problem, table } from '../ui.js';
+import { localInstant, dateTime, input, problem, table } from '../ui.js';
 import { loadCampaigns, loadCenters } from './setup.js';
 
 interface Slot {
@@ -67,11 +67,11 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
     return {
       campaignId,
       slotIds,
-      opensAt: berlinInstant(v.opensAt),
+      opensAt: localInstant(v.opensAt),
       waitingRoom,
       ...(waitingRoom ? { prequeueMinutes: Number(v.prequeueMinutes || 30) } : {}),
       ...(v.expectedCrowd ? { expectedCrowd: Number(v.expectedCrowd) } : {}),
-      ...(Number(v.phoneShare) > 0 ? { phoneShare: Number(v.phoneShare) / 100, phoneUntil: v.phoneUntil ? berlinInstant(v.phoneUntil) : undefined } : {}),
+      ...(Number(v.phoneShare) > 0 ? { phoneShare: Number(v.phoneShare) / 100, phoneUntil: v.phoneUntil ? localInstant(v.phoneUntil) : undefined } : {}),
       ...(Number(v.waitlistShare) > 0 ? { waitlistShare: Number(v.waitlistShare) / 100 } : {}),
     };
   }
