@@ -3,6 +3,7 @@
  * the same JSON, with the same load generator and connection count, in the same run.
  * Also: joins per second, and what a waiting person costs in the database and in memory.
  */
+import { systemClock } from '../src/time/clock.js';
 import pg from 'pg';
 import { pino } from 'pino';
 import { QueueView } from '../src/queue/view.js';
@@ -42,7 +43,7 @@ export async function benchQueueStatus() {
     const size = (await client.query(`SELECT pg_total_relation_size('queue_tickets')::float8 / count(*) AS bytes FROM queue_tickets`)).rows[0].bytes as number;
     const touched = (await client.query(`SELECT count(*)::int AS n FROM queue_tickets WHERE last_seen_at > joined_at + interval '1 second'`)).rows[0].n as number;
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    const view = new QueueView(pool, 60_000, pino({ level: 'silent' }));
+    const view = new QueueView(pool, 60_000, pino({ level: 'silent' }), systemClock);
     await view.start();
     const memoryPerPerson = view.rooms().reduce((sum, m) => sum + m.footprintBytes(), 0) / WAITING;
     await view.stop();

@@ -181,7 +181,7 @@ async function runWorker(config: Config, log: Logger): Promise<void> {
     process.send!({ type: ASK_DATABASE });
   });
   try {
-    const start = () => startNode(config, process.env.DATABASE_URL!, process.env.ADMIN_TOKEN!, log, server.factory);
+    const start = () => startNode(config, process.env.DATABASE_URL!, process.env.ADMIN_TOKEN!, log, { serverFactory: server.factory });
     node = await whenDatabaseAnswers('worker start', start, log, stopped.signal);
   } catch (err) {
     if (stopped.signal.aborted) return;

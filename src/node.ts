@@ -23,7 +23,7 @@ const OUTBOX_POOL_SIZE = 2;
 export const SENDS_IN_FLIGHT = 5;
 import { admissionController } from './queue/controller.js';
 import { HoldStats } from './queue/hold-stats.js';
-import { queueService } from './queue/service.js';
+import { queueService, type QueueService } from './queue/service.js';
 import { KeyRing } from './queue/signing.js';
 import { QueueView } from './queue/view.js';
 import { Dispatcher } from './notify/dispatcher.js';
@@ -35,14 +35,25 @@ import { waitlistService } from './waitlist/service.js';
 import cluster from 'node:cluster';
 import { createMetrics } from './metrics/metrics.js';
 import { workerMetrics } from './metrics/cluster.js';
+import { systemClock, type Clock } from './time/clock.js';
 
 export interface RunningNode {
   app: FastifyInstance;
   db: Db;
   view: AvailabilityView;
   leader: Leader;
+  queue: QueueService;
+  queueView: QueueView;
+  clock: Clock;
   /** Stops accepting, finishes in-flight requests, then lets go of the database. */
   close(): Promise<void>;
+}
+
+export interface NodeOptions {
+  /** The HTTP server to serve on (a cluster worker's, already listening); Fastify makes its own otherwise. */
+  serverFactory?: FastifyServerFactory;
+  /** Tests pass a TestClock and move it instead of sleeping. */
+  clock?: Clock;
 }
 
 /**
@@ -50,13 +61,13 @@ export interface RunningNode {
  * HTTP server. Should the database fail while it starts, what was opened is closed again before
  * the error is thrown, so the caller may simply try again.
  */
-export async function startNode(config: Config, databaseUrl: string, adminToken: string, log: Logger, serverFactory?: FastifyServerFactory): Promise<RunningNode> {
+export async function startNode(config: Config, databaseUrl: string, adminToken: string, log: Logger, options: NodeOptions = {}): Promise<RunningNode> {
   const opened: (() => unknown)[] = [];
   const closeOpened = async () => {
     for (const close of opened.splice(0).reverse()) await close();
   };
   try {
-    return await openNode(config, databaseUrl, adminToken, log, serverFactory, opened, closeOpened);
+    return await openNode(config, databaseUrl, adminToken, log, options, opened, closeOpened);
   } catch (err) {
     await closeOpened();
     throw err;
@@ -68,17 +79,17 @@ async function openNode(
   databaseUrl: string,
   adminToken: string,
   log: Logger,
-  serverFactory: FastifyServerFactory | undefined,
+  { serverFactory, clock = systemClock }: NodeOptions,
   opened: (() => unknown)[],
   closeOpened: () => Promise<void>,
 ): Promise<RunningNode> {
-  const db = createPool(databaseUrl, config.dbPoolSize, config.dbConnectTimeoutMs);
+  const db = createPool(databaseUrl, config.dbPoolSize, config.dbConnectTimeoutMs, clock);
   // Staff (agents on the phone, check-in desks, the console) get connections of their own, so a public
   // rush that fills the main pool does not lock out the people running the release.
-  const staffDb = createPool(databaseUrl, STAFF_POOL_SIZE, config.dbConnectTimeoutMs);
+  const staffDb = createPool(databaseUrl, STAFF_POOL_SIZE, config.dbConnectTimeoutMs, clock);
   // The outbox records each send on connections of its own: a send the provider accepted is marked
   // at once, not after the rush's requests ahead of it in the main pool (a crash in between repeats it).
-  const outboxDb = createPool(databaseUrl, OUTBOX_POOL_SIZE, config.dbConnectTimeoutMs);
+  const outboxDb = createPool(databaseUrl, OUTBOX_POOL_SIZE, config.dbConnectTimeoutMs, clock);
   opened.push(() => outboxDb.end(), () => staffDb.end(), () => db.end());
   const identityKey = config.identityKey ?? (await sharedSecret(db, 'identity_hash_key'));
   const view = new AvailabilityView(db, databaseUrl, config.availabilityRefreshMs, log.child({ component: 'availability' }));
@@ -86,10 +97,10 @@ async function openNode(
   await view.start();
   const keys = new KeyRing(db);
   await keys.start();
-  const queueView = new QueueView(db, config.queueRefreshMs, log.child({ component: 'queue' }));
+  const queueView = new QueueView(db, config.queueRefreshMs, log.child({ component: 'queue' }), clock);
   opened.push(() => queueView.stop());
   await queueView.start();
-  const queue = queueService({ db, keys, view: queueView, availability: view, identityKey, staleSeconds: config.queueStaleSeconds });
+  const queue = queueService({ db, keys, view: queueView, availability: view, identityKey, staleSeconds: config.queueStaleSeconds, clock });
   opened.push(() => queue.stop());
   const holdStats = new HoldStats(db);
   opened.push(() => holdStats.stop());
@@ -103,7 +114,7 @@ async function openNode(
   ];
   for (const d of dispatchers) d.start();
   opened.push(() => Promise.all(dispatchers.map((d) => d.stop())));
-  const leader = new Leader(databaseUrl, [...coreTasks(db, log), admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds), waitlistMatcher(db, waitlist, log.child({ component: 'waitlist' }))], log.child({ component: 'leader' }));
+  const leader = new Leader(databaseUrl, [...coreTasks(db, log), admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds, clock), waitlistMatcher(db, waitlist, log.child({ component: 'waitlist' }))], log.child({ component: 'leader' }));
   leader.start();
   opened.push(() => leader.stop());
   const app = await buildServer({
@@ -141,6 +152,9 @@ async function openNode(
     db,
     view,
     leader,
+    queue,
+    queueView,
+    clock,
     // In the order of a drain: stop accepting and finish in-flight requests first, the database last.
     close: closeOpened,
   };

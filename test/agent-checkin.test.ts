@@ -71,7 +71,7 @@ describe('hotline agents', () => {
     const rush = await Promise.all(Array.from({ length: 50 }, () => post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] })));
     assert.equal(rush.filter((r) => r.status === 201).length, 7);
     assert.ok(rush.filter((r) => r.status !== 201).every((r) => r.body.code === 'SLOT_FULL'));
-    await new Promise((r) => setTimeout(r, 400));
+    await node.view.reload();
     const publicView = await node.app.inject({ url: `/api/v1/availability?campaignId=${w.campaignId}&postalCode=58332` });
     assert.deepEqual(publicView.json().centers, [], 'the public sees nothing left');
     const agentView = await agent.get(`/api/v1/agent/availability?campaignId=${w.campaignId}&postalCode=58332`);
@@ -129,9 +129,9 @@ describe('hotline agents', () => {
 
 describe('check-in', () => {
   test('finds a booking by code or QR at its own centres only, records attendance once and on its day, and sends a missed dose to standby', async () => {
-    // Appointments today: one starting in 3 seconds, one later today (for the standby unit) when the day has room.
-    const soon = new Date(Date.now() + 3_000);
-    const later = new Date(Date.now() + 30 * 60_000);
+    // Appointments today: one starting in a minute, one later today (for the standby unit) when the day has room.
+    const soon = new Date(node.clock.now() + 60_000);
+    const later = new Date(node.clock.now() + 30 * 60_000);
     const sameDay = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(d);
     const w = await setUpWorld(node.app, { doses: 1 });
     const slots = await adminPost(node.app, '/api/v1/admin/slots', {
@@ -140,7 +140,7 @@ describe('check-in', () => {
         { centerId: w.centerId, campaignId: w.campaignId, startsAt: later.toISOString(), durationMinutes: 5, capacity: 1, dose: 1 },
       ],
     });
-    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: slots.slots.map((s: { id: number }) => s.id), opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' });
+    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: slots.slots.map((s: { id: number }) => s.id), opensAt: new Date(node.clock.now() - 1000).toISOString(), acknowledge: 'all' });
     const [soonSlot, laterSlot] = slots.slots.map((s: { id: number }) => s.id);
     const bookOne = async (firstName: string) => {
       const hold = await post(node.app, '/api/v1/holds', { slotId: soonSlot });
@@ -177,7 +177,7 @@ describe('check-in', () => {
     assert.equal(attended.body.appointments[0].attendance, 'attended');
     assert.equal((await desk.send('POST', `/api/v1/checkin/bookings/${came}/attendance`, { dose: 1, state: 'attended' })).body.code, 'ALREADY_RECORDED');
 
-    await new Promise((r) => setTimeout(r, Math.max(0, soon.getTime() - Date.now() + 300)));
+    await node.advance(soon.getTime() - node.clock.now() + 1000); // the first appointment has begun
     // A message about the booking still waiting to go out (as a reminder for a later appointment would).
     await node.db.query(
       `INSERT INTO messages (kind, channel, priority, recipient, subject, body_text, booking_id, not_before)

@@ -29,24 +29,26 @@ test('several processes may migrate one new database at once', () =>
     assert.equal(tables.rows[0].n, 1);
   }));
 
+/** Polls a condition (every 20 ms, at most 10 s). */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  for (const end = Date.now() + 10_000; !ok(); await sleep(20)) if (Date.now() > end) assert.fail(`not reached: ${what}`);
+}
+
 test('exactly one process runs periodic work, and another takes over when it stops', async () => {
   const runs = { a: 0, b: 0 };
   const task = (who: 'a' | 'b') => [{ name: 'count', everyMs: 50, run: async () => void runs[who]++ }];
   const a = new Leader(database.url, task('a'), silent, 50);
   const b = new Leader(database.url, task('b'), silent, 50);
   a.start();
-  await sleep(300);
+  await until(() => a.isLeader && runs.a > 0, 'a leads and runs the task');
   b.start();
-  await sleep(500);
+  await assert.rejects(b.runNow('count'), /another process runs the periodic tasks/, 'b tried to lead and could not');
   assert.equal(a.isLeader, true);
   assert.equal(b.isLeader, false);
-  assert.ok(runs.a > 0);
   assert.equal(runs.b, 0);
 
   await a.stop(); // as if the process died: its connection, and with it the lock, is gone
-  await sleep(500);
-  assert.equal(b.isLeader, true);
-  assert.ok(runs.b > 0, 'the survivor took over');
+  await until(() => b.isLeader && runs.b > 0, 'the survivor takes over by itself');
   await b.stop();
 });
 

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyRing } from '../src/queue/signing.js';
 import { solve } from '../src/queue/pow.js';
 import { person, post, setUpWorld } from './support/fixtures.js';
@@ -19,10 +18,10 @@ const hold = (slotId: number, token?: string) => post(node.app, '/api/v1/holds',
 
 describe('a release with a waiting room', () => {
   test('pre-queue, verifiable draw at opening, no admission or hold a moment early, then first come first served', async () => {
-    const opensAt = new Date(Date.now() + 4000);
+    const opensAt = new Date(node.clock.now() + 30_000);
     const w = await setUpWorld(node.app, { waitingRoom: true, prequeueMinutes: 1, opensAt: opensAt.toISOString(), firstCapacity: 50, firstSlots: 2, secondCapacity: 100 });
     await setRoom(node.app, w.releaseId, { difficulty: 6, maxAdmissionsPerSecond: 1000, targetActive: 1000 });
-    await sleep(300);
+    await node.queueView.refresh();
 
     const room = (await node.app.inject({ url: `/api/v1/queue/rooms/${w.releaseId}` })).json();
     assert.equal(room.state, 'scheduled');
@@ -36,7 +35,7 @@ describe('a release with a waiting room', () => {
     // These people keep their tabs open (this node skips anyone unseen for 3 s); the skipping has its own test.
     await node.db.query(`UPDATE queue_tickets SET last_seen_at = now() + interval '1 hour' WHERE release_id = $1`, [w.releaseId]);
 
-    await sleep(opensAt.getTime() - Date.now() + 600);
+    await node.advance(opensAt.getTime() - node.clock.now() + 100);
     const live: any[] = [];
     for (let i = 0; i < 5; i++) live.push((await join(node.app, w.releaseId)).body);
 
@@ -107,19 +106,20 @@ describe('a release with a waiting room', () => {
     await setRoom(node.app, w.releaseId, { difficulty: 2, maxAdmissionsPerSecond: 1000, targetActive: 2 });
     await opened(node.app, w.releaseId);
     await node.app.inject({ method: 'POST', url: `/api/v1/admin/queue/rooms/${w.releaseId}/pause`, headers: admin });
-    await sleep(300);
     const tickets: any[] = [];
     for (let i = 0; i < 5; i++) tickets.push((await join(node.app, w.releaseId)).body);
-    await sleep(800);
+    await node.queue.flushTouches(); // their joins count as their last poll
+    await node.advance(1000);
+    await node.leader.runNow('admission-controller');
     const n = async (state: string) =>
       (await node.db.query('SELECT count(*)::int AS n FROM queue_tickets WHERE release_id = $1 AND state = $2', [w.releaseId, state])).rows[0].n;
     assert.equal(await n('admitted'), 0, 'paused: nobody admitted');
 
-    // Tickets 0 and 1 stop polling; the others keep polling.
-    await sleep(3500);
+    // Tickets 0 and 1 stop polling; the others keep polling (this node skips anyone unseen for 3 s).
+    await node.advance(3500);
     const polling = tickets.slice(2);
     await Promise.all(polling.map((t) => status(node.app, t.ticket)));
-    await sleep(1100); // the touches are written
+    await node.queue.flushTouches();
     await node.app.inject({ method: 'POST', url: `/api/v1/admin/queue/rooms/${w.releaseId}/resume`, headers: admin });
 
     await until(async () => {
@@ -164,7 +164,7 @@ describe('tickets', () => {
     await opened(node.app, w.releaseId);
     const a = (await join(node.app, w.releaseId)).body;
     const b = (await join(node.app, w.releaseId)).body;
-    await sleep(400);
+    await node.queueView.refresh();
     const before = (await status(node.app, b.ticket)).body;
     assert.equal(before.position, 2);
     const resumed = await node.app.inject({ method: 'POST', url: '/api/v1/queue/resume', payload: { code: b.resumeCode.toLowerCase() } });
@@ -198,7 +198,7 @@ describe('tickets', () => {
   test('a wrong nonce, a reused challenge and a forged ticket are refused', async () => {
     const w = await setUpWorld(node.app, { waitingRoom: true });
     await setRoom(node.app, w.releaseId, { difficulty: 12 });
-    await sleep(300);
+    await node.queueView.refresh();
     const { challenge, difficulty } = (await node.app.inject({ url: `/api/v1/queue/rooms/${w.releaseId}/challenge` })).json();
     assert.equal(difficulty, 12);
     const nonce = solve(challenge, difficulty);
@@ -211,7 +211,7 @@ describe('tickets', () => {
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().code, 'CHALLENGE_USED');
     const other = await setUpWorld(node.app, { waitingRoom: true });
-    await sleep(300);
+    await node.queueView.refresh();
     const elsewhere = await node.app.inject({ method: 'POST', url: `/api/v1/queue/rooms/${other.releaseId}/tickets`, payload: { challenge, nonce } });
     assert.equal(elsewhere.json().code, 'CHALLENGE_INVALID', 'a challenge is bound to its room');
     const forged = await status(node.app, '1.eyJrIjoidCJ9.bm9wZQ');
@@ -222,7 +222,7 @@ describe('tickets', () => {
   test('rotating the signing key keeps issued tickets valid until the old key is retired', async () => {
     const w = await setUpWorld(node.app, { waitingRoom: true });
     await setRoom(node.app, w.releaseId, { difficulty: 2 });
-    await sleep(300);
+    await node.queueView.refresh();
     const t = (await join(node.app, w.releaseId)).body;
     const oldKid = Number(t.ticket.split('.')[0]);
     const rotated = await node.app.inject({ method: 'POST', url: '/api/v1/admin/signing-keys', headers: admin });
@@ -247,16 +247,26 @@ describe('admission pace', () => {
     const admitted = async () =>
       (await node.db.query(`SELECT count(*)::int AS n FROM queue_tickets WHERE release_id = $1 AND state = 'admitted'`, [w.releaseId])).rows[0].n as number;
 
-    // A node reports a p95 hold latency far over the limit.
+    // A node reports a p95 hold latency far over the limit. The controller's pace is by the clock:
+    // each step below is one second of it (and whatever real time the step took besides).
     await node.db.query(`INSERT INTO node_stats (node_id, hold_p95_ms, holds, errors, reported_at) VALUES ('slow-node', 5000, 100, 0, now() + interval '1 hour')`);
+    await node.leader.runNow('admission-controller'); // after a step that judged health before the report
     await setRoom(node.app, w.releaseId, { maxAdmissionsPerSecond: 20 });
-    await sleep(2000);
+    const started = Date.now();
+    const second = async () => {
+      await node.advance(1000);
+      await node.leader.runNow('admission-controller');
+    };
+    await second();
+    await second();
     const throttled = await admitted();
+    const realSeconds = (Date.now() - started) / 1000;
     await node.db.query(`DELETE FROM node_stats WHERE node_id = 'slow-node'`);
-    await sleep(2000);
+    await second();
     const recovered = (await admitted()) - throttled;
-    assert.ok(throttled > 0 && throttled <= 20, `throttled to a quarter: ${throttled} in 2 s at a cap of 20/s`);
-    assert.ok(recovered >= 25, `back to full pace: ${recovered} in 2 s`);
+    // Throttled: a quarter of 20/s over 2 s of clock, plus the real seconds the steps took, plus the one second that may pile up.
+    assert.ok(throttled > 0 && throttled <= 5 * (2 + realSeconds + 1), `throttled to a quarter: ${throttled} in 2 s (+${realSeconds} s) at a cap of 20/s`);
+    assert.ok(recovered >= 15, `back to full pace: ${recovered} in one second of clock`);
   });
 
   test('joins are limited per client address, with Retry-After', async () => {
@@ -264,7 +274,7 @@ describe('admission pace', () => {
     try {
       const w = await setUpWorld(limited.app, { waitingRoom: true });
       await setRoom(limited.app, w.releaseId, { difficulty: 0 });
-      await sleep(300);
+      await limited.queueView.refresh();
       const answers = [];
       for (let i = 0; i < 4; i++) answers.push(await join(limited.app, w.releaseId));
       assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 429]);

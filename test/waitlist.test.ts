@@ -143,13 +143,14 @@ describe('offers', () => {
     for (let i = 0; i < 8; i++) entries.push((await joinList(w.campaignId, await verifiedPerson())).body);
 
     const publicTries = Array.from({ length: 30 }, async (_, i) => {
-      await new Promise((r) => setTimeout(r, i * 20));
+      await new Promise((r) => setTimeout(r, i * 20)); // spread over the cancellations: interleaving, not waiting
       return post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] });
     });
     const cancels = await Promise.all(codes.slice(0, 6).map((c) => cancel(c)));
     assert.deepEqual(cancels.map((c) => c.statusCode), [200, 200, 200, 200, 200, 200], cancels.map((c) => c.body).join(' '));
     await Promise.all(publicTries);
-    await new Promise((r) => setTimeout(r, 1500));
+    await node.leader.runNow('waitlist-offers'); // the matcher has seen every freed unit
+    await node.leader.runNow('waitlist-offers');
     const taken = (await node.db.query('SELECT taken, capacity FROM slots WHERE id = $1', [w.firstSlotIds[0]])).rows[0];
     assert.ok(taken.taken <= taken.capacity);
     const offers = (await node.db.query(`SELECT count(*)::int AS n FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1 AND o.state = 'open'`, [w.campaignId])).rows[0].n;

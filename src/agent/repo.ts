@@ -21,7 +21,7 @@ export const slotsForAgents = (campaignId: number, from: string | null, to: stri
   text: `SELECT s.id, s.center_id, s.starts_at, ${localDay('s.starts_at', 'c.time_zone')} AS day, s.duration_minutes,
                 ${freeFor('phone')} AS free, least(${KEPT_FOR_PHONE}, s.capacity - s.taken) AS kept_for_phone
          FROM slots s JOIN releases r ON r.id = s.release_id JOIN centers c ON c.id = s.center_id
-         WHERE s.campaign_id = $1 AND s.dose = 1 AND s.starts_at > now() AND r.opens_at <= now() AND s.taken < s.capacity
+         WHERE s.campaign_id = $1 AND s.dose = 1 AND s.starts_at > clock_now() AND r.opens_at <= clock_now() AND s.taken < s.capacity
            AND ($2::date IS NULL OR ${localDay('s.starts_at', 'c.time_zone')} >= $2)
            AND ($3::date IS NULL OR ${localDay('s.starts_at', 'c.time_zone')} <= $3)
            AND ($4::bigint[] IS NULL OR s.center_id = ANY($4))

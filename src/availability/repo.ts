@@ -38,9 +38,9 @@ export const releasedSlots = (): Sql => ({
                 -- What the public can take: units kept for the wait list or the phone are not theirs (yet).
                 ${freeFor('public')} AS free
          FROM slots s JOIN releases r ON r.id = s.release_id JOIN centers c ON c.id = s.center_id
-         WHERE s.starts_at > now()
+         WHERE s.starts_at > clock_now()
          ORDER BY s.starts_at, s.id`,
   values: [],
 });
 
-export const databaseNow = (): Sql => ({ text: 'SELECT now() AS now', values: [] });
+export const databaseNow = (): Sql => ({ text: 'SELECT clock_now() AS now', values: [] });

@@ -56,8 +56,8 @@ export interface LockedSlot extends TakenFirstUnit {
  */
 export const lockSlots = (slotIds: number[]): Sql => ({
   text: `SELECT ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days,
-                s.taken, s.capacity, s.starts_at <= now() AS past, r.id AS release_id, r.opens_at,
-                (r.opens_at IS NOT NULL AND r.opens_at <= now()) AS released, COALESCE(r.waiting_room, false) AS waiting_room,
+                s.taken, s.capacity, s.starts_at <= clock_now() AS past, r.id AS release_id, r.opens_at,
+                (r.opens_at IS NOT NULL AND r.opens_at <= clock_now()) AS released, COALESCE(r.waiting_room, false) AS waiting_room,
                 ${KEPT_FOR_WAITLIST} AS kept_for_waitlist, ${KEPT_FOR_PHONE} AS kept_for_phone
          FROM slots s JOIN centers c ON c.id = s.center_id JOIN campaigns k ON k.id = s.campaign_id
               JOIN vaccines v ON v.id = k.vaccine_id LEFT JOIN releases r ON r.id = s.release_id
@@ -79,8 +79,8 @@ export const takeFirstDoseUnits = (way: Way, slotIds: number[], admitted: (numbe
     text: `UPDATE slots s SET taken = s.taken + g.n${share}
            FROM (SELECT id, count(*)::int AS n, array_agg(admitted) AS admitted
                  FROM unnest($1::bigint[], $2::bigint[]) AS x(id, admitted) GROUP BY id) g, releases r
-           WHERE s.id = g.id AND s.dose = 1 AND s.starts_at > now() AND s.taken + g.n + ${keptFrom(way)} <= s.capacity
-             AND r.id = s.release_id AND r.opens_at <= now() ${room}
+           WHERE s.id = g.id AND s.dose = 1 AND s.starts_at > clock_now() AND s.taken + g.n + ${keptFrom(way)} <= s.capacity
+             AND r.id = s.release_id AND r.opens_at <= clock_now() ${room}
            RETURNING s.id`,
     values: [slotIds, admitted],
   };
@@ -109,7 +109,7 @@ export const secondDoseCandidates = (needs: SecondDoseNeed[], exhausted: number[
          CROSS JOIN LATERAL (
            SELECT s.id, s.starts_at FROM slots s JOIN releases r ON r.id = s.release_id JOIN centers c ON c.id = s.center_id
            WHERE s.center_id = g.center_id AND s.campaign_id = g.campaign_id AND s.dose = 2 AND s.taken < s.capacity
-             AND r.opens_at <= now() AND NOT (s.id = ANY($7::bigint[]))
+             AND r.opens_at <= clock_now() AND NOT (s.id = ANY($7::bigint[]))
              AND s.starts_at BETWEEN g.first_at + make_interval(days => g.min_days - 1)
                                  AND g.first_at + make_interval(days => g.max_days + 1)
              AND ${localDay('s.starts_at', 'c.time_zone')} - ${localDay('g.first_at', 'c.time_zone')}
@@ -146,7 +146,7 @@ export interface NewHold {
 
 export const insertHolds = (holds: NewHold[], ttlSeconds: number): Sql => ({
   text: `INSERT INTO holds (id, campaign_id, slot_id, second_slot_id, ticket_id, expires_at)
-         SELECT id, campaign_id, slot_id, second_slot_id, ticket_id, now() + make_interval(secs => $6)
+         SELECT id, campaign_id, slot_id, second_slot_id, ticket_id, clock_now() + make_interval(secs => $6)
          FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::uuid[]) AS h(id, campaign_id, slot_id, second_slot_id, ticket_id)
          RETURNING expires_at`,
   values: [holds.map((h) => h.id), holds.map((h) => h.campaignId), holds.map((h) => h.slotId), holds.map((h) => h.secondSlotId), holds.map((h) => h.ticketId), ttlSeconds],
@@ -160,7 +160,7 @@ export interface AdmissionRow {
 
 /** The admissions asked for, locked (the controller cannot lapse them under us), and whether each already holds a unit. */
 export const lockAdmissions = (ticketIds: string[]): Sql => ({
-  text: `SELECT t.id, t.state, t.admission_expires_at > now() AS live
+  text: `SELECT t.id, t.state, t.admission_expires_at > clock_now() AS live
          FROM queue_tickets t WHERE t.id = ANY($1::uuid[]) ORDER BY t.id FOR UPDATE OF t`,
   values: [ticketIds],
 });
@@ -194,7 +194,7 @@ export interface HoldForBooking {
 
 /** The holds asked for, locked so that the expiry sweep (SKIP LOCKED) leaves them alone meanwhile. */
 export const lockHoldsForBooking = (holdIds: string[]): Sql => ({
-  text: `SELECT h.id, h.status, h.expires_at <= now() AS expired, h.campaign_id, h.slot_id, h.second_slot_id,
+  text: `SELECT h.id, h.status, h.expires_at <= clock_now() AS expired, h.campaign_id, h.slot_id, h.second_slot_id,
                 h.ticket_id, ${localDay('s.starts_at', 'c.time_zone')}::text AS first_day,
                 k.min_age, k.max_age, k.districts, k.priority_groups, k.require_verified_contact
          FROM holds h JOIN slots s ON s.id = h.slot_id JOIN centers c ON c.id = s.center_id JOIN campaigns k ON k.id = h.campaign_id
@@ -213,7 +213,7 @@ export const lockBoundPersons = (ticketIds: string[]): Sql => ({
 
 /** Consumes live holds; one that was used or has expired is left as it is (and not counted). */
 export const consumeHolds = (holdIds: string[]): Sql => ({
-  text: `UPDATE holds SET status = 'confirmed' WHERE id = ANY($1::uuid[]) AND status = 'held' AND expires_at > now()`,
+  text: `UPDATE holds SET status = 'confirmed' WHERE id = ANY($1::uuid[]) AND status = 'held' AND expires_at > clock_now()`,
   values: [holdIds],
 });
 
@@ -317,7 +317,7 @@ export const slotsWithCenters = (slotIds: number[]): Sql => ({
 });
 
 export const cancelBooking = (bookingId: number): Sql => ({
-  text: `UPDATE bookings SET status = 'cancelled', cancelled_at = now()
+  text: `UPDATE bookings SET status = 'cancelled', cancelled_at = clock_now()
          WHERE id = $1 AND status = 'active' RETURNING slot_id, second_slot_id`,
   values: [bookingId],
 });
@@ -353,7 +353,7 @@ export const moveBooking = (bookingId: number, slotId: number, secondSlotId: num
 export const expireHolds = (batch: number): Sql => ({
   text: `WITH expired AS (
            UPDATE holds SET status = 'expired'
-           WHERE id IN (SELECT id FROM holds WHERE status = 'held' AND expires_at <= now()
+           WHERE id IN (SELECT id FROM holds WHERE status = 'held' AND expires_at <= clock_now()
                         ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
            RETURNING slot_id, second_slot_id
          ), units AS (
@@ -366,23 +366,23 @@ export const expireHolds = (batch: number): Sql => ({
 
 /** Seconds until the longest lock among these keys ends (null: none is locked). */
 export const lookupLockedFor = (keys: string[]): Sql => ({
-  text: `SELECT ceil(extract(epoch FROM max(locked_until) - now()))::int AS retry_after
-         FROM lookup_failures WHERE key = ANY($1::text[]) AND locked_until > now()`,
+  text: `SELECT ceil(extract(epoch FROM max(locked_until) - clock_now()))::int AS retry_after
+         FROM lookup_failures WHERE key = ANY($1::text[]) AND locked_until > clock_now()`,
   values: [keys],
 });
 
 /** Counts one failed lookup per key in its window; a key that reaches its most is locked for a window. */
 export const recordLookupFailures = (keys: string[], maxFailures: number[], windowSeconds: number): Sql => ({
   text: `INSERT INTO lookup_failures AS f (key, failures, max_failures, window_started_at, locked_until)
-         SELECT k.key, 1, k.max, now(), CASE WHEN k.max <= 1 THEN now() + make_interval(secs => $3) END
+         SELECT k.key, 1, k.max, clock_now(), CASE WHEN k.max <= 1 THEN clock_now() + make_interval(secs => $3) END
          FROM unnest($1::text[], $2::int[]) AS k(key, max)
          ON CONFLICT (key) DO UPDATE SET
-           failures = CASE WHEN f.window_started_at < now() - make_interval(secs => $3) THEN 1 ELSE f.failures + 1 END,
-           window_started_at = CASE WHEN f.window_started_at < now() - make_interval(secs => $3) THEN now() ELSE f.window_started_at END,
+           failures = CASE WHEN f.window_started_at < clock_now() - make_interval(secs => $3) THEN 1 ELSE f.failures + 1 END,
+           window_started_at = CASE WHEN f.window_started_at < clock_now() - make_interval(secs => $3) THEN clock_now() ELSE f.window_started_at END,
            max_failures = EXCLUDED.max_failures,
            locked_until = CASE
-             WHEN (CASE WHEN f.window_started_at < now() - make_interval(secs => $3) THEN 1 ELSE f.failures + 1 END) >= EXCLUDED.max_failures
-             THEN now() + make_interval(secs => $3)
+             WHEN (CASE WHEN f.window_started_at < clock_now() - make_interval(secs => $3) THEN 1 ELSE f.failures + 1 END) >= EXCLUDED.max_failures
+             THEN clock_now() + make_interval(secs => $3)
              ELSE f.locked_until END`,
   values: [keys, maxFailures, windowSeconds],
 });
@@ -390,6 +390,6 @@ export const recordLookupFailures = (keys: string[], maxFailures: number[], wind
 /** Counts whose window and lock have both passed. */
 export const pruneLookupFailures = (windowSeconds: number): Sql => ({
   text: `DELETE FROM lookup_failures
-         WHERE window_started_at < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until < now())`,
+         WHERE window_started_at < clock_now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until < clock_now())`,
   values: [windowSeconds],
 });

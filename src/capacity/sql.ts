@@ -11,8 +11,8 @@
 /** Which way a unit is taken: the public (maybe admitted by a waiting room), the wait list, or the hotline. */
 export type Way = 'public' | 'waitlist' | 'phone';
 
-export const KEPT_FOR_WAITLIST = `CASE WHEN r.waitlist_until > now() THEN s.reserved ELSE 0 END`;
-export const KEPT_FOR_PHONE = `CASE WHEN r.phone_until > now() THEN s.phone_reserved ELSE 0 END`;
+export const KEPT_FOR_WAITLIST = `CASE WHEN r.waitlist_until > clock_now() THEN s.reserved ELSE 0 END`;
+export const KEPT_FOR_PHONE = `CASE WHEN r.phone_until > clock_now() THEN s.phone_reserved ELSE 0 END`;
 
 /** The units of a slot kept from a way (for the others). */
 export const keptFrom = (way: Way): string =>

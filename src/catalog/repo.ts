@@ -99,7 +99,7 @@ export const listCampaigns = (campaignId?: number): Sql => ({
            json_build_object('minAge', k.min_age, 'maxAge', k.max_age,
              'districts', k.districts, 'priorityGroups', k.priority_groups) AS eligibility,
            k.require_verified_contact AS "requireVerifiedContact",
-           COALESCE((SELECT json_agg(json_build_object('id', r.id, 'opensAt', r.opens_at, 'open', r.opens_at <= now(),
+           COALESCE((SELECT json_agg(json_build_object('id', r.id, 'opensAt', r.opens_at, 'open', r.opens_at <= clock_now(),
                                                        'waitingRoom', r.waiting_room) ORDER BY r.opens_at)
                      FROM releases r WHERE r.campaign_id = k.id), '[]') AS releases
          FROM campaigns k JOIN vaccines v ON v.id = k.vaccine_id

@@ -24,7 +24,7 @@ const APPOINTMENT_FIELDS = `b.id AS booking_id, b.code, b.status, b.first_name, 
   s.dose, s.id AS slot_id, s.center_id, c.name AS center_name, s.starts_at,
   ${localDay('s.starts_at', 'c.time_zone')} AS day,
   ${isLocalToday('s.starts_at', 'c.time_zone')} AS today,
-  s.starts_at <= now() AS started, a.state AS attendance, a.at AS attendance_at`;
+  s.starts_at <= clock_now() AS started, a.state AS attendance, a.at AS attendance_at`;
 
 /** Both appointments of a booking, with what was recorded at the door. */
 export const appointmentsOfBooking = (code: string, lock = false): Sql => ({
@@ -59,8 +59,8 @@ export const addStandbyUnit = (slotId: number): Sql => ({
   text: `UPDATE slots SET capacity = capacity + 1
          WHERE id = (SELECT n.id FROM slots o JOIN slots n ON n.center_id = o.center_id AND n.campaign_id = o.campaign_id
                      JOIN centers c ON c.id = n.center_id
-                     JOIN releases r ON r.id = n.release_id AND r.opens_at <= now()
-                     WHERE o.id = $1 AND n.dose = 1 AND n.starts_at > now()
+                     JOIN releases r ON r.id = n.release_id AND r.opens_at <= clock_now()
+                     WHERE o.id = $1 AND n.dose = 1 AND n.starts_at > clock_now()
                        AND ${isLocalToday('n.starts_at', 'c.time_zone')}
                      ORDER BY n.starts_at LIMIT 1)
          RETURNING id, starts_at`,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { clockOffsetStatement, systemClock, type Clock } from '../time/clock.js';
 
 /** A parameterised statement, written by hand next to the aggregate that owns it. */
 export interface Sql {
@@ -25,7 +26,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
  * A request that waits longer than `connectTimeoutMs` for a connection is shed with 503
  * (and Retry-After) instead of queueing on behind a saturated database.
  */
-export function createPool(connectionString: string, max: number, connectTimeoutMs = 5_000): Db {
+export function createPool(connectionString: string, max: number, connectTimeoutMs = 5_000, clock: Clock = systemClock): Db {
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -40,7 +41,22 @@ export function createPool(connectionString: string, max: number, connectTimeout
   // flight fails with the same error and is answered 503; the pool drops the broken client.
   pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', () => undefined);
+  if (clock !== systemClock) followClock(pool, clock);
   return pool;
+}
+
+/**
+ * Gives each connection the clock's offset (time/clock.ts) before its next statement once the clock
+ * has moved. pg runs a client's statements in the order they were asked for, so the SET asked for
+ * at checkout runs before whatever the borrower sends.
+ */
+function followClock(pool: pg.Pool, clock: Clock): void {
+  const seen = new WeakMap<pg.PoolClient, number>();
+  pool.on('acquire', (client) => {
+    if (seen.get(client) === clock.generation) return;
+    seen.set(client, clock.generation);
+    client.query(clockOffsetStatement(clock)).catch(() => seen.delete(client));
+  });
 }
 
 export const run = <R extends pg.QueryResultRow = pg.QueryResultRow>(db: Queryable, sql: Sql) =>

@@ -29,6 +29,6 @@ export const dropClaims = (keys: IdempotencyKey[]): Sql => ({
 
 /** Retries come within minutes; a day keeps replays safe across a long outage. */
 export const pruneIdempotencyKeys = (): Sql => ({
-  text: `DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`,
+  text: `DELETE FROM idempotency_keys WHERE created_at < clock_now() - interval '24 hours'`,
   values: [],
 });

@@ -20,7 +20,7 @@ export interface NewMessage {
 
 export const enqueue = (m: NewMessage): Sql => ({
   text: `INSERT INTO messages (kind, channel, priority, recipient, locale, subject, body_text, body_html, attachments, booking_id, not_before)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, now())) RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, clock_now())) RETURNING id`,
   values: [m.kind, m.channel, PRIORITY[m.kind], m.recipient, m.locale, m.subject, m.text, m.html ?? null, JSON.stringify(m.attachments ?? []), m.bookingId ?? null, m.notBefore ?? null],
 });
 
@@ -29,7 +29,7 @@ export const enqueueMany = (messages: NewMessage[]): Sql => {
   const col = <T>(f: (m: NewMessage) => T) => messages.map(f);
   return {
     text: `INSERT INTO messages (kind, channel, priority, recipient, locale, subject, body_text, body_html, attachments, booking_id, not_before)
-           SELECT kind, channel, priority, recipient, locale, subject, body_text, body_html, attachments, booking_id, COALESCE(not_before, now())
+           SELECT kind, channel, priority, recipient, locale, subject, body_text, body_html, attachments, booking_id, COALESCE(not_before, clock_now())
            FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::bigint[], $11::timestamptz[])
                 AS m(kind, channel, priority, recipient, locale, subject, body_text, body_html, attachments, booking_id, not_before)`,
     values: [
@@ -53,12 +53,12 @@ export const ensureBudget = (channel: Channel, rate: number): Sql => ({
 });
 
 export const lockBudget = (channel: Channel): Sql => ({
-  text: `SELECT tokens, extract(epoch FROM now() - updated_at)::float8 AS elapsed FROM channel_budgets WHERE channel = $1 FOR UPDATE`,
+  text: `SELECT tokens, extract(epoch FROM clock_now() - updated_at)::float8 AS elapsed FROM channel_budgets WHERE channel = $1 FOR UPDATE`,
   values: [channel],
 });
 
 export const saveBudget = (channel: Channel, tokens: number): Sql => ({
-  text: `UPDATE channel_budgets SET tokens = $2, updated_at = now() WHERE channel = $1`,
+  text: `UPDATE channel_budgets SET tokens = $2, updated_at = clock_now() WHERE channel = $1`,
   values: [channel, tokens],
 });
 
@@ -81,11 +81,11 @@ export interface ClaimedMessage {
  * 'sending' whose lease ran out belonged to a sender that died: it is claimed again.
  */
 export const claim = (channel: Channel, n: number, leaseSeconds: number): Sql => ({
-  text: `UPDATE messages m SET state = 'sending', attempts = m.attempts + 1, lease_until = now() + make_interval(secs => $3)
+  text: `UPDATE messages m SET state = 'sending', attempts = m.attempts + 1, lease_until = clock_now() + make_interval(secs => $3)
          WHERE m.id IN (
            SELECT id FROM messages
-           WHERE channel = $1 AND not_before <= now()
-             AND (state = 'queued' OR (state = 'sending' AND lease_until < now()))
+           WHERE channel = $1 AND not_before <= clock_now()
+             AND (state = 'queued' OR (state = 'sending' AND lease_until < clock_now()))
            ORDER BY priority, not_before, id
            LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING m.id, m.idempotency_key, m.kind, m.channel, m.priority, m.recipient, m.subject, m.body_text, m.body_html, m.attachments, m.attempts`,
@@ -93,12 +93,12 @@ export const claim = (channel: Channel, n: number, leaseSeconds: number): Sql =>
 });
 
 export const markSent = (id: number, deliveredTo: string): Sql => ({
-  text: `UPDATE messages SET state = 'sent', sent_at = now(), lease_until = NULL, delivered_to = $2, last_error = NULL WHERE id = $1 AND state = 'sending'`,
+  text: `UPDATE messages SET state = 'sent', sent_at = clock_now(), lease_until = NULL, delivered_to = $2, last_error = NULL WHERE id = $1 AND state = 'sending'`,
   values: [id, deliveredTo],
 });
 
 export const markRetry = (id: number, delayMs: number, error: string): Sql => ({
-  text: `UPDATE messages SET state = 'queued', lease_until = NULL, not_before = now() + make_interval(secs => $2 / 1000.0), last_error = $3
+  text: `UPDATE messages SET state = 'queued', lease_until = NULL, not_before = clock_now() + make_interval(secs => $2 / 1000.0), last_error = $3
          WHERE id = $1 AND state = 'sending'`,
   values: [id, delayMs, error],
 });
@@ -109,7 +109,7 @@ export const markFailed = (id: number, error: string): Sql => ({
 });
 
 export const retryFailed = (id: number): Sql => ({
-  text: `UPDATE messages SET state = 'queued', attempts = 0, not_before = now(), last_error = NULL WHERE id = $1 AND state = 'failed' RETURNING id`,
+  text: `UPDATE messages SET state = 'queued', attempts = 0, not_before = clock_now(), last_error = NULL WHERE id = $1 AND state = 'failed' RETURNING id`,
   values: [id],
 });
 
@@ -123,16 +123,16 @@ export interface BacklogRow {
 /** What waits, per channel and lane, and how long the oldest due message has waited. */
 export const backlog = (): Sql => ({
   text: `SELECT channel, priority, count(*)::int AS queued,
-                extract(epoch FROM now() - min(not_before))::float8 AS oldest_seconds
-         FROM messages WHERE state IN ('queued', 'sending') AND not_before <= now()
+                extract(epoch FROM clock_now() - min(not_before))::float8 AS oldest_seconds
+         FROM messages WHERE state IN ('queued', 'sending') AND not_before <= clock_now()
          GROUP BY channel, priority ORDER BY channel, priority`,
   values: [],
 });
 
 /** Age of the oldest code waiting on any channel: the admission controller slows down when codes are late. */
 export const oldestCodeAge = (): Sql => ({
-  text: `SELECT COALESCE(extract(epoch FROM now() - min(not_before)), 0)::float8 AS seconds
-         FROM messages WHERE kind = 'code' AND state IN ('queued', 'sending') AND not_before <= now()`,
+  text: `SELECT COALESCE(extract(epoch FROM clock_now() - min(not_before)), 0)::float8 AS seconds
+         FROM messages WHERE kind = 'code' AND state IN ('queued', 'sending') AND not_before <= clock_now()`,
   values: [],
 });
 
@@ -154,12 +154,12 @@ export const messagesOfBooking = (bookingId: number): Sql => ({
 // One-time codes and verified contacts (notify/verification.ts).
 
 export const codesSentWithinHour = (contact: string): Sql => ({
-  text: `SELECT count(*)::int AS n FROM verification_codes WHERE contact = $1 AND created_at > now() - interval '1 hour'`,
+  text: `SELECT count(*)::int AS n FROM verification_codes WHERE contact = $1 AND created_at > clock_now() - interval '1 hour'`,
   values: [contact],
 });
 
 export const insertCode = (contact: string, codeHash: Buffer, ttlMinutes: number): Sql => ({
-  text: `INSERT INTO verification_codes (contact, code_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3)) RETURNING expires_at`,
+  text: `INSERT INTO verification_codes (contact, code_hash, expires_at) VALUES ($1, $2, clock_now() + make_interval(mins => $3)) RETURNING expires_at`,
   values: [contact, codeHash, ttlMinutes],
 });
 
@@ -170,45 +170,45 @@ export const ensureAttempts = (contact: string): Sql => ({
 
 /** The contact's wrong codes, locked for this transaction; `stale` when the counting window has passed. */
 export const lockAttempts = (contact: string, windowMinutes: number): Sql => ({
-  text: `SELECT failures, locked_until > now() AS locked, window_start < now() - make_interval(mins => $2) AS stale
+  text: `SELECT failures, locked_until > clock_now() AS locked, window_start < clock_now() - make_interval(mins => $2) AS stale
          FROM verification_attempts WHERE contact = $1 FOR UPDATE`,
   values: [contact, windowMinutes],
 });
 
 export const contactLocked = (contact: string): Sql => ({
-  text: 'SELECT 1 FROM verification_attempts WHERE contact = $1 AND locked_until > now()',
+  text: 'SELECT 1 FROM verification_attempts WHERE contact = $1 AND locked_until > clock_now()',
   values: [contact],
 });
 
 /** Uses one live code matching the hash (a row comes back when it did). */
 export const useCode = (contact: string, codeHash: Buffer): Sql => ({
-  text: `UPDATE verification_codes SET used_at = now() WHERE id = (
-           SELECT id FROM verification_codes WHERE contact = $1 AND code_hash = $2 AND expires_at > now() AND used_at IS NULL LIMIT 1)
+  text: `UPDATE verification_codes SET used_at = clock_now() WHERE id = (
+           SELECT id FROM verification_codes WHERE contact = $1 AND code_hash = $2 AND expires_at > clock_now() AND used_at IS NULL LIMIT 1)
          RETURNING id`,
   values: [contact, codeHash],
 });
 
 export const markVerified = (contact: string): Sql => ({
-  text: `INSERT INTO verified_contacts (contact) VALUES ($1) ON CONFLICT (contact) DO UPDATE SET verified_at = now()`,
+  text: `INSERT INTO verified_contacts (contact) VALUES ($1) ON CONFLICT (contact) DO UPDATE SET verified_at = clock_now()`,
   values: [contact],
 });
 
 export const resetAttempts = (contact: string): Sql => ({
-  text: `UPDATE verification_attempts SET failures = 0, window_start = now(), locked_until = NULL WHERE contact = $1`,
+  text: `UPDATE verification_attempts SET failures = 0, window_start = clock_now(), locked_until = NULL WHERE contact = $1`,
   values: [contact],
 });
 
 export const lockContact = (contact: string, minutes: number): Sql => ({
-  text: `UPDATE verification_attempts SET failures = 0, window_start = now(), locked_until = now() + make_interval(mins => $2) WHERE contact = $1`,
+  text: `UPDATE verification_attempts SET failures = 0, window_start = clock_now(), locked_until = clock_now() + make_interval(mins => $2) WHERE contact = $1`,
   values: [contact, minutes],
 });
 
 export const countFailure = (contact: string, failures: number, newWindow: boolean): Sql => ({
-  text: `UPDATE verification_attempts SET failures = $2, window_start = CASE WHEN $3 THEN now() ELSE window_start END WHERE contact = $1`,
+  text: `UPDATE verification_attempts SET failures = $2, window_start = CASE WHEN $3 THEN clock_now() ELSE window_start END WHERE contact = $1`,
   values: [contact, failures, newWindow],
 });
 
 export const verifiedSince = (contacts: string[], days: number): Sql => ({
-  text: `SELECT DISTINCT contact FROM verified_contacts WHERE contact = ANY($1) AND verified_at > now() - make_interval(days => $2)`,
+  text: `SELECT DISTINCT contact FROM verified_contacts WHERE contact = ANY($1) AND verified_at > clock_now() - make_interval(days => $2)`,
   values: [contacts, days],
 });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { run, tx, type Db } from '../db/pool.js';
 import type { PeriodicTask } from '../jobs/leader.js';
 import { drawOf } from './draw.js';
+import type { Clock } from '../time/clock.js';
 import * as sql from './repo.js';
 import { oldestCodeAge } from '../notify/repo.js';
 
@@ -23,7 +24,7 @@ const CODE_DELAY_LIMIT_SECONDS = 30;
  * and admits the next people in order while active sessions stay under the target and
  * admissions per second under the cap.
  */
-export function admissionController(db: Db, log: Logger, staleSeconds: number): PeriodicTask {
+export function admissionController(db: Db, log: Logger, staleSeconds: number, clock: Clock): PeriodicTask {
   const allowance = new Map<number, { tokens: number; at: number }>();
   return {
     name: 'admission-controller',
@@ -67,7 +68,7 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number): 
       (health.holds >= 20 && health.errors / health.holds > 0.05) ||
       health.codeDelay > CODE_DELAY_LIMIT_SECONDS;
     const rate = room.max_admissions_per_second * (slow ? THROTTLE : 1);
-    const now = Date.now();
+    const now = clock.now();
     const bucket = allowance.get(releaseId) ?? { tokens: 0, at: now };
     // At most one second's worth may pile up, so a pause does not end in a burst.
     bucket.tokens = Math.min(Math.max(rate, 1), bucket.tokens + (rate * (now - bucket.at)) / 1000);

@@ -53,12 +53,12 @@ export const claimPlaces = (releaseId: number, n: number): Sql => ({
   // The phase is computed on the locked, latest row version (not in a CTE, whose snapshot
   // could predate the draw), so a join that waited behind the opening counts as live.
   text: `UPDATE waiting_rooms w SET
-           prequeue_count = prequeue_count + CASE WHEN NOT w.seed_revealed AND now() < r.opens_at THEN $2 ELSE 0 END,
-           live_count = live_count + CASE WHEN NOT w.seed_revealed AND now() < r.opens_at THEN 0 ELSE $2 END
+           prequeue_count = prequeue_count + CASE WHEN NOT w.seed_revealed AND clock_now() < r.opens_at THEN $2 ELSE 0 END,
+           live_count = live_count + CASE WHEN NOT w.seed_revealed AND clock_now() < r.opens_at THEN 0 ELSE $2 END
          FROM releases r
          WHERE w.release_id = $1 AND r.id = w.release_id AND w.state IN ('scheduled', 'open', 'paused')
-           AND w.prequeue_opens_at <= now()
-         RETURNING NOT w.seed_revealed AND now() < r.opens_at AS pre, w.prequeue_count, w.live_count`,
+           AND w.prequeue_opens_at <= clock_now()
+         RETURNING NOT w.seed_revealed AND clock_now() < r.opens_at AS pre, w.prequeue_count, w.live_count`,
   values: [releaseId, n],
 });
 
@@ -94,9 +94,9 @@ export const ticketChanges = (releaseId: number, since: Date): Sql => ({
 
 /** Records that these tickets still poll; skipped ones that poll again return to their place. */
 export const touchTickets = (ids: string[]): Sql => ({
-  text: `UPDATE queue_tickets SET last_seen_at = now(),
+  text: `UPDATE queue_tickets SET last_seen_at = clock_now(),
            state = CASE WHEN state = 'skipped' THEN 'waiting' ELSE state END,
-           changed_at = CASE WHEN state = 'skipped' THEN now() ELSE changed_at END
+           changed_at = CASE WHEN state = 'skipped' THEN clock_now() ELSE changed_at END
          WHERE id = ANY($1::uuid[]) AND state IN ('waiting', 'skipped', 'admitted')`,
   values: [ids],
 });
@@ -114,7 +114,7 @@ export interface TicketRow {
 }
 
 const TICKET_FIELDS = `id, release_id, phase, idx, state, person_hash, resume_code, admission_expires_at,
-  (state = 'admitted' AND admission_expires_at > now()) AS admission_live`;
+  (state = 'admitted' AND admission_expires_at > clock_now()) AS admission_live`;
 
 export const ticketById = (id: string, lock = false): Sql => ({
   text: `SELECT ${TICKET_FIELDS} FROM queue_tickets WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
@@ -144,7 +144,7 @@ export const ticketOfPerson = (releaseId: number, personHash: Buffer, exceptId: 
 });
 
 export const setTicketState = (id: string, state: string): Sql => ({
-  text: `UPDATE queue_tickets SET state = $2, changed_at = now() WHERE id = $1`,
+  text: `UPDATE queue_tickets SET state = $2, changed_at = clock_now() WHERE id = $1`,
   values: [id, state],
 });
 
@@ -155,7 +155,7 @@ export const bindPerson = (id: string, personHash: Buffer): Sql => ({
 
 /** Marks the admissions used by confirmed bookings. */
 export const useAdmissions = (ticketIds: string[]): Sql => ({
-  text: `UPDATE queue_tickets SET state = 'used', changed_at = now() WHERE id = ANY($1::uuid[]) AND state IN ('admitted', 'lapsed')`,
+  text: `UPDATE queue_tickets SET state = 'used', changed_at = clock_now() WHERE id = ANY($1::uuid[]) AND state IN ('admitted', 'lapsed')`,
   values: [ticketIds],
 });
 
@@ -163,7 +163,7 @@ export const useAdmissions = (ticketIds: string[]): Sql => ({
 
 /** Locks the room for the controller's step; join batches wait behind it. */
 export const lockRoom = (releaseId: number): Sql => ({
-  text: `SELECT ${ROOM_FIELDS}, now() >= r.opens_at AS due, w.seed_revealed AS drawn FROM waiting_rooms w JOIN releases r ON r.id = w.release_id
+  text: `SELECT ${ROOM_FIELDS}, clock_now() >= r.opens_at AS due, w.seed_revealed AS drawn FROM waiting_rooms w JOIN releases r ON r.id = w.release_id
          WHERE w.release_id = $1 FOR UPDATE OF w`,
   values: [releaseId],
 });
@@ -174,22 +174,22 @@ export const preQueueTickets = (releaseId: number): Sql => ({
 });
 
 export const placePreTickets = (ids: string[], places: number[]): Sql => ({
-  text: `UPDATE queue_tickets t SET idx = p.idx, changed_at = now()
+  text: `UPDATE queue_tickets t SET idx = p.idx, changed_at = clock_now()
          FROM unnest($1::uuid[], $2::int[]) AS p(id, idx) WHERE t.id = p.id`,
   values: [ids, places],
 });
 
 export const openRoom = (releaseId: number): Sql => ({
   text: `UPDATE waiting_rooms SET state = CASE WHEN state = 'paused' THEN 'paused' ELSE 'open' END,
-           seed_revealed = true, opened_at = now(), updated_at = now()
+           seed_revealed = true, opened_at = clock_now(), updated_at = clock_now()
          WHERE release_id = $1`,
   values: [releaseId],
 });
 
 /** Admissions not used within their window end; their places in the active budget go to the next people. */
 export const lapseAdmissions = (releaseId: number): Sql => ({
-  text: `UPDATE queue_tickets SET state = 'lapsed', changed_at = now()
-         WHERE release_id = $1 AND state = 'admitted' AND admission_expires_at <= now()`,
+  text: `UPDATE queue_tickets SET state = 'lapsed', changed_at = clock_now()
+         WHERE release_id = $1 AND state = 'admitted' AND admission_expires_at <= clock_now()`,
   values: [releaseId],
 });
 
@@ -200,7 +200,7 @@ export const lapseAdmissions = (releaseId: number): Sql => ({
  */
 export const activeAdmissions = (releaseId: number, graceSeconds: number): Sql => ({
   text: `SELECT count(*)::int AS n,
-                count(*) FILTER (WHERE t.admitted_at > now() - make_interval(secs => $2)
+                count(*) FILTER (WHERE t.admitted_at > clock_now() - make_interval(secs => $2)
                                    AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.ticket_id = t.id AND h.status = 'held'))::int AS wanting
          FROM queue_tickets t WHERE t.release_id = $1 AND t.state = 'admitted'`,
   values: [releaseId, graceSeconds],
@@ -214,13 +214,13 @@ export const releaseCapacity = (releaseId: number): Sql => ({
   text: `SELECT COALESCE(sum(${freeFor('public')}), 0)::int AS free,
                 (SELECT count(*) FROM holds h JOIN slots s2 ON s2.id = h.slot_id
                  WHERE s2.release_id = $1 AND h.status = 'held')::int AS held
-         FROM slots s JOIN releases r ON r.id = s.release_id WHERE s.release_id = $1 AND s.dose = 1 AND s.starts_at > now()`,
+         FROM slots s JOIN releases r ON r.id = s.release_id WHERE s.release_id = $1 AND s.dose = 1 AND s.starts_at > clock_now()`,
   values: [releaseId],
 });
 
 export const setRoomState = (releaseId: number, state: RoomRow['state']): Sql => ({
-  text: `UPDATE waiting_rooms SET state = $2, updated_at = now(),
-           sold_out_at = CASE WHEN $2 = 'sold_out' THEN now() ELSE sold_out_at END
+  text: `UPDATE waiting_rooms SET state = $2, updated_at = clock_now(),
+           sold_out_at = CASE WHEN $2 = 'sold_out' THEN clock_now() ELSE sold_out_at END
          WHERE release_id = $1 AND state <> $2`,
   values: [releaseId, state],
 });
@@ -232,15 +232,15 @@ export const setRoomState = (releaseId: number, state: RoomRow['state']): Sql =>
  */
 export const admitNext = (releaseId: number, n: number, staleSeconds: number, windowSeconds: number): Sql => ({
   text: `WITH front AS (
-           SELECT id, last_seen_at < now() - make_interval(secs => $3) AS stale FROM queue_tickets
+           SELECT id, last_seen_at < clock_now() - make_interval(secs => $3) AS stale FROM queue_tickets
            WHERE release_id = $1 AND state = 'waiting' AND idx IS NOT NULL
            ORDER BY idx LIMIT $2 FOR UPDATE SKIP LOCKED
          )
          UPDATE queue_tickets t SET
            state = CASE WHEN f.stale THEN 'skipped' ELSE 'admitted' END,
-           admitted_at = CASE WHEN f.stale THEN NULL ELSE now() END,
-           admission_expires_at = CASE WHEN f.stale THEN NULL ELSE now() + make_interval(secs => $4) END,
-           changed_at = now()
+           admitted_at = CASE WHEN f.stale THEN NULL ELSE clock_now() END,
+           admission_expires_at = CASE WHEN f.stale THEN NULL ELSE clock_now() + make_interval(secs => $4) END,
+           changed_at = clock_now()
          FROM front f WHERE t.id = f.id
          RETURNING t.state`,
   values: [releaseId, n, staleSeconds, windowSeconds],
@@ -253,13 +253,13 @@ export const countAdmitted = (releaseId: number, n: number): Sql => ({
 
 export const recentHoldLatency = (): Sql => ({
   text: `SELECT COALESCE(max(hold_p95_ms), 0)::real AS p95, COALESCE(sum(errors), 0)::int AS errors, COALESCE(sum(holds), 0)::int AS holds
-         FROM node_stats WHERE reported_at > now() - interval '5 seconds'`,
+         FROM node_stats WHERE reported_at > clock_now() - interval '5 seconds'`,
   values: [],
 });
 
 export const reportNodeStats = (nodeId: string, p95: number, holds: number, errors: number): Sql => ({
-  text: `INSERT INTO node_stats (node_id, hold_p95_ms, holds, errors, reported_at) VALUES ($1, $2, $3, $4, now())
-         ON CONFLICT (node_id) DO UPDATE SET hold_p95_ms = $2, holds = $3, errors = $4, reported_at = now()`,
+  text: `INSERT INTO node_stats (node_id, hold_p95_ms, holds, errors, reported_at) VALUES ($1, $2, $3, $4, clock_now())
+         ON CONFLICT (node_id) DO UPDATE SET hold_p95_ms = $2, holds = $3, errors = $4, reported_at = clock_now()`,
   values: [nodeId, p95, holds, errors],
 });
 
@@ -278,7 +278,7 @@ export const updateRoomSettings = (releaseId: number, s: RoomSettings): Sql => (
            admission_window_seconds = COALESCE($4, admission_window_seconds),
            difficulty = COALESCE($5, difficulty),
            hold_p95_limit_ms = COALESCE($6, hold_p95_limit_ms),
-           updated_at = now()
+           updated_at = clock_now()
          WHERE release_id = $1 RETURNING release_id`,
   values: [releaseId, s.targetActive ?? null, s.maxAdmissionsPerSecond ?? null, s.admissionWindowSeconds ?? null, s.difficulty ?? null, s.holdP95LimitMs ?? null],
 });
@@ -288,7 +288,7 @@ export const updateRoomSettings = (releaseId: number, s: RoomSettings): Sql => (
  * back to 'scheduled': only the controller opens a room, and only at the instant.
  */
 export const operatorTransition = (releaseId: number, from: RoomRow['state'][], to: RoomRow['state']): Sql => ({
-  text: `UPDATE waiting_rooms SET state = CASE WHEN $3 = 'open' AND NOT seed_revealed THEN 'scheduled' ELSE $3 END, updated_at = now()
+  text: `UPDATE waiting_rooms SET state = CASE WHEN $3 = 'open' AND NOT seed_revealed THEN 'scheduled' ELSE $3 END, updated_at = clock_now()
          WHERE release_id = $1 AND state = ANY($2) RETURNING state`,
   values: [releaseId, from, to],
 });
@@ -325,7 +325,7 @@ export const addSigningKey = (secret: Buffer): Sql => ({
 
 /** Retires a key, never the last live one. */
 export const retireSigningKey = (kid: number): Sql => ({
-  text: `UPDATE signing_keys SET retired_at = now() WHERE kid = $1 AND retired_at IS NULL
+  text: `UPDATE signing_keys SET retired_at = clock_now() WHERE kid = $1 AND retired_at IS NULL
            AND EXISTS (SELECT 1 FROM signing_keys WHERE retired_at IS NULL AND kid <> $1)`,
   values: [kid],
 });

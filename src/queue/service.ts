@@ -12,6 +12,7 @@ import * as sql from './repo.js';
 import type { KeyRing } from './signing.js';
 import type { RoomMemory, TicketState } from './view.js';
 import type { QueueView } from './view.js';
+import type { Clock } from '../time/clock.js';
 
 /** Signed payloads: a ticket (k = 't'), a join challenge ('c') and an admission ('a'). */
 export interface TicketClaim { k: 't'; t: string; r: number; i: number | null }
@@ -35,10 +36,11 @@ export function queueService(deps: {
   identityKey: string;
   /** Tickets near the front are recorded often enough that a poller is never taken for gone. */
   staleSeconds: number;
+  clock: Clock;
 }) {
-  const { db, keys, view, availability } = deps;
+  const { db, keys, view, availability, clock } = deps;
   const batcher = new JoinBatcher(db);
-  const touches = new Touches(db, Math.min(10_000, (deps.staleSeconds * 1000) / 4));
+  const touches = new Touches(db, Math.min(10_000, (deps.staleSeconds * 1000) / 4), clock);
 
   const memoryOf = (releaseId: number): RoomMemory => view.room(releaseId) ?? fail('QUEUE_NOT_FOUND');
 
@@ -100,7 +102,7 @@ export function queueService(deps: {
   return {
     challenge(releaseId: number) {
       const memory = memoryOf(releaseId);
-      const e = Date.now() + CHALLENGE_TTL_MS;
+      const e = clock.now() + CHALLENGE_TTL_MS;
       const d = memory.room.difficulty;
       const challenge = keys.sign({ k: 'c', c: randomBytes(12).toString('base64url'), r: releaseId, d, e } satisfies ChallengeClaim);
       return { challenge, difficulty: d, expiresAt: new Date(e).toISOString(), algorithm: 'sha256(challenge + ":" + nonce) starts with `difficulty` zero bits' };
@@ -108,7 +110,7 @@ export function queueService(deps: {
 
     async join(releaseId: number, challenge: string, nonce: string) {
       const claim = await keys.verify<ChallengeClaim>(challenge);
-      if (claim?.k !== 'c' || claim.r !== releaseId || claim.e < Date.now()) fail('CHALLENGE_INVALID');
+      if (claim?.k !== 'c' || claim.r !== releaseId || claim.e < clock.now()) fail('CHALLENGE_INVALID');
       if (!isSolved(challenge, nonce, claim!.d)) fail('CHALLENGE_UNSOLVED');
       memoryOf(releaseId);
       const joined = await batcher.join(releaseId, claim!.c);
@@ -177,9 +179,12 @@ export function queueService(deps: {
     async admission(token: string): Promise<AdmissionClaim> {
       const claim = await keys.verify<AdmissionClaim>(token);
       if (claim?.k !== 'a') return fail('ADMISSION_INVALID');
-      if (claim.e <= Date.now()) return fail('ADMISSION_EXPIRED');
+      if (claim.e <= availability.now()) return fail('ADMISSION_EXPIRED'); // by the database's clock, which set it
       return claim;
     },
+
+    /** Writes the recorded polls now rather than at the next interval. */
+    flushTouches: () => touches.flush(),
 
     stop: () => touches.stop(),
   };
@@ -261,6 +266,7 @@ class Touches {
   constructor(
     private readonly db: Db,
     private readonly everyMs: number,
+    private readonly clock: Clock,
   ) {
     this.timer = setInterval(() => void this.flush(), Math.min(1000, everyMs));
     this.timer.unref();
@@ -268,7 +274,7 @@ class Touches {
 
   record(ticketId: string, now: boolean): void {
     const last = this.last.get(ticketId) ?? 0;
-    if (now || Date.now() - last >= this.everyMs) this.due.add(ticketId);
+    if (now || this.clock.now() - last >= this.everyMs) this.due.add(ticketId);
   }
 
   async stop(): Promise<void> {
@@ -276,11 +282,11 @@ class Touches {
     await this.flush();
   }
 
-  private async flush(): Promise<void> {
+  async flush(): Promise<void> {
     if (this.due.size === 0) return;
     const ids = [...this.due];
     this.due.clear();
-    const at = Date.now();
+    const at = this.clock.now();
     for (const id of ids) this.last.set(id, at);
     if (this.last.size > 200_000) for (const [id, t] of this.last) if (at - t > 60_000) this.last.delete(id);
     await run(this.db, sql.touchTickets(ids)).catch(() => ids.forEach((id) => this.due.add(id)));

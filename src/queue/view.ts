@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { run, type Db } from '../db/pool.js';
 import { Fenwick } from './fenwick.js';
 import * as sql from './repo.js';
+import type { Clock } from '../time/clock.js';
 
 /**
  * Late commits: a ticket change stamped at time T may commit a moment after a reader
@@ -140,16 +141,18 @@ export class QueueView {
   private readonly memories = new Map<number, RoomMemory>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
+  private following: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly refreshMs: number,
     private readonly log: Logger,
+    private readonly clock: Clock,
   ) {}
 
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.refreshMs);
+    this.timer = setInterval(() => void this.tick(), this.refreshMs);
     this.timer.unref();
   }
 
@@ -166,7 +169,21 @@ export class QueueView {
     return [...this.memories.values()];
   }
 
+  /**
+   * Refreshes now, and resolves once a refresh that began after this call has finished: a change made
+   * before the call is in memory then. Calls during a refresh share the one refresh that follows it.
+   */
   refresh(): Promise<void> {
+    if (!this.refreshing) return this.tick();
+    this.following ??= this.refreshing.then(() => {
+      this.following = undefined;
+      return this.tick();
+    });
+    return this.following;
+  }
+
+  /** The periodic refresh: one at a time, a tick during one shares it. */
+  private tick(): Promise<void> {
     this.refreshing ??= this.load()
       .catch((err: unknown) => this.log.warn({ err }, 'waiting-room refresh failed; serving the previous state'))
       .finally(() => (this.refreshing = undefined));
@@ -174,7 +191,7 @@ export class QueueView {
   }
 
   private async load(): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     const rows = (await run<sql.RoomRow>(this.db, sql.rooms())).rows;
     const live = new Set<number>();
     for (const room of rows) {

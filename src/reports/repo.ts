@@ -4,7 +4,7 @@ import { localDay, localTime } from '../time/zone.js';
 /** Bookings per minute over the last `minutes` minutes (minutes without bookings are absent). */
 export const bookingsPerMinute = (minutes: number): Sql => ({
   text: `SELECT date_trunc('minute', created_at) AS minute, count(*)::int AS n FROM bookings
-         WHERE created_at > now() - make_interval(mins => $1) GROUP BY 1 ORDER BY 1`,
+         WHERE created_at > clock_now() - make_interval(mins => $1) GROUP BY 1 ORDER BY 1`,
   values: [minutes],
 });
 
@@ -17,9 +17,9 @@ export const bookingTotals = (): Sql => ({
 /** Per centre: first-dose units still free in released future slots, and those not yet released. */
 export const remainingPerCenter = (): Sql => ({
   text: `SELECT c.id, c.name,
-                COALESCE(sum(s.capacity - s.taken) FILTER (WHERE r.opens_at <= now()), 0)::int AS free,
-                COALESCE(sum(s.capacity - s.taken) FILTER (WHERE r.opens_at > now()), 0)::int AS upcoming
-         FROM centers c LEFT JOIN slots s ON s.center_id = c.id AND s.dose = 1 AND s.starts_at > now()
+                COALESCE(sum(s.capacity - s.taken) FILTER (WHERE r.opens_at <= clock_now()), 0)::int AS free,
+                COALESCE(sum(s.capacity - s.taken) FILTER (WHERE r.opens_at > clock_now()), 0)::int AS upcoming
+         FROM centers c LEFT JOIN slots s ON s.center_id = c.id AND s.dose = 1 AND s.starts_at > clock_now()
          LEFT JOIN releases r ON r.id = s.release_id
          GROUP BY c.id ORDER BY c.name`,
   values: [],

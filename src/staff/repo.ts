@@ -41,13 +41,13 @@ export const updateAccount = (id: number, a: { displayName: string; role: Role; 
 });
 
 export const setPassword = (id: number, passwordHash: string): Sql => ({
-  text: `UPDATE staff_accounts SET password_hash = $2, password_set_at = now() WHERE id = $1 RETURNING id`,
+  text: `UPDATE staff_accounts SET password_hash = $2, password_set_at = clock_now() WHERE id = $1 RETURNING id`,
   values: [id, passwordHash],
 });
 
 /** A lockout in effect for this username, in whole seconds left (no row: none). */
 export const lockoutLeft = (username: string): Sql => ({
-  text: `SELECT ceil(extract(epoch FROM locked_until - now()))::int AS seconds FROM login_failures WHERE username = $1 AND locked_until > now()`,
+  text: `SELECT ceil(extract(epoch FROM locked_until - clock_now()))::int AS seconds FROM login_failures WHERE username = $1 AND locked_until > clock_now()`,
   values: [username],
 });
 
@@ -57,21 +57,21 @@ export const lockoutLeft = (username: string): Sql => ({
  */
 export const recordFailure = (username: string, limit: number, windowMinutes: number, lockMinutes: number): Sql => ({
   text: `INSERT INTO login_failures AS f (username, failures, window_start, locked_until)
-         VALUES ($1, 1, now(), CASE WHEN 1 >= $2 THEN now() + make_interval(mins => $4) END)
+         VALUES ($1, 1, clock_now(), CASE WHEN 1 >= $2 THEN clock_now() + make_interval(mins => $4) END)
          ON CONFLICT (username) DO UPDATE SET
-           failures = CASE WHEN f.window_start < now() - make_interval(mins => $3) THEN 1 ELSE f.failures + 1 END,
-           window_start = CASE WHEN f.window_start < now() - make_interval(mins => $3) THEN now() ELSE f.window_start END,
+           failures = CASE WHEN f.window_start < clock_now() - make_interval(mins => $3) THEN 1 ELSE f.failures + 1 END,
+           window_start = CASE WHEN f.window_start < clock_now() - make_interval(mins => $3) THEN clock_now() ELSE f.window_start END,
            locked_until = CASE
-             WHEN (CASE WHEN f.window_start < now() - make_interval(mins => $3) THEN 1 ELSE f.failures + 1 END) >= $2
-             THEN now() + make_interval(mins => $4) ELSE f.locked_until END
-         RETURNING failures, locked_until > now() AS locked, ceil(extract(epoch FROM locked_until - now()))::int AS seconds`,
+             WHEN (CASE WHEN f.window_start < clock_now() - make_interval(mins => $3) THEN 1 ELSE f.failures + 1 END) >= $2
+             THEN clock_now() + make_interval(mins => $4) ELSE f.locked_until END
+         RETURNING failures, locked_until > clock_now() AS locked, ceil(extract(epoch FROM locked_until - clock_now()))::int AS seconds`,
   values: [username, limit, windowMinutes, lockMinutes],
 });
 
 export const clearFailures = (username: string): Sql => ({ text: 'DELETE FROM login_failures WHERE username = $1', values: [username] });
 
 export const insertSession = (tokenHash: Buffer, accountId: number, csrfToken: string, hours: number): Sql => ({
-  text: `INSERT INTO staff_sessions (token_hash, account_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))
+  text: `INSERT INTO staff_sessions (token_hash, account_id, csrf_token, expires_at) VALUES ($1, $2, $3, clock_now() + make_interval(hours => $4))
          RETURNING expires_at`,
   values: [tokenHash, accountId, csrfToken, hours],
 });
@@ -83,7 +83,7 @@ export interface SessionRow extends AccountRow {
 export const sessionByHash = (tokenHash: Buffer): Sql => ({
   text: `SELECT a.id, a.username, a.display_name, a.role, a.center_ids, a.password_hash, a.disabled, a.created_at, s.csrf_token
          FROM staff_sessions s JOIN staff_accounts a ON a.id = s.account_id
-         WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT a.disabled`,
+         WHERE s.token_hash = $1 AND s.expires_at > clock_now() AND NOT a.disabled`,
   values: [tokenHash],
 });
 
@@ -110,7 +110,7 @@ export const insertToken = (t: { name: string; tokenHash: Buffer; role: Role; ce
 /** A live token, marked used (at most once a minute, so automation does not write on every call). */
 export const useToken = (tokenHash: Buffer): Sql => ({
   text: `WITH t AS (SELECT id, name, role, center_ids FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL),
-         u AS (UPDATE api_tokens SET last_used_at = now() WHERE id = (SELECT id FROM t) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+         u AS (UPDATE api_tokens SET last_used_at = clock_now() WHERE id = (SELECT id FROM t) AND (last_used_at IS NULL OR last_used_at < clock_now() - interval '1 minute'))
          SELECT id, name, role, center_ids FROM t`,
   values: [tokenHash],
 });
@@ -121,7 +121,7 @@ export const listTokens = (): Sql => ({
 });
 
 export const revokeToken = (id: number): Sql => ({
-  text: `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
+  text: `UPDATE api_tokens SET revoked_at = clock_now() WHERE id = $1 AND revoked_at IS NULL
          RETURNING id, name, role, center_ids, created_by, created_at, revoked_at, last_used_at`,
   values: [id],
 });

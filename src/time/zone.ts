@@ -30,7 +30,7 @@ export const localWeekday = (instant: string, zone: string): string => `extract(
 export const localTime = (instant: string, zone: string): string => `to_char(${instant} AT TIME ZONE ${zone}, 'HH24:MI')`;
 
 /** Whether an instant falls on today's local date. */
-export const isLocalToday = (instant: string, zone: string): string => `${localDay(instant, zone)} = ${localDay('now()', zone)}`;
+export const isLocalToday = (instant: string, zone: string): string => `${localDay(instant, zone)} = ${localDay('clock_now()', zone)}`;
 
 /** The instant of a local wall-clock timestamp (without zone) in a zone. */
 export const atLocal = (wallClock: string, zone: string): string => `(${wallClock} AT TIME ZONE ${zone})`;

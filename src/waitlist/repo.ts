@@ -89,8 +89,8 @@ export const campaignsWithWaiting = (): Sql => ({
 /** Whether anything at all is free for the wait list in this campaign (cheap: skip the line when not). */
 export const anythingFree = (campaignId: number): Sql => ({
   text: `SELECT EXISTS (SELECT 1 FROM slots s JOIN releases r ON r.id = s.release_id
-           WHERE s.campaign_id = $1 AND s.dose = 1 AND s.taken < s.capacity AND s.starts_at > now() + interval '1 hour'
-             AND r.opens_at <= now()) AS free`,
+           WHERE s.campaign_id = $1 AND s.dose = 1 AND s.taken < s.capacity AND s.starts_at > clock_now() + interval '1 hour'
+             AND r.opens_at <= clock_now()) AS free`,
   values: [campaignId],
 });
 
@@ -104,8 +104,8 @@ export const waitingEntries = (campaignId: number, limit: number): Sql => ({
 /** Free first-dose slots that fit the entry's wishes (place, distance, days, weekdays), earliest first; none it declined or let lapse. */
 export const candidateSlots = (e: EntryRow): Sql => ({
   text: `SELECT s.id FROM slots s JOIN releases r ON r.id = s.release_id JOIN centers c ON c.id = s.center_id
-         WHERE s.campaign_id = $1 AND s.dose = 1 AND s.taken < s.capacity AND s.starts_at > now() + interval '1 hour'
-           AND r.opens_at <= now()
+         WHERE s.campaign_id = $1 AND s.dose = 1 AND s.taken < s.capacity AND s.starts_at > clock_now() + interval '1 hour'
+           AND r.opens_at <= clock_now()
            AND ($2::bigint[] IS NULL OR s.center_id = ANY($2))
            AND ($3::real IS NULL OR 12742 * asin(sqrt(
                  sin(radians(c.lat - $4) / 2) ^ 2 + cos(radians($4)) * cos(radians(c.lat)) * sin(radians(c.lon - $5) / 2) ^ 2)) <= $3)
@@ -139,7 +139,7 @@ export interface OfferRow {
 }
 
 export const offer = (id: string, lock = false): Sql => ({
-  text: `SELECT o.id, o.entry_id, o.hold_id, o.slot_id, o.secret_hash, o.state, h.expires_at, h.expires_at <= now() OR h.status = 'expired' AS expired
+  text: `SELECT o.id, o.entry_id, o.hold_id, o.slot_id, o.secret_hash, o.state, h.expires_at, h.expires_at <= clock_now() OR h.status = 'expired' AS expired
          FROM waitlist_offers o JOIN holds h ON h.id = o.hold_id WHERE o.id = $1 ${lock ? 'FOR UPDATE OF o' : ''}`,
   values: [id],
 });
@@ -150,7 +150,7 @@ export const openOfferOfEntry = (entryId: number): Sql => ({
 });
 
 export const decideOffer = (id: string, state: OfferRow['state']): Sql => ({
-  text: `UPDATE waitlist_offers SET state = $2, decided_at = now() WHERE id = $1 AND state = 'open' RETURNING id`,
+  text: `UPDATE waitlist_offers SET state = $2, decided_at = clock_now() WHERE id = $1 AND state = 'open' RETURNING id`,
   values: [id, state],
 });
 
@@ -160,8 +160,8 @@ export const decideOffer = (id: string, state: OfferRow['state']): Sql => ({
  */
 export const expireOffers = (): Sql => ({
   text: `WITH expired AS (
-           UPDATE waitlist_offers o SET state = 'expired', decided_at = now()
-           FROM holds h WHERE h.id = o.hold_id AND o.state = 'open' AND (h.status = 'expired' OR h.expires_at <= now())
+           UPDATE waitlist_offers o SET state = 'expired', decided_at = clock_now()
+           FROM holds h WHERE h.id = o.hold_id AND o.state = 'open' AND (h.status = 'expired' OR h.expires_at <= clock_now())
            RETURNING o.entry_id, o.hold_id
          ), released AS (
            UPDATE holds h SET status = 'expired' FROM expired e WHERE h.id = e.hold_id AND h.status = 'held'

@@ -2,12 +2,19 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { startNode, type RunningNode } from '../../src/node.js';
 import { freshDatabase } from './db.js';
+import { TestClock } from '../../src/time/clock.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 export interface TestNode extends RunningNode {
   url: string;
+  clock: TestClock;
+  /**
+   * Moves the node's clock (and its database sessions' clock_now()) forward instead of sleeping, and
+   * returns once both in-memory views have been reloaded after the move.
+   */
+  advance(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -19,10 +26,16 @@ export interface TestNode extends RunningNode {
 export async function startTestNode(env: Record<string, string> = {}): Promise<TestNode> {
   const database = await freshDatabase();
   const config = loadConfig({ ANSTURM_AVAILABILITY_REFRESH_MS: '200', ANSTURM_MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
-  const node = await startNode(config, database.url, ADMIN_TOKEN, pino({ level: process.env.LOG_LEVEL ?? 'silent' }));
+  const clock = new TestClock();
+  const node = await startNode(config, database.url, ADMIN_TOKEN, pino({ level: process.env.LOG_LEVEL ?? 'silent' }), { clock });
   return {
     ...node,
     url: database.url,
+    clock,
+    async advance(ms) {
+      clock.advance(ms);
+      await Promise.all([node.view.reload(), node.queueView.refresh()]);
+    },
     async stop() {
       await node.close();
       await database.drop();
