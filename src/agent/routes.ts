@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import { Day, Id, Person, PostalCode, Strict, errors } from '../http/schemas.js';
 import { inTransaction, sendOutcome } from '../http/transaction.js';
-import type { StaffAuth } from '../staff/auth.js';
+import { actorOf, type StaffAuth } from '../staff/auth.js';
 import type { agentService } from './service.js';
 
 const security = [{ bearer: [] }];
@@ -35,7 +35,7 @@ export const agentRoutes =
           response: errors(400, 401, 403),
         },
       },
-      async (request) => agent.search(db, request.staff!, { ...request.query, radiusKm: request.query.radiusKm ?? 50 }),
+      async (request) => agent.search(db, actorOf(request), { ...request.query, radiusKm: request.query.radiusKm ?? 50 }),
     );
 
     app.post(
@@ -54,6 +54,6 @@ export const agentRoutes =
           response: errors(400, 401, 403, 404, 409, 422),
         },
       },
-      async (request, reply) => sendOutcome(reply, await inTransaction(db, request, 201, (q) => agent.book(q, request.staff!, request.body))),
+      async (request, reply) => sendOutcome(reply, await inTransaction(db, request, 201, (q) => agent.book(q, actorOf(request), request.body))),
     );
   };

@@ -4,7 +4,7 @@ import { distanceKm, postalCodeCentroid } from '../availability/geo.js';
 import { fail } from '../errors.js';
 import type { BookingService, Locale, Person } from '../booking/service.js';
 import { confirmationMessage } from '../notify/templates.js';
-import { mayUseCenter, type Staff } from '../staff/auth.js';
+import { mayUseCenter, type Actor } from '../staff/auth.js';
 import * as sql from './repo.js';
 
 export type SendBy = 'sms' | 'email' | 'letter';
@@ -12,7 +12,7 @@ export type SendBy = 'sms' | 'email' | 'letter';
 /** The hotline agent's side: find a caller an appointment nearby and book it on the same ledger. */
 export function agentService(bookings: BookingService) {
   return {
-    async search(db: Queryable, staff: Staff, q: { campaignId: number; postalCode: string; radiusKm: number; from?: string; to?: string }) {
+    async search(db: Queryable, staff: Actor, q: { campaignId: number; postalCode: string; radiusKm: number; from?: string; to?: string }) {
       const origin = postalCodeCentroid(q.postalCode) ?? fail('UNKNOWN_POSTAL_CODE', `The postal code ${q.postalCode} is not known.`);
       const [slots, centers] = await Promise.all([
         run<sql.AgentSlotRow>(db, sql.slotsForAgents(q.campaignId, q.from ?? null, q.to ?? null, staff.centerIds)),
@@ -43,7 +43,7 @@ export function agentService(bookings: BookingService) {
      * Books for a caller: the contact the confirmation goes to is the one the caller chose; for a
      * letter none is stored and the answer carries the letter's text to print and post.
      */
-    async book(q: pg.ClientBase, staff: Staff, input: { slotId: number; person: Person; sendBy: SendBy; locale?: Locale }) {
+    async book(q: pg.ClientBase, staff: Actor, input: { slotId: number; person: Person; sendBy: SendBy; locale?: Locale }) {
       const { email, phone, ...identity } = input.person;
       if (input.sendBy === 'sms' && !phone) fail('VALIDATION_FAILED', 'A mobile number is needed to send the confirmation by SMS.');
       if (input.sendBy === 'email' && !email) fail('VALIDATION_FAILED', 'An e-mail address is needed to send the confirmation by e-mail.');

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import { Day, Id, Strict, errors, Text } from '../http/schemas.js';
 import { inTransaction, sendOutcome } from '../http/transaction.js';
-import type { StaffAuth } from '../staff/auth.js';
+import { actorOf, type StaffAuth } from '../staff/auth.js';
 import { checkinService } from './service.js';
 import type { BookingService } from '../booking/service.js';
 
@@ -18,13 +18,13 @@ export const checkinRoutes =
     app.addHook('preValidation', auth.require('checkin'));
 
     app.get('/api/v1/checkin/centers', { schema: { tags, security, summary: 'The centres this account works at' } }, async (request) => ({
-      centers: await checkinService.centers(db, request.staff!),
+      centers: await checkinService.centers(db, actorOf(request)),
     }));
 
     app.get(
       '/api/v1/checkin/bookings/:code',
       { schema: { tags, security, summary: 'A booking at one of your centres: the person, both appointments, attendance', params: Code, response: errors(401, 403, 404) } },
-      async (request) => checkinService.lookup(db, request.staff!, request.params.code),
+      async (request) => checkinService.lookup(db, actorOf(request), request.params.code),
     );
 
     app.post(
@@ -40,7 +40,7 @@ export const checkinRoutes =
         },
       },
       async (request, reply) =>
-        sendOutcome(reply, await inTransaction(db, request, 200, (q) => checkinService.record(q, request.staff!, bookings, request.params.code, request.body.dose, request.body.state))),
+        sendOutcome(reply, await inTransaction(db, request, 200, (q) => checkinService.record(q, actorOf(request), bookings, request.params.code, request.body.dose, request.body.state))),
     );
 
     app.get(

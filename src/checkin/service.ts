@@ -4,7 +4,7 @@ import { fail } from '../errors.js';
 import { parseBookingCode } from '../booking/code.js';
 import type { BookingService } from '../booking/service.js';
 import { formatBookingCode } from '../booking/code.js';
-import { mayUseCenter, type Staff } from '../staff/auth.js';
+import { mayUseCenter, type Actor } from '../staff/auth.js';
 import * as sql from './repo.js';
 
 /** A booking code as typed at the desk, or as a scanner reads it from the confirmation's QR code. */
@@ -33,13 +33,13 @@ const view = (rows: sql.CheckinAppointment[]) => {
 };
 
 /** Check-in staff see only bookings at their centres: a booking elsewhere looks like no booking. */
-function visible(staff: Staff, rows: sql.CheckinAppointment[]): sql.CheckinAppointment[] {
+function visible(staff: Actor, rows: sql.CheckinAppointment[]): sql.CheckinAppointment[] {
   if (rows.length === 0 || !rows.some((r) => mayUseCenter(staff, r.center_id))) return fail('BOOKING_NOT_FOUND');
   return rows;
 }
 
 export const checkinService = {
-  async lookup(q: Queryable, staff: Staff, raw: string) {
+  async lookup(q: Queryable, staff: Actor, raw: string) {
     return view(visible(staff, (await run<sql.CheckinAppointment>(q, sql.appointmentsOfBooking(codeFromScan(raw)))).rows));
   },
 
@@ -48,7 +48,7 @@ export const checkinService = {
    * after it began), once. A missed first dose cancels the booking (its second appointment goes back)
    * and puts its dose on today's standby list.
    */
-  async record(q: pg.ClientBase, staff: Staff, bookings: BookingService, raw: string, dose: number, state: 'attended' | 'no_show') {
+  async record(q: pg.ClientBase, staff: Actor, bookings: BookingService, raw: string, dose: number, state: 'attended' | 'no_show') {
     const rows = visible(staff, (await run<sql.CheckinAppointment>(q, sql.appointmentsOfBooking(codeFromScan(raw), true))).rows);
     const appointment = rows.find((r) => r.dose === dose) ?? fail('BOOKING_NOT_FOUND', `This booking has no appointment for dose ${dose}.`);
     if (!mayUseCenter(staff, appointment.center_id)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
@@ -87,7 +87,7 @@ export const checkinService = {
     };
   },
 
-  async centers(q: Queryable, staff: Staff) {
+  async centers(q: Queryable, staff: Actor) {
     return (await run(q, sql.centersList(staff.centerIds))).rows;
   },
 };

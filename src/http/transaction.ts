@@ -5,6 +5,7 @@ import { run, tx, type Db } from '../db/pool.js';
 import { claimKeys, dropClaims, storeAnswers, storedAnswers } from './repo.js';
 import { AppError, fail } from '../errors.js';
 import { actionOf, audit } from '../staff/audit.js';
+import { actorOf } from '../staff/auth.js';
 
 export interface Outcome<T> {
   body: T;
@@ -96,7 +97,7 @@ export async function inTransaction<T>(
   const [out] = await tx(db, (q) =>
     idempotent<undefined, T>(status, async () => {
       const body = await use(q);
-      if (request.staff) await audit(q, request, actionOf(request), { target: request.params ?? null, after: body });
+      if (request.staff) await audit(q, actorOf(request), actionOf(request), { target: request.params ?? null, after: body });
       return [body];
     })(q, [{ key, input: undefined }]),
   );

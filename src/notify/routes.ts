@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { run, tx, type Db } from '../db/pool.js';
-import type { StaffAuth } from '../staff/auth.js';
+import { actorOf, type StaffAuth } from '../staff/auth.js';
 import { audit } from '../staff/audit.js';
 import { fail } from '../errors.js';
 import { Id, Strict, errors, Text } from '../http/schemas.js';
@@ -78,7 +78,7 @@ export const outboxAdminRoutes =
         await tx(db, async (q) => {
           const res = await run(q, sql.retryFailed(request.params.id));
           if (res.rowCount === 0) fail('NOT_FOUND', 'No failed message with this id.');
-          await audit(q, request, 'retry dead letter', { target: { messageId: request.params.id }, before: { state: 'failed' }, after: { state: 'queued' } });
+          await audit(q, actorOf(request), 'retry dead letter', { target: { messageId: request.params.id }, before: { state: 'failed' }, after: { state: 'queued' } });
         });
         return { id: request.params.id, state: 'queued' };
       },

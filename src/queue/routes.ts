@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
-import type { StaffAuth } from '../staff/auth.js';
+import { actorOf, type StaffAuth } from '../staff/auth.js';
 import { audit } from '../staff/audit.js';
 import { fail } from '../errors.js';
 import { Id, Identity, Strict, errors, Text } from '../http/schemas.js';
@@ -111,7 +111,7 @@ export const queueAdminRoutes =
             const room = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0] ?? fail('QUEUE_NOT_FOUND');
             const res = await run<{ state: string }>(q, sql.operatorTransition(releaseId, from, to));
             if (res.rowCount === 0) fail('STATE_CONFLICT', `The waiting room is ${room.state}; it cannot be set to ${to} from there.`);
-            await audit(q, request, `waiting room: ${path}`, { target: { releaseId }, before: { state: room.state }, after: { state: res.rows[0]!.state } });
+            await audit(q, actorOf(request), `waiting room: ${path}`, { target: { releaseId }, before: { state: room.state }, after: { state: res.rows[0]!.state } });
             return res.rows[0]!.state;
           });
           await view.refresh();
@@ -148,7 +148,7 @@ export const queueAdminRoutes =
           const changed = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0]!;
           const column = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
           const settings = (r: sql.RoomRow) => Object.fromEntries(Object.keys(request.body).map((k) => [k, (r as unknown as Record<string, unknown>)[column(k)]]));
-          await audit(q, request, 'waiting room: settings', { target: { releaseId }, before: settings(before), after: settings(changed) });
+          await audit(q, actorOf(request), 'waiting room: settings', { target: { releaseId }, before: settings(before), after: settings(changed) });
           return changed;
         });
         await view.refresh();
@@ -159,7 +159,7 @@ export const queueAdminRoutes =
     app.post('/api/v1/admin/signing-keys', { schema: { tags: adminTags, security, summary: 'Rotate: a new key signs from now on; older keys still verify until retired' } }, async (request, reply) => {
       const kid = await tx(db, async (q) => {
         const created = (await rotateKey(q)).rows[0]!.kid;
-        await audit(q, request, 'rotate signing key', { after: { kid: created } });
+        await audit(q, actorOf(request), 'rotate signing key', { after: { kid: created } });
         return created;
       });
       await keys.load();
@@ -173,7 +173,7 @@ export const queueAdminRoutes =
         await tx(db, async (q) => {
           const res = await retireKey(q, request.params.kid);
           if (res.rowCount === 0) fail('NOT_FOUND', 'No such live key, or it is the last one.');
-          await audit(q, request, 'retire signing key', { target: { kid: request.params.kid } });
+          await audit(q, actorOf(request), 'retire signing key', { target: { kid: request.params.kid } });
         });
         await keys.load();
         return { kid: request.params.kid, retired: true };

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { run, type Queryable } from '../db/pool.js';
 import { insertAudit } from './repo.js';
+import type { Actor } from './auth.js';
 
 /** Fields never written to the audit log. */
 const SECRET_FIELDS = /password|secret|token/i;
@@ -15,10 +16,8 @@ export function redact(value: unknown): unknown {
  * Records a staff action in the transaction that makes it, so the entry exists if and only if
  * the change does. `before` is what the action changed, as it was; `after` as it became.
  */
-export async function audit(q: Queryable, request: FastifyRequest, action: string, change: { target?: unknown; before?: unknown; after?: unknown }): Promise<void> {
-  const staff = request.staff;
-  if (!staff) return;
-  await run(q, insertAudit({ actor: staff.actor, action, target: redact(change.target ?? null), before: redact(change.before ?? null), after: redact(change.after ?? null), address: request.ip }));
+export async function audit(q: Queryable, by: Actor, action: string, change: { target?: unknown; before?: unknown; after?: unknown }): Promise<void> {
+  await run(q, insertAudit({ actor: by.actor, action, target: redact(change.target ?? null), before: redact(change.before ?? null), after: redact(change.after ?? null), address: by.address }));
 }
 
 /** The action name of a route: "POST /api/v1/admin/centers". */

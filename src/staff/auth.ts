@@ -84,10 +84,27 @@ const equal = (a: string, b: string) => {
 };
 
 /** Whether a staff member may work with a centre. */
-export const mayUseCenter = (staff: Staff, centerId: number): boolean => staff.centerIds === null || staff.centerIds.includes(centerId);
+/**
+ * Who acts, as services see it: the audit name, the role, the centres, the client address. Routes
+ * make it from the request (actorOf); services never see the request itself.
+ */
+export interface Actor {
+  actor: string;
+  role: Role;
+  centerIds: number[] | null;
+  address: string;
+}
+
+/** The actor of an authenticated staff route. */
+export function actorOf(request: FastifyRequest): Actor {
+  const staff = request.staff ?? fail('UNAUTHORIZED');
+  return { actor: staff.actor, role: staff.role, centerIds: staff.centerIds, address: request.ip };
+}
+
+export const mayUseCenter = (staff: Pick<Actor, 'centerIds'>, centerId: number): boolean => staff.centerIds === null || staff.centerIds.includes(centerId);
 
 /** Throws FORBIDDEN unless the staff member may work with the centre. */
-export function requireCenter(staff: Staff, centerId: number): void {
+export function requireCenter(staff: Pick<Actor, 'centerIds'>, centerId: number): void {
   if (!mayUseCenter(staff, centerId)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
 }
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Id, Strict, errors, Text } from '../http/schemas.js';
 import { run, type Db } from '../db/pool.js';
-import { SESSION_COOKIE, type StaffAuth } from './auth.js';
+import { actorOf, SESSION_COOKIE, type StaffAuth } from './auth.js';
 import type { StaffService } from './service.js';
 import { listAudit } from './repo.js';
 
@@ -28,7 +28,7 @@ export const staffSessionRoutes =
         },
       },
       async (request, reply) => {
-        const { token, csrfToken, expiresAt, account } = await staff.login(request, request.body.username, request.body.password);
+        const { token, csrfToken, expiresAt, account } = await staff.login(request.ip, request.body.username, request.body.password);
         reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', expires: expiresAt });
         return { account, csrfToken, expiresAt: expiresAt.toISOString() };
       },
@@ -36,7 +36,7 @@ export const staffSessionRoutes =
 
     app.post('/api/v1/staff/logout', { preValidation: auth.require('admin', 'agent', 'checkin'), schema: { tags, summary: 'Log out: ends the session' } }, async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
-      if (token) await staff.logout(request, token);
+      if (token) await staff.logout(request.staff ? actorOf(request) : null, token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ok: true };
     });
@@ -78,7 +78,7 @@ export const staffAdminRoutes =
           response: errors(400, 401, 403, 409),
         },
       },
-      async (request, reply) => reply.status(201).send(await staff.createAccount(request, request.body)),
+      async (request, reply) => reply.status(201).send(await staff.createAccount(actorOf(request), request.body)),
     );
 
     app.patch(
@@ -93,7 +93,7 @@ export const staffAdminRoutes =
           response: errors(400, 401, 403, 404),
         },
       },
-      async (request) => staff.updateAccount(request, request.params.id, request.body),
+      async (request) => staff.updateAccount(actorOf(request), request.params.id, request.body),
     );
 
     app.post(
@@ -108,7 +108,7 @@ export const staffAdminRoutes =
           response: errors(400, 401, 403, 404),
         },
       },
-      async (request) => staff.resetPassword(request, request.params.id, request.body.password),
+      async (request) => staff.resetPassword(actorOf(request), request.params.id, request.body.password),
     );
 
     app.get('/api/v1/admin/tokens', { schema: { tags, security, summary: 'API tokens (without their secrets)' } }, async () => ({ tokens: await staff.listTokens() }));
@@ -124,13 +124,13 @@ export const staffAdminRoutes =
           response: errors(400, 401, 403),
         },
       },
-      async (request, reply) => reply.status(201).send(await staff.createToken(request, request.body)),
+      async (request, reply) => reply.status(201).send(await staff.createToken(actorOf(request), request.body)),
     );
 
     app.delete(
       '/api/v1/admin/tokens/:id',
       { schema: { tags, security, summary: 'Revoke an API token', params: Strict({ id: Id }), response: errors(401, 403, 404) } },
-      async (request) => staff.revokeToken(request, request.params.id),
+      async (request) => staff.revokeToken(actorOf(request), request.params.id),
     );
 
     app.get(

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { PG, pgCode, run, tx, type Db } from '../db/pool.js';
 import { fail } from '../errors.js';
 import { audit } from './audit.js';
-import { tokenHash } from './auth.js';
+import { tokenHash, type Actor } from './auth.js';
 import { DUMMY_HASH, MIN_PASSWORD_LENGTH, generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import * as sql from './repo.js';
 import type { AccountRow, Role } from './repo.js';
@@ -42,7 +41,7 @@ export function staffService(db: Db) {
      * Checks a username and password. A locked username is refused before its password is even
      * looked at; an unknown one costs as much time as a known one.
      */
-    async login(request: FastifyRequest, usernameRaw: string, password: string) {
+    async login(address: string, usernameRaw: string, password: string) {
       const username = usernameRaw.trim().toLowerCase();
       const locked = (await run<{ seconds: number }>(db, sql.lockoutLeft(username))).rows[0];
       if (locked) return fail('LOCKED_OUT', undefined, { retryAfterSeconds: locked.seconds });
@@ -50,7 +49,7 @@ export function staffService(db: Db) {
       const ok = await verifyPassword(password, account?.password_hash ?? DUMMY_HASH);
       if (!ok || !account || account.disabled) {
         const f = (await run<{ failures: number; locked: boolean; seconds: number | null }>(db, sql.recordFailure(username, LOGIN_LIMIT.failures, LOGIN_LIMIT.windowMinutes, LOGIN_LIMIT.lockMinutes))).rows[0]!;
-        await run(db, sql.insertAudit({ actor: `staff:${username}`, action: 'login failed', target: null, before: null, after: { failures: f.failures, locked: f.locked }, address: request.ip }));
+        await run(db, sql.insertAudit({ actor: `staff:${username}`, action: 'login failed', target: null, before: null, after: { failures: f.failures, locked: f.locked }, address }));
         if (f.locked) return fail('LOCKED_OUT', undefined, { retryAfterSeconds: f.seconds ?? LOGIN_LIMIT.lockMinutes * 60 });
         return fail('INVALID_CREDENTIALS');
       }
@@ -59,16 +58,16 @@ export function staffService(db: Db) {
       const expiresAt = await tx(db, async (q) => {
         await run(q, sql.clearFailures(username));
         const row = (await run<{ expires_at: Date }>(q, sql.insertSession(tokenHash(token), account.id, csrfToken, SESSION_HOURS))).rows[0]!;
-        await run(q, sql.insertAudit({ actor: `staff:${username}`, action: 'login', target: null, before: null, after: null, address: request.ip }));
+        await run(q, sql.insertAudit({ actor: `staff:${username}`, action: 'login', target: null, before: null, after: null, address }));
         return row.expires_at;
       });
       return { token, csrfToken, expiresAt, account: accountView(account) };
     },
 
-    async logout(request: FastifyRequest, token: string) {
+    async logout(by: Actor | null, token: string) {
       await tx(db, async (q) => {
         await run(q, sql.deleteSession(tokenHash(token)));
-        await audit(q, request, 'logout', {});
+        if (by) await audit(q, by, 'logout', {});
       });
     },
 
@@ -77,7 +76,7 @@ export function staffService(db: Db) {
       return accountView(account);
     },
 
-    async createAccount(request: FastifyRequest, input: { username: string; displayName: string; role: Role; centerIds?: number[] | null; password?: string }) {
+    async createAccount(by: Actor, input: { username: string; displayName: string; role: Role; centerIds?: number[] | null; password?: string }) {
       const password = input.password ?? generatePassword();
       checkPassword(password);
       const passwordHash = await hashPassword(password);
@@ -86,13 +85,13 @@ export function staffService(db: Db) {
           (err: unknown) => (pgCode(err) === PG.uniqueViolation ? fail('USERNAME_TAKEN') : Promise.reject(err)),
         );
         const account = accountView(created.rows[0]!);
-        await audit(q, request, 'create staff account', { target: { accountId: account.id }, after: account });
+        await audit(q, by, 'create staff account', { target: { accountId: account.id }, after: account });
         // Shown once, to the admin who hands it over; it is not stored anywhere readable.
         return { account, ...(input.password === undefined ? { password } : {}) };
       });
     },
 
-    async updateAccount(request: FastifyRequest, id: number, change: { displayName?: string; role?: Role; centerIds?: number[] | null; disabled?: boolean }) {
+    async updateAccount(by: Actor, id: number, change: { displayName?: string; role?: Role; centerIds?: number[] | null; disabled?: boolean }) {
       return tx(db, async (q) => {
         const row = (await run<AccountRow>(q, sql.accountById(id, true))).rows[0] ?? fail('NOT_FOUND', 'No staff account with this id.');
         const before = accountView(row);
@@ -106,13 +105,13 @@ export function staffService(db: Db) {
         );
         // A disabled account, or one whose role changed, is logged out everywhere.
         if (after.disabled || after.role !== before.role) await run(q, sql.deleteSessionsOf(id));
-        await audit(q, request, 'update staff account', { target: { accountId: id }, before, after });
+        await audit(q, by, 'update staff account', { target: { accountId: id }, before, after });
         return after;
       });
     },
 
     /** An admin sets a new password (generated unless given) and ends the account's sessions. */
-    async resetPassword(request: FastifyRequest, id: number, given?: string) {
+    async resetPassword(by: Actor, id: number, given?: string) {
       const password = given ?? generatePassword();
       checkPassword(password);
       const passwordHash = await hashPassword(password);
@@ -121,7 +120,7 @@ export function staffService(db: Db) {
         await run(q, sql.setPassword(id, passwordHash));
         await run(q, sql.deleteSessionsOf(id));
         await run(q, sql.clearFailures(row.username));
-        await audit(q, request, 'reset staff password', { target: { accountId: id, username: row.username } });
+        await audit(q, by, 'reset staff password', { target: { accountId: id, username: row.username } });
         return { account: accountView(row), ...(given === undefined ? { password } : {}) };
       });
     },
@@ -130,19 +129,19 @@ export function staffService(db: Db) {
       return (await run<AccountRow>(db, sql.listAccounts())).rows.map(accountView);
     },
 
-    async createToken(request: FastifyRequest, input: { name: string; role: Role; centerIds?: number[] | null }) {
+    async createToken(by: Actor, input: { name: string; role: Role; centerIds?: number[] | null }) {
       const token = `ans_${randomBytes(24).toString('base64url')}`;
       return tx(db, async (q) => {
-        const row = (await run<sql.TokenRow>(q, sql.insertToken({ name: input.name, tokenHash: tokenHash(token), role: input.role, centerIds: input.centerIds ?? null, createdBy: request.staff!.actor }))).rows[0]!;
-        await audit(q, request, 'create API token', { target: { tokenId: row.id }, after: tokenView(row) });
+        const row = (await run<sql.TokenRow>(q, sql.insertToken({ name: input.name, tokenHash: tokenHash(token), role: input.role, centerIds: input.centerIds ?? null, createdBy: by.actor }))).rows[0]!;
+        await audit(q, by, 'create API token', { target: { tokenId: row.id }, after: tokenView(row) });
         return { ...tokenView(row), token };
       });
     },
 
-    async revokeToken(request: FastifyRequest, id: number) {
+    async revokeToken(by: Actor, id: number) {
       return tx(db, async (q) => {
         const row = (await run<sql.TokenRow>(q, sql.revokeToken(id))).rows[0] ?? fail('NOT_FOUND', 'No live API token with this id.');
-        await audit(q, request, 'revoke API token', { target: { tokenId: id }, after: tokenView(row) });
+        await audit(q, by, 'revoke API token', { target: { tokenId: id }, after: tokenView(row) });
         return tokenView(row);
       });
     },

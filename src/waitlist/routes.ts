@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { run, type Db } from '../db/pool.js';
-import type { StaffAuth } from '../staff/auth.js';
+import { actorOf, type StaffAuth } from '../staff/auth.js';
 import { audit } from '../staff/audit.js';
 import { Day, Id, Person, Strict, errors, Text } from '../http/schemas.js';
 import { waitlistSummary } from './repo.js';
@@ -72,7 +72,7 @@ export const waitlistAdminRoutes =
       { schema: { tags: ['admin'], security, summary: 'Put a hotline caller on the wait list', body: JoinBody, response: errors(400, 401, 404, 409) } },
       async (request, reply) =>
         reply.status(201).send(
-          await waitlist.join({ ...(request.body as JoinInput), channel: 'phone' }, (q, entryId) => audit(q, request, 'put caller on wait list', { target: { entryId, campaignId: request.body.campaignId } })),
+          await waitlist.join({ ...(request.body as JoinInput), channel: 'phone' }, (q, entryId) => audit(q, actorOf(request), 'put caller on wait list', { target: { entryId, campaignId: request.body.campaignId } })),
         ),
     );
     app.get(
