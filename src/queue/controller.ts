@@ -55,14 +55,14 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number, c
     if (room.state !== 'open' && room.state !== 'sold_out') return;
 
     await run(q, sql.lapseAdmissions(releaseId));
-    const capacity = (await run<{ free: number; held: number }>(q, sql.releaseCapacity(releaseId))).rows[0]!;
+    const capacity = (await run<sql.AdmissionRoom>(q, sql.admissionRoom(releaseId, WANTING_GRACE_SECONDS))).rows[0]!;
     if (capacity.free === 0 && capacity.held === 0) {
       await run(q, sql.setRoomState(releaseId, 'sold_out'));
       return;
     }
     if (room.state === 'sold_out') await run(q, sql.setRoomState(releaseId, 'open')); // cancellations brought units back
 
-    const { n: active, wanting } = (await run<{ n: number; wanting: number }>(q, sql.activeAdmissions(releaseId, WANTING_GRACE_SECONDS))).rows[0]!;
+    const { active, wanting } = capacity;
     const slow =
       health.p95 > room.hold_p95_limit_ms ||
       (health.holds >= 20 && health.errors / health.holds > 0.05) ||

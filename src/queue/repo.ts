@@ -198,24 +198,34 @@ export const lapseAdmissions = (releaseId: number): Sql => ({
  * yet: they will still want a unit. Someone admitted longer ago without a hold has most likely left;
  * they may still hold while their window lasts, but no longer keep others waiting.
  */
-export const activeAdmissions = (releaseId: number, graceSeconds: number): Sql => ({
-  text: `SELECT count(*)::int AS n,
-                count(*) FILTER (WHERE t.admitted_at > clock_now() - make_interval(secs => $2)
-                                   AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.ticket_id = t.id AND h.status = 'held'))::int AS wanting
-         FROM queue_tickets t WHERE t.release_id = $1 AND t.state = 'admitted'`,
-  values: [releaseId, graceSeconds],
-});
+export interface AdmissionRoom {
+  /** First-dose units the public line can still get; units kept for the wait list or the phone do not count. */
+  free: number;
+  /** Units held now (they may come back). */
+  held: number;
+  /** Admissions not yet used or lapsed. */
+  active: number;
+  /** Of those, people admitted within the grace period who hold nothing yet: each will want a free unit. */
+  wanting: number;
+}
 
 /**
- * First-dose units of the release the public line can still get, free or held (held ones may come
- * back); units kept for the wait list or the phone do not count while they are kept.
+ * The room's capacity and its admitted people, read in one statement: one snapshot, so a hold that
+ * commits meanwhile is counted either as held-and-not-wanting or as free-and-wanting, never as both
+ * free and not wanting (which admitted one person too many).
  */
-export const releaseCapacity = (releaseId: number): Sql => ({
-  text: `SELECT COALESCE(sum(${freeFor('public')}), 0)::int AS free,
-                (SELECT count(*) FROM holds h JOIN slots s2 ON s2.id = h.slot_id
-                 WHERE s2.release_id = $1 AND h.status = 'held')::int AS held
-         FROM slots s JOIN releases r ON r.id = s.release_id WHERE s.release_id = $1 AND s.dose = 1 AND s.starts_at > clock_now()`,
-  values: [releaseId],
+export const admissionRoom = (releaseId: number, graceSeconds: number): Sql => ({
+  text: `SELECT (SELECT COALESCE(sum(${freeFor('public')}), 0)::int
+                 FROM slots s JOIN releases r ON r.id = s.release_id
+                 WHERE s.release_id = $1 AND s.dose = 1 AND s.starts_at > clock_now()) AS free,
+                (SELECT count(*)::int FROM holds h JOIN slots s2 ON s2.id = h.slot_id
+                 WHERE s2.release_id = $1 AND h.status = 'held') AS held,
+                a.active, a.wanting
+         FROM (SELECT count(*)::int AS active,
+                      count(*) FILTER (WHERE t.admitted_at > clock_now() - make_interval(secs => $2)
+                                         AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.ticket_id = t.id AND h.status = 'held'))::int AS wanting
+               FROM queue_tickets t WHERE t.release_id = $1 AND t.state = 'admitted') a`,
+  values: [releaseId, graceSeconds],
 });
 
 export const setRoomState = (releaseId: number, state: RoomRow['state']): Sql => ({
