@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
 import { startTestNode, admin, type TestNode } from './support/node.js';
-import { adminPost, morningIn, person, post, setUpWorld } from './support/fixtures.js';
+import { adminPost, person, post, setUpWorld } from './support/fixtures.js';
 import { staffSession } from './support/staff.js';
 
 let node: TestNode;

@@ -46,13 +46,21 @@ export interface BatchOptions {
   maxQueue: number;
 }
 
+/**
+ * The booking API: the rush (holds and confirmations, written in group commits) apart from a
+ * person's own booking, found by its code and date of birth.
+ */
 export const bookingRoutes =
   (db: Db, service: BookingService, checkAdmission: AdmissionCheck, batching: BatchOptions, metrics: Metrics): FastifyPluginAsyncTypebox =>
   async (app) => {
-    // Finding a booking by its code and a date of birth: wrong guesses are counted per code and address.
-    const guard = lookupGuard(db);
-    const own = <T>(request: { params: { bookingCode: string }; ip: string }, use: (bookingCode: string) => Promise<T>) =>
-      guard(request.params.bookingCode.toUpperCase().replace(/[\s-]/g, ''), request.ip, () => use(code(request.params.bookingCode)));
+    await app.register(rushRoutes(db, service, checkAdmission, batching, metrics));
+    await app.register(ownBookingRoutes(db, service));
+  };
+
+/** Eligibility, holds and confirmations: what a rush sends. */
+const rushRoutes =
+  (db: Db, service: BookingService, checkAdmission: AdmissionCheck, batching: BatchOptions, metrics: Metrics): FastifyPluginAsyncTypebox =>
+  async (app) => {
     // A rush of holds and confirmations is written in group commits (db/group-commit.ts): one
     // transaction, one set of statements, one commit for all the requests that waited meanwhile.
     const keyOf = (k: Keyed<unknown>) => (k.key ? [`key:${k.key.scope}\n${k.key.key}`] : []);
@@ -143,7 +151,16 @@ export const bookingRoutes =
         return sendOutcome(reply, out);
       },
     );
+  };
 
+/** A person's own booking: view it, its calendar file and QR code, its messages; cancel or move it. */
+const ownBookingRoutes =
+  (db: Db, service: BookingService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    // Finding a booking by its code and a date of birth: wrong guesses are counted per code and address.
+    const guard = lookupGuard(db);
+    const own = <T>(request: { params: { bookingCode: string }; ip: string }, use: (bookingCode: string) => Promise<T>) =>
+      guard(request.params.bookingCode.toUpperCase().replace(/[\s-]/g, ''), request.ip, () => use(code(request.params.bookingCode)));
     app.get(
       '/api/v1/bookings/:bookingCode',
       {
