@@ -206,7 +206,10 @@ describe('staff console in a real browser', () => {
     for (let i = 0; i < 5; i++) {
       await page.getByLabel('Benutzername').fill('leitung');
       await page.getByLabel('Passwort').fill('falsch-falsch');
+      // Each try waits for its own answer (the alert of the first stays on screen for the others).
+      const answered = page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST');
       await page.getByRole('button', { name: 'Anmelden' }).click();
+      await answered;
       await page.getByRole('alert').waitFor();
     }
     await page.getByText(/LOCKED_OUT/).waitFor();

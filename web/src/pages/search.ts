@@ -129,64 +129,9 @@ export const searchPage: Page = async (main, { query, go }) => {
       results,
       h('h2', { id: 'results-title' }, t('search.results')),
       h('p', {}, t('search.resultsCount', { count: centers.length })),
-      h('ol', { class: 'centers' }, centers.map(centerItem)),
+      h('ol', { class: 'centers' }, centers.map((c) => centerItem(c, choose))),
     );
     announce(t('search.resultsCount', { count: centers.length }));
-  }
-
-  function centerItem(c: CenterAvailability): HTMLElement {
-    const times = h('div', { class: 'times' });
-    const dayButtons = c.days.map((d) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'day',
-          'aria-expanded': 'false',
-          'aria-controls': `times-${c.id}`,
-          onclick: (e: Event) => {
-            for (const b of dayButtons) b.setAttribute('aria-expanded', String(b === e.currentTarget));
-            showTimes(times, d, c.timeZone);
-          },
-        },
-        h('span', {}, day(d.date)),
-        h('span', { class: 'free' }, t('search.free', { count: number(d.freeFirstDoses) })),
-      ),
-    );
-    times.id = `times-${c.id}`;
-    return h(
-      'li',
-      { class: 'center' },
-      h('h3', {}, c.name),
-      h('p', {}, c.address, h('br'), t('search.distance', { km: decimal(c.distanceKm) }), ' · ', t('search.free', { count: number(c.freeFirstDoses) })),
-      h('p', { class: 'label' }, t('search.chooseDay')),
-      h('div', { class: 'days' }, dayButtons),
-      times,
-    );
-  }
-
-  function showTimes(container: HTMLElement, d: CenterAvailability['days'][number], zone: string): void {
-    fill(
-      container,
-      h('h4', { tabindex: -1 }, t('search.times', { day: day(d.date) })),
-      h(
-        'ul',
-        { class: 'slots' },
-        d.slots.map((s) =>
-          h(
-            'li',
-            {},
-            h(
-              'button',
-              { type: 'button', class: 'slot', onclick: (e: Event) => void choose(s.id, e.currentTarget as HTMLButtonElement) },
-              t('common.clock', { time: clock(s.startsAt, zone) }),
-              h('span', { class: 'free' }, t('search.free', { count: s.free })),
-            ),
-          ),
-        ),
-      ),
-    );
-    container.querySelector<HTMLElement>('h4')!.focus();
   }
 
   async function choose(slotId: number, button: HTMLButtonElement): Promise<void> {
@@ -210,36 +155,96 @@ export const searchPage: Page = async (main, { query, go }) => {
       go('/termin');
     } catch (err) {
       button.disabled = false;
-      fill(messages, explainHoldError(err));
+      fill(messages, explainHoldError(err, admission?.releaseId));
       if (err instanceof ApiError && (err.code === 'SLOT_FULL' || err.code === 'NO_SECOND_DOSE_SLOT') && lastQuery) await search(lastQuery);
-    }
-  }
-
-  function explainHoldError(err: unknown): HTMLElement {
-    if (!(err instanceof ApiError)) return notice('problem', problemText(err));
-    const roomLink = (releaseId: unknown) =>
-      typeof releaseId === 'number' ? h('p', {}, h('a', { class: 'button', href: `/warteraum/${releaseId}` }, t('start.toRoom'))) : null;
-    switch (err.code) {
-      case 'SLOT_FULL':
-        return notice('problem', t('search.taken'));
-      case 'NO_SECOND_DOSE_SLOT':
-        return notice('problem', t('search.noSecond'));
-      case 'NOT_RELEASED':
-        return notice('problem', t('search.notReleased'), typeof err.details.opensAt === 'string' ? ' ' + t('start.opensAt', { when: when(err.details.opensAt) }) : '');
-      case 'ADMISSION_REQUIRED':
-        return notice('problem', h('p', {}, t('search.needRoom')), roomLink(err.details.releaseId));
-      case 'ADMISSION_EXPIRED':
-      case 'ADMISSION_USED':
-      case 'ADMISSION_INVALID':
-        flow.setAdmission(null);
-        return notice('problem', h('p', {}, t('search.admissionGone')), roomLink(err.details.releaseId ?? admission?.releaseId));
-      case 'ADMISSION_IN_USE':
-        return notice('problem', t('search.alreadyHolding'), ' ', h('a', { href: '/termin' }, t('search.continueHold')));
-      default:
-        return notice('problem', problemText(err));
     }
   }
 
   if (knownPostalCode) await byPostalCode();
   return () => timers.forEach((id) => clearInterval(id));
 };
+
+/** Holds (or moves the booking to) a chosen time. */
+type Choose = (slotId: number, button: HTMLButtonElement) => Promise<void>;
+
+/** A centre with its free days; choosing a day shows its times. */
+function centerItem(c: CenterAvailability, choose: Choose): HTMLElement {
+  const times = h('div', { class: 'times' });
+  const dayButtons = c.days.map((d) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'day',
+        'aria-expanded': 'false',
+        'aria-controls': `times-${c.id}`,
+        onclick: (e: Event) => {
+          for (const b of dayButtons) b.setAttribute('aria-expanded', String(b === e.currentTarget));
+          showTimes(times, d, c.timeZone, choose);
+        },
+      },
+      h('span', {}, day(d.date)),
+      h('span', { class: 'free' }, t('search.free', { count: number(d.freeFirstDoses) })),
+    ),
+  );
+  times.id = `times-${c.id}`;
+  return h(
+    'li',
+    { class: 'center' },
+    h('h3', {}, c.name),
+    h('p', {}, c.address, h('br'), t('search.distance', { km: decimal(c.distanceKm) }), ' · ', t('search.free', { count: number(c.freeFirstDoses) })),
+    h('p', { class: 'label' }, t('search.chooseDay')),
+    h('div', { class: 'days' }, dayButtons),
+    times,
+  );
+}
+
+function showTimes(container: HTMLElement, d: CenterAvailability['days'][number], zone: string, choose: Choose): void {
+  fill(
+    container,
+    h('h4', { tabindex: -1 }, t('search.times', { day: day(d.date) })),
+    h(
+      'ul',
+      { class: 'slots' },
+      d.slots.map((s) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            { type: 'button', class: 'slot', onclick: (e: Event) => void choose(s.id, e.currentTarget as HTMLButtonElement) },
+            t('common.clock', { time: clock(s.startsAt, zone) }),
+            h('span', { class: 'free' }, t('search.free', { count: s.free })),
+          ),
+        ),
+      ),
+    ),
+  );
+  container.querySelector<HTMLElement>('h4')!.focus();
+}
+
+/** What a refused hold means for the person, and where to go next. */
+function explainHoldError(err: unknown, releaseIdOfAdmission: number | undefined): HTMLElement {
+  if (!(err instanceof ApiError)) return notice('problem', problemText(err));
+  const roomLink = (releaseId: unknown) =>
+    typeof releaseId === 'number' ? h('p', {}, h('a', { class: 'button', href: `/warteraum/${releaseId}` }, t('start.toRoom'))) : null;
+  switch (err.code) {
+    case 'SLOT_FULL':
+      return notice('problem', t('search.taken'));
+    case 'NO_SECOND_DOSE_SLOT':
+      return notice('problem', t('search.noSecond'));
+    case 'NOT_RELEASED':
+      return notice('problem', t('search.notReleased'), typeof err.details.opensAt === 'string' ? ' ' + t('start.opensAt', { when: when(err.details.opensAt) }) : '');
+    case 'ADMISSION_REQUIRED':
+      return notice('problem', h('p', {}, t('search.needRoom')), roomLink(err.details.releaseId));
+    case 'ADMISSION_EXPIRED':
+    case 'ADMISSION_USED':
+    case 'ADMISSION_INVALID':
+      flow.setAdmission(null);
+      return notice('problem', h('p', {}, t('search.admissionGone')), roomLink(err.details.releaseId ?? releaseIdOfAdmission));
+    case 'ADMISSION_IN_USE':
+      return notice('problem', t('search.alreadyHolding'), ' ', h('a', { href: '/termin' }, t('search.continueHold')));
+    default:
+      return notice('problem', problemText(err));
+  }
+}

@@ -68,13 +68,14 @@ export const startPage: Page = async (main, ctx) => {
   );
 
   // When the next release opens, the page shows it without a reload (a few seconds of spread, so a crowd
-  // watching the page does not ask in the same millisecond).
+  // watching the page does not ask in the same millisecond). A release whose instant has passed but that the
+  // server does not call open yet (its view a moment behind, or this phone's clock ahead) is asked about again.
   const next = campaigns
-    .flatMap((c) => c.releases.map((r) => Date.parse(r.opensAt)))
-    .filter((at) => at > Date.now())
+    .flatMap((c) => c.releases.filter((r) => !r.open).map((r) => Date.parse(r.opensAt)))
     .sort((a, b) => a - b)[0];
   if (next === undefined || next - Date.now() > 24 * 3600_000) return;
-  const timer = window.setTimeout(() => void rerender(), next - Date.now() + 500 + Math.random() * 2500);
+  const wait = next > Date.now() ? next - Date.now() + 500 + Math.random() * 2500 : 2000 + Math.random() * 3000;
+  const timer = window.setTimeout(() => void rerender(), wait);
   let stop: (() => void) | void;
   async function rerender() {
     stop = await startPage(main, ctx);

@@ -33,7 +33,7 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
   const statusCard = h('section', { class: 'card', 'aria-labelledby': 'place-title' });
   const keepCard = h('section', { class: 'card' });
   const joinArea = h('div');
-  const prepare = prepareSection();
+  const prepare = prepareSection(releaseId, campaign);
 
   fill(
     main,
@@ -214,28 +214,7 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
       statusCard.hidden = false;
       return;
     }
-    const opened = status.room.state === 'open' || status.room.state === 'paused';
-    const eta = status.eta && status.eta.minSeconds !== null && status.eta.maxSeconds !== null ? status.eta : null;
-    fill(
-      statusCard,
-      h('h2', { id: 'place-title' }, t('room.position')),
-      status.position !== null ? h('p', { class: 'position' }, number(status.position)) : h('p', {}, t('room.prequeue')),
-      status.ahead !== null ? h('p', {}, t('room.ahead', { count: number(status.ahead) })) : null,
-      h(
-        'p',
-        {},
-        eta
-          ? t('room.eta', { min: Math.max(1, Math.round(eta.minSeconds! / 60)), max: Math.max(1, Math.round(eta.maxSeconds! / 60)) })
-          : t('room.etaUnknown'),
-      ),
-      // Before the opening nothing is released yet, so there is nothing to count or forecast.
-      opened && status.remainingFirstDoses > 0 ? h('p', {}, t('room.remaining', { count: number(status.remainingFirstDoses) })) : null,
-      opened && (status.outlook === 'likely' || status.outlook === 'unlikely')
-        ? h('p', { class: `outlook outlook-${status.outlook}` }, t(`room.outlook.${status.outlook}`))
-        : null,
-      status.room.state === 'paused' ? notice('info', t('room.paused')) : null,
-      h('p', { class: 'hint' }, t('room.stay')),
-    );
+    fill(statusCard, ...placeInLine(status));
     if (status.position !== null) speak(t('room.announce', { position: number(status.position), ahead: number(status.ahead ?? 0) }));
   }
 
@@ -246,46 +225,6 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
     lastSpoken = text;
     spokenAt = Date.now();
     fill(live, h('p', { class: 'visually-hidden' }, text));
-  }
-
-  function soldOutInfo(status: QueueStatus): (HTMLElement | null)[] {
-    const info = status.soldOut;
-    return [
-      info?.nextRelease ? h('p', {}, t('room.soldOutNext', { when: when(info.nextRelease.opensAt) })) : null,
-      info && info.centersWithCapacity.length > 0
-        ? h(
-            'div',
-            {},
-            h('p', {}, t('room.soldOutCenters')),
-            h('ul', {}, info.centersWithCapacity.map((c) => h('li', {}, `${c.name} (${c.postalCode}): `, t('search.free', { count: number(c.freeFirstDoses) })))),
-            h('p', {}, h('a', { class: 'button', href: `/suche?kampagne=${room.campaignId}` }, t('start.search'))),
-          )
-        : null,
-      h('p', {}, t('room.soldOutWaitlist')),
-    ];
-  }
-
-  /** Details entered while waiting: kept in the tab, and the place is bound to the person. */
-  function prepareSection(): HTMLElement {
-    const saved = h('div', { 'aria-live': 'polite' });
-    const form: HTMLFormElement = h(
-      'form',
-      {
-        novalidate: true,
-        onsubmit: async (e: Event) => {
-          e.preventDefault();
-          const person = readPerson(form);
-          if (!person) return;
-          const kept = flow.ticket(releaseId);
-          if (kept) await bindSavedPerson(kept);
-          fill(saved, notice('success', t('details.saved')));
-        },
-      },
-      personFields(campaign?.eligibility.priorityGroups ?? null, campaign?.requireVerifiedContact ?? false),
-    );
-    if (campaign?.requireVerifiedContact) form.append(verificationBox(form, () => undefined));
-    form.append(h('button', { type: 'submit', class: 'secondary' }, t('details.save')), saved);
-    return h('details', { class: 'card prepare' }, h('summary', {}, h('strong', {}, t('room.prepare'))), h('p', {}, t('room.prepareText')), form);
   }
 
   return () => {
@@ -309,3 +248,68 @@ async function bindSavedPerson(kept: Ticket): Promise<void> {
   }
 }
 
+/** The place in line: position, people ahead, the time range, what is left and the outlook. */
+function placeInLine(status: QueueStatus): (HTMLElement | null)[] {
+  const opened = status.room.state === 'open' || status.room.state === 'paused';
+  const eta = status.eta && status.eta.minSeconds !== null && status.eta.maxSeconds !== null ? status.eta : null;
+  return [
+    h('h2', { id: 'place-title' }, t('room.position')),
+    status.position !== null ? h('p', { class: 'position' }, number(status.position)) : h('p', {}, t('room.prequeue')),
+    status.ahead !== null ? h('p', {}, t('room.ahead', { count: number(status.ahead) })) : null,
+    h(
+      'p',
+      {},
+      eta
+        ? t('room.eta', { min: Math.max(1, Math.round(eta.minSeconds! / 60)), max: Math.max(1, Math.round(eta.maxSeconds! / 60)) })
+        : t('room.etaUnknown'),
+    ),
+    // Before the opening nothing is released yet, so there is nothing to count or forecast.
+    opened && status.remainingFirstDoses > 0 ? h('p', {}, t('room.remaining', { count: number(status.remainingFirstDoses) })) : null,
+    opened && (status.outlook === 'likely' || status.outlook === 'unlikely')
+      ? h('p', { class: `outlook outlook-${status.outlook}` }, t(`room.outlook.${status.outlook}`))
+      : null,
+    status.room.state === 'paused' ? notice('info', t('room.paused')) : null,
+    h('p', { class: 'hint' }, t('room.stay')),
+  ];
+}
+
+/** Where else to look when the line is sold out: the next release, centres with capacity, the wait list. */
+function soldOutInfo(status: QueueStatus): (HTMLElement | null)[] {
+  const info = status.soldOut;
+  return [
+    info?.nextRelease ? h('p', {}, t('room.soldOutNext', { when: when(info.nextRelease.opensAt) })) : null,
+    info && info.centersWithCapacity.length > 0
+      ? h(
+          'div',
+          {},
+          h('p', {}, t('room.soldOutCenters')),
+          h('ul', {}, info.centersWithCapacity.map((c) => h('li', {}, `${c.name} (${c.postalCode}): `, t('search.free', { count: number(c.freeFirstDoses) })))),
+          h('p', {}, h('a', { class: 'button', href: `/suche?kampagne=${status.room.campaignId}` }, t('start.search'))),
+        )
+      : null,
+    h('p', {}, t('room.soldOutWaitlist')),
+  ];
+}
+
+/** Details entered while waiting: kept in the tab, and the place is bound to the person. */
+function prepareSection(releaseId: number, campaign: Campaign | undefined): HTMLElement {
+  const saved = h('div', { 'aria-live': 'polite' });
+  const form: HTMLFormElement = h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const person = readPerson(form);
+        if (!person) return;
+        const kept = flow.ticket(releaseId);
+        if (kept) await bindSavedPerson(kept);
+        fill(saved, notice('success', t('details.saved')));
+      },
+    },
+    personFields(campaign?.eligibility.priorityGroups ?? null, campaign?.requireVerifiedContact ?? false),
+  );
+  if (campaign?.requireVerifiedContact) form.append(verificationBox(form, () => undefined));
+  form.append(h('button', { type: 'submit', class: 'secondary' }, t('details.save')), saved);
+  return h('details', { class: 'card prepare' }, h('summary', {}, h('strong', {}, t('room.prepare'))), h('p', {}, t('room.prepareText')), form);
+}
