@@ -39,17 +39,55 @@ export async function benchBooking(concurrency = 32) {
   const app = await startAnsturm(db.url, Number(process.env.WEB_concurrency ?? 2), { ANSTURM_DB_POOL_SIZE: '20' });
   try {
     const base = app.url;
-    const campaign = await api(base, 'POST', '/api/v1/admin/campaigns', { name: 'Bench', vaccine: { name: 'B', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } }, ADMIN);
-    const center = await api(base, 'POST', '/api/v1/admin/centers', { name: 'Z', address: 'S 1', postalCode: '58332', district: 'EN', lat: 51.28, lon: 7.29 }, ADMIN);
+    const campaign = await api(
+      base,
+      'POST',
+      '/api/v1/admin/campaigns',
+      { name: 'Bench', vaccine: { name: 'B', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } },
+      ADMIN,
+    );
+    const center = await api(
+      base,
+      'POST',
+      '/api/v1/admin/centers',
+      { name: 'Z', address: 'S 1', postalCode: '58332', district: 'EN', lat: 51.28, lon: 7.29 },
+      ADMIN,
+    );
     const at = (days: number, minutes: number) => new Date(Date.now() + days * 86_400_000 + minutes * 60_000).toISOString();
-    const slots = await api(base, 'POST', '/api/v1/admin/slots', {
-      slots: [
-        ...Array.from({ length: 40 }, (_, i) => ({ centerId: center.id, campaignId: campaign.id, startsAt: at(2, i * 15), durationMinutes: 15, capacity: 100_000, dose: 1 })),
-        ...Array.from({ length: 10 }, (_, i) => ({ centerId: center.id, campaignId: campaign.id, startsAt: at(30, i * 15), durationMinutes: 15, capacity: 100_000, dose: 2 })),
-      ],
-    }, ADMIN);
+    const slots = await api(
+      base,
+      'POST',
+      '/api/v1/admin/slots',
+      {
+        slots: [
+          ...Array.from({ length: 40 }, (_, i) => ({
+            centerId: center.id,
+            campaignId: campaign.id,
+            startsAt: at(2, i * 15),
+            durationMinutes: 15,
+            capacity: 100_000,
+            dose: 1,
+          })),
+          ...Array.from({ length: 10 }, (_, i) => ({
+            centerId: center.id,
+            campaignId: campaign.id,
+            startsAt: at(30, i * 15),
+            durationMinutes: 15,
+            capacity: 100_000,
+            dose: 2,
+          })),
+        ],
+      },
+      ADMIN,
+    );
     const ids: number[] = slots.slots.map((s: { id: number }) => s.id);
-    await api(base, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' }, ADMIN);
+    await api(
+      base,
+      'POST',
+      '/api/v1/admin/releases',
+      { campaignId: campaign.id, slotIds: ids, opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' },
+      ADMIN,
+    );
     const first = ids.slice(0, 40);
 
     // Keep-alive node:http, as a browser would reuse its connection (fetch costs the load generator far more).
@@ -57,7 +95,10 @@ export async function benchBooking(concurrency = 32) {
     const ours = await during(SECONDS, concurrency, async (i) => {
       const hold = await http.request('POST', '/api/v1/holds', { slotId: first[i % first.length] });
       if (hold.status !== 201) throw new Error(`hold: ${hold.status}`);
-      const booking = await http.request('POST', '/api/v1/bookings', { holdId: hold.body.holdId, person: { firstName: `Http${i}`, lastName: 'Bench', dateOfBirth: '1970-01-01', postalCode: '58332' } });
+      const booking = await http.request('POST', '/api/v1/bookings', {
+        holdId: hold.body.holdId,
+        person: { firstName: `Http${i}`, lastName: 'Bench', dateOfBirth: '1970-01-01', postalCode: '58332' },
+      });
       if (booking.status !== 201) throw new Error(`booking: ${booking.status}`);
     });
     http.close();
@@ -70,11 +111,25 @@ export async function benchBooking(concurrency = 32) {
         await c.query('BEGIN');
         await c.query('UPDATE slots SET taken = taken + 1 WHERE id = $1 AND taken < capacity', [first[i % first.length]]);
         await c.query('UPDATE slots SET taken = taken + 1 WHERE id = $1 AND taken < capacity', [second]);
-        const h = await c.query(`INSERT INTO holds (campaign_id, slot_id, second_slot_id, expires_at, status) VALUES ($1, $2, $3, now() + interval '10 minutes', 'confirmed') RETURNING id`, [campaign.id, first[i % first.length], second]);
+        const h = await c.query(
+          `INSERT INTO holds (campaign_id, slot_id, second_slot_id, expires_at, status) VALUES ($1, $2, $3, now() + interval '10 minutes', 'confirmed') RETURNING id`,
+          [campaign.id, first[i % first.length], second],
+        );
         await c.query(
           `INSERT INTO bookings (code, campaign_id, slot_id, second_slot_id, hold_id, identity_hash, first_name, last_name, date_of_birth, postal_code)
            VALUES ($1, $2, $3, $4, $5, $6, 'Sql', 'Bench', '1970-01-01', '58332')`,
-          [randomUUID().replace(/[^0-9A-F]/gi, '').toUpperCase().replace(/[01IO]/g, 'Z').slice(0, 8), campaign.id, first[i % first.length], second, h.rows[0].id, Buffer.from(randomUUID())],
+          [
+            randomUUID()
+              .replace(/[^0-9A-F]/gi, '')
+              .toUpperCase()
+              .replace(/[01IO]/g, 'Z')
+              .slice(0, 8),
+            campaign.id,
+            first[i % first.length],
+            second,
+            h.rows[0].id,
+            Buffer.from(randomUUID()),
+          ],
         );
         await c.query('COMMIT');
       } catch (err) {

@@ -13,17 +13,83 @@ export async function pageWeights(): Promise<{ name: string; rows: [string, numb
   const node = await startAnsturm(db.url, 1);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
-    const center = await api(node.url, 'POST', '/api/v1/admin/centers', { name: 'Impfzentrum Schwelm', address: 'Hauptstraße 1, 58332 Schwelm', postalCode: '58332', district: 'Ennepe-Ruhr-Kreis', lat: 51.2863, lon: 7.2939 }, ADMIN);
-    const campaign = await api(node.url, 'POST', '/api/v1/admin/campaigns', { name: 'COVID-19-Schutzimpfung', vaccine: { name: 'Comirnaty', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 }, eligibility: { minAge: 18 } }, ADMIN);
+    const center = await api(
+      node.url,
+      'POST',
+      '/api/v1/admin/centers',
+      { name: 'Impfzentrum Schwelm', address: 'Hauptstraße 1, 58332 Schwelm', postalCode: '58332', district: 'Ennepe-Ruhr-Kreis', lat: 51.2863, lon: 7.2939 },
+      ADMIN,
+    );
+    const campaign = await api(
+      node.url,
+      'POST',
+      '/api/v1/admin/campaigns',
+      { name: 'COVID-19-Schutzimpfung', vaccine: { name: 'Comirnaty', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 }, eligibility: { minAge: 18 } },
+      ADMIN,
+    );
     const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
     const slots = [
-      ...(await api(node.url, 'POST', '/api/v1/admin/slots', { series: { centerId: center.id, campaignId: campaign.id, dose: 1, from: day(1), to: day(7), opens: '08:00', closes: '18:00', intervalMinutes: 10, capacity: 6 } }, ADMIN)).slots,
-      ...(await api(node.url, 'POST', '/api/v1/admin/slots', { series: { centerId: center.id, campaignId: campaign.id, dose: 2, from: day(22), to: day(49), opens: '08:00', closes: '18:00', intervalMinutes: 30, capacity: 20 } }, ADMIN)).slots,
+      ...(
+        await api(
+          node.url,
+          'POST',
+          '/api/v1/admin/slots',
+          {
+            series: {
+              centerId: center.id,
+              campaignId: campaign.id,
+              dose: 1,
+              from: day(1),
+              to: day(7),
+              opens: '08:00',
+              closes: '18:00',
+              intervalMinutes: 10,
+              capacity: 6,
+            },
+          },
+          ADMIN,
+        )
+      ).slots,
+      ...(
+        await api(
+          node.url,
+          'POST',
+          '/api/v1/admin/slots',
+          {
+            series: {
+              centerId: center.id,
+              campaignId: campaign.id,
+              dose: 2,
+              from: day(22),
+              to: day(49),
+              opens: '08:00',
+              closes: '18:00',
+              intervalMinutes: 30,
+              capacity: 20,
+            },
+          },
+          ADMIN,
+        )
+      ).slots,
     ];
-    await api(node.url, 'POST', '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: slots.map((s: { id: number }) => s.id), opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' }, ADMIN);
+    await api(
+      node.url,
+      'POST',
+      '/api/v1/admin/releases',
+      { campaignId: campaign.id, slotIds: slots.map((s: { id: number }) => s.id), opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' },
+      ADMIN,
+    );
     await new Promise((r) => setTimeout(r, 1500)); // the availability view refreshes every second
 
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, locale: 'de-DE' });
@@ -95,5 +161,6 @@ function transferred(cdp: CDPSession) {
 
 export function printWeights(r: Awaited<ReturnType<typeof pageWeights>>): void {
   console.log(`\n${r.name}`);
-  for (const [name, bytes, ms] of r.rows) console.log(`  ${name.padEnd(52)} ${(bytes / 1024).toFixed(1).padStart(6)} KB  ${(ms / 1000).toFixed(1).padStart(5)} s`);
+  for (const [name, bytes, ms] of r.rows)
+    console.log(`  ${name.padEnd(52)} ${(bytes / 1024).toFixed(1).padStart(6)} KB  ${(ms / 1000).toFixed(1).padStart(5)} s`);
 }

@@ -20,16 +20,28 @@ export async function benchQueueJoin() {
     const sampleJoin = JSON.stringify(await api(base, 'POST', joinPath, { challenge: (await api(base, 'GET', challengePath)).challenge, nonce: '0' }));
     // Each connection alternates: a challenge, then a join that uses it.
     const requests = [
-      { method: 'GET' as const, path: challengePath, onResponse: (_status: number, body: string, context: Record<string, unknown>) => (context.challenge = JSON.parse(body).challenge) },
+      {
+        method: 'GET' as const,
+        path: challengePath,
+        onResponse: (_status: number, body: string, context: Record<string, unknown>) => (context.challenge = JSON.parse(body).challenge),
+      },
       {
         method: 'POST' as const,
         path: joinPath,
-        setupRequest: (req: any, context: Record<string, unknown>) => ({ ...req, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ challenge: context.challenge, nonce: '0' }) }),
+        setupRequest: (req: any, context: Record<string, unknown>) => ({
+          ...req,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ challenge: context.challenge, nonce: '0' }),
+        }),
       },
     ];
     const ours = await load(base, { connections: CONNECTIONS, seconds: SECONDS, requests: requests as any });
     const bare = await startBareServer(sampleJoin);
-    const baseline = await load(bare.url, { connections: CONNECTIONS, seconds: SECONDS, requests: requests.map((r) => ({ ...r, onResponse: undefined, path: r.path })) as any });
+    const baseline = await load(bare.url, {
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      requests: requests.map((r) => ({ ...r, onResponse: undefined, path: r.path })) as any,
+    });
     await bare.stop();
     return {
       name: 'waiting-room join (challenge + join)',

@@ -36,12 +36,18 @@ export async function benchQueueStatus() {
 
     const sample = tickets.filter((_, i) => i % Math.max(1, Math.floor(WAITING / 1000)) === 0);
     // A ticket path cycling over a thousand tickets.
-    const { ours, baseline, ratio } = await compareWithBare(base, sample.map((t) => `/api/v1/queue/tickets/${encodeURIComponent(t)}`), CONNECTIONS, SECONDS);
+    const { ours, baseline, ratio } = await compareWithBare(
+      base,
+      sample.map((t) => `/api/v1/queue/tickets/${encodeURIComponent(t)}`),
+      CONNECTIONS,
+      SECONDS,
+    );
 
     const client = new pg.Client(db.url);
     await client.connect();
     const size = (await client.query(`SELECT pg_total_relation_size('queue_tickets')::float8 / count(*) AS bytes FROM queue_tickets`)).rows[0].bytes as number;
-    const touched = (await client.query(`SELECT count(*)::int AS n FROM queue_tickets WHERE last_seen_at > joined_at + interval '1 second'`)).rows[0].n as number;
+    const touched = (await client.query(`SELECT count(*)::int AS n FROM queue_tickets WHERE last_seen_at > joined_at + interval '1 second'`)).rows[0]
+      .n as number;
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
     const view = new QueueView(pool, 60_000, pino({ level: 'silent' }), systemClock);
     await view.start();

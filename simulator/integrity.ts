@@ -22,7 +22,10 @@ export async function checkIntegrity(databaseUrl: string, campaignId: number, do
          + (SELECT count(*) FROM holds h WHERE h.status = 'held' AND s.id IN (h.slot_id, h.second_slot_id))`,
       [campaignId],
     );
-    const withoutSecond = doses === 2 ? await one(`SELECT count(*)::int AS n FROM bookings WHERE campaign_id = $1 AND status = 'active' AND second_slot_id IS NULL`, [campaignId]) : { n: 0 };
+    const withoutSecond =
+      doses === 2
+        ? await one(`SELECT count(*)::int AS n FROM bookings WHERE campaign_id = $1 AND status = 'active' AND second_slot_id IS NULL`, [campaignId])
+        : { n: 0 };
     const lost = await one(
       `SELECT count(*)::int AS n FROM bookings b WHERE b.campaign_id = $1 AND (b.phone IS NOT NULL OR b.email IS NOT NULL)
          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.booking_id = b.id AND m.kind = 'confirmation')`,
@@ -33,12 +36,16 @@ export async function checkIntegrity(databaseUrl: string, campaignId: number, do
     const bookings = await one(`SELECT count(*)::int AS n FROM bookings WHERE campaign_id = $1 AND status = 'active'`, [campaignId]);
     // Fairness: people who joined after the opening, in the order their join answers arrived, against
     // the order they were let in (the database's admitted_at).
-    const live = (await db.query(
-      `SELECT t.id, t.admitted_at FROM queue_tickets t JOIN releases r ON r.id = t.release_id
+    const live = (
+      await db.query(
+        `SELECT t.id, t.admitted_at FROM queue_tickets t JOIN releases r ON r.id = t.release_id
        WHERE r.campaign_id = $1 AND t.phase = 'live' AND t.admitted_at IS NOT NULL`,
-      [campaignId],
-    )).rows.filter((r: { id: string }) => joinTimes.has(r.id)) as { id: string; admitted_at: Date }[];
-    const codeDelays = (await db.query(`SELECT extract(epoch FROM sent_at - created_at) * 1000 AS ms FROM messages WHERE kind = 'code' AND sent_at IS NOT NULL ORDER BY 1`)).rows.map((r) => Number(r.ms));
+        [campaignId],
+      )
+    ).rows.filter((r: { id: string }) => joinTimes.has(r.id)) as { id: string; admitted_at: Date }[];
+    const codeDelays = (
+      await db.query(`SELECT extract(epoch FROM sent_at - created_at) * 1000 AS ms FROM messages WHERE kind = 'code' AND sent_at IS NOT NULL ORDER BY 1`)
+    ).rows.map((r) => Number(r.ms));
     return {
       overbookedSlots: overbooked.n as number,
       bookingsWithoutSecondDose: withoutSecond.n as number,
@@ -47,8 +54,19 @@ export async function checkIntegrity(databaseUrl: string, campaignId: number, do
       messagesStillQueued: pending.n as number,
       ledgerMismatches: ledger.n as number,
       activeBookings: bookings.n as number,
-      fairness: { admittedAfterOpening: live.length, rankCorrelation: spearman(live.map((r) => joinTimes.get(r.id)!), live.map((r) => r.admitted_at.getTime())) },
-      codeDeliveryMs: { count: codeDelays.length, p50: Math.round(percentile(codeDelays, 0.5)), p95: Math.round(percentile(codeDelays, 0.95)), max: Math.round(codeDelays.at(-1) ?? 0) },
+      fairness: {
+        admittedAfterOpening: live.length,
+        rankCorrelation: spearman(
+          live.map((r) => joinTimes.get(r.id)!),
+          live.map((r) => r.admitted_at.getTime()),
+        ),
+      },
+      codeDeliveryMs: {
+        count: codeDelays.length,
+        p50: Math.round(percentile(codeDelays, 0.5)),
+        p95: Math.round(percentile(codeDelays, 0.95)),
+        max: Math.round(codeDelays.at(-1) ?? 0),
+      },
     };
   } finally {
     await db.end();
@@ -63,7 +81,7 @@ export function spearman(a: number[], b: number[]): number | null {
   const ranks = (xs: number[]) => {
     const order = xs.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
     const r = new Array<number>(xs.length);
-    for (let i = 0; i < order.length; ) {
+    for (let i = 0; i < order.length;) {
       let j = i;
       while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
       for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2 + 1;

@@ -48,9 +48,34 @@ const base = {
 
 /** Modelled on what was reported in spring 2021. */
 export const PRESETS: Record<string, Scenario> = {
-  small: { ...base, name: 'small', description: 'A few hundred people for a hundred appointments (the test run)', crowd: 300, centers: 2, releases: [100], spikeSeconds: 5, durationSeconds: 60 },
-  burgenland: { ...base, name: 'burgenland', description: '20,000 people within two minutes for 8,500 first-dose appointments at 3 centres', crowd: 20_000, centers: 3, releases: [8_500], spikeSeconds: 120 },
-  'ennepe-ruhr': { ...base, name: 'ennepe-ruhr', description: '66,000 eligible, 15,000 at once, 4,000 appointments at one drive-in centre', crowd: 15_000, centers: 1, releases: [4_000], spikeSeconds: 30 },
+  small: {
+    ...base,
+    name: 'small',
+    description: 'A few hundred people for a hundred appointments (the test run)',
+    crowd: 300,
+    centers: 2,
+    releases: [100],
+    spikeSeconds: 5,
+    durationSeconds: 60,
+  },
+  burgenland: {
+    ...base,
+    name: 'burgenland',
+    description: '20,000 people within two minutes for 8,500 first-dose appointments at 3 centres',
+    crowd: 20_000,
+    centers: 3,
+    releases: [8_500],
+    spikeSeconds: 120,
+  },
+  'ennepe-ruhr': {
+    ...base,
+    name: 'ennepe-ruhr',
+    description: '66,000 eligible, 15,000 at once, 4,000 appointments at one drive-in centre',
+    crowd: 15_000,
+    centers: 1,
+    releases: [4_000],
+    spikeSeconds: 30,
+  },
   'westfalen-lippe': {
     ...base,
     name: 'westfalen-lippe',
@@ -73,7 +98,17 @@ export const PRESETS: Record<string, Scenario> = {
     smsPerSecond: 50,
     waitlist: true,
   },
-  sachsen: { ...base, name: 'sachsen', description: '5,000 appointments at 08:00, then further releases up to 36,000, with the waiting room', crowd: 45_000, centers: 13, releases: [5_000, 10_000, 10_000, 11_000], releaseEverySeconds: 45, spikeSeconds: 90, durationSeconds: 300 },
+  sachsen: {
+    ...base,
+    name: 'sachsen',
+    description: '5,000 appointments at 08:00, then further releases up to 36,000, with the waiting room',
+    crowd: 45_000,
+    centers: 13,
+    releases: [5_000, 10_000, 10_000, 11_000],
+    releaseEverySeconds: 45,
+    spikeSeconds: 90,
+    durationSeconds: 300,
+  },
 };
 
 /** A scenario scaled down (or up) in people and appointments, with at least one of each. */

@@ -27,7 +27,19 @@ export class Recorder {
   private secondFailures = 0;
   private secondShed = 0;
   readonly seconds: Second[] = [];
-  counters = { arrived: 0, joined: 0, admitted: 0, held: 0, booked: 0, waitlisted: 0, abandoned: 0, gaveUp: 0, botsRefused: 0, secondTabsDropped: 0, codesReceived: 0 };
+  counters = {
+    arrived: 0,
+    joined: 0,
+    admitted: 0,
+    held: 0,
+    booked: 0,
+    waitlisted: 0,
+    abandoned: 0,
+    gaveUp: 0,
+    botsRefused: 0,
+    secondTabsDropped: 0,
+    codesReceived: 0,
+  };
   codeWaits: number[] = [];
   /** When each ticket's join answer arrived, by ticket id: the join order people saw. */
   joinTimes = new Map<string, number>();
@@ -64,7 +76,17 @@ export class Recorder {
   tick(t: number, waiting: number, admissionRate: number, serverP95Ms: number): Second {
     const sorted = this.secondLatencies.sort((a, b) => a - b);
     const seconds = Math.max(1, t - (this.seconds.at(-1)?.t ?? 0));
-    const second = { t, requests: Math.round(sorted.length / seconds), p95Ms: Math.round(percentile(sorted, 0.95)), serverP95Ms, failures: this.secondFailures, shed: this.secondShed, booked: this.counters.booked, waiting, admissionRate };
+    const second = {
+      t,
+      requests: Math.round(sorted.length / seconds),
+      p95Ms: Math.round(percentile(sorted, 0.95)),
+      serverP95Ms,
+      failures: this.secondFailures,
+      shed: this.secondShed,
+      booked: this.counters.booked,
+      waiting,
+      admissionRate,
+    };
     this.seconds.push(second);
     this.secondLatencies = [];
     this.secondFailures = 0;
@@ -78,8 +100,19 @@ export class Recorder {
       .map(([key, cell]) => {
         const [phase, endpoint] = key.split('|') as [Phase, string];
         const sorted = cell.latencies.sort((a, b) => a - b);
-        const failures = Object.entries(cell.statuses).filter(([s]) => s === '0' || (Number(s) >= 500 && s !== '503')).reduce((n, [, c]) => n + c, 0);
-        return { phase, endpoint, requests: sorted.length, p50Ms: Math.round(percentile(sorted, 0.5)), p95Ms: Math.round(percentile(sorted, 0.95)), p99Ms: Math.round(percentile(sorted, 0.99)), statuses: cell.statuses, failures };
+        const failures = Object.entries(cell.statuses)
+          .filter(([s]) => s === '0' || (Number(s) >= 500 && s !== '503'))
+          .reduce((n, [, c]) => n + c, 0);
+        return {
+          phase,
+          endpoint,
+          requests: sorted.length,
+          p50Ms: Math.round(percentile(sorted, 0.5)),
+          p95Ms: Math.round(percentile(sorted, 0.95)),
+          p99Ms: Math.round(percentile(sorted, 0.99)),
+          statuses: cell.statuses,
+          failures,
+        };
       })
       .sort((a, b) => a.phase.localeCompare(b.phase) || a.endpoint.localeCompare(b.endpoint));
   }

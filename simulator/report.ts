@@ -29,7 +29,16 @@ function page(r: Record<string, any>): string {
   const s: Second[] = r.timeline;
   const i = r.integrity;
   const ok = (n: number) => (n === 0 ? '✓ 0' : `✗ ${n}`);
-  const rows = (r.endpoints as any[]).map((e) => `<tr><td>${esc(e.phase)}</td><td>${esc(e.endpoint)}</td><td>${e.requests}</td><td>${e.p50Ms}</td><td>${e.p95Ms}</td><td>${e.p99Ms}</td><td>${esc(Object.entries(e.statuses).map(([k, v]) => `${k}: ${v}`).join(', '))}</td><td>${e.failures}</td></tr>`).join('\n');
+  const rows = (r.endpoints as any[])
+    .map(
+      (e) =>
+        `<tr><td>${esc(e.phase)}</td><td>${esc(e.endpoint)}</td><td>${e.requests}</td><td>${e.p50Ms}</td><td>${e.p95Ms}</td><td>${e.p99Ms}</td><td>${esc(
+          Object.entries(e.statuses)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', '),
+        )}</td><td>${e.failures}</td></tr>`,
+    )
+    .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ansturm release-day simulation: ${esc(r.scenario.name)}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ccc;padding:.2rem .4rem;text-align:left}figure{margin:1rem 0}svg{width:100%;height:auto}.bad{color:#a4161a;font-weight:700}.good{color:#1d6b35;font-weight:700}</style></head><body>
 <h1>Release-day simulation: ${esc(r.scenario.name)}</h1>
@@ -47,7 +56,7 @@ function page(r: Record<string, any>): string {
 ${chart('People waiting in line', s, (x) => x.waiting, 'people')}
 ${chart('Admissions per second', s, (x) => x.admissionRate, '/s')}
 ${chart('Requests per second', s, (x) => x.requests, '/s')}
-${chart('p95 latency per second, as the citizens saw it (includes waiting for one of the simulator\'s sockets)', s, (x) => x.p95Ms, 'ms')}
+${chart("p95 latency per second, as the citizens saw it (includes waiting for one of the simulator's sockets)", s, (x) => x.p95Ms, 'ms')}
 ${chart('p95 latency per second inside the server (bucket bound)', s, (x) => x.serverP95Ms ?? 0, 'ms')}
 ${chart('Bookings per second', s, (x, p) => x.booked - (p?.booked ?? 0), '/s')}
 <h2>Requests by phase and endpoint</h2><p>503 and 429 with Retry-After are load shedding; status 0 (no answer) and other 5xx are failures.</p>

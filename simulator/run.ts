@@ -76,7 +76,9 @@ if (!Number.isFinite(scenario.crowd) || scenario.crowd < 1 || scenario.releases.
 }
 
 console.log(`simulating ${scenario.name}: ${scenario.description}`);
-console.log(`crowd ${scenario.crowd}, first doses ${scenario.releases.join(' + ')}, ${scenario.centers} centres, at most ${scenario.durationSeconds} s after opening`);
+console.log(
+  `crowd ${scenario.crowd}, first doses ${scenario.releases.join(' + ')}, ${scenario.centers} centres, at most ${scenario.durationSeconds} s after opening`,
+);
 const report = await simulate({
   scenario,
   ...(values.target ? { target: values.target } : {}),
@@ -89,7 +91,13 @@ process.stdout.write('\n');
 const files = writeReport(values.out ?? 'simulation-reports', report);
 const i = report.integrity;
 console.log(report.verdict.text);
-console.log(`opening to sold out: ${report.soldOutSeconds ?? 'not sold out'} s · bookings/s ${report.bookingsPerSecond} (peak ${report.peakBookingsPerSecond}) · fairness ${i.fairness.rankCorrelation} · code delivery p95 ${i.codeDeliveryMs.p95} ms`);
-console.log(`overbooked ${i.overbookedSlots} · without second dose ${i.bookingsWithoutSecondDose} · messages lost ${i.messagesLost} · ledger mismatches ${i.ledgerMismatches}`);
-console.log(`server: ${report.server.cpuSeconds} CPU s, ${report.server.residentMb} MB, p95 per second median ${report.serverLatency.medianSecondP95Ms} ms, worst ${report.serverLatency.worstSecondP95Ms} ms · report: ${files.html} and ${files.json}`);
+console.log(
+  `opening to sold out: ${report.soldOutSeconds ?? 'not sold out'} s · bookings/s ${report.bookingsPerSecond} (peak ${report.peakBookingsPerSecond}) · fairness ${i.fairness.rankCorrelation} · code delivery p95 ${i.codeDeliveryMs.p95} ms`,
+);
+console.log(
+  `overbooked ${i.overbookedSlots} · without second dose ${i.bookingsWithoutSecondDose} · messages lost ${i.messagesLost} · ledger mismatches ${i.ledgerMismatches}`,
+);
+console.log(
+  `server: ${report.server.cpuSeconds} CPU s, ${report.server.residentMb} MB, p95 per second median ${report.serverLatency.medianSecondP95Ms} ms, worst ${report.serverLatency.worstSecondP95Ms} ms · report: ${files.html} and ${files.json}`,
+);
 process.exitCode = report.verdict.held ? 0 : 1;

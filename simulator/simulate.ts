@@ -64,7 +64,9 @@ export async function simulate(o: SimulateOptions) {
   const monitor = client(target, 2);
   const metricsText = async () => {
     const r = await new Promise<string>((resolve) => {
-      fetch(metricsUrl).then((x) => x.text()).then(resolve, () => resolve(''));
+      fetch(metricsUrl)
+        .then((x) => x.text())
+        .then(resolve, () => resolve(''));
     });
     return parseUsage(r);
   };
@@ -123,7 +125,12 @@ export async function simulate(o: SimulateOptions) {
     const endpoints = rec.table();
     const failures = endpoints.reduce((n, e) => n + e.failures, 0);
     const bookingSeconds = rec.firstBookingAt && rec.lastBookingAt ? Math.max(1, (rec.lastBookingAt - rec.firstBookingAt) / 1000) : null;
-    const held = failures === 0 && integrity.overbookedSlots === 0 && integrity.bookingsWithoutSecondDose === 0 && integrity.messagesLost === 0 && integrity.ledgerMismatches === 0;
+    const held =
+      failures === 0 &&
+      integrity.overbookedSlots === 0 &&
+      integrity.bookingsWithoutSecondDose === 0 &&
+      integrity.messagesLost === 0 &&
+      integrity.ledgerMismatches === 0;
     return {
       scenario: s,
       startedAt: new Date(startedAt).toISOString(),
@@ -140,12 +147,22 @@ export async function simulate(o: SimulateOptions) {
       bookingsPerSecond: bookingSeconds ? Math.round((rec.counters.booked / bookingSeconds) * 10) / 10 : 0,
       counters: rec.counters,
       sms: sms.stats(),
-      codeWaitMs: { p50: Math.round(rec.codeWaits.sort((a, b) => a - b)[Math.floor(rec.codeWaits.length / 2)] ?? 0), max: Math.round(rec.codeWaits.at(-1) ?? 0) },
+      codeWaitMs: {
+        p50: Math.round(rec.codeWaits.sort((a, b) => a - b)[Math.floor(rec.codeWaits.length / 2)] ?? 0),
+        max: Math.round(rec.codeWaits.at(-1) ?? 0),
+      },
       serverLatency: (() => {
-        const busy = rec.seconds.filter((x) => x.requests > 0).map((x) => x.serverP95Ms).sort((a, b) => a - b);
+        const busy = rec.seconds
+          .filter((x) => x.requests > 0)
+          .map((x) => x.serverP95Ms)
+          .sort((a, b) => a - b);
         return { medianSecondP95Ms: busy[Math.floor(busy.length / 2)] ?? 0, worstSecondP95Ms: busy.at(-1) ?? 0 };
       })(),
-      server: { cpuSeconds: Math.round((after.cpu - before.cpu) * 10) / 10, cpuCores: Math.round(((after.cpu - before.cpu) / wall) * 100) / 100, residentMb: Math.round(after.rss / 2 ** 20) },
+      server: {
+        cpuSeconds: Math.round((after.cpu - before.cpu) * 10) / 10,
+        cpuCores: Math.round(((after.cpu - before.cpu) / wall) * 100) / 100,
+        residentMb: Math.round(after.rss / 2 ** 20),
+      },
       integrity,
       endpoints,
       timeline: rec.seconds,

@@ -33,12 +33,20 @@ export async function setUpWorld(api: Client, admin: Record<string, string>, s: 
   for (let i = 0; i < s.centers; i++) {
     const lat = home.lat + ((Math.floor(i / side) - side / 2) * 8) / 111;
     const lon = home.lon + (((i % side) - side / 2) * 8) / 70;
-    const c = await call('POST', '/api/v1/admin/centers', { name: `Impfzentrum ${i + 1}`, address: `Simulationsweg ${i + 1}`, postalCode: '58332', district: 'Simulation', lat, lon });
+    const c = await call('POST', '/api/v1/admin/centers', {
+      name: `Impfzentrum ${i + 1}`,
+      address: `Simulationsweg ${i + 1}`,
+      postalCode: '58332',
+      district: 'Simulation',
+      lat,
+      lon,
+    });
     centers.push({ id: c.id, lat, lon, vaccinated: i >= s.centersWithoutVaccine });
   }
   const campaign = await call('POST', '/api/v1/admin/campaigns', {
     name: `Simulation ${s.name}`,
-    vaccine: s.doses === 2 ? { name: 'SimVax', doses: 2, minIntervalDays: s.intervalDays[0], maxIntervalDays: s.intervalDays[1] } : { name: 'SimVax', doses: 1 },
+    vaccine:
+      s.doses === 2 ? { name: 'SimVax', doses: 2, minIntervalDays: s.intervalDays[0], maxIntervalDays: s.intervalDays[1] } : { name: 'SimVax', doses: 1 },
     eligibility: { minAge: 18 },
     ...(s.verification ? { requireVerifiedContact: true } : {}),
   });
@@ -61,7 +69,8 @@ export async function setUpWorld(api: Client, admin: Record<string, string>, s: 
       }
     });
     const ids: number[] = [];
-    for (let i = 0; i < slots.length; i += 10_000) ids.push(...(await call('POST', '/api/v1/admin/slots', { slots: slots.slice(i, i + 10_000) })).slots.map((x: { id: number }) => x.id));
+    for (let i = 0; i < slots.length; i += 10_000)
+      ids.push(...(await call('POST', '/api/v1/admin/slots', { slots: slots.slice(i, i + 10_000) })).slots.map((x: { id: number }) => x.id));
     const opensAt = Date.now() + (leadSeconds + r * s.releaseEverySeconds) * 1000;
     const release = await call('POST', '/api/v1/admin/releases', {
       campaignId: campaign.id,

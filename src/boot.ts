@@ -38,7 +38,9 @@ async function seed(url: string, config: Config, log: Logger): Promise<void> {
     if (config.seedDemo) await seedDemoIfEmpty(db, log);
     const first = await ensureFirstAdmin(db);
     if (first) {
-      log.warn(`created the first staff admin for the console at /staff: username "${first.username}", password "${first.password}" (shown only this once; change it or reset it with npm run staff)`);
+      log.warn(
+        `created the first staff admin for the console at /staff: username "${first.username}", password "${first.password}" (shown only this once; change it or reset it with npm run staff)`,
+      );
     }
   } finally {
     await db.end();

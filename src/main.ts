@@ -69,7 +69,13 @@ async function runPrimary(config: Config, log: Logger): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  const workers = superviseWorkers(config, { DATABASE_URL: database.url, ADMIN_TOKEN: adminToken }, log, stopped.signal, () => void shutdown('start failures', 1));
+  const workers = superviseWorkers(
+    config,
+    { DATABASE_URL: database.url, ADMIN_TOKEN: adminToken },
+    log,
+    stopped.signal,
+    () => void shutdown('start failures', 1),
+  );
   try {
     await prepareDatabase(database.url, config, log, stopped.signal);
   } catch (err) {

@@ -90,7 +90,11 @@ async function openNode(
   // The outbox records each send on connections of its own: a send the provider accepted is marked
   // at once, not after the rush's requests ahead of it in the main pool (a crash in between repeats it).
   const outboxDb = createPool(databaseUrl, OUTBOX_POOL_SIZE, config.dbConnectTimeoutMs, clock);
-  opened.push(() => outboxDb.end(), () => staffDb.end(), () => db.end());
+  opened.push(
+    () => outboxDb.end(),
+    () => staffDb.end(),
+    () => db.end(),
+  );
   const identityKey = config.identityKey ?? (await sharedSecret(db, 'identity_hash_key'));
   const view = new AvailabilityView(db, databaseUrl, config.availabilityRefreshMs, log.child({ component: 'availability' }));
   opened.push(() => view.stop());
@@ -109,12 +113,30 @@ async function openNode(
   const bookings = bookingService({ holdTtlSeconds: config.holdTtlSeconds, identityKey });
   const waitlist = waitlistService({ db, bookings, identityKey, publicUrl: config.publicUrl, offerMinutes: config.offerMinutes });
   const dispatchers = [
-    new Dispatcher(outboxDb, config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpFrom, config.sendTimeoutMs, SENDS_IN_FLIGHT) : mailboxTransport('email'), dispatchOptions(config, config.emailPerSecond), log.child({ component: 'outbox' })),
-    new Dispatcher(outboxDb, config.smsGatewayUrl ? smsGatewayTransport(config.smsGatewayUrl, config.smsGatewayToken, config.sendTimeoutMs) : mailboxTransport('sms'), dispatchOptions(config, config.smsPerSecond), log.child({ component: 'outbox' })),
+    new Dispatcher(
+      outboxDb,
+      config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpFrom, config.sendTimeoutMs, SENDS_IN_FLIGHT) : mailboxTransport('email'),
+      dispatchOptions(config, config.emailPerSecond),
+      log.child({ component: 'outbox' }),
+    ),
+    new Dispatcher(
+      outboxDb,
+      config.smsGatewayUrl ? smsGatewayTransport(config.smsGatewayUrl, config.smsGatewayToken, config.sendTimeoutMs) : mailboxTransport('sms'),
+      dispatchOptions(config, config.smsPerSecond),
+      log.child({ component: 'outbox' }),
+    ),
   ];
   for (const d of dispatchers) d.start();
   opened.push(() => Promise.all(dispatchers.map((d) => d.stop())));
-  const leader = new Leader(databaseUrl, [...coreTasks(db, log), admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds, clock), waitlistMatcher(db, waitlist, log.child({ component: 'waitlist' }))], log.child({ component: 'leader' }));
+  const leader = new Leader(
+    databaseUrl,
+    [
+      ...coreTasks(db, log),
+      admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds, clock),
+      waitlistMatcher(db, waitlist, log.child({ component: 'waitlist' })),
+    ],
+    log.child({ component: 'leader' }),
+  );
   leader.start();
   opened.push(() => leader.stop());
   const app = await buildServer({

@@ -99,9 +99,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
   });
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    httpPart === 'body' ? bodyAjv.compile(schema) : finiteNumbersOnly(textAjv.compile(schema)),
-  );
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv.compile(schema) : finiteNumbersOnly(textAjv.compile(schema))));
   app.addSchema(ErrorReply);
   registerErrorHandling(app);
   app.addHook('onRequest', async (_request, reply) => {
@@ -114,19 +112,20 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   // Over this event-loop delay the node answers 503 with Retry-After instead of falling behind (0: off).
-  if (deps.maxEventLoopDelayMs > 0) await app.register(underPressure, {
-    maxEventLoopDelay: deps.maxEventLoopDelayMs,
-    retryAfter: RETRY_AFTER_SECONDS,
-    pressureHandler: (request, reply) => {
-      void reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS));
-      // A person opening a page gets a calm page that reloads itself; programs get the error code.
-      if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/assets/')) {
-        void reply.type('text/html; charset=utf-8').send(BUSY_PAGE);
-        return;
-      }
-      void reply.send({ code: 'OVERLOADED', message: 'The service is busy. Please try again in a moment.' });
-    },
-  });
+  if (deps.maxEventLoopDelayMs > 0)
+    await app.register(underPressure, {
+      maxEventLoopDelay: deps.maxEventLoopDelayMs,
+      retryAfter: RETRY_AFTER_SECONDS,
+      pressureHandler: (request, reply) => {
+        void reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS));
+        // A person opening a page gets a calm page that reloads itself; programs get the error code.
+        if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/assets/')) {
+          void reply.type('text/html; charset=utf-8').send(BUSY_PAGE);
+          return;
+        }
+        void reply.send({ code: 'OVERLOADED', message: 'The service is busy. Please try again in a moment.' });
+      },
+    });
 
   // Limits are opted into per route (joining the line); each node counts on its own.
   await app.register(rateLimit, {
@@ -166,10 +165,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const service = deps.bookings;
   const rooms: FastifyPluginAsyncTypebox[] = [
     availabilityRoutes(deps.view),
-    bookingRoutes(deps.db, service, async (token) => {
-      const claim = await deps.queue.admission(token);
-      return { ticketId: claim.t, releaseId: claim.r };
-    }, deps.batching, deps.metrics),
+    bookingRoutes(
+      deps.db,
+      service,
+      async (token) => {
+        const claim = await deps.queue.admission(token);
+        return { ticketId: claim.t, releaseId: claim.r };
+      },
+      deps.batching,
+      deps.metrics,
+    ),
     catalogRoutes(deps.db, deps.auth, { hotline: deps.hotline, measuredCrowd: deps.measuredCrowd }),
     queueRoutes(deps.queue, deps.joinsPerMinute),
     queueAdminRoutes(deps.db, deps.queueView, deps.keys, deps.auth),

@@ -16,12 +16,35 @@ const berlin = (day: string, hhmm: string) => new Date(`${day}T${hhmm}:00+01:00`
 
 describe('release checklist', () => {
   test('warns about a closed hotline, a large release without a waiting room, an unmeasured crowd and short second doses; refuses until acknowledged', async () => {
-    const center = await adminPost(node.app, '/api/v1/admin/centers', { name: 'Checkliste', address: 'C 1', postalCode: '58332', district: 'EN', lat: 51.28, lon: 7.29 });
-    const campaign = await adminPost(node.app, '/api/v1/admin/campaigns', { name: 'Checkliste', vaccine: { name: 'V', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 }, eligibility: {} });
-    const first = await adminPost(node.app, '/api/v1/admin/slots', {
-      series: { centerId: center.id, campaignId: campaign.id, dose: 1, from: '2026-12-07', to: '2026-12-08', opens: '08:00', closes: '10:00', intervalMinutes: 10, capacity: 30 },
+    const center = await adminPost(node.app, '/api/v1/admin/centers', {
+      name: 'Checkliste',
+      address: 'C 1',
+      postalCode: '58332',
+      district: 'EN',
+      lat: 51.28,
+      lon: 7.29,
     });
-    const second = await adminPost(node.app, '/api/v1/admin/slots', { slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: berlin('2026-12-30', '09:00'), durationMinutes: 10, capacity: 100, dose: 2 }] });
+    const campaign = await adminPost(node.app, '/api/v1/admin/campaigns', {
+      name: 'Checkliste',
+      vaccine: { name: 'V', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 },
+      eligibility: {},
+    });
+    const first = await adminPost(node.app, '/api/v1/admin/slots', {
+      series: {
+        centerId: center.id,
+        campaignId: campaign.id,
+        dose: 1,
+        from: '2026-12-07',
+        to: '2026-12-08',
+        opens: '08:00',
+        closes: '10:00',
+        intervalMinutes: 10,
+        capacity: 30,
+      },
+    });
+    const second = await adminPost(node.app, '/api/v1/admin/slots', {
+      slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: berlin('2026-12-30', '09:00'), durationMinutes: 10, capacity: 100, dose: 2 }],
+    });
     const slotIds = [...first.slots, ...second.slots].map((s: { id: number }) => s.id);
     const plan = { campaignId: campaign.id, slotIds, opensAt: berlin('2026-12-06', '03:00'), expectedCrowd: 50_000 };
 
@@ -41,9 +64,22 @@ describe('release checklist', () => {
     assert.deepEqual(partly.body.warnings.map((w: { code: string }) => w.code).sort(), ['CROWD_NOT_MEASURED', 'SECOND_DOSE_SHORT']);
 
     // The same plan at a staffed hour, with a waiting room and no expected crowd, leaves only the dose shortage.
-    const better = await post(node.app, '/api/v1/admin/releases/checklist', { campaignId: campaign.id, slotIds, opensAt: berlin('2026-12-07', '10:00'), waitingRoom: true }, admin);
-    assert.deepEqual(better.body.warnings.map((w: { code: string }) => w.code), ['SECOND_DOSE_SHORT']);
-    const done = await post(node.app, '/api/v1/admin/releases', { ...plan, acknowledge: ['HOTLINE_CLOSED', 'NO_WAITING_ROOM', 'CROWD_NOT_MEASURED', 'SECOND_DOSE_SHORT'] }, admin);
+    const better = await post(
+      node.app,
+      '/api/v1/admin/releases/checklist',
+      { campaignId: campaign.id, slotIds, opensAt: berlin('2026-12-07', '10:00'), waitingRoom: true },
+      admin,
+    );
+    assert.deepEqual(
+      better.body.warnings.map((w: { code: string }) => w.code),
+      ['SECOND_DOSE_SHORT'],
+    );
+    const done = await post(
+      node.app,
+      '/api/v1/admin/releases',
+      { ...plan, acknowledge: ['HOTLINE_CLOSED', 'NO_WAITING_ROOM', 'CROWD_NOT_MEASURED', 'SECOND_DOSE_SHORT'] },
+      admin,
+    );
     assert.equal(done.status, 201, JSON.stringify(done.body));
     assert.equal(done.body.warnings.length, 4, 'the answer still lists what was acknowledged');
   });
@@ -53,9 +89,18 @@ describe('release checklist', () => {
     try {
       const w = await setUpWorld(measured.app, { waitingRoom: true, opensAt: berlin('2030-01-08', '10:00') });
       const slotIds = (await measured.db.query('SELECT id FROM slots WHERE campaign_id = $1', [w.campaignId])).rows.map((r) => r.id);
-      const check = (expectedCrowd: number) => post(measured.app, '/api/v1/admin/releases/checklist', { campaignId: w.campaignId, slotIds, opensAt: berlin('2030-01-08', '10:00'), waitingRoom: true, expectedCrowd }, admin);
+      const check = (expectedCrowd: number) =>
+        post(
+          measured.app,
+          '/api/v1/admin/releases/checklist',
+          { campaignId: w.campaignId, slotIds, opensAt: berlin('2030-01-08', '10:00'), waitingRoom: true, expectedCrowd },
+          admin,
+        );
       assert.deepEqual((await check(15_000)).body.warnings, []);
-      assert.deepEqual((await check(30_000)).body.warnings.map((x: { code: string }) => x.code), ['CROWD_EXCEEDS_MEASURED']);
+      assert.deepEqual(
+        (await check(30_000)).body.warnings.map((x: { code: string }) => x.code),
+        ['CROWD_EXCEEDS_MEASURED'],
+      );
     } finally {
       await measured.stop();
     }
@@ -99,7 +144,9 @@ describe('hotline agents', () => {
     } finally {
       for (const c of busy) c.release();
     }
-    const rows = await node.db.query(`SELECT channel, booked_by, phone FROM bookings WHERE campaign_id = $1 AND channel = 'phone' ORDER BY first_name`, [w.campaignId]);
+    const rows = await node.db.query(`SELECT channel, booked_by, phone FROM bookings WHERE campaign_id = $1 AND channel = 'phone' ORDER BY first_name`, [
+      w.campaignId,
+    ]);
     assert.equal(rows.rowCount, 3);
     assert.ok(rows.rows.every((r) => r.booked_by === 'staff:hotline-1'));
     assert.equal(rows.rows.find((r) => r.phone === null)?.channel, 'phone', 'a letter stores no phone number, so no SMS goes out');
@@ -113,17 +160,33 @@ describe('hotline agents', () => {
     const w = await setUpWorld(node.app, { waitingRoom: true, minAge: 60 });
     const elsewhere = await setUpWorld(node.app, { postalCode: '44135', lat: 51.5149, lon: 7.466 });
     const limited = await staffSession(node.app, 'hotline-2', 'agent', [w.centerId]);
-    const ok = await limited.send('POST', '/api/v1/agent/bookings', { slotId: w.firstSlotIds[0], person: person({ dateOfBirth: '1950-02-02' }), sendBy: 'letter' });
+    const ok = await limited.send('POST', '/api/v1/agent/bookings', {
+      slotId: w.firstSlotIds[0],
+      person: person({ dateOfBirth: '1950-02-02' }),
+      sendBy: 'letter',
+    });
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
-    const young = await limited.send('POST', '/api/v1/agent/bookings', { slotId: w.firstSlotIds[0], person: person({ firstName: 'Jung', dateOfBirth: '1990-02-02' }), sendBy: 'letter' });
+    const young = await limited.send('POST', '/api/v1/agent/bookings', {
+      slotId: w.firstSlotIds[0],
+      person: person({ firstName: 'Jung', dateOfBirth: '1990-02-02' }),
+      sendBy: 'letter',
+    });
     assert.equal(young.body.code, 'NOT_ELIGIBLE');
-    const foreign = await limited.send('POST', '/api/v1/agent/bookings', { slotId: elsewhere.firstSlotIds[0], person: person({ firstName: 'Fremd' }), sendBy: 'letter' });
+    const foreign = await limited.send('POST', '/api/v1/agent/bookings', {
+      slotId: elsewhere.firstSlotIds[0],
+      person: person({ firstName: 'Fremd' }),
+      sendBy: 'letter',
+    });
     assert.equal(foreign.status, 403);
     const taken = await node.db.query('SELECT taken FROM slots WHERE id = $1', [elsewhere.firstSlotIds[0]]);
     assert.equal(taken.rows[0].taken, 0, 'the refused booking kept nothing');
     const search = await limited.get(`/api/v1/agent/availability?campaignId=${elsewhere.campaignId}&postalCode=44135`);
     assert.deepEqual(search.body.centers, [], 'other centres are not shown');
-    assert.equal((await limited.send('POST', '/api/v1/agent/bookings', { slotId: w.firstSlotIds[0], person: person({ firstName: 'Ohne' }), sendBy: 'sms' })).status, 400, 'SMS needs a number');
+    assert.equal(
+      (await limited.send('POST', '/api/v1/agent/bookings', { slotId: w.firstSlotIds[0], person: person({ firstName: 'Ohne' }), sendBy: 'sms' })).status,
+      400,
+      'SMS needs a number',
+    );
   });
 });
 
@@ -140,15 +203,26 @@ describe('check-in', () => {
         { centerId: w.centerId, campaignId: w.campaignId, startsAt: later.toISOString(), durationMinutes: 5, capacity: 1, dose: 1 },
       ],
     });
-    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: slots.slots.map((s: { id: number }) => s.id), opensAt: new Date(node.clock.now() - 1000).toISOString(), acknowledge: 'all' });
+    await adminPost(node.app, '/api/v1/admin/releases', {
+      campaignId: w.campaignId,
+      slotIds: slots.slots.map((s: { id: number }) => s.id),
+      opensAt: new Date(node.clock.now() - 1000).toISOString(),
+      acknowledge: 'all',
+    });
     const [soonSlot, laterSlot] = slots.slots.map((s: { id: number }) => s.id);
     const bookOne = async (firstName: string) => {
       const hold = await post(node.app, '/api/v1/holds', { slotId: soonSlot });
       assert.equal(hold.status, 201, JSON.stringify(hold.body));
-      return (await post(node.app, '/api/v1/bookings', { holdId: hold.body.holdId, person: person({ firstName, email: `${firstName.toLowerCase()}@example.org` }) })).body.bookingCode as string;
+      return (
+        await post(node.app, '/api/v1/bookings', { holdId: hold.body.holdId, person: person({ firstName, email: `${firstName.toLowerCase()}@example.org` }) })
+      ).body.bookingCode as string;
     };
     const queuedAbout = async (code: string) =>
-      (await node.db.query(`SELECT m.kind FROM messages m JOIN bookings b ON b.id = m.booking_id WHERE b.code = $1 AND m.state = 'queued' ORDER BY m.kind`, [code.replace('-', '')])).rows.map((r) => r.kind);
+      (
+        await node.db.query(`SELECT m.kind FROM messages m JOIN bookings b ON b.id = m.booking_id WHERE b.code = $1 AND m.state = 'queued' ORDER BY m.kind`, [
+          code.replace('-', ''),
+        ])
+      ).rows.map((r) => r.kind);
     const came = await bookOne('Kommt');
     const missed = await bookOne('Fehlt');
 
@@ -164,7 +238,12 @@ describe('check-in', () => {
     assert.match(qr.headers['content-type'] as string, /image\/svg\+xml/);
     assert.match(qr.body, /^<svg/);
 
-    const foreignCode = (await post(node.app, '/api/v1/bookings', { holdId: (await post(node.app, '/api/v1/holds', { slotId: other.firstSlotIds[0] })).body.holdId, person: person({ firstName: 'Woanders' }) })).body.bookingCode;
+    const foreignCode = (
+      await post(node.app, '/api/v1/bookings', {
+        holdId: (await post(node.app, '/api/v1/holds', { slotId: other.firstSlotIds[0] })).body.holdId,
+        person: person({ firstName: 'Woanders' }),
+      })
+    ).body.bookingCode;
     assert.equal((await desk.get(`/api/v1/checkin/bookings/${foreignCode}`)).status, 404, 'bookings at other centres are invisible');
     assert.equal((await desk.get(`/api/v1/checkin/centers/${other.centerId}/days/${sameDay(new Date())}`)).status, 403);
     const future = await desk.send('POST', `/api/v1/checkin/bookings/${foreignCode}/attendance`, { dose: 1, state: 'attended' });
@@ -196,7 +275,10 @@ describe('check-in', () => {
     }
     const list = await desk.get(`/api/v1/checkin/centers/${w.centerId}/days/${sameDay(soon)}`);
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.appointments.map((a: { name: string; attendance: string | null }) => [a.name, a.attendance]), [['Mustermann, Kommt', 'attended']]);
+    assert.deepEqual(
+      list.body.appointments.map((a: { name: string; attendance: string | null }) => [a.name, a.attendance]),
+      [['Mustermann, Kommt', 'attended']],
+    );
     const audit = await node.db.query(`SELECT before, after FROM audit_log WHERE actor = 'staff:desk-1' AND action LIKE 'POST /api/v1/checkin/%' ORDER BY id`);
     assert.equal(audit.rowCount, 2);
   });

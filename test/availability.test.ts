@@ -18,24 +18,49 @@ const search = async (query: string) => {
 
 test('centres come nearest first, from a postal code or coordinates, within the radius', async () => {
   const w = await setUpWorld(node.app, { postalCode: '44135', lat: 51.5149, lon: 7.466 }); // Dortmund
-  const near = await adminPost(node.app, '/api/v1/admin/centers', { name: 'Schwelm', address: 'A', postalCode: '58332', district: 'EN', lat: 51.2863, lon: 7.2939 });
-  const far = await adminPost(node.app, '/api/v1/admin/centers', { name: 'Berlin', address: 'B', postalCode: '10115', district: 'Berlin', lat: 52.5244, lon: 13.4105 });
+  const near = await adminPost(node.app, '/api/v1/admin/centers', {
+    name: 'Schwelm',
+    address: 'A',
+    postalCode: '58332',
+    district: 'EN',
+    lat: 51.2863,
+    lon: 7.2939,
+  });
+  const far = await adminPost(node.app, '/api/v1/admin/centers', {
+    name: 'Berlin',
+    address: 'B',
+    postalCode: '10115',
+    district: 'Berlin',
+    lat: 52.5244,
+    lon: 13.4105,
+  });
   const slots = await adminPost(node.app, '/api/v1/admin/slots', {
     slots: [near.id, far.id].flatMap((centerId) => [
       { centerId, campaignId: w.campaignId, startsAt: morningIn(3), durationMinutes: 15, capacity: 3, dose: 1 },
       { centerId, campaignId: w.campaignId, startsAt: morningIn(30), durationMinutes: 15, capacity: 3, dose: 2 },
     ]),
   });
-  await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: slots.slots.map((s: { id: number }) => s.id), opensAt: new Date().toISOString(), acknowledge: 'all' });
+  await adminPost(node.app, '/api/v1/admin/releases', {
+    campaignId: w.campaignId,
+    slotIds: slots.slots.map((s: { id: number }) => s.id),
+    opensAt: new Date().toISOString(),
+    acknowledge: 'all',
+  });
   await node.view.reload(); // the view reloads by itself every 200 ms here; a test need not wait for it
 
   const fromSchwelm = await search(`campaignId=${w.campaignId}&postalCode=58332&radiusKm=600`);
-  assert.deepEqual(fromSchwelm.centers.map((c: { name: string }) => c.name), ['Schwelm', 'Impfzentrum Test', 'Berlin']);
+  assert.deepEqual(
+    fromSchwelm.centers.map((c: { name: string }) => c.name),
+    ['Schwelm', 'Impfzentrum Test', 'Berlin'],
+  );
   assert.ok(fromSchwelm.centers[0].distanceKm < 5);
   const fromBerlin = await search(`campaignId=${w.campaignId}&lat=52.52&lon=13.40&radiusKm=600`);
   assert.equal(fromBerlin.centers[0].name, 'Berlin');
   const nearby = await search(`campaignId=${w.campaignId}&postalCode=58332&radiusKm=50`);
-  assert.deepEqual(nearby.centers.map((c: { name: string }) => c.name), ['Schwelm', 'Impfzentrum Test']);
+  assert.deepEqual(
+    nearby.centers.map((c: { name: string }) => c.name),
+    ['Schwelm', 'Impfzentrum Test'],
+  );
   const day = nearby.centers[0].days[0];
   assert.equal(day.date, morningIn(3).slice(0, 10));
   assert.equal(day.freeFirstDoses, 3);

@@ -9,15 +9,17 @@ before(async () => {
 });
 after(() => node.stop());
 
-const slotTaken = async (id: number) =>
-  (await node.db.query<{ taken: number }>('SELECT taken FROM slots WHERE id = $1', [id])).rows[0]!.taken;
+const slotTaken = async (id: number) => (await node.db.query<{ taken: number }>('SELECT taken FROM slots WHERE id = $1', [id])).rows[0]!.taken;
 
 describe('hold and confirm', () => {
   test('a hold takes one first-dose unit and one matching second-dose unit; confirm returns a code', async () => {
     const w = await setUpWorld(node.app);
     const { hold, booking } = await book(node.app, w.firstSlotIds[0]!);
     assert.equal(hold.body.appointments.length, 2);
-    assert.deepEqual(hold.body.appointments.map((a: { dose: number }) => a.dose), [1, 2]);
+    assert.deepEqual(
+      hold.body.appointments.map((a: { dose: number }) => a.dose),
+      [1, 2],
+    );
     const [first, second] = hold.body.appointments;
     const days = (Date.parse(second.startsAt) - Date.parse(first.startsAt)) / 86_400_000;
     assert.ok(days >= 21 && days <= 42, `second dose ${days} days later`);
@@ -204,10 +206,11 @@ describe('Idempotency-Key', () => {
     const w = await setUpWorld(node.app);
     const hold = await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] });
     const body = { holdId: hold.body.holdId, person: person({ firstName: 'Parallel' }) };
-    const answers = await Promise.all(
-      Array.from({ length: 5 }, () => post(node.app, '/api/v1/bookings', body, { 'idempotency-key': 'confirm-1' })),
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post(node.app, '/api/v1/bookings', body, { 'idempotency-key': 'confirm-1' })));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [201, 201, 201, 201, 201],
     );
-    assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 201, 201]);
     assert.equal(new Set(answers.map((a) => a.body.bookingCode)).size, 1);
     const count = await node.db.query('SELECT count(*)::int AS n FROM bookings WHERE hold_id = $1', [hold.body.holdId]);
     assert.equal(count.rows[0].n, 1);

@@ -7,7 +7,15 @@ import { errorStatus, isErrorCode, REGISTERED_CODES } from '../src/errors.js';
 test('every error code is documented with its status, and every documented code exists', async () => {
   const doc = await readFile('docs/errors.md', 'utf8');
   const documented = new Map([...doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1]!, Number(m[2])]));
-  assert.deepEqual(REGISTERED_CODES.filter((code) => !documented.has(code)), [], 'codes missing from docs/errors.md');
-  assert.deepEqual([...documented.keys()].filter((code) => !isErrorCode(code)), [], 'documented codes that no longer exist');
+  assert.deepEqual(
+    REGISTERED_CODES.filter((code) => !documented.has(code)),
+    [],
+    'codes missing from docs/errors.md',
+  );
+  assert.deepEqual(
+    [...documented.keys()].filter((code) => !isErrorCode(code)),
+    [],
+    'documented codes that no longer exist',
+  );
   for (const [code, status] of documented) if (isErrorCode(code)) assert.equal(status, errorStatus(code), `${code}: status in docs/errors.md`);
 });

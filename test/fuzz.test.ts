@@ -33,7 +33,12 @@ before(async () => {
   operations = Object.entries<Record<string, any>>(doc.paths).flatMap(([path, ops]) =>
     Object.entries<Record<string, any>>(ops)
       .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
-      .map(([method, op]) => ({ method: method.toUpperCase() as Operation['method'], path, parameters: op.parameters ?? [], body: op.requestBody?.content?.['application/json']?.schema })),
+      .map(([method, op]) => ({
+        method: method.toUpperCase() as Operation['method'],
+        path,
+        parameters: op.parameters ?? [],
+        body: op.requestBody?.content?.['application/json']?.schema,
+      })),
   );
 });
 after(() => node.stop());
@@ -41,9 +46,35 @@ after(() => node.stop());
 /** Values that broke routes before, and their relatives. */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(
-    '\u0000', 'a\u0000b', '\ud800', 'x\udfff', '\u001b[2J', '\u0085', '\u202e', '1e309', '-1e309', 'NaN', 'Infinity', '0000-01-01',
-    '0000-01-01T00:00:00Z', '9999-12-31', '+275760-09-13T00:00:00Z', '2021-02-30', '99999999999999999999', '-1', '0', '1.5', '',
-    ' ', '%00', '../..', "'; DROP TABLE bookings; --", '<script>', 'ABCD2345', 'ANSTURM:ABCD2345', 'x'.repeat(5000),
+    '\u0000',
+    'a\u0000b',
+    '\ud800',
+    'x\udfff',
+    '\u001b[2J',
+    '\u0085',
+    '\u202e',
+    '1e309',
+    '-1e309',
+    'NaN',
+    'Infinity',
+    '0000-01-01',
+    '0000-01-01T00:00:00Z',
+    '9999-12-31',
+    '+275760-09-13T00:00:00Z',
+    '2021-02-30',
+    '99999999999999999999',
+    '-1',
+    '0',
+    '1.5',
+    '',
+    ' ',
+    '%00',
+    '../..',
+    "'; DROP TABLE bookings; --",
+    '<script>',
+    'ABCD2345',
+    'ANSTURM:ABCD2345',
+    'x'.repeat(5000),
   ),
   fc.constantFrom(null, true, -1, 0, 2 ** 31, 2 ** 63, -(2 ** 63), 1e308, 0.5, [], {}, [1, 2]),
   fc.string({ unit: 'binary', maxLength: 40 }),
@@ -100,19 +131,26 @@ function requestFor(op: Operation) {
   const params = (where: string) => op.parameters.filter((p) => p.in === where);
   const values = (where: string) =>
     fc.record(Object.fromEntries(params(where).map((p) => [p.name, arbitraryFor(p.schema)])), {
-      requiredKeys: params(where).filter((p) => p.required || where === 'path').map((p) => p.name),
+      requiredKeys: params(where)
+        .filter((p) => p.required || where === 'path')
+        .map((p) => p.name),
     });
   return fc.record({
     path: values('path'),
     query: values('query'),
-    body: op.body ? fc.oneof({ weight: 5, arbitrary: arbitraryFor(op.body) }, { weight: 1, arbitrary: fc.constantFrom('{"a":', '[', '', 'null') }) : fc.constant(undefined),
+    body: op.body
+      ? fc.oneof({ weight: 5, arbitrary: arbitraryFor(op.body) }, { weight: 1, arbitrary: fc.constantFrom('{"a":', '[', '', 'null') })
+      : fc.constant(undefined),
     asAdmin: fc.boolean(),
   });
 }
 
-const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+const text = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
 /** Percent-encodes the UTF-8 bytes (encodeURIComponent throws on a lone surrogate; we want to send it). */
-const encode = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+const encode = (s: string) =>
+  [...Buffer.from(s, 'utf8')]
+    .map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('');
 
 test('no route answers 5xx to generated and hostile input (503 only with Retry-After)', async () => {
   assert.ok(operations.length >= 60, `the OpenAPI document lists the routes (${operations.length})`);
@@ -122,7 +160,12 @@ test('no route answers 5xx to generated and hostile input (503 only with Retry-A
     fc.asyncProperty(byOperation, async ({ op, path, query, body, asAdmin }) => {
       const url =
         op.path.replace(/\{(\w+)\}/g, (_, name: string) => encode(text(path[name]))) +
-        (Object.keys(query).length > 0 ? '?' + Object.entries(query).map(([k, v]) => `${encode(k)}=${encode(text(v))}`).join('&') : '');
+        (Object.keys(query).length > 0
+          ? '?' +
+            Object.entries(query)
+              .map(([k, v]) => `${encode(k)}=${encode(text(v))}`)
+              .join('&')
+          : '');
       const payload = body === undefined ? undefined : typeof body === 'string' && /^[[{]|^$|^null$/.test(body) ? body : JSON.stringify(body);
       const res = await node.app.inject({
         method: op.method,
@@ -135,7 +178,12 @@ test('no route answers 5xx to generated and hostile input (503 only with Retry-A
       const shed = res.statusCode === 503 && Number(res.headers['retry-after']) > 0;
       assert.ok(res.statusCode < 500 || shed, `${op.method} ${url} ${payload ?? ''} -> ${res.statusCode} ${res.body.slice(0, 300)}`);
     }),
-    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
+    {
+      numRuns: RUNS,
+      interruptAfterTimeLimit: TIME_LIMIT_MS,
+      markInterruptAsFailure: false,
+      seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined,
+    },
   );
   const requests = [...seen.values()].reduce((a, b) => a + b, 0);
   const routesReached = new Set([...seen.keys()].map((k) => k.split(' ').slice(0, 2).join(' '))).size;

@@ -28,7 +28,10 @@ describe('group commit', () => {
       return items.map((i) => i.toUpperCase());
     });
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => gc.submit(`a${i}`)));
-    assert.deepEqual(answers, Array.from({ length: 30 }, (_, i) => `A${i}`));
+    assert.deepEqual(
+      answers,
+      Array.from({ length: 30 }, (_, i) => `A${i}`),
+    );
     assert.equal(sizes[0], 1, 'a lone request is written at once');
     assert.ok(sizes.length <= 3 && sizes.some((n) => n > 1), `batches ${sizes.join(', ')}`);
     assert.equal((await node.db.query(`SELECT count(*)::int AS n FROM gc_probe WHERE item LIKE 'a%'`)).rows[0].n, 30);
@@ -41,7 +44,12 @@ describe('group commit', () => {
       return items;
     });
     const first = gc.submit('b-first'); // occupies the lane, so the next ones share a batch
-    const rest = ['b1', 'b-bad', 'b2'].map((i) => gc.submit(i).then((v) => v, (e: Error) => `error: ${e.message}`));
+    const rest = ['b1', 'b-bad', 'b2'].map((i) =>
+      gc.submit(i).then(
+        (v) => v,
+        (e: Error) => `error: ${e.message}`,
+      ),
+    );
     assert.equal(await first, 'b-first');
     assert.deepEqual(await Promise.all(rest), ['b1', 'error: division by zero', 'b2']);
     const rows = (await node.db.query(`SELECT item FROM gc_probe WHERE item LIKE 'b%' ORDER BY item`)).rows.map((r) => r.item);
@@ -54,7 +62,14 @@ describe('group commit', () => {
       batches.push(items);
       return items.map((i) => (i.startsWith('no') ? new AppError('SLOT_FULL') : i)) as string[];
     });
-    const results = await Promise.all(['x#1', 'x#2', 'y#1', 'no#1', 'x#3'].map((i) => gc.submit(i).then((v) => v, (e: AppError) => e.code)));
+    const results = await Promise.all(
+      ['x#1', 'x#2', 'y#1', 'no#1', 'x#3'].map((i) =>
+        gc.submit(i).then(
+          (v) => v,
+          (e: AppError) => e.code,
+        ),
+      ),
+    );
     assert.deepEqual(results, ['x#1', 'x#2', 'y#1', 'SLOT_FULL', 'x#3']);
     for (const b of batches) assert.equal(new Set(b.map((i) => i.split('#')[0])).size, b.length, `batch ${b.join(' ')}`);
   });
@@ -79,7 +94,10 @@ describe('booking in batches', () => {
     const later = await setUpWorld(node.app, { opensAt: new Date(Date.now() + 3_600_000).toISOString() });
     const slot = w.firstSlotIds[0]!;
     const results = await tx(node.db, (q) =>
-      service.holdMany(q, [slot, slot, later.firstSlotIds[0]!, slot, 999_999, slot, w.secondSlotIds[0]!].map((slotId) => ({ slotId }))),
+      service.holdMany(
+        q,
+        [slot, slot, later.firstSlotIds[0]!, slot, 999_999, slot, w.secondSlotIds[0]!].map((slotId) => ({ slotId })),
+      ),
     );
     assert.deepEqual(codes(results), ['OK', 'OK', 'NOT_RELEASED', 'OK', 'SLOT_NOT_FOUND', 'SLOT_FULL', 'WRONG_DOSE']);
     assert.equal(await taken(slot), 3);
@@ -96,7 +114,12 @@ describe('booking in batches', () => {
       slots: [{ centerId: w.centerId, campaignId: w.campaignId, startsAt: morningIn(3 + 30), durationMinutes: 15, capacity: 1, dose: 2 }],
     });
     const extraId: number = extra.slots[0].id;
-    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: [extraId], opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' });
+    await adminPost(node.app, '/api/v1/admin/releases', {
+      campaignId: w.campaignId,
+      slotIds: [extraId],
+      opensAt: new Date(Date.now() - 1000).toISOString(),
+      acknowledge: 'all',
+    });
     const slot = w.firstSlotIds[0]!;
     const results = await tx(node.db, (q) => service.holdMany(q, [{ slotId: slot }, { slotId: slot }, { slotId: slot }]));
     assert.deepEqual(codes(results), ['OK', 'OK', 'NO_SECOND_DOSE_SLOT']);
@@ -108,22 +131,41 @@ describe('booking in batches', () => {
 
   test('confirmations in one batch: the same person twice books once, an unknown hold is refused, messages are written', async () => {
     const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 5 });
-    const holds = (await tx(node.db, (q) => service.holdMany(q, [1, 2, 3].map(() => ({ slotId: w.firstSlotIds[0]! }))))) as HoldAnswer[];
+    const holds = (await tx(node.db, (q) =>
+      service.holdMany(
+        q,
+        [1, 2, 3].map(() => ({ slotId: w.firstSlotIds[0]! })),
+      ),
+    )) as HoldAnswer[];
     const anna = person({ firstName: 'Anna', email: 'anna@example.org' });
     const results = await tx(node.db, (q) =>
       service.confirmMany(q, [
         { holdId: holds[0]!.holdId, person: anna, locale: 'de', origin: { channel: 'web', bookedBy: null } },
         { holdId: holds[1]!.holdId, person: anna, locale: 'de', origin: { channel: 'web', bookedBy: null } },
         { holdId: '00000000-0000-4000-8000-000000000000', person: anna, locale: 'de', origin: { channel: 'web', bookedBy: null } },
-        { holdId: holds[2]!.holdId, person: person({ firstName: 'Bert', dateOfBirth: '2030-01-01' }), locale: 'en', origin: { channel: 'web', bookedBy: null } },
+        {
+          holdId: holds[2]!.holdId,
+          person: person({ firstName: 'Bert', dateOfBirth: '2030-01-01' }),
+          locale: 'en',
+          origin: { channel: 'web', bookedBy: null },
+        },
       ]),
     );
     assert.deepEqual(codes(results), ['OK', 'ALREADY_BOOKED', 'HOLD_NOT_FOUND', 'VALIDATION_FAILED']);
     const booked = results[0] as BookingAnswer;
     const states = await node.db.query<{ id: string; status: string }>('SELECT id, status FROM holds WHERE id = ANY($1::uuid[])', [holds.map((h) => h.holdId)]);
     const state = new Map(states.rows.map((r) => [r.id, r.status]));
-    assert.deepEqual(holds.map((h) => state.get(h.holdId)), ['confirmed', 'held', 'held'], 'refused confirmations leave their holds live');
-    const messages = await node.db.query(`SELECT m.kind FROM messages m JOIN bookings b ON b.id = m.booking_id WHERE b.code = $1 ORDER BY m.kind`, [booked.bookingCode.replace('-', '')]);
-    assert.deepEqual(messages.rows.map((m) => m.kind), ['confirmation', 'reminder', 'reminder']);
+    assert.deepEqual(
+      holds.map((h) => state.get(h.holdId)),
+      ['confirmed', 'held', 'held'],
+      'refused confirmations leave their holds live',
+    );
+    const messages = await node.db.query(`SELECT m.kind FROM messages m JOIN bookings b ON b.id = m.booking_id WHERE b.code = $1 ORDER BY m.kind`, [
+      booked.bookingCode.replace('-', ''),
+    ]);
+    assert.deepEqual(
+      messages.rows.map((m) => m.kind),
+      ['confirmation', 'reminder', 'reminder'],
+    );
   });
 });

@@ -52,31 +52,58 @@ describe('dates with year 0000', () => {
   test('QR code', () => expect4xx('GET', `/api/v1/bookings/ABCD2345/qr.svg?${dob}`));
   test('messages', () => expect4xx('GET', `/api/v1/bookings/ABCD2345/messages?${dob}`));
   test('rebook', () => expect4xx('POST', `/api/v1/bookings/ABCD2345/rebook?${dob}`, JSON.stringify({ slotId: w.firstSlotIds[1] })));
-  test('rebook body', () => expect4xx('POST', `/api/v1/bookings/${bookingCode}/rebook`, JSON.stringify({ dateOfBirth: '0000-01-01', slotId: w.firstSlotIds[1] })));
+  test('rebook body', () =>
+    expect4xx('POST', `/api/v1/bookings/${bookingCode}/rebook`, JSON.stringify({ dateOfBirth: '0000-01-01', slotId: w.firstSlotIds[1] })));
   test('check-in day list', () => expect4xx('GET', `/api/v1/checkin/centers/${w.centerId}/days/0000-01-01`, undefined, admin));
   test('CSV export', () => expect4xx('GET', `/api/v1/admin/exports/appointments.csv?centerId=${w.centerId}&day=0000-01-01`, undefined, admin));
   test('agent search', () => expect4xx('GET', `/api/v1/agent/availability?campaignId=${w.campaignId}&postalCode=58332&from=0000-01-01`, undefined, admin));
   test('availability', () => expect4xx('GET', `/api/v1/availability?campaignId=${w.campaignId}&postalCode=58332&from=0000-01-01`));
   test('a release opening in year 0000', () =>
-    expect4xx('POST', '/api/v1/admin/releases', JSON.stringify({ campaignId: w.campaignId, slotIds: [w.firstSlotIds[0]], opensAt: '0000-01-01T00:00:00Z', acknowledge: 'all' }), { ...json, ...admin }));
+    expect4xx(
+      'POST',
+      '/api/v1/admin/releases',
+      JSON.stringify({ campaignId: w.campaignId, slotIds: [w.firstSlotIds[0]], opensAt: '0000-01-01T00:00:00Z', acknowledge: 'all' }),
+      { ...json, ...admin },
+    ));
   test('a year past 9999 in an instant', () =>
-    expect4xx('POST', '/api/v1/admin/releases', JSON.stringify({ campaignId: w.campaignId, slotIds: [w.firstSlotIds[0]], opensAt: '+275760-09-13T00:00:00Z', acknowledge: 'all' }), { ...json, ...admin }));
+    expect4xx(
+      'POST',
+      '/api/v1/admin/releases',
+      JSON.stringify({ campaignId: w.campaignId, slotIds: [w.firstSlotIds[0]], opensAt: '+275760-09-13T00:00:00Z', acknowledge: 'all' }),
+      { ...json, ...admin },
+    ));
   test('a date of birth in year 0000 when booking', async () => {
     const hold = await node.app.inject({ method: 'POST', url: '/api/v1/holds', payload: { slotId: w.firstSlotIds[1] } });
-    await expect4xx('POST', '/api/v1/bookings', JSON.stringify({ holdId: hold.json().holdId, person: { firstName: 'A', lastName: 'B', dateOfBirth: '0000-01-01', postalCode: '58332' } }));
+    await expect4xx(
+      'POST',
+      '/api/v1/bookings',
+      JSON.stringify({ holdId: hold.json().holdId, person: { firstName: 'A', lastName: 'B', dateOfBirth: '0000-01-01', postalCode: '58332' } }),
+    );
   });
 });
 
 describe('a NUL character in a string', () => {
   test('staff login', () => expect4xx('POST', '/api/v1/staff/login', JSON.stringify({ username: 'a\u0000b', password: 'x' })));
   test('a person’s first name', () =>
-    expect4xx('POST', '/api/v1/eligibility', JSON.stringify({ campaignId: w.campaignId, person: { firstName: 'Er\u0000ika', lastName: 'B', dateOfBirth: '1970-01-01', postalCode: '58332' } })));
+    expect4xx(
+      'POST',
+      '/api/v1/eligibility',
+      JSON.stringify({ campaignId: w.campaignId, person: { firstName: 'Er\u0000ika', lastName: 'B', dateOfBirth: '1970-01-01', postalCode: '58332' } }),
+    ));
   test('a booking', async () => {
     const hold = await node.app.inject({ method: 'POST', url: '/api/v1/holds', payload: { slotId: w.firstSlotIds[1] } });
-    await expect4xx('POST', '/api/v1/bookings', JSON.stringify({ holdId: hold.json().holdId, person: { firstName: 'Er\u0000ika', lastName: 'B', dateOfBirth: '1970-01-01', postalCode: '58332' } }));
+    await expect4xx(
+      'POST',
+      '/api/v1/bookings',
+      JSON.stringify({ holdId: hold.json().holdId, person: { firstName: 'Er\u0000ika', lastName: 'B', dateOfBirth: '1970-01-01', postalCode: '58332' } }),
+    );
   });
   test('a contact to verify', () => expect4xx('POST', '/api/v1/verifications', JSON.stringify({ channel: 'sms', contact: '+49\u0000170' })));
-  test('a staff form', () => expect4xx('POST', '/api/v1/admin/centers', JSON.stringify({ name: 'X\u0000', address: 'Y', postalCode: '58332', district: 'Z', lat: 51, lon: 7 }), { ...json, ...admin }));
+  test('a staff form', () =>
+    expect4xx('POST', '/api/v1/admin/centers', JSON.stringify({ name: 'X\u0000', address: 'Y', postalCode: '58332', district: 'Z', lat: 51, lon: 7 }), {
+      ...json,
+      ...admin,
+    }));
   test('a query string', () => expect4xx('GET', '/api/v1/admin/messages?recipient=%00', undefined, admin));
   test('other control characters', () => expect4xx('POST', '/api/v1/staff/login', JSON.stringify({ username: 'a\u001bb', password: 'x' })));
 });
@@ -85,10 +112,12 @@ describe('numbers and Unicode', () => {
   test('1e309 for an integer', () => expect4xx('GET', '/api/v1/admin/slots?campaignId=1e309', undefined, admin));
   test('an integer beyond PostgreSQL’s range', () => expect4xx('GET', '/api/v1/admin/slots?campaignId=99999999999999999999', undefined, admin));
   test('a lone surrogate in a staff change', () =>
-    adminSession.send('POST', '/api/v1/admin/centers', { name: 'Zentrum \ud800', address: 'Y', postalCode: '58332', district: 'Z', lat: 51, lon: 7 }).then((r) => {
-      assert.equal(r.status, 400, JSON.stringify(r.body));
-      assert.equal(r.body.code, 'VALIDATION_FAILED');
-    }));
+    adminSession
+      .send('POST', '/api/v1/admin/centers', { name: 'Zentrum \ud800', address: 'Y', postalCode: '58332', district: 'Z', lat: 51, lon: 7 })
+      .then((r) => {
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+        assert.equal(r.body.code, 'VALIDATION_FAILED');
+      }));
   test('a CSRF token of the right length in non-ASCII bytes', async () => {
     const res = await node.app.inject({
       method: 'POST',

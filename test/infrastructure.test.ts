@@ -84,13 +84,21 @@ test('the demo seeds once: a plain release soon, and a later one through a waiti
     const db = createPool(url, 4);
     try {
       await Promise.all([seedDemoIfEmpty(db, silent), seedDemoIfEmpty(db, silent)]);
-      const releases = (await db.query(
-        `SELECT r.id, r.waiting_room, w.prequeue_opens_at <= now() AS prequeue_open, r.opens_at > now() AS later,
+      const releases = (
+        await db.query(
+          `SELECT r.id, r.waiting_room, w.prequeue_opens_at <= now() AS prequeue_open, r.opens_at > now() AS later,
                 (SELECT count(*) FROM slots s WHERE s.release_id = r.id AND s.dose = 1)::int AS first_doses
          FROM releases r LEFT JOIN waiting_rooms w ON w.release_id = r.id ORDER BY r.opens_at`,
-      )).rows;
+        )
+      ).rows;
       assert.equal(releases.length, 2, 'seeded once, though started twice');
-      assert.deepEqual(releases.map((r) => [r.waiting_room, r.later]), [[false, true], [true, true]]);
+      assert.deepEqual(
+        releases.map((r) => [r.waiting_room, r.later]),
+        [
+          [false, true],
+          [true, true],
+        ],
+      );
       assert.equal(releases[1].prequeue_open, true);
       assert.equal(releases[0].first_doses, 3 * 3 * 40);
       assert.equal(releases[1].first_doses, 3 * 4 * 40);

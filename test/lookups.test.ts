@@ -57,7 +57,9 @@ test('wrong dates of birth for one code are counted on every node; past the limi
   assert.equal(cancel.statusCode, 429, 'cancelling is guarded the same way');
 
   // The lock ends with its window: move the database's clock for it instead of waiting 15 minutes.
-  await node.db.query(`UPDATE lookup_failures SET locked_until = now() - interval '1 second', window_started_at = now() - interval '1 hour' WHERE key = $1`, [`code:${code.replace('-', '')}`]);
+  await node.db.query(`UPDATE lookup_failures SET locked_until = now() - interval '1 second', window_started_at = now() - interval '1 hour' WHERE key = $1`, [
+    `code:${code.replace('-', '')}`,
+  ]);
   assert.equal((await lookup(second.app, code, who.dateOfBirth, '198.51.100.99')).statusCode, 200);
 });
 

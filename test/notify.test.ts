@@ -88,7 +88,12 @@ describe('verification', () => {
   const request = (contact: string, channel = 'sms') => post(node.app, '/api/v1/verifications', { channel, contact });
   const confirm = (contact: string, code: string, channel = 'sms') => post(node.app, '/api/v1/verifications/confirm', { channel, contact, code });
   const codeSentTo = async (to: string, nth = 0) =>
-    (await until(async () => sms.requests.filter((r) => r.to === to && r.answered === 202), (l) => l.length > nth))[nth]!.text.match(/\d{6}/)![0];
+    (
+      await until(
+        async () => sms.requests.filter((r) => r.to === to && r.answered === 202),
+        (l) => l.length > nth,
+      )
+    )[nth]!.text.match(/\d{6}/)![0];
 
   test('a code verifies a phone number; a resend leaves the first code valid; codes are stored hashed', async () => {
     assert.equal((await request('0151 11111111')).status, 202);
@@ -108,7 +113,10 @@ describe('verification', () => {
     const wrong = right === '000000' ? '111111' : '000000';
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push(await confirm('015222222222', wrong));
-    assert.deepEqual(answers.map((a) => a.status), [422, 422, 422, 422, 429]);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [422, 422, 422, 422, 429],
+    );
     assert.match(answers[0]!.body.message, /4 attempt\(s\) left/);
     const locked = await confirm('015222222222', right);
     assert.equal(locked.status, 429);
@@ -135,34 +143,72 @@ describe('verification', () => {
   });
 
   test('a campaign that requires it books only with a verified contact', async () => {
-    const center = await adminPost(node.app, '/api/v1/admin/centers', { name: 'V', address: 'V 1', postalCode: '58332', district: 'EN', lat: 51.28, lon: 7.29 });
-    const campaign = await adminPost(node.app, '/api/v1/admin/campaigns', { name: 'Verified only', vaccine: { name: 'Solo', doses: 1 }, requireVerifiedContact: true });
-    const slots = await adminPost(node.app, '/api/v1/admin/slots', { slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), durationMinutes: 10, capacity: 5, dose: 1 }] });
-    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: [slots.slots[0].id], opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' });
+    const center = await adminPost(node.app, '/api/v1/admin/centers', {
+      name: 'V',
+      address: 'V 1',
+      postalCode: '58332',
+      district: 'EN',
+      lat: 51.28,
+      lon: 7.29,
+    });
+    const campaign = await adminPost(node.app, '/api/v1/admin/campaigns', {
+      name: 'Verified only',
+      vaccine: { name: 'Solo', doses: 1 },
+      requireVerifiedContact: true,
+    });
+    const slots = await adminPost(node.app, '/api/v1/admin/slots', {
+      slots: [
+        {
+          centerId: center.id,
+          campaignId: campaign.id,
+          startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+          durationMinutes: 10,
+          capacity: 5,
+          dose: 1,
+        },
+      ],
+    });
+    await adminPost(node.app, '/api/v1/admin/releases', {
+      campaignId: campaign.id,
+      slotIds: [slots.slots[0].id],
+      opensAt: new Date(Date.now() - 1000).toISOString(),
+      acknowledge: 'all',
+    });
     const unverified = await book(node.app, slots.slots[0].id, person({ firstName: 'Unbestätigt', email: 'wer@example.org' }));
     assert.equal(unverified.booking.status, 422);
     assert.equal(unverified.booking.body.code, 'CONTACT_NOT_VERIFIED');
 
     await request('wer@example.org', 'email');
-    const mail = await until(async () => smtp.received.find((m) => (m.to as { value: { address: string }[] }).value[0]!.address === 'wer@example.org'), Boolean);
+    const mail = await until(
+      async () => smtp.received.find((m) => (m.to as { value: { address: string }[] }).value[0]!.address === 'wer@example.org'),
+      Boolean,
+    );
     const code = mail!.text!.match(/\d{6}/)![0];
     assert.equal((await confirm('WER@example.org', code, 'email')).status, 200);
-    const retry = await post(node.app, '/api/v1/bookings', { holdId: unverified.hold.body.holdId, person: person({ firstName: 'Unbestätigt', email: 'wer@example.org' }) });
+    const retry = await post(node.app, '/api/v1/bookings', {
+      holdId: unverified.hold.body.holdId,
+      person: person({ firstName: 'Unbestätigt', email: 'wer@example.org' }),
+    });
     assert.equal(retry.status, 201, JSON.stringify(retry.body));
   });
 });
 
 describe('delivery', () => {
   const enqueueSms = async (text: string) =>
-    (await node.db.query(
-      `INSERT INTO messages (kind, channel, priority, recipient, subject, body_text) VALUES ('confirmation', 'sms', 1, '+4915900000', '', $1) RETURNING id, idempotency_key`,
-      [text],
-    )).rows[0] as { id: number; idempotency_key: string };
+    (
+      await node.db.query(
+        `INSERT INTO messages (kind, channel, priority, recipient, subject, body_text) VALUES ('confirmation', 'sms', 1, '+4915900000', '', $1) RETURNING id, idempotency_key`,
+        [text],
+      )
+    ).rows[0] as { id: number; idempotency_key: string };
 
   test('429 and 500 are retried with backoff; after the last attempt the message is a dead letter with its reason', async () => {
     sms.setMode('500');
     const failing = await enqueueSms('dead letter');
-    const dead = await until(async () => (await messageState('id = $1', [failing.id]))[0], (m) => m.state === 'failed');
+    const dead = await until(
+      async () => (await messageState('id = $1', [failing.id]))[0],
+      (m) => m.state === 'failed',
+    );
     assert.equal(dead.attempts, 3);
     assert.match(dead.last_error, /answered 500 \(after 3 attempts\)/);
     const listed = (await node.app.inject({ url: '/api/v1/admin/messages?state=failed', headers: admin })).json().messages;
@@ -170,24 +216,39 @@ describe('delivery', () => {
 
     sms.setMode('429');
     const throttled = await enqueueSms('rate limited');
-    await until(async () => (await messageState('id = $1', [throttled.id]))[0], (m) => m.attempts >= 2);
+    await until(
+      async () => (await messageState('id = $1', [throttled.id]))[0],
+      (m) => m.attempts >= 2,
+    );
     sms.setMode('ok');
-    const sent = await until(async () => (await messageState('id = $1', [throttled.id]))[0], (m) => m.state === 'sent');
+    const sent = await until(
+      async () => (await messageState('id = $1', [throttled.id]))[0],
+      (m) => m.state === 'sent',
+    );
     assert.ok(sent.attempts >= 2);
 
     const retried = await node.app.inject({ method: 'POST', url: `/api/v1/admin/messages/${failing.id}/retry`, headers: admin });
     assert.equal(retried.statusCode, 200);
-    await until(async () => (await messageState('id = $1', [failing.id]))[0], (m) => m.state === 'sent');
+    await until(
+      async () => (await messageState('id = $1', [failing.id]))[0],
+      (m) => m.state === 'sent',
+    );
   });
 
   test('an outage loses nothing, and a send that hung is sent again with the same key: delivered once', async () => {
     sms.setMode('hang');
     const during = await Promise.all([1, 2, 3].map((i) => enqueueSms(`outage ${i}`)));
     // Every message hangs and times out once (the send timeout is 500 ms) and waits for its retry.
-    await until(async () => messageState('id = ANY($1)', [during.map((m) => m.id)]), (rows) => rows.every((m) => m.attempts >= 1 && m.state === 'queued' && m.last_error !== null));
+    await until(
+      async () => messageState('id = ANY($1)', [during.map((m) => m.id)]),
+      (rows) => rows.every((m) => m.attempts >= 1 && m.state === 'queued' && m.last_error !== null),
+    );
     assert.ok((await messageState('id = ANY($1)', [during.map((m) => m.id)])).every((m) => m.state !== 'sent'));
     sms.setMode('ok');
-    await until(async () => messageState('id = ANY($1)', [during.map((m) => m.id)]), (rows) => rows.every((m) => m.state === 'sent'));
+    await until(
+      async () => messageState('id = ANY($1)', [during.map((m) => m.id)]),
+      (rows) => rows.every((m) => m.state === 'sent'),
+    );
     for (const m of during) {
       const seen = sms.requests.filter((r) => r.key === m.idempotency_key);
       assert.ok(seen.length >= 2, 'tried during the outage and after it');
@@ -200,7 +261,10 @@ describe('delivery', () => {
     const w = await setUpWorld(node.app);
     const { booking } = await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Ausfall', email: 'ausfall@example.org' }));
     const code = booking.body.bookingCode;
-    await until(async () => (await messageState(`kind = 'confirmation' AND recipient = 'ausfall@example.org'`, []))[0], (m) => m.attempts >= 1 && m.state !== 'sent');
+    await until(
+      async () => (await messageState(`kind = 'confirmation' AND recipient = 'ausfall@example.org'`, []))[0],
+      (m) => m.attempts >= 1 && m.state !== 'sent',
+    );
     const states = (await node.app.inject({ url: `/api/v1/bookings/${code}/messages?dateOfBirth=1964-08-12` })).json().messages;
     assert.ok(states.some((m: { kind: string; state: string }) => m.kind === 'confirmation' && ['delayed', 'queued'].includes(m.state)));
     smtp = await startSmtpSink(smtp.port, smtp.received);
@@ -211,7 +275,10 @@ describe('delivery', () => {
     const m = await enqueueSms('orphaned');
     // As a dead node leaves it: claimed, attempt counted, lease in the past, never reported.
     await node.db.query(`UPDATE messages SET state = 'sending', attempts = 1, lease_until = now() - interval '1 second' WHERE id = $1`, [m.id]);
-    await until(async () => (await messageState('id = $1', [m.id]))[0], (row) => row.state === 'sent');
+    await until(
+      async () => (await messageState('id = $1', [m.id]))[0],
+      (row) => row.state === 'sent',
+    );
     assert.equal(sms.requests.filter((r) => r.key === m.idempotency_key && r.answered === 202).length, 1);
   });
 
@@ -229,7 +296,9 @@ describe('delivery', () => {
     assert.ok(left > 10_000, 'the backlog was still there');
     assert.ok(seconds < 5, `code took ${seconds} s`);
     const outbox = (await node.app.inject({ url: '/api/v1/admin/outbox', headers: admin })).json();
-    assert.ok(outbox.backlog.some((b: { channel: string; priority: number; queued: number }) => b.channel === 'email' && b.priority === 1 && b.queued > 10_000));
+    assert.ok(
+      outbox.backlog.some((b: { channel: string; priority: number; queued: number }) => b.channel === 'email' && b.priority === 1 && b.queued > 10_000),
+    );
     // Let the backlog drain out of the way of later tests.
     await node.db.query(`UPDATE messages SET state = 'cancelled' WHERE subject = 'Backlog' AND state = 'queued'`);
   });
@@ -252,12 +321,25 @@ test('without providers, messages land in the local mailbox the admin can read',
 
 test('the calendar file folds long lines at 75 octets (RFC 5545), escapes text, and unfolds to what was put in', async () => {
   const { calendar } = await import('../src/notify/ics.js');
-  const center = { id: 1, name: 'Impfzentrum Ennepe-Ruhr-Kreis, Standort Schwelm; Halle 3', address: 'Sehr lange Straße mit Umlauten äöü und viel mehr Text 123, 58332 Schwelm', postalCode: '58332', lat: 51, lon: 7 };
+  const center = {
+    id: 1,
+    name: 'Impfzentrum Ennepe-Ruhr-Kreis, Standort Schwelm; Halle 3',
+    address: 'Sehr lange Straße mit Umlauten äöü und viel mehr Text 123, 58332 Schwelm',
+    postalCode: '58332',
+    lat: 51,
+    lon: 7,
+  };
   const text = calendar('ABCD-2345', [{ dose: 1, startsAt: '2030-05-06T07:00:00.000Z', durationMinutes: 15, center } as never]);
   const lines = text.split('\r\n');
-  assert.ok(lines.every((l) => Buffer.byteLength(l, 'utf8') <= 75), lines.find((l) => Buffer.byteLength(l, 'utf8') > 75));
+  assert.ok(
+    lines.every((l) => Buffer.byteLength(l, 'utf8') <= 75),
+    lines.find((l) => Buffer.byteLength(l, 'utf8') > 75),
+  );
   const unfolded = text.replace(/\r\n[ \t]/g, '');
-  assert.match(unfolded, /\r\nLOCATION:Impfzentrum Ennepe-Ruhr-Kreis\\, Standort Schwelm\\; Halle 3\\, Sehr lange Straße mit Umlauten äöü und viel mehr Text 123\\, 58332 Schwelm\r\n/);
+  assert.match(
+    unfolded,
+    /\r\nLOCATION:Impfzentrum Ennepe-Ruhr-Kreis\\, Standort Schwelm\\; Halle 3\\, Sehr lange Straße mit Umlauten äöü und viel mehr Text 123\\, 58332 Schwelm\r\n/,
+  );
   assert.match(unfolded, /\r\nDTSTART:20300506T070000Z\r\n/);
   assert.match(unfolded, /\r\nUID:ABCD-2345-1@ansturm\r\n/);
 });

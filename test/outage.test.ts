@@ -64,7 +64,14 @@ async function setUpCampaign(baseUrl: string) {
   const campaign = await admin('/api/v1/admin/campaigns', { name: 'Outage', vaccine: { name: 'OutVax', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } });
   const slots = await admin('/api/v1/admin/slots', {
     slots: [
-      ...Array.from({ length: 4 }, (_, i) => ({ centerId: center.id, campaignId: campaign.id, startsAt: morningIn(2 + i), durationMinutes: 15, capacity: 5000, dose: 1 })),
+      ...Array.from({ length: 4 }, (_, i) => ({
+        centerId: center.id,
+        campaignId: campaign.id,
+        startsAt: morningIn(2 + i),
+        durationMinutes: 15,
+        capacity: 5000,
+        dose: 1,
+      })),
       { centerId: center.id, campaignId: campaign.id, startsAt: morningIn(30), durationMinutes: 15, capacity: 20000, dose: 2 },
     ],
   });
@@ -97,10 +104,16 @@ describe('PostgreSQL stops, restarts and crashes during a rush', () => {
           answers.push({ at: Date.now(), what: 'hold', answer: hold });
           if (hold.status !== 201) continue;
           const dateOfBirth = `19${50 + (c % 40)}-0${1 + (i % 9)}-1${i % 10}`;
-          const booking = await call(cluster.baseUrl, 'POST', '/api/v1/bookings', {
-            holdId: hold.body.holdId,
-            person: { firstName: `Client${c}`, lastName: `Versuch${i}`, dateOfBirth, postalCode: '58332' },
-          }, { 'idempotency-key': `outage-${c}-${i}` });
+          const booking = await call(
+            cluster.baseUrl,
+            'POST',
+            '/api/v1/bookings',
+            {
+              holdId: hold.body.holdId,
+              person: { firstName: `Client${c}`, lastName: `Versuch${i}`, dateOfBirth, postalCode: '58332' },
+            },
+            { 'idempotency-key': `outage-${c}-${i}` },
+          );
           answers.push({ at: Date.now(), what: 'booking', answer: booking });
           if (booking.status === 201) acknowledged.push({ code: String(booking.body.bookingCode).replace('-', ''), dateOfBirth });
         } catch (err) {
@@ -138,9 +151,16 @@ describe('PostgreSQL stops, restarts and crashes during a rush', () => {
     const unexpected = answers.filter((a) => ![201, 409, 503].includes(a.answer.status));
     assert.deepEqual(unexpected.map((a) => `${a.what} ${a.answer.status} ${JSON.stringify(a.answer.body)}`).slice(0, 5), []);
     const refusals = answers.filter((a) => a.answer.status === 409);
-    assert.deepEqual(refusals.map((a) => a.answer.code).filter((c) => c !== 'SLOT_FULL' && c !== 'NO_SECOND_DOSE_SLOT'), [], 'a 409 is a full slot, nothing else');
+    assert.deepEqual(
+      refusals.map((a) => a.answer.code).filter((c) => c !== 'SLOT_FULL' && c !== 'NO_SECOND_DOSE_SLOT'),
+      [],
+      'a 409 is a full slot, nothing else',
+    );
     const shed = answers.filter((a) => a.answer.status === 503);
-    assert.ok(shed.every((a) => Number(a.answer.retryAfter) > 0 && ['UNAVAILABLE', 'OVERLOADED'].includes(a.answer.code!)), 'every 503 says when to come back');
+    assert.ok(
+      shed.every((a) => Number(a.answer.retryAfter) > 0 && ['UNAVAILABLE', 'OVERLOADED'].includes(a.answer.code!)),
+      'every 503 says when to come back',
+    );
     assert.deepEqual(networkErrors.slice(0, 5), [], 'every request got an HTTP answer');
 
     // No worker died: the ones that started still run, and the primary replaced none.
@@ -215,7 +235,16 @@ describe('the primary says when something is wrong', () => {
     try {
       const child = await import('node:child_process');
       const proc = child.spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        env: { ...process.env, DATABASE_URL: postgres.url, WEB_CONCURRENCY: '1', PORT: String(port), ANSTURM_METRICS_PORT: '0', LOG_LEVEL: 'info', ANSTURM_SEED_DEMO: 'false', ADMIN_TOKEN: 'cluster-admin-token-0123456789' },
+        env: {
+          ...process.env,
+          DATABASE_URL: postgres.url,
+          WEB_CONCURRENCY: '1',
+          PORT: String(port),
+          ANSTURM_METRICS_PORT: '0',
+          LOG_LEVEL: 'info',
+          ANSTURM_SEED_DEMO: 'false',
+          ADMIN_TOKEN: 'cluster-admin-token-0123456789',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

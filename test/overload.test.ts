@@ -34,7 +34,7 @@ test('a node whose event loop falls behind sheds with 503 and Retry-After: a pag
   // until the request is shed: the shedder reads the mean delay sampled over the last second.
   const whileBehind = async (url: string) => {
     let res = await shedding.app.inject({ url });
-    for (const stop = Date.now() + 5_000; res.statusCode !== 503 && Date.now() < stop; ) {
+    for (const stop = Date.now() + 5_000; res.statusCode !== 503 && Date.now() < stop;) {
       const busyUntil = Date.now() + 60;
       while (Date.now() < busyUntil);
       await new Promise((resolve) => setImmediate(resolve));

@@ -19,7 +19,14 @@ const hold = (slotId: number, token?: string) => post(node.app, '/api/v1/holds',
 describe('a release with a waiting room', () => {
   test('pre-queue, verifiable draw at opening, no admission or hold a moment early, then first come first served', async () => {
     const opensAt = new Date(node.clock.now() + 30_000);
-    const w = await setUpWorld(node.app, { waitingRoom: true, prequeueMinutes: 1, opensAt: opensAt.toISOString(), firstCapacity: 50, firstSlots: 2, secondCapacity: 100 });
+    const w = await setUpWorld(node.app, {
+      waitingRoom: true,
+      prequeueMinutes: 1,
+      opensAt: opensAt.toISOString(),
+      firstCapacity: 50,
+      firstSlots: 2,
+      secondCapacity: 100,
+    });
     await setRoom(node.app, w.releaseId, { difficulty: 6, maxAdmissionsPerSecond: 1000, targetActive: 1000 });
     await node.queueView.refresh();
 
@@ -39,26 +46,42 @@ describe('a release with a waiting room', () => {
     const live: any[] = [];
     for (let i = 0; i < 5; i++) live.push((await join(node.app, w.releaseId)).body);
 
-    const opened = await until(() => node.app.inject({ url: `/api/v1/queue/rooms/${w.releaseId}/prequeue` }), (r) => r.statusCode === 200);
+    const opened = await until(
+      () => node.app.inject({ url: `/api/v1/queue/rooms/${w.releaseId}/prequeue` }),
+      (r) => r.statusCode === 200,
+    );
     const { seed, seedHash, ticketIds } = opened.json();
     // The check exactly as README.md gives it: `printf %s "$seed" | sha256sum` shows the seedHash published before.
-    const shown = execFileSync('sh', ['-c', 'printf %s "$SEED" | sha256sum'], { env: { ...process.env, SEED: seed } }).toString().split(' ')[0];
+    const shown = execFileSync('sh', ['-c', 'printf %s "$SEED" | sha256sum'], { env: { ...process.env, SEED: seed } })
+      .toString()
+      .split(' ')[0];
     assert.equal(shown, seedHash, 'the revealed seed matches the hash published before');
     const draw = (id: string) => createHmac('sha256', Buffer.from(seed, 'hex')).update(id).digest('hex');
-    assert.deepEqual(ticketIds, [...pre.map((t) => t.ticketId)].sort((a, b) => (draw(a) < draw(b) ? -1 : 1)), 'the order is the HMAC draw');
+    assert.deepEqual(
+      ticketIds,
+      [...pre.map((t) => t.ticketId)].sort((a, b) => (draw(a) < draw(b) ? -1 : 1)),
+      'the order is the HMAC draw',
+    );
 
     const places = await node.db.query<{ id: string; idx: number; admitted_at: Date | null }>(
       'SELECT id, idx, admitted_at FROM queue_tickets WHERE release_id = $1 ORDER BY idx',
       [w.releaseId],
     );
-    assert.deepEqual(places.rows.map((r) => r.id), [...ticketIds, ...live.map((t) => t.ticketId)], 'live joins follow the pre-queue in join order');
+    assert.deepEqual(
+      places.rows.map((r) => r.id),
+      [...ticketIds, ...live.map((t) => t.ticketId)],
+      'live joins follow the pre-queue in join order',
+    );
     const opening = await node.db.query<{ early: number }>(
       `SELECT count(*)::int AS early FROM queue_tickets t JOIN releases r ON r.id = t.release_id WHERE t.release_id = $1 AND t.admitted_at < r.opens_at`,
       [w.releaseId],
     );
     assert.equal(opening.rows[0]!.early, 0, 'no one admitted before the release instant');
 
-    const first = await until(() => status(node.app, pre[0].ticket), (s) => s.body.state === 'admitted');
+    const first = await until(
+      () => status(node.app, pre[0].ticket),
+      (s) => s.body.state === 'admitted',
+    );
     assert.ok(first.body.draw.hmac === draw(pre[0].ticketId), 'a citizen sees their own draw');
     assert.equal(first.body.draw.rank, ticketIds.indexOf(pre[0].ticketId) + 1, 'and their rank in it');
     const admitted = await node.db.query<{ idx: number; admitted_at: Date }>(
@@ -77,7 +100,10 @@ describe('a release with a waiting room', () => {
     assert.equal(missing.body.code, 'ADMISSION_REQUIRED');
 
     const t = (await join(node.app, w.releaseId)).body;
-    const s = await until(() => status(node.app, t.ticket), (r) => r.body.admission !== null);
+    const s = await until(
+      () => status(node.app, t.ticket),
+      (r) => r.body.admission !== null,
+    );
     const token: string = s.body.admission.token;
 
     const forged = await hold(w.firstSlotIds[0]!, token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA'));
@@ -122,16 +148,25 @@ describe('a release with a waiting room', () => {
     await node.queue.flushTouches();
     await node.app.inject({ method: 'POST', url: `/api/v1/admin/queue/rooms/${w.releaseId}/resume`, headers: admin });
 
-    await until(async () => {
-      await Promise.all(polling.map((t) => status(node.app, t.ticket)));
-      return n('admitted');
-    }, (k) => k === 2);
+    await until(
+      async () => {
+        await Promise.all(polling.map((t) => status(node.app, t.ticket)));
+        return n('admitted');
+      },
+      (k) => k === 2,
+    );
     assert.equal(await n('skipped'), 2, 'the two who left were skipped');
     assert.equal(await n('admitted'), 2, 'never more than the target');
-    const third = await until(() => status(node.app, polling[2].ticket), (s) => s.body.position === 1);
+    const third = await until(
+      () => status(node.app, polling[2].ticket),
+      (s) => s.body.position === 1,
+    );
     assert.equal(third.body.state, 'waiting');
 
-    const back = await until(() => status(node.app, tickets[0].ticket), (s) => s.body.state === 'waiting');
+    const back = await until(
+      () => status(node.app, tickets[0].ticket),
+      (s) => s.body.state === 'waiting',
+    );
     assert.equal(back.body.position, 1, 'a skipped person who returns is first in line again');
   });
 
@@ -143,12 +178,18 @@ describe('a release with a waiting room', () => {
     await opened(node.app, w.releaseId);
     const a = (await join(node.app, w.releaseId)).body;
     const b = (await join(node.app, w.releaseId)).body;
-    const admitted = await until(() => status(node.app, a.ticket), (s) => s.body.admission !== null);
+    const admitted = await until(
+      () => status(node.app, a.ticket),
+      (s) => s.body.admission !== null,
+    );
     const waiting = (await status(node.app, b.ticket)).body;
     assert.equal(waiting.outlook, 'unlikely', 'one unit left and someone admitted ahead');
     const h = await hold(w.firstSlotIds[0]!, admitted.body.admission.token);
     await post(node.app, '/api/v1/bookings', { holdId: h.body.holdId, person: person({ firstName: 'Letzte' }) });
-    const sold = await until(() => status(node.app, b.ticket), (s) => s.body.outlook === 'sold_out' && s.body.room.state === 'sold_out');
+    const sold = await until(
+      () => status(node.app, b.ticket),
+      (s) => s.body.outlook === 'sold_out' && s.body.room.state === 'sold_out',
+    );
     assert.ok('nextRelease' in sold.body.soldOut);
     assert.ok(Array.isArray(sold.body.soldOut.centersWithCapacity));
     const late = await join(node.app, w.releaseId);
@@ -175,7 +216,10 @@ describe('tickets', () => {
     assert.equal(unknown.json().code, 'RESUME_CODE_UNKNOWN');
 
     await node.app.inject({ method: 'DELETE', url: `/api/v1/queue/tickets/${encodeURIComponent(a.ticket)}` });
-    const moved = await until(() => status(node.app, b.ticket), (s) => s.body.position === 1);
+    const moved = await until(
+      () => status(node.app, b.ticket),
+      (s) => s.body.position === 1,
+    );
     assert.equal(moved.body.ahead, 0);
   });
 
@@ -190,9 +234,16 @@ describe('tickets', () => {
     const worse = await bind(c);
     assert.equal(worse.statusCode, 409);
     assert.equal(worse.json().code, 'DUPLICATE_PLACE');
-    assert.equal((await bind(a, { firstName: 'DOPPELT', lastName: 'anmeldung', dateOfBirth: '1950-05-05' })).statusCode, 200, 'the better place keeps the person');
+    assert.equal(
+      (await bind(a, { firstName: 'DOPPELT', lastName: 'anmeldung', dateOfBirth: '1950-05-05' })).statusCode,
+      200,
+      'the better place keeps the person',
+    );
     const states = await node.db.query('SELECT id, state FROM queue_tickets WHERE release_id = $1 ORDER BY idx', [w.releaseId]);
-    assert.deepEqual(states.rows.map((r) => r.state), ['waiting', 'dropped', 'dropped']);
+    assert.deepEqual(
+      states.rows.map((r) => r.state),
+      ['waiting', 'dropped', 'dropped'],
+    );
   });
 
   test('a wrong nonce, a reused challenge and a forged ticket are refused', async () => {
@@ -202,7 +253,11 @@ describe('tickets', () => {
     const { challenge, difficulty } = (await node.app.inject({ url: `/api/v1/queue/rooms/${w.releaseId}/challenge` })).json();
     assert.equal(difficulty, 12);
     const nonce = solve(challenge, difficulty);
-    const wrong = await node.app.inject({ method: 'POST', url: `/api/v1/queue/rooms/${w.releaseId}/tickets`, payload: { challenge, nonce: String(Number(nonce) + 1) } });
+    const wrong = await node.app.inject({
+      method: 'POST',
+      url: `/api/v1/queue/rooms/${w.releaseId}/tickets`,
+      payload: { challenge, nonce: String(Number(nonce) + 1) },
+    });
     // A neighbouring nonce solves a 12-bit challenge once in 4096 tries; treat that as the rare pass it is.
     if (wrong.statusCode !== 201) assert.equal(wrong.json().code, 'CHALLENGE_UNSOLVED');
     const ok = await node.app.inject({ method: 'POST', url: `/api/v1/queue/rooms/${w.releaseId}/tickets`, payload: { challenge, nonce } });
@@ -249,7 +304,9 @@ describe('admission pace', () => {
 
     // A node reports a p95 hold latency far over the limit. The controller's pace is by the clock:
     // each step below is one second of it (and whatever real time the step took besides).
-    await node.db.query(`INSERT INTO node_stats (node_id, hold_p95_ms, holds, errors, reported_at) VALUES ('slow-node', 5000, 100, 0, now() + interval '1 hour')`);
+    await node.db.query(
+      `INSERT INTO node_stats (node_id, hold_p95_ms, holds, errors, reported_at) VALUES ('slow-node', 5000, 100, 0, now() + interval '1 hour')`,
+    );
     await node.leader.runNow('admission-controller'); // after a step that judged health before the report
     await setRoom(node.app, w.releaseId, { maxAdmissionsPerSecond: 20 });
     const started = Date.now();
@@ -277,7 +334,10 @@ describe('admission pace', () => {
       await limited.queueView.refresh();
       const answers = [];
       for (let i = 0; i < 4; i++) answers.push(await join(limited.app, w.releaseId));
-      assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 429]);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [201, 201, 201, 429],
+      );
       assert.equal(answers[3]!.body.code, 'RATE_LIMITED');
     } finally {
       await limited.stop();

@@ -27,10 +27,20 @@ const adminCall = async (path: string, body: unknown) => {
 test(`${CLIENTS} clients on two processes fight for ${SLOTS * CAPACITY_PER_SLOT} units: exactly that many bookings`, async () => {
   assert.equal(ctx.cluster.workerPids.size, 2, 'two worker processes serve the port');
   const center = await adminCall('/api/v1/admin/centers', { name: 'Rennen', address: 'Bahn 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 });
-  const campaign = await adminCall('/api/v1/admin/campaigns', { name: 'Race', vaccine: { name: 'RaceVax', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } });
+  const campaign = await adminCall('/api/v1/admin/campaigns', {
+    name: 'Race',
+    vaccine: { name: 'RaceVax', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 },
+  });
   const slots = await adminCall('/api/v1/admin/slots', {
     slots: [
-      ...Array.from({ length: SLOTS }, (_, i) => ({ centerId: center.id, campaignId: campaign.id, startsAt: morningIn(2 + i), durationMinutes: 15, capacity: CAPACITY_PER_SLOT, dose: 1 })),
+      ...Array.from({ length: SLOTS }, (_, i) => ({
+        centerId: center.id,
+        campaignId: campaign.id,
+        startsAt: morningIn(2 + i),
+        durationMinutes: 15,
+        capacity: CAPACITY_PER_SLOT,
+        dose: 1,
+      })),
       { centerId: center.id, campaignId: campaign.id, startsAt: morningIn(30), durationMinutes: 15, capacity: 1000, dose: 2 },
     ],
   });
@@ -51,7 +61,10 @@ test(`${CLIENTS} clients on two processes fight for ${SLOTS * CAPACITY_PER_SLOT}
   const booked = results.filter((r) => r.status === 201);
   const refused = results.filter((r) => r.status !== 201);
   assert.equal(booked.length, SLOTS * CAPACITY_PER_SLOT);
-  assert.ok(refused.every((r) => r.status === 409 && r.body.code === 'SLOT_FULL'), JSON.stringify(refused.find((r) => r.status !== 409)));
+  assert.ok(
+    refused.every((r) => r.status === 409 && r.body.code === 'SLOT_FULL'),
+    JSON.stringify(refused.find((r) => r.status !== 409)),
+  );
 
   const ledger = await ctx.db.query(
     `SELECT s.id, s.capacity, s.taken,
@@ -105,7 +118,10 @@ test('SIGTERM drains the workers: requests already sent get their answers, and t
   await new Promise((resolve) => setTimeout(resolve, 5));
   const code = await ctx.cluster.stop();
   const answers = await Promise.all(inFlight);
-  assert.ok(answers.every((a) => !(a instanceof Error) && a.status === 404), JSON.stringify(answers.find((a) => a instanceof Error || a.status !== 404)));
+  assert.ok(
+    answers.every((a) => !(a instanceof Error) && a.status === 404),
+    JSON.stringify(answers.find((a) => a instanceof Error || a.status !== 404)),
+  );
   assert.equal(code, 0);
   ctx.cluster = { ...ctx.cluster, stop: async () => 0 };
 });

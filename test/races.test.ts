@@ -37,7 +37,12 @@ test('ten holds at once on one admission token: one hold, nine ADMISSION_IN_USE'
   await setRoom(node.app, w.releaseId, { difficulty: 4, maxAdmissionsPerSecond: 100, targetActive: 100 });
   await opened(node.app, w.releaseId);
   const t = (await join(node.app, w.releaseId)).body;
-  const token: string = (await until(() => status(node.app, t.ticket), (r) => r.body.admission !== null)).body.admission.token;
+  const token: string = (
+    await until(
+      () => status(node.app, t.ticket),
+      (r) => r.body.admission !== null,
+    )
+  ).body.admission.token;
   const answers = await times(10, (i) => post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[i % 2] }, { 'admission-token': token }));
   oneWinner(answers, 201, 'ADMISSION_IN_USE');
   const held = await node.db.query(`SELECT count(*)::int AS n FROM holds WHERE ticket_id = $1 AND status = 'held'`, [t.ticketId]);
@@ -74,11 +79,20 @@ test('one booking moved five times at once: one move, the others refused with 40
   const hold = await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] });
   const who = person({ firstName: 'Umbuchung' });
   const booking = await post(node.app, '/api/v1/bookings', { holdId: hold.body.holdId, person: who });
-  const answers = await times(5, () => inject('POST', `/api/v1/bookings/${booking.body.bookingCode}/rebook`, { dateOfBirth: who.dateOfBirth, slotId: w.firstSlotIds[1] }));
-  assert.ok(answers.every((a) => a.status === 200 || a.status === 409), JSON.stringify(answers));
+  const answers = await times(5, () =>
+    inject('POST', `/api/v1/bookings/${booking.body.bookingCode}/rebook`, { dateOfBirth: who.dateOfBirth, slotId: w.firstSlotIds[1] }),
+  );
+  assert.ok(
+    answers.every((a) => a.status === 200 || a.status === 409),
+    JSON.stringify(answers),
+  );
   assert.ok(answers.some((a) => a.status === 200));
   const taken = await node.db.query('SELECT id, taken FROM slots WHERE id = ANY($1) ORDER BY id', [w.firstSlotIds]);
-  assert.deepEqual(taken.rows.map((r) => r.taken), [0, 1], 'the booking holds exactly one unit, on the new slot');
+  assert.deepEqual(
+    taken.rows.map((r) => r.taken),
+    [0, 1],
+    'the booking holds exactly one unit, on the new slot',
+  );
 });
 
 test('one person joins the wait list five times at once: one entry, four ALREADY_ON_WAITLIST', async () => {
@@ -106,8 +120,14 @@ test('one person bound to two places at once: one place stays, never a 500', asy
   const who = { firstName: 'Zwei', lastName: 'Plätze', dateOfBirth: '1950-05-05' };
   const answers = await Promise.all([a, b, a, b].map((t) => inject('PUT', `/api/v1/queue/tickets/${encodeURIComponent(t.ticket)}/person`, who)));
   // The place that loses is withdrawn (DUPLICATE_PLACE); binding it again finds it withdrawn (TICKET_INACTIVE).
-  assert.ok(answers.every((x) => x.status === 200 || (x.status === 409 && ['DUPLICATE_PLACE', 'TICKET_INACTIVE'].includes(x.body.code))), JSON.stringify(answers));
-  const places = await node.db.query(`SELECT count(*)::int AS n FROM queue_tickets WHERE release_id = $1 AND person_hash IS NOT NULL AND state IN ('waiting', 'admitted')`, [w.releaseId]);
+  assert.ok(
+    answers.every((x) => x.status === 200 || (x.status === 409 && ['DUPLICATE_PLACE', 'TICKET_INACTIVE'].includes(x.body.code))),
+    JSON.stringify(answers),
+  );
+  const places = await node.db.query(
+    `SELECT count(*)::int AS n FROM queue_tickets WHERE release_id = $1 AND person_hash IS NOT NULL AND state IN ('waiting', 'admitted')`,
+    [w.releaseId],
+  );
   assert.equal(places.rows[0].n, 1);
 });
 
@@ -125,7 +145,12 @@ test('a place bound to one person books that person only', async () => {
   const bound = { firstName: 'Gebunden', lastName: 'Person', dateOfBirth: '1948-04-04' };
   assert.equal((await inject('PUT', `/api/v1/queue/tickets/${encodeURIComponent(t.ticket)}/person`, bound)).status, 200);
   await opened(node.app, w.releaseId);
-  const token: string = (await until(() => status(node.app, t.ticket), (r) => r.body.admission !== null)).body.admission.token;
+  const token: string = (
+    await until(
+      () => status(node.app, t.ticket),
+      (r) => r.body.admission !== null,
+    )
+  ).body.admission.token;
   const hold = await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] }, { 'admission-token': token });
   assert.equal(hold.status, 201);
 
@@ -133,6 +158,9 @@ test('a place bound to one person books that person only', async () => {
   assert.equal(other.status, 403, JSON.stringify(other.body));
   assert.equal(other.body.code, 'ADMISSION_OTHER_PERSON');
   // The same person, typed as people type (other case, spaces), books.
-  const same = await post(node.app, '/api/v1/bookings', { holdId: hold.body.holdId, person: { ...person(), firstName: ' gebunden', lastName: 'PERSON ', dateOfBirth: bound.dateOfBirth } });
+  const same = await post(node.app, '/api/v1/bookings', {
+    holdId: hold.body.holdId,
+    person: { ...person(), firstName: ' gebunden', lastName: 'PERSON ', dateOfBirth: bound.dateOfBirth },
+  });
   assert.equal(same.status, 201, JSON.stringify(same.body));
 });

@@ -45,7 +45,7 @@ const pastTheHoldTtl = () => node.advance(5_001);
 
 /** Waits, by polling, until the check holds; bounded. */
 async function eventually<T>(check: () => Promise<T | undefined>, ms: number): Promise<T | undefined> {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
+  for (const end = Date.now() + ms; Date.now() < end;) {
     const found = await check();
     if (found !== undefined) return found;
     await new Promise((resolve) => setTimeout(resolve, 20)); // a polling interval, not a wait for time to pass
@@ -65,7 +65,10 @@ test('an expired hold cannot be confirmed, and its capacity is bookable again wi
   assert.equal(late.status, 410);
   assert.equal(late.body.code, 'HOLD_EXPIRED');
 
-  const free = await eventually(async () => ((await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] })).status === 201 ? Date.now() - expiredAt : undefined), 5000);
+  const free = await eventually(
+    async () => ((await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] })).status === 201 ? Date.now() - expiredAt : undefined),
+    5000,
+  );
   assert.ok(free !== undefined, 'capacity came back within 5 s of expiry');
   const status = await node.db.query('SELECT status FROM holds WHERE id = $1', [hold.body.holdId]);
   assert.equal(status.rows[0].status, 'expired');
@@ -79,7 +82,10 @@ test('a booking made from a hold survives the hold expiring', async () => {
   // witness, it has seen the booked hold too.
   const witness = await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] });
   await pastTheHoldTtl();
-  const swept = await eventually(async () => ((await node.db.query('SELECT status FROM holds WHERE id = $1', [witness.body.holdId])).rows[0].status === 'expired' ? true : undefined), 10_000);
+  const swept = await eventually(
+    async () => ((await node.db.query('SELECT status FROM holds WHERE id = $1', [witness.body.holdId])).rows[0].status === 'expired' ? true : undefined),
+    10_000,
+  );
   assert.equal(swept, true, 'the expiry sweep ran');
   const taken = await node.db.query('SELECT taken FROM slots WHERE id = $1', [w.firstSlotIds[0]]);
   assert.equal(taken.rows[0].taken, 1, 'the booking keeps its unit; only the witness gave its unit back');

@@ -38,7 +38,10 @@ test('the CSV export lists a centre’s day, quoted, with formulas defused', asy
   const res = await node.app.inject({ url: `/api/v1/admin/exports/appointments.csv?centerId=${w.centerId}&day=${day}`, headers: admin });
   assert.equal(res.statusCode, 200);
   assert.match(res.headers['content-type'] as string, /text\/csv/);
-  const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+  const lines = res.body
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
   assert.equal(lines[0], 'Uhrzeit;Impfung;Buchungscode;Nachname;Vorname;Geburtsdatum;PLZ;Telefon;E-Mail;Kanal;Status;Anwesenheit');
   assert.equal(lines.length, 2);
   assert.ok(lines[1]!.includes(`;${booking.body.bookingCode};"'=HYPERLINK(""x"")";"Eva; Maria";1964-08-12;58332;`), lines[1]);
@@ -46,16 +49,48 @@ test('the CSV export lists a centre’s day, quoted, with formulas defused', asy
 });
 
 test('slot series leave out the public holidays, of the centre’s Land too, unless told otherwise', async () => {
-  assert.deepEqual(publicHolidays(2026), ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-25', '2026-10-03', '2026-12-25', '2026-12-26']);
+  assert.deepEqual(publicHolidays(2026), [
+    '2026-01-01',
+    '2026-04-03',
+    '2026-04-06',
+    '2026-05-01',
+    '2026-05-14',
+    '2026-05-25',
+    '2026-10-03',
+    '2026-12-25',
+    '2026-12-26',
+  ]);
   const w = await setUpWorld(node.app);
-  const series = { centerId: w.centerId, campaignId: w.campaignId, from: '2030-12-23', to: '2030-12-28', opens: '08:00', closes: '09:00', intervalMinutes: 60, capacity: 1 };
+  const series = {
+    centerId: w.centerId,
+    campaignId: w.campaignId,
+    from: '2030-12-23',
+    to: '2030-12-28',
+    opens: '08:00',
+    closes: '09:00',
+    intervalMinutes: 60,
+    capacity: 1,
+  };
   const days = (slots: { startsAt: string }[]) => slots.map((s) => s.startsAt.slice(0, 10));
   assert.deepEqual(days((await adminPost(node.app, '/api/v1/admin/slots', { series })).slots), ['2030-12-23', '2030-12-24', '2030-12-27', '2030-12-28']);
-  assert.equal((await adminPost(node.app, '/api/v1/admin/slots', { series: { ...series, skipHolidays: false, from: '2031-12-25', to: '2031-12-25' } })).slots.length, 1);
+  assert.equal(
+    (await adminPost(node.app, '/api/v1/admin/slots', { series: { ...series, skipHolidays: false, from: '2031-12-25', to: '2031-12-25' } })).slots.length,
+    1,
+  );
 
   // 2031-01-06 is Epiphany, a holiday in Bavaria; 2031-06-12 Corpus Christi, one in Bavaria and NRW, not in Berlin.
   const centerIn = async (state: string) =>
-    (await adminPost(node.app, '/api/v1/admin/centers', { name: `Zentrum ${state}`, address: 'Weg 1', postalCode: '58332', district: 'EN', lat: 51, lon: 7, state })).id;
+    (
+      await adminPost(node.app, '/api/v1/admin/centers', {
+        name: `Zentrum ${state}`,
+        address: 'Weg 1',
+        postalCode: '58332',
+        district: 'EN',
+        lat: 51,
+        lon: 7,
+        state,
+      })
+    ).id;
   const seriesAt = async (centerId: number, from: string) =>
     days((await adminPost(node.app, '/api/v1/admin/slots', { series: { ...series, centerId, from, to: from } })).slots);
   const [bavaria, berlin] = [await centerIn('BY'), await centerIn('BE')];
@@ -63,25 +98,64 @@ test('slot series leave out the public holidays, of the centre’s Land too, unl
   assert.deepEqual(await seriesAt(berlin, '2031-01-06'), ['2031-01-06']);
   assert.deepEqual(await seriesAt(bavaria, '2031-06-12'), [], 'Corpus Christi in Bavaria');
   assert.deepEqual(await seriesAt(berlin, '2031-06-12'), ['2031-06-12']);
-  const unknownLand = await node.app.inject({ method: 'POST', url: '/api/v1/admin/centers', headers: admin, payload: { name: 'X', address: 'Y', postalCode: '58332', district: 'EN', lat: 51, lon: 7, state: 'XX' } });
+  const unknownLand = await node.app.inject({
+    method: 'POST',
+    url: '/api/v1/admin/centers',
+    headers: admin,
+    payload: { name: 'X', address: 'Y', postalCode: '58332', district: 'EN', lat: 51, lon: 7, state: 'XX' },
+  });
   assert.equal(unknownLand.statusCode, 400);
 });
 
 test('a centre in another time zone: its series, days, appointments and export follow its own zone', async () => {
   const w = await setUpWorld(node.app);
-  const lisbon = await adminPost(node.app, '/api/v1/admin/centers', { name: 'Zentrum Lissabon', address: 'Rua 1', postalCode: '58332', district: 'EN', lat: 51, lon: 7, timeZone: 'Europe/Lisbon' });
+  const lisbon = await adminPost(node.app, '/api/v1/admin/centers', {
+    name: 'Zentrum Lissabon',
+    address: 'Rua 1',
+    postalCode: '58332',
+    district: 'EN',
+    lat: 51,
+    lon: 7,
+    timeZone: 'Europe/Lisbon',
+  });
   assert.equal(lisbon.timeZone, 'Europe/Lisbon');
   // 08:00 in Lisbon is 07:00 UTC in winter and 08:00 in Berlin: a series at 08:00 opens one hour later (UTC) than Berlin's.
-  const series = { centerId: lisbon.id, campaignId: w.campaignId, from: '2031-01-07', to: '2031-01-07', opens: '08:00', closes: '09:00', intervalMinutes: 60, capacity: 1 };
+  const series = {
+    centerId: lisbon.id,
+    campaignId: w.campaignId,
+    from: '2031-01-07',
+    to: '2031-01-07',
+    opens: '08:00',
+    closes: '09:00',
+    intervalMinutes: 60,
+    capacity: 1,
+  };
   const slots = (await adminPost(node.app, '/api/v1/admin/slots', { series })).slots;
-  assert.deepEqual(slots.map((s: { startsAt: string }) => s.startsAt), ['2031-01-07T08:00:00.000Z']);
+  assert.deepEqual(
+    slots.map((s: { startsAt: string }) => s.startsAt),
+    ['2031-01-07T08:00:00.000Z'],
+  );
   const berlinSlots = (await adminPost(node.app, '/api/v1/admin/slots', { series: { ...series, centerId: w.centerId } })).slots;
-  assert.deepEqual(berlinSlots.map((s: { startsAt: string }) => s.startsAt), ['2031-01-07T07:00:00.000Z']);
+  assert.deepEqual(
+    berlinSlots.map((s: { startsAt: string }) => s.startsAt),
+    ['2031-01-07T07:00:00.000Z'],
+  );
 
   // An appointment at 23:30 UTC is on the 7th in Lisbon, the 8th in Berlin: the day list and the export say so.
   const slot = { centerId: lisbon.id, campaignId: w.campaignId, durationMinutes: 10, capacity: 1 };
-  const [late, second] = (await adminPost(node.app, '/api/v1/admin/slots', { slots: [{ ...slot, startsAt: '2031-01-07T23:30:00Z', dose: 1 }, { ...slot, startsAt: '2031-02-04T10:00:00Z', dose: 2 }] })).slots;
-  await node.db.query('UPDATE slots SET release_id = (SELECT release_id FROM slots WHERE id = $3) WHERE id IN ($1, $2)', [late.id, second.id, w.firstSlotIds[0]]);
+  const [late, second] = (
+    await adminPost(node.app, '/api/v1/admin/slots', {
+      slots: [
+        { ...slot, startsAt: '2031-01-07T23:30:00Z', dose: 1 },
+        { ...slot, startsAt: '2031-02-04T10:00:00Z', dose: 2 },
+      ],
+    })
+  ).slots;
+  await node.db.query('UPDATE slots SET release_id = (SELECT release_id FROM slots WHERE id = $3) WHERE id IN ($1, $2)', [
+    late.id,
+    second.id,
+    w.firstSlotIds[0],
+  ]);
   const { booking } = await book(node.app, late.id, person({ firstName: 'Lissabon' }));
   assert.equal(booking.status, 201, JSON.stringify(booking.body));
   assert.equal(booking.body.appointments[0].center.timeZone, 'Europe/Lisbon', 'the answer says in which zone the appointment is');
@@ -89,12 +163,23 @@ test('a centre in another time zone: its series, days, appointments and export f
   const line = csv.body.split('\r\n').find((l) => l.includes('Lissabon'));
   assert.ok(line?.startsWith('23:30;'), `local time in the export: ${line}`);
   const listed = await node.app.inject({ url: `/api/v1/checkin/centers/${lisbon.id}/days/2031-01-07`, headers: admin });
-  assert.deepEqual(listed.json().appointments.map((a: { bookingCode: string }) => a.bookingCode), [booking.body.bookingCode], 'on the door list of the 7th');
+  assert.deepEqual(
+    listed.json().appointments.map((a: { bookingCode: string }) => a.bookingCode),
+    [booking.body.bookingCode],
+    'on the door list of the 7th',
+  );
 
-  const unknown = await node.app.inject({ method: 'POST', url: '/api/v1/admin/centers', headers: admin, payload: { name: 'X', address: 'Y', postalCode: '58332', district: 'EN', lat: 51, lon: 7, timeZone: 'Mars/Olympus' } });
+  const unknown = await node.app.inject({
+    method: 'POST',
+    url: '/api/v1/admin/centers',
+    headers: admin,
+    payload: { name: 'X', address: 'Y', postalCode: '58332', district: 'EN', lat: 51, lon: 7, timeZone: 'Mars/Olympus' },
+  });
   assert.equal(unknown.statusCode, 400);
   assert.equal(unknown.json().code, 'VALIDATION_FAILED');
-  const inDatabase = await node.db.query(`INSERT INTO centers (name, address, postal_code, district, lat, lon, time_zone) VALUES ('X', 'Y', '58332', 'EN', 51, 7, 'Mars/Olympus')`).catch((e: { code: string }) => e);
+  const inDatabase = await node.db
+    .query(`INSERT INTO centers (name, address, postal_code, district, lat, lon, time_zone) VALUES ('X', 'Y', '58332', 'EN', 51, 7, 'Mars/Olympus')`)
+    .catch((e: { code: string }) => e);
   assert.equal((inDatabase as { code: string }).code, '22023', 'the database refuses an unknown zone too');
 });
 
@@ -125,10 +210,18 @@ test('an account limited to one centre exports and lists that centre only, and s
   const foreign = await limited.get(`/api/v1/admin/exports/appointments.csv?centerId=${theirs.centerId}&day=${day}`);
   assert.equal(foreign.status, 403, 'no names, birth dates or phone numbers of another centre');
   assert.equal(foreign.body.code, 'FORBIDDEN');
-  const own = await node.app.inject({ url: `/api/v1/admin/exports/appointments.csv?centerId=${mine.centerId}&day=${day}`, headers: { cookie: limited.cookie } });
+  const own = await node.app.inject({
+    url: `/api/v1/admin/exports/appointments.csv?centerId=${mine.centerId}&day=${day}`,
+    headers: { cookie: limited.cookie },
+  });
   assert.equal(own.statusCode, 200);
   assert.equal((await limited.get(`/api/v1/checkin/centers/${theirs.centerId}/days/${day}`)).status, 403);
   const slot = { campaignId: theirs.campaignId, startsAt: '2031-03-03T09:00:00Z', durationMinutes: 10, capacity: 1, dose: 1 };
-  const elsewhere = await limited.send('POST', '/api/v1/admin/slots', { slots: [{ ...slot, centerId: mine.centerId }, { ...slot, centerId: theirs.centerId }] });
+  const elsewhere = await limited.send('POST', '/api/v1/admin/slots', {
+    slots: [
+      { ...slot, centerId: mine.centerId },
+      { ...slot, centerId: theirs.centerId },
+    ],
+  });
   assert.equal(elsewhere.status, 403, 'a list naming another centre is refused whole');
 });

@@ -22,7 +22,11 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     assert.ok(report.counters.booked > 50 && report.counters.booked <= 100, `booked ${report.counters.booked}`);
     assert.equal(i.activeBookings, report.counters.booked, 'every confirmation the citizens saw is in the database');
     assert.ok(report.counters.botsRefused >= 0);
-    assert.equal(report.endpoints.reduce((n, e) => n + e.failures, 0), 0, 'no failed request');
+    assert.equal(
+      report.endpoints.reduce((n, e) => n + e.failures, 0),
+      0,
+      'no failed request',
+    );
     assert.ok(report.timeline.length >= 5);
     assert.ok(report.server.cpuSeconds > 0);
     const files = writeReport(out, report);

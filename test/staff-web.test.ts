@@ -20,7 +20,10 @@ describe('staff console in a real browser', () => {
     node = await startTestNode({ ANSTURM_LOGINS_PER_MINUTE: '0', ANSTURM_AVAILABILITY_REFRESH_MS: '200' });
     origin = await node.app.listen({ host: '127.0.0.1', port: 0 });
     ({ browser, close: closeBrowser } = await launchBrowser());
-    for (const [username, role] of [['leitung', 'admin'], ['hotline', 'agent']] as const) {
+    for (const [username, role] of [
+      ['leitung', 'admin'],
+      ['hotline', 'agent'],
+    ] as const) {
       const res = await post(node.app, '/api/v1/admin/staff', { username, displayName: username, role, password: `${username}-passwort-123` }, admin);
       assert.equal(res.status, 201);
     }
@@ -47,7 +50,15 @@ describe('staff console in a real browser', () => {
 
   const berlinDay = (offsetDays = 0) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() + offsetDays * 86_400_000));
   const berlinLocal = (date: Date) => {
-    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
+    const parts = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/Berlin',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(date);
     const get = (t: string) => parts.find((p) => p.type === t)!.value;
     return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
   };
@@ -118,7 +129,11 @@ describe('staff console in a real browser', () => {
     await screenshot(page, 'staff-1-checklist');
     await page.getByRole('button', { name: 'Freigabe planen' }).click();
     await page.getByText('Bitte die Warnungen lesen und bestätigen').waitFor();
-    assert.equal((await node.db.query('SELECT count(*)::int AS n FROM releases WHERE campaign_id = $1', [campaignId])).rows[0].n, 0, 'nothing scheduled without acknowledging');
+    assert.equal(
+      (await node.db.query('SELECT count(*)::int AS n FROM releases WHERE campaign_id = $1', [campaignId])).rows[0].n,
+      0,
+      'nothing scheduled without acknowledging',
+    );
     await page.getByLabel('Ich habe jede Warnung gelesen und plane die Freigabe trotzdem.').check();
     await page.getByRole('button', { name: 'Freigabe planen' }).click();
     await page.getByText(/Freigabe Nr\. \d+ geplant/).waitFor();
@@ -127,7 +142,12 @@ describe('staff console in a real browser', () => {
     await node.db.query(`NOTIFY ansturm_catalog`);
 
     // The web rush takes everything the public may have while the admin watches the dashboard.
-    const firstSlot = (await node.db.query(`SELECT id, capacity, phone_reserved FROM slots WHERE campaign_id = $1 AND dose = 1 AND starts_at > now() ORDER BY starts_at LIMIT 1`, [campaignId])).rows[0];
+    const firstSlot = (
+      await node.db.query(
+        `SELECT id, capacity, phone_reserved FROM slots WHERE campaign_id = $1 AND dose = 1 AND starts_at > now() ORDER BY starts_at LIMIT 1`,
+        [campaignId],
+      )
+    ).rows[0];
     assert.equal(firstSlot.phone_reserved, 0, '30 % of 2 rounds down to none');
     await node.db.query(`UPDATE slots SET capacity = 10, phone_reserved = 3 WHERE id = $1`, [firstSlot.id]);
     const rush = await Promise.all(Array.from({ length: 40 }, () => post(node.app, '/api/v1/holds', { slotId: firstSlot.id })));
@@ -137,7 +157,11 @@ describe('staff console in a real browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Live-Übersicht' }).waitFor();
     await page.getByText('Impfzentrum Konsole').waitFor();
     // A second reading, so the charts have a line: wait for it, not for time to pass.
-    await page.waitForFunction(() => [...document.querySelectorAll('figure.metric polyline')].some((l) => (l.getAttribute('points') ?? '').trim().split(' ').length >= 2), undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('figure.metric polyline')].some((l) => (l.getAttribute('points') ?? '').trim().split(' ').length >= 2),
+      undefined,
+      { timeout: 20_000 },
+    );
     assert.ok((await page.locator('figure.metric').count()) >= 8);
     await checkAccessibility(page, 'staff: dashboard');
     await screenshot(page, 'staff-2-dashboard');
@@ -194,7 +218,9 @@ describe('staff console in a real browser', () => {
     await deskPage.getByRole('button', { name: 'Erschienen', exact: true }).click();
     await deskPage.getByRole('cell', { name: 'erschienen', exact: true }).first().waitFor();
     await screenshot(deskPage, 'staff-4-checkin');
-    const attendance = await node.db.query(`SELECT a.state, a.by_actor FROM attendance a JOIN bookings b ON b.id = a.booking_id WHERE b.code = $1`, [code.replace('-', '')]);
+    const attendance = await node.db.query(`SELECT a.state, a.by_actor FROM attendance a JOIN bookings b ON b.id = a.booking_id WHERE b.code = $1`, [
+      code.replace('-', ''),
+    ]);
     assert.deepEqual(attendance.rows[0], { state: 'attended', by_actor: 'staff:empfang' });
     await desk.close();
   });
@@ -217,7 +243,12 @@ describe('staff console in a real browser', () => {
     await context.close();
     await node.db.query(`DELETE FROM login_failures`);
 
-    const res = await post(node.app, '/api/v1/admin/staff', { username: 'nur-checkin', displayName: 'x', role: 'checkin', password: 'nur-checkin-passwort-123' }, admin);
+    const res = await post(
+      node.app,
+      '/api/v1/admin/staff',
+      { username: 'nur-checkin', displayName: 'x', role: 'checkin', password: 'nur-checkin-passwort-123' },
+      admin,
+    );
     assert.equal(res.status, 201);
     const { page: p, close } = await loggedIn('nur-checkin');
     await p.getByRole('heading', { level: 1, name: 'Check-in' }).waitFor();

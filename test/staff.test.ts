@@ -80,7 +80,10 @@ describe('staff accounts and sessions', () => {
     const agent = await staffSession(node.app, 'role-agent', 'agent');
     const checkin = await staffSession(node.app, 'role-checkin', 'checkin');
     const doc = (await inject('GET', '/api/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
-    const probe = (path: string) => path.replace(/\{[^}]+\}/g, (m) => (/code/i.test(m) ? 'ABCD-2345' : /offer|hold/i.test(m) ? '7f0c2b1e-1d2c-4c4e-9a43-3f1f7f9b6a11' : /day/i.test(m) ? '2026-12-01' : '1'));
+    const probe = (path: string) =>
+      path.replace(/\{[^}]+\}/g, (m) =>
+        /code/i.test(m) ? 'ABCD-2345' : /offer|hold/i.test(m) ? '7f0c2b1e-1d2c-4c4e-9a43-3f1f7f9b6a11' : /day/i.test(m) ? '2026-12-01' : '1',
+      );
     const staffPaths = Object.entries(doc.paths).filter(([path]) => /^\/api\/v1\/(admin|agent|checkin)\//.test(path));
     assert.ok(staffPaths.length >= 20, `found ${staffPaths.length} staff paths`);
     let checked = 0;
@@ -93,7 +96,10 @@ describe('staff accounts and sessions', () => {
         // Admin areas are for admins (agents may put callers on the wait list); agents and check-in keep to their own.
         const agentAllowed = area === 'agent' || path.startsWith('/api/v1/admin/waitlist');
         const checkinAllowed = area === 'checkin';
-        for (const [who, s, allowed] of [['agent', agent, agentAllowed], ['checkin', checkin, checkinAllowed]] as const) {
+        for (const [who, s, allowed] of [
+          ['agent', agent, agentAllowed],
+          ['checkin', checkin, checkinAllowed],
+        ] as const) {
           const res = method === 'GET' ? await s.get(url) : await s.send(method as 'POST', url, body);
           if (allowed) assert.notEqual(res.status, 403, `${who} may ${method} ${path}`);
           else assert.equal(res.status, 403, `${who} must not ${method} ${path}: ${JSON.stringify(res.body)}`);
@@ -113,7 +119,10 @@ describe('staff accounts and sessions', () => {
     assert.equal((await inject('GET', '/api/v1/admin/waitlist?campaignId=1', bearer)).statusCode, 200);
     assert.equal((await inject('GET', '/api/v1/admin/centers', bearer)).statusCode, 403);
     const listed = await s.get('/api/v1/admin/tokens');
-    assert.ok(listed.body.tokens.every((t: Record<string, unknown>) => !('token' in t)), 'secrets are never listed');
+    assert.ok(
+      listed.body.tokens.every((t: Record<string, unknown>) => !('token' in t)),
+      'secrets are never listed',
+    );
     assert.equal((await s.send('DELETE', `/api/v1/admin/tokens/${created.body.id}`)).status, 200);
     assert.equal((await inject('GET', '/api/v1/admin/waitlist?campaignId=1', bearer)).statusCode, 401);
   });
@@ -121,11 +130,24 @@ describe('staff accounts and sessions', () => {
   test('staff actions are audited with who, what, when, before and after', async () => {
     const s = await staffSession(node.app, 'auditor', 'admin');
     const w = await setUpWorld(node.app, { waitingRoom: true, opensAt: new Date(Date.now() + 3_600_000).toISOString() });
-    const center = await s.send('POST', '/api/v1/admin/centers', { name: 'Audit-Zentrum', address: 'B 2', postalCode: '58332', district: 'EN', lat: 51.28, lon: 7.29 });
+    const center = await s.send('POST', '/api/v1/admin/centers', {
+      name: 'Audit-Zentrum',
+      address: 'B 2',
+      postalCode: '58332',
+      district: 'EN',
+      lat: 51.28,
+      lon: 7.29,
+    });
     assert.equal(center.status, 201);
     assert.equal((await s.send('PATCH', `/api/v1/admin/queue/rooms/${w.releaseId}`, { difficulty: 12 })).status, 200);
     assert.equal((await s.send('POST', `/api/v1/admin/queue/rooms/${w.releaseId}/pause`)).status, 200);
-    const entries = (await s.get('/api/v1/admin/audit?actor=staff:auditor')).body.entries as { action: string; before: any; after: any; at: string; address: string }[];
+    const entries = (await s.get('/api/v1/admin/audit?actor=staff:auditor')).body.entries as {
+      action: string;
+      before: any;
+      after: any;
+      at: string;
+      address: string;
+    }[];
     const byAction = new Map(entries.map((e) => [e.action, e]));
     assert.equal(byAction.get('POST /api/v1/admin/centers')?.after.name, 'Audit-Zentrum');
     assert.deepEqual(byAction.get('waiting room: settings')?.before, { difficulty: 18 });
@@ -134,7 +156,9 @@ describe('staff accounts and sessions', () => {
     assert.ok(byAction.has('login'));
     assert.ok(entries.every((e) => e.at && e.address));
     // The bootstrap token's own changes are audited too.
-    const bootstrap = await node.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE actor = 'bootstrap-token' AND action = 'POST /api/v1/admin/releases'`);
+    const bootstrap = await node.db.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE actor = 'bootstrap-token' AND action = 'POST /api/v1/admin/releases'`,
+    );
     assert.ok(bootstrap.rows[0].n >= 1);
   });
 
@@ -146,8 +170,14 @@ describe('staff accounts and sessions', () => {
     assert.equal((await s.get('/api/v1/staff/me')).status, 401);
     const again = await inject('POST', '/api/v1/staff/login', {}, { username: 'leaver', password: 'pw-leaver-0123456789' });
     assert.equal(again.statusCode, 401);
-    assert.equal((await inject('POST', '/api/v1/admin/staff', admin, { username: 'leaver', displayName: 'x', role: 'agent', password: '0123456789ab' })).json().code, 'USERNAME_TAKEN');
-    assert.equal((await inject('POST', '/api/v1/admin/staff', admin, { username: 'shorty', displayName: 'x', role: 'agent', password: 'short' })).statusCode, 400);
+    assert.equal(
+      (await inject('POST', '/api/v1/admin/staff', admin, { username: 'leaver', displayName: 'x', role: 'agent', password: '0123456789ab' })).json().code,
+      'USERNAME_TAKEN',
+    );
+    assert.equal(
+      (await inject('POST', '/api/v1/admin/staff', admin, { username: 'shorty', displayName: 'x', role: 'agent', password: 'short' })).statusCode,
+      400,
+    );
     assert.ok(login);
   });
 });

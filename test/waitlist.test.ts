@@ -22,17 +22,23 @@ const joinList = (campaignId: number, who: Record<string, string>, preferences?:
   post(node.app, '/api/v1/waitlist', { campaignId, person: who, ...(preferences ? { preferences } : {}) });
 const entryStatus = async (e: { entryId: number; secret: string }) =>
   (await node.app.inject({ url: `/api/v1/waitlist/entries/${e.entryId}?secret=${e.secret}` })).json();
-const offerOf = (e: { entryId: number; secret: string }) => until(() => entryStatus(e), (s) => s.offerId !== null);
+const offerOf = (e: { entryId: number; secret: string }) =>
+  until(
+    () => entryStatus(e),
+    (s) => s.offerId !== null,
+  );
 const cancel = (code: string) => node.app.inject({ method: 'DELETE', url: `/api/v1/bookings/${code}?dateOfBirth=1964-08-12` });
 
 async function ledgerConsistent(campaignId: number) {
-  const rows = (await node.db.query(
-    `SELECT s.id, s.capacity, s.taken,
+  const rows = (
+    await node.db.query(
+      `SELECT s.id, s.capacity, s.taken,
             (SELECT count(*) FROM holds h WHERE (h.slot_id = s.id OR h.second_slot_id = s.id) AND h.status = 'held')::int
           + (SELECT count(*) FROM bookings b WHERE (b.slot_id = s.id OR b.second_slot_id = s.id) AND b.status = 'active')::int AS used
      FROM slots s WHERE s.campaign_id = $1`,
-    [campaignId],
-  )).rows;
+      [campaignId],
+    )
+  ).rows;
   for (const r of rows) {
     assert.ok(r.taken <= r.capacity, `slot ${r.id} overbooked`);
     assert.equal(r.taken, r.used, `slot ${r.id} counter`);
@@ -41,8 +47,19 @@ async function ledgerConsistent(campaignId: number) {
 
 describe('joining', () => {
   test('needs a verified contact; one entry per person; priority groups first; leaving', async () => {
-    const center = await adminPost(node.app, '/api/v1/admin/centers', { name: 'W', address: 'W 1', postalCode: '58332', district: 'EN', lat: 51.28, lon: 7.29 });
-    const campaign = await adminPost(node.app, '/api/v1/admin/campaigns', { name: 'Prio', vaccine: { name: 'P', doses: 1 }, eligibility: { priorityGroups: ['staff', 'over80'] } });
+    const center = await adminPost(node.app, '/api/v1/admin/centers', {
+      name: 'W',
+      address: 'W 1',
+      postalCode: '58332',
+      district: 'EN',
+      lat: 51.28,
+      lon: 7.29,
+    });
+    const campaign = await adminPost(node.app, '/api/v1/admin/campaigns', {
+      name: 'Prio',
+      vaccine: { name: 'P', doses: 1 },
+      eligibility: { priorityGroups: ['staff', 'over80'] },
+    });
     assert.ok(center.id);
     const unverified = await joinList(campaign.id, person({ phone: '+491609999999', priorityGroup: 'staff' }));
     assert.equal(unverified.status, 422);
@@ -50,7 +67,12 @@ describe('joining', () => {
 
     const a = (await joinList(campaign.id, await verifiedPerson({ priorityGroup: 'staff' }))).body;
     const b = (await joinList(campaign.id, await verifiedPerson({ priorityGroup: 'staff' }))).body;
-    const twin = await joinList(campaign.id, { ...(await verifiedPerson()), firstName: b.firstName ?? `Warte${n - 1}`, phone: `+49160${String(1_000_000 + n - 1)}`, priorityGroup: 'staff' });
+    const twin = await joinList(campaign.id, {
+      ...(await verifiedPerson()),
+      firstName: b.firstName ?? `Warte${n - 1}`,
+      phone: `+49160${String(1_000_000 + n - 1)}`,
+      priorityGroup: 'staff',
+    });
     assert.equal(twin.status, 409);
     assert.equal(twin.body.code, 'ALREADY_ON_WAITLIST');
     const c = (await joinList(campaign.id, await verifiedPerson({ priorityGroup: 'over80' }))).body;
@@ -76,7 +98,9 @@ describe('offers', () => {
     const s = await offerOf(first);
     console.log(`# offer made ${Date.now() - cancelledAt} ms after the cancellation`);
     assert.equal((await entryStatus(second)).offerId, null);
-    const message = await node.db.query(`SELECT channel, body_text FROM messages WHERE kind = 'offer' AND recipient = $1`, [`+49160${String(1_000_000 + n - 1)}`]);
+    const message = await node.db.query(`SELECT channel, body_text FROM messages WHERE kind = 'offer' AND recipient = $1`, [
+      `+49160${String(1_000_000 + n - 1)}`,
+    ]);
     assert.equal(message.rowCount, 1);
     assert.match(message.rows[0].body_text, new RegExp(`/angebot/${s.offerId}\\?secret=`));
 
@@ -92,7 +116,11 @@ describe('offers', () => {
   test('declining passes the unit to the next in line at once; so does an expired offer, and accepting late is refused', async () => {
     const w = await setUpWorld(node.app, { firstCapacity: 1, firstSlots: 1 });
     const { booking } = await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Kette' }));
-    const [a, b, c] = [(await joinList(w.campaignId, await verifiedPerson())).body, (await joinList(w.campaignId, await verifiedPerson())).body, (await joinList(w.campaignId, await verifiedPerson())).body];
+    const [a, b, c] = [
+      (await joinList(w.campaignId, await verifiedPerson())).body,
+      (await joinList(w.campaignId, await verifiedPerson())).body,
+      (await joinList(w.campaignId, await verifiedPerson())).body,
+    ];
     await cancel(booking.body.bookingCode);
 
     const offerA = (await offerOf(a)).offerId;
@@ -129,7 +157,9 @@ describe('offers', () => {
     const farAway = (await joinList(w.campaignId, await verifiedPerson({ postalCode: '10115' }), { maxDistanceKm: 20 })).body;
     const tooEarly = (await joinList(w.campaignId, await verifiedPerson(), { earliest: morningIn(5).slice(0, 10) })).body;
     const wrongDay = (await joinList(w.campaignId, await verifiedPerson(), { weekdays: [(isoDow % 7) + 1] })).body;
-    const fits = (await joinList(w.campaignId, await verifiedPerson({ postalCode: '58285' }), { maxDistanceKm: 30, earliest: slotDay, latest: slotDay, weekdays: [isoDow] })).body;
+    const fits = (
+      await joinList(w.campaignId, await verifiedPerson({ postalCode: '58285' }), { maxDistanceKm: 30, earliest: slotDay, latest: slotDay, weekdays: [isoDow] })
+    ).body;
     await cancel(booking.body.bookingCode);
     await offerOf(fits);
     for (const e of [farAway, tooEarly, wrongDay]) assert.equal((await entryStatus(e)).offerId, null);
@@ -147,13 +177,22 @@ describe('offers', () => {
       return post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] });
     });
     const cancels = await Promise.all(codes.slice(0, 6).map((c) => cancel(c)));
-    assert.deepEqual(cancels.map((c) => c.statusCode), [200, 200, 200, 200, 200, 200], cancels.map((c) => c.body).join(' '));
+    assert.deepEqual(
+      cancels.map((c) => c.statusCode),
+      [200, 200, 200, 200, 200, 200],
+      cancels.map((c) => c.body).join(' '),
+    );
     await Promise.all(publicTries);
     await node.leader.runNow('waitlist-offers'); // the matcher has seen every freed unit
     await node.leader.runNow('waitlist-offers');
     const taken = (await node.db.query('SELECT taken, capacity FROM slots WHERE id = $1', [w.firstSlotIds[0]])).rows[0];
     assert.ok(taken.taken <= taken.capacity);
-    const offers = (await node.db.query(`SELECT count(*)::int AS n FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1 AND o.state = 'open'`, [w.campaignId])).rows[0].n;
+    const offers = (
+      await node.db.query(
+        `SELECT count(*)::int AS n FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1 AND o.state = 'open'`,
+        [w.campaignId],
+      )
+    ).rows[0].n;
     const publicHolds = (await Promise.all(publicTries)).filter((r) => r.status === 201).length;
     assert.ok(offers + publicHolds <= 6, `${offers} offers + ${publicHolds} public holds for 6 freed units`);
     const statuses = (await Promise.all(publicTries)).map((r) => r.status).join(',');
@@ -162,11 +201,27 @@ describe('offers', () => {
   });
 
   test('a release can keep a share for the wait list: the public cannot take it, the wait list is offered it', async () => {
-    const center = await adminPost(node.app, '/api/v1/admin/centers', { name: 'Anteil', address: 'A 1', postalCode: '58332', district: 'EN', lat: 51.28, lon: 7.29 });
+    const center = await adminPost(node.app, '/api/v1/admin/centers', {
+      name: 'Anteil',
+      address: 'A 1',
+      postalCode: '58332',
+      district: 'EN',
+      lat: 51.28,
+      lon: 7.29,
+    });
     const campaign = await adminPost(node.app, '/api/v1/admin/campaigns', { name: 'Anteil', vaccine: { name: 'A', doses: 1 } });
     const waiting = [(await joinList(campaign.id, await verifiedPerson())).body, (await joinList(campaign.id, await verifiedPerson())).body];
-    const slots = await adminPost(node.app, '/api/v1/admin/slots', { slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: morningIn(4), durationMinutes: 10, capacity: 4, dose: 1 }] });
-    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: campaign.id, slotIds: [slots.slots[0].id], opensAt: new Date(Date.now() - 1000).toISOString(), waitlistShare: 0.5, waitlistMinutes: 60, acknowledge: 'all' });
+    const slots = await adminPost(node.app, '/api/v1/admin/slots', {
+      slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: morningIn(4), durationMinutes: 10, capacity: 4, dose: 1 }],
+    });
+    await adminPost(node.app, '/api/v1/admin/releases', {
+      campaignId: campaign.id,
+      slotIds: [slots.slots[0].id],
+      opensAt: new Date(Date.now() - 1000).toISOString(),
+      waitlistShare: 0.5,
+      waitlistMinutes: 60,
+      acknowledge: 'all',
+    });
     const publicAnswers = [];
     for (let i = 0; i < 4; i++) publicAnswers.push((await post(node.app, '/api/v1/holds', { slotId: slots.slots[0].id })).status);
     const publicGot = publicAnswers.filter((s) => s === 201).length;
@@ -197,7 +252,13 @@ test('release day: with 2,000 people on the wait list, every cancelled or lapsed
     await new Promise((r) => setTimeout(r, 30));
   }
   const offered = await until(
-    async () => (await node.db.query(`SELECT o.created_at FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1 ORDER BY o.created_at`, [w.campaignId])).rows,
+    async () =>
+      (
+        await node.db.query(
+          `SELECT o.created_at FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1 ORDER BY o.created_at`,
+          [w.campaignId],
+        )
+      ).rows,
     (rows) => rows.length === 50,
     10_000,
   );
@@ -205,8 +266,17 @@ test('release day: with 2,000 people on the wait list, every cancelled or lapsed
   const waits = offered.map((o, i) => o.created_at.getTime() - cancelledAt[i]!).sort((a, b) => a - b);
   console.log(`# cancellation to offer: median ${waits[25]} ms, max ${waits[49]} ms (50 units, 2,000 waiting)`);
   assert.ok(waits[49]! < 5000);
-  const order = (await node.db.query(`SELECT e.first_name FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1 ORDER BY e.joined_at`, [w.campaignId])).rows;
-  assert.deepEqual(order.map((r) => r.first_name), Array.from({ length: 50 }, (_, i) => `Liste${i + 1}`), 'offers follow the line');
+  const order = (
+    await node.db.query(
+      `SELECT e.first_name FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1 ORDER BY e.joined_at`,
+      [w.campaignId],
+    )
+  ).rows;
+  assert.deepEqual(
+    order.map((r) => r.first_name),
+    Array.from({ length: 50 }, (_, i) => `Liste${i + 1}`),
+    'offers follow the line',
+  );
 
   // Twenty let their offers lapse: their units pass to the next twenty at once.
   await node.db.query(
@@ -216,11 +286,14 @@ test('release day: with 2,000 people on the wait list, every cancelled or lapsed
   );
   const lapsed = Date.now();
   const passedOn = await until(
-    async () => (await node.db.query(
-      `SELECT count(*) FILTER (WHERE o.state = 'expired')::int AS expired, count(*) FILTER (WHERE o.state = 'open')::int AS open, count(*)::int AS made
+    async () =>
+      (
+        await node.db.query(
+          `SELECT count(*) FILTER (WHERE o.state = 'expired')::int AS expired, count(*) FILTER (WHERE o.state = 'open')::int AS open, count(*)::int AS made
        FROM waitlist_offers o JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.campaign_id = $1`,
-      [w.campaignId],
-    )).rows[0],
+          [w.campaignId],
+        )
+      ).rows[0],
     (c) => c.expired === 20 && c.made === 70,
     10_000,
   );

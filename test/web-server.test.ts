@@ -14,7 +14,15 @@ after(() => node.stop());
 
 describe('serving the citizen web app', () => {
   test('every page path answers the app page: German, no caching, a CSP that allows nothing foreign', async () => {
-    for (const url of ['/', '/suche?kampagne=1', '/warteraum/7', '/termin', '/bestaetigung/ABCD-2345', '/verwalten', '/angebot/7f0c2b1e-1d2c-4c4e-9a43-3f1f7f9b6a11?secret=x']) {
+    for (const url of [
+      '/',
+      '/suche?kampagne=1',
+      '/warteraum/7',
+      '/termin',
+      '/bestaetigung/ABCD-2345',
+      '/verwalten',
+      '/angebot/7f0c2b1e-1d2c-4c4e-9a43-3f1f7f9b6a11?secret=x',
+    ]) {
       const res = await node.app.inject({ url });
       assert.equal(res.statusCode, 200, url);
       assert.match(res.headers['content-type'] as string, /^text\/html/);
@@ -105,7 +113,10 @@ describe('hotline hours', () => {
     assert.equal(hotlineOpenAt(hours, new Date('2026-07-06T06:30:00Z')), true);
     assert.equal(typeof parseOpeningHours('Mo-Fr 18:00-08:00'), 'string');
     assert.equal(typeof parseOpeningHours('weekdays 8-18'), 'string');
-    assert.throws(() => loadConfig({ ANSTURM_HOTLINE_HOURS: 'jeden Tag' }), (err: unknown) => err instanceof ConfigError && /ANSTURM_HOTLINE_HOURS/.test(err.message));
+    assert.throws(
+      () => loadConfig({ ANSTURM_HOTLINE_HOURS: 'jeden Tag' }),
+      (err: unknown) => err instanceof ConfigError && /ANSTURM_HOTLINE_HOURS/.test(err.message),
+    );
   });
 });
 
@@ -136,7 +147,7 @@ describe('exposure and headers', () => {
       assert.match(String(docs.headers['content-security-policy']), /default-src 'self'/);
       assert.match(String(docs.headers['content-security-policy']), /upgrade-insecure-requests/);
       assert.equal(docs.headers['x-content-type-options'], 'nosniff');
-      assert.equal(docs.headers['referrer-policy'], 'no-referrer', 'the pages\' headers on the docs too');
+      assert.equal(docs.headers['referrer-policy'], 'no-referrer', "the pages' headers on the docs too");
     } finally {
       await secure.stop();
     }

@@ -80,7 +80,12 @@ describe('citizen web app in a real browser', () => {
     );
     // The confirmation e-mail leaves through the outbox; the page follows it until it is sent.
     await page.getByText('E-Mail: versendet').waitFor();
-    const ics = await page.request.get(await page.getByRole('link', { name: 'In den Kalender eintragen (.ics)' }).getAttribute('href').then((h) => `${origin}${h}`));
+    const ics = await page.request.get(
+      await page
+        .getByRole('link', { name: 'In den Kalender eintragen (.ics)' })
+        .getAttribute('href')
+        .then((h) => `${origin}${h}`),
+    );
     assert.equal(ics.status(), 200);
     assert.match(ics.headers()['content-type']!, /text\/calendar/);
     assert.equal((await ics.text()).match(/BEGIN:VEVENT/g)?.length, 2);
@@ -115,7 +120,11 @@ describe('citizen web app in a real browser', () => {
     await page.getByRole('heading', { name: `${code} – Abgesagt` }).waitFor();
     assert.equal((await bookingState(code, '1964-08-12')).status, 'cancelled');
     const taken = await node.db.query('SELECT id, taken FROM slots WHERE id = ANY($1) ORDER BY id', [w.firstSlotIds.slice(0, 2)]);
-    assert.deepEqual(taken.rows.map((r) => r.taken), [0, 0], 'the moved-from and the cancelled appointment are free again');
+    assert.deepEqual(
+      taken.rows.map((r) => r.taken),
+      [0, 0],
+      'the moved-from and the cancelled appointment are free again',
+    );
     await screenshot(page, 'de-6-cancelled');
 
     assert.deepEqual(errors, []);
@@ -160,7 +169,11 @@ describe('citizen web app in a real browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL('**/termin');
     await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
-    for (const [name, text] of [['firstName', 'Karl'], ['lastName', 'Tast'], ['dateOfBirth', '01.01.1940']] as const) {
+    for (const [name, text] of [
+      ['firstName', 'Karl'],
+      ['lastName', 'Tast'],
+      ['dateOfBirth', '01.01.1940'],
+    ] as const) {
       await tabTo(`input[name="${name}"]`);
       await page.keyboard.type(text);
     }
@@ -229,13 +242,22 @@ describe('citizen web app in a real browser', () => {
     const first = (await page.locator('.appointments li').first().textContent()) ?? '';
     assert.match(first, /Dose 1/);
     assert.match(first, /\d{1,2} [A-Z][a-z]+ \d{4}/);
-    assert.match(first, new RegExp(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(morningIn(3)))));
+    assert.match(
+      first,
+      new RegExp(
+        new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(morningIn(3))),
+      ),
+    );
     await page.getByText('You gave no contact details').waitFor();
     await screenshot(page, 'en-4-confirmation');
     await checkAccessibility(page, 'confirmation (en)');
 
     const tickets = await node.db.query(`SELECT state FROM queue_tickets WHERE release_id = $1`, [w.releaseId]);
-    assert.deepEqual(tickets.rows.map((r) => r.state), ['used'], 'the admission was used for the booking');
+    assert.deepEqual(
+      tickets.rows.map((r) => r.state),
+      ['used'],
+      'the admission was used for the booking',
+    );
     assert.deepEqual(errors, []);
     assertOnlyOwnOrigin(requests, origin);
     await page.context().close();
@@ -308,7 +330,10 @@ describe('citizen web app in a real browser', () => {
     await page.getByRole('button', { name: 'Anzeigen' }).click();
     await page.getByRole('heading', { level: 1, name: 'Ihr Termin ist gebucht' }).waitFor();
     const rows = await node.db.query(`SELECT first_name FROM bookings WHERE campaign_id = $1 AND status = 'active'`, [w.campaignId]);
-    assert.deepEqual(rows.rows.map((r) => r.first_name), ['Otto']);
+    assert.deepEqual(
+      rows.rows.map((r) => r.first_name),
+      ['Otto'],
+    );
     assert.deepEqual(errors, []);
     await page.context().close();
   });
@@ -321,7 +346,12 @@ describe('citizen web app in a real browser', () => {
       slots: [{ centerId: w.centerId, campaignId: w.campaignId, startsAt: morningIn(5), durationMinutes: 15, capacity: 5, dose: 1 }],
     });
     const nextOpensAt = new Date(Date.now() + 2 * 86_400_000);
-    await adminPost(node.app, '/api/v1/admin/releases', { campaignId: w.campaignId, slotIds: [later.slots[0].id], opensAt: nextOpensAt.toISOString(), acknowledge: 'all' });
+    await adminPost(node.app, '/api/v1/admin/releases', {
+      campaignId: w.campaignId,
+      slotIds: [later.slots[0].id],
+      opensAt: nextOpensAt.toISOString(),
+      acknowledge: 'all',
+    });
 
     // Someone else is first in line and books the one appointment.
     const rival = await join(node.app, w.releaseId);
@@ -333,7 +363,10 @@ describe('citizen web app in a real browser', () => {
     await page.getByRole('button', { name: 'In den Warteraum eintreten' }).click();
     await page.getByRole('heading', { name: 'Ihr Platz' }).waitFor();
 
-    const admitted = await until(() => status(node.app, rival.body.ticket), (s) => s.body.admission !== null);
+    const admitted = await until(
+      () => status(node.app, rival.body.ticket),
+      (s) => s.body.admission !== null,
+    );
     const hold = await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] }, { 'admission-token': admitted.body.admission.token });
     assert.equal(hold.status, 201, JSON.stringify(hold.body));
     assert.equal((await post(node.app, '/api/v1/bookings', { holdId: hold.body.holdId, person: person() })).status, 201);
@@ -405,7 +438,10 @@ describe('citizen web app in a real browser', () => {
       await screenshot(page, 'de-9-hold-expired');
       await checkAccessibility(page, 'details (expired)');
       // The sweeper gives the unit back; anyone can book it again.
-      await until(async () => (await short.db.query('SELECT taken FROM slots WHERE id = $1', [w.firstSlotIds[0]])).rows[0].taken, (n) => n === 0);
+      await until(
+        async () => (await short.db.query('SELECT taken FROM slots WHERE id = $1', [w.firstSlotIds[0]])).rows[0].taken,
+        (n) => n === 0,
+      );
       assert.equal((await book(short.app, w.firstSlotIds[0]!)).booking.status, 201);
       await page.getByRole('link', { name: 'Neuen Termin suchen' }).click();
       await page.getByRole('heading', { level: 1, name: 'Termin suchen' }).waitFor();
@@ -440,4 +476,3 @@ describe('citizen web app in a real browser', () => {
     await page.context().close();
   });
 });
-

@@ -23,16 +23,37 @@ export function agentService(bookings: BookingService) {
         .map((c) => ({ center: c, distance: distanceKm(origin, c) }))
         .filter((c) => c.distance <= q.radiusKm)
         .map(({ center, distance }) => {
-          const days = new Map<string, { date: string; free: number; keptForPhone: number; slots: { id: number; startsAt: string; durationMinutes: number; free: number; keptForPhone: number }[] }>();
+          const days = new Map<
+            string,
+            {
+              date: string;
+              free: number;
+              keptForPhone: number;
+              slots: { id: number; startsAt: string; durationMinutes: number; free: number; keptForPhone: number }[];
+            }
+          >();
           for (const s of slots.rows) {
             if (s.center_id !== center.id || s.free <= 0) continue;
             let day = days.get(s.day);
             if (!day) days.set(s.day, (day = { date: s.day, free: 0, keptForPhone: 0, slots: [] }));
             day.free += s.free;
             day.keptForPhone += s.kept_for_phone;
-            day.slots.push({ id: s.id, startsAt: s.starts_at.toISOString(), durationMinutes: s.duration_minutes, free: s.free, keptForPhone: s.kept_for_phone });
+            day.slots.push({
+              id: s.id,
+              startsAt: s.starts_at.toISOString(),
+              durationMinutes: s.duration_minutes,
+              free: s.free,
+              keptForPhone: s.kept_for_phone,
+            });
           }
-          return { id: center.id, name: center.name, address: center.address, postalCode: center.postal_code, distanceKm: Math.round(distance * 10) / 10, days: [...days.values()] };
+          return {
+            id: center.id,
+            name: center.name,
+            address: center.address,
+            postalCode: center.postal_code,
+            distanceKm: Math.round(distance * 10) / 10,
+            days: [...days.values()],
+          };
         })
         .filter((c) => c.days.length > 0)
         .sort((a, b) => a.distanceKm - b.distanceKm);

@@ -27,11 +27,9 @@ export const availabilityRoutes =
     let cacheFor = 0;
     const cache = new Map<string, { json: string; gzip?: Buffer }>();
 
-    app.get(
-      '/api/v1/campaigns',
-      { schema: { tags: ['booking'], summary: 'Open campaigns with eligibility rules and releases' } },
-      async () => ({ campaigns: view.campaigns() }),
-    );
+    app.get('/api/v1/campaigns', { schema: { tags: ['booking'], summary: 'Open campaigns with eligibility rules and releases' } }, async () => ({
+      campaigns: view.campaigns(),
+    }));
 
     app.get(
       '/api/v1/availability',

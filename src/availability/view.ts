@@ -225,12 +225,7 @@ export class AvailabilityView {
 }
 
 /** Groups slots by campaign and centre; for two doses, caps each first-dose slot by the second doses free for it. */
-function index(
-  campaigns: catalogSql.CampaignRow[],
-  centers: sql.CenterRow[],
-  rows: sql.SlotRow[],
-  dbNow: number,
-): Map<number, CenterSlots[]> {
+function index(campaigns: catalogSql.CampaignRow[], centers: sql.CenterRow[], rows: sql.SlotRow[], dbNow: number): Map<number, CenterSlots[]> {
   const centerById = new Map(centers.map((c) => [c.id, c]));
   const grouped = new Map<string, { first: sql.SlotRow[]; second: sql.SlotRow[] }>();
   for (const row of rows) {

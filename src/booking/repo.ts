@@ -73,7 +73,8 @@ export const lockSlots = (slotIds: number[]): Sql => ({
  * the hotline take from their own first. A slot that does not satisfy the rules returns no row.
  */
 export const takeFirstDoseUnits = (way: Way, slotIds: number[], admitted: (number | null)[]): Sql => {
-  const share = way === 'waitlist' ? ', reserved = greatest(s.reserved - g.n, 0)' : way === 'phone' ? ', phone_reserved = greatest(s.phone_reserved - g.n, 0)' : '';
+  const share =
+    way === 'waitlist' ? ', reserved = greatest(s.reserved - g.n, 0)' : way === 'phone' ? ', phone_reserved = greatest(s.phone_reserved - g.n, 0)' : '';
   const room = way === 'public' ? 'AND (NOT r.waiting_room OR r.id = ALL(g.admitted))' : '';
   return {
     text: `UPDATE slots s SET taken = s.taken + g.n${share}
@@ -117,8 +118,13 @@ export const secondDoseCandidates = (needs: SecondDoseNeed[], exhausted: number[
            ORDER BY s.starts_at, s.id LIMIT g.n) s
          ORDER BY g.i, s.starts_at, s.id`,
   values: [
-    needs.map((n) => n.centerId), needs.map((n) => n.campaignId), needs.map((n) => n.firstAt),
-    needs.map((n) => n.minDays), needs.map((n) => n.maxDays), needs.map((n) => n.need), exhausted,
+    needs.map((n) => n.centerId),
+    needs.map((n) => n.campaignId),
+    needs.map((n) => n.firstAt),
+    needs.map((n) => n.minDays),
+    needs.map((n) => n.maxDays),
+    needs.map((n) => n.need),
+    exhausted,
   ],
 });
 
@@ -149,7 +155,14 @@ export const insertHolds = (holds: NewHold[], ttlSeconds: number): Sql => ({
          SELECT id, campaign_id, slot_id, second_slot_id, ticket_id, clock_now() + make_interval(secs => $6)
          FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::uuid[]) AS h(id, campaign_id, slot_id, second_slot_id, ticket_id)
          RETURNING expires_at`,
-  values: [holds.map((h) => h.id), holds.map((h) => h.campaignId), holds.map((h) => h.slotId), holds.map((h) => h.secondSlotId), holds.map((h) => h.ticketId), ttlSeconds],
+  values: [
+    holds.map((h) => h.id),
+    holds.map((h) => h.campaignId),
+    holds.map((h) => h.slotId),
+    holds.map((h) => h.secondSlotId),
+    holds.map((h) => h.ticketId),
+    ttlSeconds,
+  ],
 });
 
 export interface AdmissionRow {
@@ -264,8 +277,22 @@ export const insertBookings = (rows: NewBooking[]): Sql => {
                                 $9::date[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
            ON CONFLICT DO NOTHING RETURNING id, hold_id`,
     values: [
-      col('code'), col('campaignId'), col('slotId'), col('secondSlotId'), col('holdId'), col('identityHash'), col('firstName'), col('lastName'),
-      col('dateOfBirth'), col('postalCode'), col('email'), col('phone'), col('priorityGroup'), col('locale'), col('channel'), col('bookedBy'),
+      col('code'),
+      col('campaignId'),
+      col('slotId'),
+      col('secondSlotId'),
+      col('holdId'),
+      col('identityHash'),
+      col('firstName'),
+      col('lastName'),
+      col('dateOfBirth'),
+      col('postalCode'),
+      col('email'),
+      col('phone'),
+      col('priorityGroup'),
+      col('locale'),
+      col('channel'),
+      col('bookedBy'),
     ],
   };
 };

@@ -15,7 +15,6 @@ import { qrSvg } from './qr.js';
 import type { Admission, BookingService, ConfirmRequest, HoldRequest } from './service.js';
 import { dayIn, INSTALLATION_ZONE } from '../time/zone.js';
 
-
 const CodeParams = Strict({ bookingCode: Text({ maxLength: 20 }) });
 const DobQuery = Strict({ dateOfBirth: Day });
 const IdempotencyHeader = Type.Object({
@@ -26,8 +25,7 @@ const HoldHeaders = Type.Object({
   'admission-token': Type.Optional(Text({ description: 'Required for releases with a waiting room: the token from your place in line.' })),
 });
 
-const code = (raw: string): string =>
-  parseBookingCode(raw) ?? fail('BOOKING_NOT_FOUND', 'This is not a booking code (8 letters and digits, e.g. ABCD-2345).');
+const code = (raw: string): string => parseBookingCode(raw) ?? fail('BOOKING_NOT_FOUND', 'This is not a booking code (8 letters and digits, e.g. ABCD-2345).');
 
 /** What carries a person's data is kept by no cache, the browser's included. */
 const noStore = {
@@ -66,7 +64,11 @@ const rushRoutes =
     const keyOf = (k: Keyed<unknown>) => (k.key ? [`key:${k.key.scope}\n${k.key.key}`] : []);
     const holds = new GroupCommit(
       db,
-      { ...batching, keysOf: (k: Keyed<HoldRequest>) => [...keyOf(k), ...(k.input.admission ? [`ticket:${k.input.admission.ticketId}`] : [])], onBatch: (n, s) => metrics.batch('hold', n, s) },
+      {
+        ...batching,
+        keysOf: (k: Keyed<HoldRequest>) => [...keyOf(k), ...(k.input.admission ? [`ticket:${k.input.admission.ticketId}`] : [])],
+        onBatch: (n, s) => metrics.batch('hold', n, s),
+      },
       idempotent(201, (q, inputs: HoldRequest[]) => service.holdMany(q, inputs)),
     );
     const confirmations = new GroupCommit(
@@ -178,7 +180,10 @@ const ownBookingRoutes =
 
     app.get(
       '/api/v1/bookings/:bookingCode/calendar.ics',
-      { ...noStore, schema: { tags: ['booking'], summary: 'The appointments as an iCalendar file', params: CodeParams, querystring: DobQuery, response: errors(400, 404) } },
+      {
+        ...noStore,
+        schema: { tags: ['booking'], summary: 'The appointments as an iCalendar file', params: CodeParams, querystring: DobQuery, response: errors(400, 404) },
+      },
       async (request, reply) => {
         const view = await own(request, (c) => service.view(db, c, request.query.dateOfBirth));
         return reply
@@ -190,10 +195,21 @@ const ownBookingRoutes =
 
     app.get(
       '/api/v1/bookings/:bookingCode/qr.svg',
-      { schema: { tags: ['booking'], summary: 'The QR code the check-in desk scans (it holds ANSTURM:<code>)', params: CodeParams, querystring: DobQuery, response: errors(400, 404) } },
+      {
+        schema: {
+          tags: ['booking'],
+          summary: 'The QR code the check-in desk scans (it holds ANSTURM:<code>)',
+          params: CodeParams,
+          querystring: DobQuery,
+          response: errors(400, 404),
+        },
+      },
       async (request, reply) => {
         const view = await own(request, (c) => service.view(db, c, request.query.dateOfBirth));
-        return reply.type('image/svg+xml').header('cache-control', 'private, max-age=86400').send(qrSvg(`ANSTURM:${view.bookingCode.replace('-', '')}`));
+        return reply
+          .type('image/svg+xml')
+          .header('cache-control', 'private, max-age=86400')
+          .send(qrSvg(`ANSTURM:${view.bookingCode.replace('-', '')}`));
       },
     );
 

@@ -15,8 +15,6 @@ import type { Queryable } from '../db/pool.js';
 import type { AppointmentShape, BookingAnswerShape, BookingViewShape, HoldShape, PersonShape } from '../http/schemas.js';
 import { dayIn, INSTALLATION_ZONE } from '../time/zone.js';
 
-
-
 /** The answers' shapes, derived from the schemas that validate and serialise them (http/schemas.ts). */
 export type Appointment = AppointmentShape;
 export type Person = PersonShape;
@@ -25,7 +23,6 @@ export type HoldAnswer = HoldShape;
 export type BookingAnswer = BookingAnswerShape;
 
 export type Locale = 'de' | 'en';
-
 
 /** How a booking came in: the web, a hotline agent (named), or an accepted wait-list offer. */
 export interface BookingOrigin {
@@ -56,14 +53,12 @@ export interface HoldRequest {
   admission?: Admission;
 }
 
-
 export interface ConfirmRequest {
   holdId: string;
   person: Person;
   locale: Locale;
   origin: BookingOrigin;
 }
-
 
 const WEB: BookingOrigin = { channel: 'web', bookedBy: null };
 
@@ -82,10 +77,20 @@ export function bookingService(deps: BookingServiceDeps) {
      * refused and keeps nothing. Answers and refusals come back in the order asked.
      */
     async holdMany(q: pg.ClientBase, requests: HoldRequest[]): Promise<(HoldAnswer | AppError)[]> {
-      const admissions = await lockAdmissions(q, requests.flatMap((r) => (r.admission ? [r.admission.ticketId] : [])));
+      const admissions = await lockAdmissions(
+        q,
+        requests.flatMap((r) => (r.admission ? [r.admission.ticketId] : [])),
+      );
       const refused = requests.map((r) => (r.admission ? admissionRefusal(admissions.get(r.admission.ticketId)) : null));
       const asked = requests.filter((_, i) => !refused[i]);
-      const taken = asked.length === 0 ? [] : await takeUnitsMany(q, 'public', asked.map((r) => ({ slotId: r.slotId, admittedRelease: r.admission?.releaseId ?? null })));
+      const taken =
+        asked.length === 0
+          ? []
+          : await takeUnitsMany(
+              q,
+              'public',
+              asked.map((r) => ({ slotId: r.slotId, admittedRelease: r.admission?.releaseId ?? null })),
+            );
       const results: (HoldAnswer | AppError)[] = [];
       const holds: sql.NewHold[] = [];
       let k = 0;
@@ -181,7 +186,12 @@ export function bookingService(deps: BookingServiceDeps) {
     async messages(q: Queryable, code: string, dateOfBirth: string) {
       const booking = (await run<sql.BookingRow>(q, sql.bookingByCode(code, dateOfBirth))).rows[0];
       if (!booking) return fail('BOOKING_NOT_FOUND');
-      const rows = (await run<{ kind: string; channel: string; state: string; attempts: number; createdAt: Date; notBefore: Date; sentAt: Date | null }>(q, messagesOfBooking(booking.id))).rows;
+      const rows = (
+        await run<{ kind: string; channel: string; state: string; attempts: number; createdAt: Date; notBefore: Date; sentAt: Date | null }>(
+          q,
+          messagesOfBooking(booking.id),
+        )
+      ).rows;
       return rows.map((m) => ({ ...m, state: m.state === 'queued' && m.attempts > 0 ? 'delayed' : m.state === 'sending' ? 'queued' : m.state }));
     },
 
@@ -295,17 +305,19 @@ const stillOpen = (b: ConfirmBatch) => b.requests.flatMap((r, i) => (b.results[i
 async function lockAndCheckHolds(q: pg.ClientBase, requests: ConfirmRequest[], identityKey: string): Promise<ConfirmBatch> {
   const holds = new Map((await run<sql.HoldForBooking>(q, sql.lockHoldsForBooking(requests.map((r) => r.holdId)))).rows.map((h) => [h.id, h]));
   const bound = await boundPersons(q, [...holds.values()]);
-  const results = requests.map((r) => refuseSync(() => {
-    const hold = holds.get(r.holdId) ?? fail('HOLD_NOT_FOUND');
-    assertHoldUsable(hold);
-    checkPersonAgainst(hold, r.person, hold.first_day);
-    // Contacts are checked as typed, so the confirmation goes where the person can read it.
-    if (r.person.phone) normaliseContact('sms', r.person.phone);
-    if (r.person.email) normaliseContact('email', r.person.email);
-    // A place in line bound to a person books that person: the binding would mean nothing otherwise.
-    const person = hold.ticket_id ? bound.get(hold.ticket_id) : null;
-    if (person && !person.equals(identityHash(identityKey, r.person))) fail('ADMISSION_OTHER_PERSON');
-  }));
+  const results = requests.map((r) =>
+    refuseSync(() => {
+      const hold = holds.get(r.holdId) ?? fail('HOLD_NOT_FOUND');
+      assertHoldUsable(hold);
+      checkPersonAgainst(hold, r.person, hold.first_day);
+      // Contacts are checked as typed, so the confirmation goes where the person can read it.
+      if (r.person.phone) normaliseContact('sms', r.person.phone);
+      if (r.person.email) normaliseContact('email', r.person.email);
+      // A place in line bound to a person books that person: the binding would mean nothing otherwise.
+      const person = hold.ticket_id ? bound.get(hold.ticket_id) : null;
+      if (person && !person.equals(identityHash(identityKey, r.person))) fail('ADMISSION_OTHER_PERSON');
+    }),
+  );
   return { requests, holds, results };
 }
 
@@ -313,14 +325,20 @@ async function lockAndCheckHolds(q: pg.ClientBase, requests: ConfirmRequest[], i
 async function refuseUnverifiedContacts(q: pg.ClientBase, batch: ConfirmBatch): Promise<void> {
   const contactsOf = (p: Person) => [...(p.email ? [normaliseContact('email', p.email)] : []), ...(p.phone ? [normaliseContact('sms', p.phone)] : [])];
   const mustVerify = stillOpen(batch).filter((o) => o.hold.require_verified_contact);
-  const verified = await verifiedAmong(q, mustVerify.flatMap((o) => contactsOf(o.r.person)));
+  const verified = await verifiedAmong(
+    q,
+    mustVerify.flatMap((o) => contactsOf(o.r.person)),
+  );
   for (const o of mustVerify) if (!contactsOf(o.r.person).some((c) => verified.has(c))) batch.results[o.i] = new AppError('CONTACT_NOT_VERIFIED');
 }
 
 /** Campaigns limited to districts book people whose postal code lies in one of them. */
 async function refuseOutsideDistricts(q: pg.ClientBase, batch: ConfirmBatch): Promise<void> {
   const local = stillOpen(batch).filter((o) => o.hold.districts !== null);
-  const containing = await districtsOf(q, local.map((o) => o.r.person.postalCode));
+  const containing = await districtsOf(
+    q,
+    local.map((o) => o.r.person.postalCode),
+  );
   for (const o of local) batch.results[o.i] = districtRefusal(o.hold.districts!, o.r.person.postalCode, containing);
 }
 
@@ -338,9 +356,20 @@ async function insertBookings(q: pg.ClientBase, batch: ConfirmBatch, identityKey
     const written = new Map((await run<{ id: number; hold_id: string }>(q, sql.insertBookings([...rows.values()]))).rows.map((w) => [w.hold_id, w.id]));
     const missing = [...rows].filter(([, b]) => !written.has(b.holdId));
     for (const [i, b] of rows) if (written.has(b.holdId)) booked.set(i, { id: written.get(b.holdId)!, code: b.code });
-    const active = missing.length === 0 ? new Set<string>() : new Set((await run<{ campaign_id: number; identity_hash: Buffer }>(
-      q, sql.activeIdentities(missing.map(([, b]) => b.campaignId), missing.map(([, b]) => b.identityHash)),
-    )).rows.map((a) => personKey(a.campaign_id, a.identity_hash)));
+    const active =
+      missing.length === 0
+        ? new Set<string>()
+        : new Set(
+            (
+              await run<{ campaign_id: number; identity_hash: Buffer }>(
+                q,
+                sql.activeIdentities(
+                  missing.map(([, b]) => b.campaignId),
+                  missing.map(([, b]) => b.identityHash),
+                ),
+              )
+            ).rows.map((a) => personKey(a.campaign_id, a.identity_hash)),
+          );
     for (const [i] of [...rows]) if (booked.has(i)) rows.delete(i);
     for (const [i, b] of missing) {
       if (!active.has(personKey(b.campaignId, b.identityHash))) continue;
@@ -358,12 +387,25 @@ async function completeBookings(q: pg.ClientBase, batch: ConfirmBatch, booked: M
   const tickets = done.flatMap((d) => (d.hold.ticket_id ? [d.hold.ticket_id] : []));
   if (tickets.length > 0) await run(q, useAdmissions(tickets));
   // Booked by another way: these people's places on the wait list are no longer needed.
-  await run(q, sql.settleWaitlistEntries(done.map((d) => d.hold.campaign_id), done.map((d) => identityHash(identityKey, d.r.person))));
+  await run(
+    q,
+    sql.settleWaitlistEntries(
+      done.map((d) => d.hold.campaign_id),
+      done.map((d) => identityHash(identityKey, d.r.person)),
+    ),
+  );
   const slots = new Map((await run<sql.SlotRow>(q, sql.slotsWithCenters(done.flatMap((d) => slotIdsOf(d.hold))))).rows.map((s) => [s.id, toAppointment(s)]));
   const messages = done.flatMap((d) => {
-    const answer = { bookingCode: formatBookingCode(d.booking.code), campaignId: d.hold.campaign_id, appointments: slotIdsOf(d.hold).map((id) => slots.get(id)!) };
+    const answer = {
+      bookingCode: formatBookingCode(d.booking.code),
+      campaignId: d.hold.campaign_id,
+      appointments: slotIdsOf(d.hold).map((id) => slots.get(id)!),
+    };
     batch.results[d.i] = answer;
-    return bookingMessages({ id: d.booking.id, code: answer.bookingCode, email: d.r.person.email ?? null, phone: d.r.person.phone ?? null, locale: d.r.locale }, answer.appointments);
+    return bookingMessages(
+      { id: d.booking.id, code: answer.bookingCode, email: d.r.person.email ?? null, phone: d.r.person.phone ?? null, locale: d.r.locale },
+      answer.appointments,
+    );
   });
   // The messages are written with the bookings; the answers already carry everything.
   if (messages.length > 0) await run(q, enqueueMany(messages));

@@ -45,11 +45,21 @@ async function decideAndTake(q: pg.ClientBase, way: sql.Way, requests: UnitReque
   });
   const winners = requests.filter((_, i) => !(results[i] instanceof AppError));
   if (winners.length === 0) return results;
-  const took = await run(q, sql.takeFirstDoseUnits(way, winners.map((r) => r.slotId), winners.map((r) => r.admittedRelease)));
+  const took = await run(
+    q,
+    sql.takeFirstDoseUnits(
+      way,
+      winners.map((r) => r.slotId),
+      winners.map((r) => r.admittedRelease),
+    ),
+  );
   if (took.rowCount !== granted.size) throw new Error('a locked slot refused the units decided for it');
 
   const pairing = results.flatMap((r, i) => (r instanceof AppError || r.first.doses !== 2 ? [] : [i]));
-  const seconds = await takeSecondDoses(q, pairing.map((i) => (results[i] as TakenUnits).first));
+  const seconds = await takeSecondDoses(
+    q,
+    pairing.map((i) => (results[i] as TakenUnits).first),
+  );
   const giveBack: number[] = [];
   pairing.forEach((i, k) => {
     const taken = results[i] as TakenUnits;
@@ -57,7 +67,10 @@ async function decideAndTake(q: pg.ClientBase, way: sql.Way, requests: UnitReque
     if (second) taken.second = second;
     else {
       giveBack.push(taken.first.id);
-      results[i] = new AppError('NO_SECOND_DOSE_SLOT', undefined, { minIntervalDays: taken.first.min_interval_days, maxIntervalDays: taken.first.max_interval_days });
+      results[i] = new AppError('NO_SECOND_DOSE_SLOT', undefined, {
+        minIntervalDays: taken.first.min_interval_days,
+        maxIntervalDays: taken.first.max_interval_days,
+      });
     }
   });
   if (giveBack.length > 0) await run(q, sql.giveBackUnits(giveBack));
@@ -100,7 +113,15 @@ async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[]): 
   firsts.forEach((f, i) => {
     let need = bySlot.get(f.id);
     if (!need) {
-      need = { centerId: f.center_id, campaignId: f.campaign_id, firstAt: f.starts_at, minDays: f.min_interval_days!, maxDays: f.max_interval_days!, need: 0, owners: [] };
+      need = {
+        centerId: f.center_id,
+        campaignId: f.campaign_id,
+        firstAt: f.starts_at,
+        minDays: f.min_interval_days!,
+        maxDays: f.max_interval_days!,
+        need: 0,
+        owners: [],
+      };
       bySlot.set(f.id, need);
       needs.push(need);
     }

@@ -28,7 +28,9 @@ export interface Warning {
 export const LARGE_RELEASE_UNITS = 500;
 
 const local = (iso: string) =>
-  formatter('de-DE', INSTALLATION_ZONE, { weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  formatter('de-DE', INSTALLATION_ZONE, { weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(
+    new Date(iso),
+  );
 
 /**
  * The lessons of 2021 as checks, run before a release can be scheduled: booking must not open while
@@ -38,7 +40,10 @@ const local = (iso: string) =>
 export async function releaseChecklist(q: Queryable, plan: ReleasePlan, ctx: ChecklistContext): Promise<Warning[]> {
   const warnings: Warning[] = [];
   if (!hotlineOpenAt(ctx.hotline.hours, new Date(plan.opensAt))) {
-    warnings.push({ code: 'HOTLINE_CLOSED', message: `The hotline (${ctx.hotline.phone}) is closed at ${local(plan.opensAt)}: callers cannot get help when booking opens.` });
+    warnings.push({
+      code: 'HOTLINE_CLOSED',
+      message: `The hotline (${ctx.hotline.phone}) is closed at ${local(plan.opensAt)}: callers cannot get help when booking opens.`,
+    });
   }
   const units = (await run<sql.ReleaseUnits>(q, sql.releaseUnits(plan.slotIds))).rows;
   const firstDoses = units.reduce((n, u) => n + u.first_dose_units, 0);
@@ -50,9 +55,15 @@ export async function releaseChecklist(q: Queryable, plan: ReleasePlan, ctx: Che
   }
   if (plan.expectedCrowd !== undefined) {
     if (ctx.measuredCrowd === 0) {
-      warnings.push({ code: 'CROWD_NOT_MEASURED', message: `No crowd size has been measured for this installation (npm run simulate, then ANSTURM_MEASURED_CROWD); ${plan.expectedCrowd} people are expected.` });
+      warnings.push({
+        code: 'CROWD_NOT_MEASURED',
+        message: `No crowd size has been measured for this installation (npm run simulate, then ANSTURM_MEASURED_CROWD); ${plan.expectedCrowd} people are expected.`,
+      });
     } else if (plan.expectedCrowd > ctx.measuredCrowd) {
-      warnings.push({ code: 'CROWD_EXCEEDS_MEASURED', message: `${plan.expectedCrowd} people are expected; this installation was measured holding ${ctx.measuredCrowd}.` });
+      warnings.push({
+        code: 'CROWD_EXCEEDS_MEASURED',
+        message: `${plan.expectedCrowd} people are expected; this installation was measured holding ${ctx.measuredCrowd}.`,
+      });
     }
   }
   for (const u of units) {

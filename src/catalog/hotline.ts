@@ -21,7 +21,10 @@ const DAY_NAMES: Record<string, number> = { mo: 1, di: 2, tu: 2, mi: 3, we: 3, d
  */
 export function parseOpeningHours(text: string): OpeningHours[] | string {
   const hours: OpeningHours[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([A-Za-z]{2})(?:\s*-\s*([A-Za-z]{2}))?\s+(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})$/.exec(part);
     const first = match && DAY_NAMES[match[1]!.toLowerCase()];
     const last = match && (match[2] ? DAY_NAMES[match[2].toLowerCase()] : first);

@@ -184,10 +184,7 @@ export const insertSlotSeries = (s: SlotSeries): Sql => ({
          WHERE c.id = $1 AND extract(isodow FROM d)::int = ANY($6::int[]) AND NOT d::date = ANY($12::date[])
          ORDER BY t
          RETURNING ${SLOT_COLUMNS}`,
-  values: [
-    s.centerId, s.campaignId, s.dose, s.from, s.to, s.weekdays, s.opens, s.closes,
-    s.intervalMinutes, s.durationMinutes, s.capacity, s.skipDates,
-  ],
+  values: [s.centerId, s.campaignId, s.dose, s.from, s.to, s.weekdays, s.opens, s.closes, s.intervalMinutes, s.durationMinutes, s.capacity, s.skipDates],
 });
 
 export const listSlots = (campaignId: number, centerId?: number): Sql => ({

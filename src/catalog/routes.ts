@@ -22,9 +22,14 @@ const CenterInput = Strict({
   district: Text({ minLength: 1, maxLength: 100 }),
   lat: Type.Number({ minimum: -90, maximum: 90 }),
   lon: Type.Number({ minimum: -180, maximum: 180 }),
-  timeZone: Type.Optional(Text({ minLength: 1, maxLength: 64, description: 'IANA time zone of the centre (default Europe/Berlin): its slot series and local days follow it' })),
+  timeZone: Type.Optional(
+    Text({ minLength: 1, maxLength: 64, description: 'IANA time zone of the centre (default Europe/Berlin): its slot series and local days follow it' }),
+  ),
   state: Type.Optional(
-    Type.Union(LAENDER.map((l) => Type.Literal(l)), { description: 'The Land (ISO 3166-2:DE without "DE-", e.g. NW): slot series leave out its public holidays too' }),
+    Type.Union(
+      LAENDER.map((l) => Type.Literal(l)),
+      { description: 'The Land (ISO 3166-2:DE without "DE-", e.g. NW): slot series leave out its public holidays too' },
+    ),
   ),
 });
 
@@ -62,7 +67,9 @@ const SeriesInput = Strict({
   dose: Type.Optional(Dose),
   from: Day,
   to: Day,
-  weekdays: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, description: 'ISO weekdays, 1 = Monday; default Monday to Saturday' })),
+  weekdays: Type.Optional(
+    Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, description: 'ISO weekdays, 1 = Monday; default Monday to Saturday' }),
+  ),
   opens: Time,
   closes: Time,
   intervalMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
@@ -141,10 +148,7 @@ export const catalogRoutes =
           tags: ['admin'],
           security,
           summary: 'Create slots, listed one by one or as a series (days x opening hours x interval)',
-          body: Type.Union([
-            Strict({ slots: Type.Array(SlotInput, { minItems: 1, maxItems: 20000 }) }),
-            Strict({ series: SeriesInput }),
-          ]),
+          body: Type.Union([Strict({ slots: Type.Array(SlotInput, { minItems: 1, maxItems: 20000 }) }), Strict({ series: SeriesInput })]),
           response: { 201: Type.Object({ slots: Type.Array(Slot) }), ...errors(400, 401, 404) },
         },
       },
@@ -169,13 +173,19 @@ export const catalogRoutes =
       opensAt: Instant,
       waitingRoom: Type.Optional(Type.Boolean()),
       waitlistShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Share of each first-dose slot kept for the wait list' })),
-      waitlistMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 24 * 60, description: 'How long after opensAt the kept share stays with the wait list (default 60)' })),
+      waitlistMinutes: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: 30 * 24 * 60, description: 'How long after opensAt the kept share stays with the wait list (default 60)' }),
+      ),
       phoneShare: Type.Optional(Type.Number({ minimum: 0, maximum: 0.9, description: 'Share of each first-dose slot kept for the hotline until phoneUntil' })),
       phoneUntil: Type.Optional(Instant),
-      prequeueMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24 * 60, description: 'How long before opensAt the pre-queue opens (default 30)' })),
+      prequeueMinutes: Type.Optional(
+        Type.Integer({ minimum: 0, maximum: 7 * 24 * 60, description: 'How long before opensAt the pre-queue opens (default 30)' }),
+      ),
       expectedCrowd: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'People expected at the opening (for the checklist)' })),
       acknowledge: Type.Optional(
-        Type.Union([Type.Literal('all'), Type.Array(Text({ maxLength: 40 }), { maxItems: 10 })], { description: 'Checklist warnings (codes) to schedule despite, or "all"' }),
+        Type.Union([Type.Literal('all'), Type.Array(Text({ maxLength: 40 }), { maxItems: 10 })], {
+          description: 'Checklist warnings (codes) to schedule despite, or "all"',
+        }),
       ),
     });
 
@@ -183,7 +193,13 @@ export const catalogRoutes =
       '/api/v1/admin/releases/checklist',
       {
         bodyLimit: ADMIN_BODY_LIMIT,
-        schema: { tags: ['admin'], security, summary: 'The release checklist for a planned release, without creating it', body: ReleaseBody, response: errors(400, 401, 403) },
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'The release checklist for a planned release, without creating it',
+          body: ReleaseBody,
+          response: errors(400, 401, 403),
+        },
       },
       async (request) => ({ warnings: await releaseChecklist(db, request.body, checklist) }),
     );
@@ -217,7 +233,14 @@ export const catalogRoutes =
 
     app.get(
       '/api/v1/admin/releases',
-      { schema: { tags: ['admin'], security, summary: 'Releases of a campaign with their slots, units and waiting rooms', querystring: Strict({ campaignId: Id }) } },
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'Releases of a campaign with their slots, units and waiting rooms',
+          querystring: Strict({ campaignId: Id }),
+        },
+      },
       async (request) => ({ releases: (await run(db, sql.listReleases(request.query.campaignId))).rows }),
     );
   };

@@ -72,7 +72,9 @@ export const catalogService = {
       fail('VALIDATION_FAILED', 'minAge must not be larger than maxAge.');
     }
     const vaccineId = (await run<{ id: number }>(q, sql.upsertVaccine(vaccine))).rows[0]!.id;
-    const id = (await run<{ id: number }>(q, sql.insertCampaign({ name: input.name, vaccineId, ...eligibility, requireVerifiedContact: input.requireVerifiedContact }))).rows[0]!.id;
+    const id = (
+      await run<{ id: number }>(q, sql.insertCampaign({ name: input.name, vaccineId, ...eligibility, requireVerifiedContact: input.requireVerifiedContact }))
+    ).rows[0]!.id;
     await run(q, sql.notifyCatalogChanged());
     return (await run<sql.CampaignRow>(q, sql.listCampaigns(id))).rows[0]!;
   },
@@ -115,8 +117,7 @@ export const catalogService = {
     return created;
   },
 
-  listSlots: async (q: Queryable, campaignId: number, centerId?: number) =>
-    (await run<sql.SlotOut>(q, sql.listSlots(campaignId, centerId))).rows,
+  listSlots: async (q: Queryable, campaignId: number, centerId?: number) => (await run<sql.SlotOut>(q, sql.listSlots(campaignId, centerId))).rows,
 
   async createRelease(q: pg.ClientBase, r: ReleaseSpec) {
     const { campaignId, slotIds, opensAt, waitingRoom = false, prequeueMinutes = 30 } = r;

@@ -23,7 +23,15 @@ export const checkinRoutes =
 
     app.get(
       '/api/v1/checkin/bookings/:code',
-      { schema: { tags, security, summary: 'A booking at one of your centres: the person, both appointments, attendance', params: Code, response: errors(401, 403, 404) } },
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'A booking at one of your centres: the person, both appointments, attendance',
+          params: Code,
+          response: errors(401, 403, 404),
+        },
+      },
       async (request) => checkinService.lookup(db, actorOf(request), request.params.code),
     );
 
@@ -40,12 +48,25 @@ export const checkinRoutes =
         },
       },
       async (request, reply) =>
-        sendOutcome(reply, await inTransaction(db, request, 200, (q) => checkinService.record(q, actorOf(request), bookings, request.params.code, request.body.dose, request.body.state))),
+        sendOutcome(
+          reply,
+          await inTransaction(db, request, 200, (q) =>
+            checkinService.record(q, actorOf(request), bookings, request.params.code, request.body.dose, request.body.state),
+          ),
+        ),
     );
 
     app.get(
       '/api/v1/checkin/centers/:centerId/days/:day',
-      { schema: { tags, security, summary: 'A centre’s appointments of a day, by time, with attendance', params: Strict({ centerId: Id, day: Day }), response: errors(400, 401, 403) } },
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'A centre’s appointments of a day, by time, with attendance',
+          params: Strict({ centerId: Id, day: Day }),
+          response: errors(400, 401, 403),
+        },
+      },
       async (request) => checkinService.day(db, request.params.centerId, request.params.day),
     );
   };

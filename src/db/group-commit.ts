@@ -75,7 +75,7 @@ export class GroupCommit<I, O> {
     if (!keysOf) return this.queue.splice(0, this.options.maxBatch);
     const batch: Pending<I, O>[] = [];
     const seen = new Set<string>();
-    for (let i = 0; i < this.queue.length && batch.length < this.options.maxBatch; ) {
+    for (let i = 0; i < this.queue.length && batch.length < this.options.maxBatch;) {
       const keys = keysOf(this.queue[i]!.item);
       if (keys.some((k) => seen.has(k))) {
         i++;
@@ -91,7 +91,12 @@ export class GroupCommit<I, O> {
     let results: (O | AppError)[];
     const started = performance.now();
     try {
-      results = await tx(this.db, (q) => this.write(q, batch.map((p) => p.item)));
+      results = await tx(this.db, (q) =>
+        this.write(
+          q,
+          batch.map((p) => p.item),
+        ),
+      );
       this.options.onBatch?.(batch.length, (performance.now() - started) / 1000);
     } catch (err) {
       // No connection came (the pool is exhausted, the database is away): trying each item alone would not help.

@@ -59,8 +59,7 @@ function followClock(pool: pg.Pool, clock: Clock): void {
   });
 }
 
-export const run = <R extends pg.QueryResultRow = pg.QueryResultRow>(db: Queryable, sql: Sql) =>
-  db.query<R>(sql.text, sql.values);
+export const run = <R extends pg.QueryResultRow = pg.QueryResultRow>(db: Queryable, sql: Sql) => db.query<R>(sql.text, sql.values);
 
 /** PostgreSQL error codes we expect and handle by name. */
 export const PG = {
@@ -73,8 +72,7 @@ export const PG = {
 } as const;
 
 /** pg-pool's error when no connection became free in time: the node is over capacity. */
-export const isPoolTimeout = (err: unknown): boolean =>
-  err instanceof Error && err.message === 'timeout exceeded when trying to connect';
+export const isPoolTimeout = (err: unknown): boolean => err instanceof Error && err.message === 'timeout exceeded when trying to connect';
 
 /** Network errors of the socket to PostgreSQL. */
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -98,9 +96,7 @@ export const pgCode = (err: unknown): string | undefined =>
   typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
 
 export const pgConstraint = (err: unknown): string | undefined =>
-  typeof err === 'object' && err !== null && 'constraint' in err
-    ? String((err as { constraint: unknown }).constraint)
-    : undefined;
+  typeof err === 'object' && err !== null && 'constraint' in err ? String((err as { constraint: unknown }).constraint) : undefined;
 
 /**
  * Runs fn in one transaction. A deadlock or serialization failure means PostgreSQL chose

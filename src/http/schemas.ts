@@ -40,8 +40,7 @@ export const Appointment = Type.Object({
 });
 
 /** The error replies a route documents, by status. */
-export const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, Type.Ref(ErrorReply)]));
+export const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, Type.Ref(ErrorReply)]));
 
 /** The identity fields of a person: what makes "one booking per person" and "one place per person". */
 export const Identity = Strict({
@@ -60,7 +59,12 @@ export const Person = Strict({
 });
 
 /** A hold: the appointments kept for this person until `expiresAt`. */
-export const HoldAnswer = Type.Object({ holdId: Type.String({ format: 'uuid' }), expiresAt: Type.String(), campaignId: Id, appointments: Type.Array(Appointment) });
+export const HoldAnswer = Type.Object({
+  holdId: Type.String({ format: 'uuid' }),
+  expiresAt: Type.String(),
+  campaignId: Id,
+  appointments: Type.Array(Appointment),
+});
 
 /** A booking as its person sees it. */
 export const BookingView = Type.Object({

@@ -36,7 +36,9 @@ export function idempotencyKeyOf(request: FastifyRequest): IdempotencyKey | unde
     return fail('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 visible ASCII characters.');
   }
   const scope = `${request.method} ${request.url.split('?')[0]}`;
-  const hash = createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('base64url');
+  const hash = createHash('sha256')
+    .update(JSON.stringify(request.body ?? null))
+    .digest('base64url');
   return { scope, key, hash };
 }
 
@@ -50,11 +52,23 @@ export function idempotencyKeyOf(request: FastifyRequest): IdempotencyKey | unde
 export function idempotent<I, O>(status: number, write: (q: pg.ClientBase, inputs: I[]) => Promise<(O | AppError)[]>) {
   return async (q: pg.ClientBase, items: Keyed<I>[]): Promise<(Outcome<O> | AppError)[]> => {
     const keyed = items.flatMap((item, i) => (item.key ? [{ i, key: item.key }] : []));
-    const prior = keyed.length === 0 ? [] : await claim<O>(q, keyed.map((k) => k.key));
+    const prior =
+      keyed.length === 0
+        ? []
+        : await claim<O>(
+            q,
+            keyed.map((k) => k.key),
+          );
     const results: (Outcome<O> | AppError | null)[] = items.map(() => null);
     keyed.forEach((k, j) => (results[k.i] = prior[j]!));
     const todo = items.flatMap((_, i) => (results[i] === null ? [i] : []));
-    const answers = todo.length === 0 ? [] : await write(q, todo.map((i) => items[i]!.input));
+    const answers =
+      todo.length === 0
+        ? []
+        : await write(
+            q,
+            todo.map((i) => items[i]!.input),
+          );
     todo.forEach((i, j) => {
       const answer = answers[j]!;
       results[i] = answer instanceof AppError ? answer : { body: answer, status, replayed: false };
@@ -62,7 +76,14 @@ export function idempotent<I, O>(status: number, write: (q: pg.ClientBase, input
     const claimed = keyed.filter((_, j) => prior[j] === null);
     const stored = claimed.filter((k) => !(results[k.i] instanceof AppError));
     const dropped = claimed.filter((k) => results[k.i] instanceof AppError);
-    if (stored.length > 0) await run(q, storeAnswers(stored.map((k) => k.key), stored.map((k) => results[k.i] as Outcome<O>)));
+    if (stored.length > 0)
+      await run(
+        q,
+        storeAnswers(
+          stored.map((k) => k.key),
+          stored.map((k) => results[k.i] as Outcome<O>),
+        ),
+      );
     if (dropped.length > 0) await run(q, dropClaims(dropped.map((k) => k.key)));
     return results as (Outcome<O> | AppError)[];
   };
@@ -72,7 +93,10 @@ export function idempotent<I, O>(status: number, write: (q: pg.ClientBase, input
 async function claim<O>(q: pg.ClientBase, keys: IdempotencyKey[]): Promise<(Outcome<O> | AppError | null)[]> {
   const claimed = new Set((await run<{ scope: string; key: string }>(q, claimKeys(keys))).rows.map((r) => `${r.scope}\n${r.key}`));
   const others = keys.filter((k) => !claimed.has(`${k.scope}\n${k.key}`));
-  const rows = others.length === 0 ? [] : (await run<{ scope: string; key: string; request_hash: string; response_status: number; response_body: O }>(q, storedAnswers(others))).rows;
+  const rows =
+    others.length === 0
+      ? []
+      : (await run<{ scope: string; key: string; request_hash: string; response_status: number; response_body: O }>(q, storedAnswers(others))).rows;
   const stored = new Map(rows.map((r) => [`${r.scope}\n${r.key}`, r]));
   return keys.map((k) => {
     const row = stored.get(`${k.scope}\n${k.key}`);
@@ -87,12 +111,7 @@ async function claim<O>(q: pg.ClientBase, keys: IdempotencyKey[]): Promise<(Outc
  * `idempotent`). A staff member's request also writes its audit entry in that transaction:
  * the entry exists if and only if the change does.
  */
-export async function inTransaction<T>(
-  db: Db,
-  request: FastifyRequest,
-  status: number,
-  use: (q: pg.PoolClient) => Promise<T>,
-): Promise<Outcome<T>> {
+export async function inTransaction<T>(db: Db, request: FastifyRequest, status: number, use: (q: pg.PoolClient) => Promise<T>): Promise<Outcome<T>> {
   const key = idempotencyKeyOf(request);
   const [out] = await tx(db, (q) =>
     idempotent<undefined, T>(status, async () => {

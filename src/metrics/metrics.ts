@@ -43,8 +43,20 @@ export function createMetrics(db: Db, queueView: QueueView) {
   queueGauge('ansturm_queue_abandoned', 'Places skipped because their people stopped polling', (m) => m.abandoned);
   queueGauge('ansturm_queue_admission_rate', 'Admissions per second over the last minute', (m) => m.admissionRate());
 
-  const outboxBacklog = new client.Gauge({ name: 'ansturm_outbox_backlog', help: 'Messages due and not yet sent', labelNames: ['channel', 'priority'], aggregator: 'max', registers: [registry] });
-  const outboxOldest = new client.Gauge({ name: 'ansturm_outbox_oldest_seconds', help: 'Age of the oldest due message', labelNames: ['channel', 'priority'], aggregator: 'max', registers: [registry] });
+  const outboxBacklog = new client.Gauge({
+    name: 'ansturm_outbox_backlog',
+    help: 'Messages due and not yet sent',
+    labelNames: ['channel', 'priority'],
+    aggregator: 'max',
+    registers: [registry],
+  });
+  const outboxOldest = new client.Gauge({
+    name: 'ansturm_outbox_oldest_seconds',
+    help: 'Age of the oldest due message',
+    labelNames: ['channel', 'priority'],
+    aggregator: 'max',
+    registers: [registry],
+  });
   new client.Gauge({
     name: 'ansturm_outbox_scrape_ok',
     help: '1 if the outbox could be read for this scrape',
@@ -116,7 +128,8 @@ export function createMetrics(db: Db, queueView: QueueView) {
     /** Called for every response: latency per route, and the booking events by their routes' answers. */
     observe(method: string, route: string | undefined, status: number, seconds: number) {
       httpDuration.observe({ method, route: route ?? 'unmatched', status: String(status) }, seconds);
-      if (method === 'POST' && route === '/api/v1/holds') holds.inc({ result: status === 201 ? 'held' : status === 409 ? 'refused' : status >= 500 ? 'error' : 'invalid' });
+      if (method === 'POST' && route === '/api/v1/holds')
+        holds.inc({ result: status === 201 ? 'held' : status === 409 ? 'refused' : status >= 500 ? 'error' : 'invalid' });
       if (status < 300 && method === 'POST' && (route === '/api/v1/bookings' || route === '/api/v1/waitlist/offers/:offerId/accept')) bookings.inc();
       if (status < 300 && method === 'DELETE' && route === '/api/v1/bookings/:bookingCode') cancellations.inc();
     },

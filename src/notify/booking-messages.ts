@@ -32,13 +32,27 @@ export function bookingMessages(b: BookingContact, appointments: AppointmentForM
   if (b.email) {
     const m = confirmationMessage(b.code, appointments, b.locale);
     messages.push({
-      kind: 'confirmation', channel: 'email', recipient: recipientOf('email', b.email), locale: b.locale, bookingId: b.id,
-      subject: m.subject, text: m.text, html: m.html,
+      kind: 'confirmation',
+      channel: 'email',
+      recipient: recipientOf('email', b.email),
+      locale: b.locale,
+      bookingId: b.id,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
       attachments: [{ filename: `termin-${b.code}.ics`, contentType: 'text/calendar; charset=utf-8; method=PUBLISH', content: calendar(b.code, appointments) }],
     });
   }
   if (b.phone) {
-    messages.push({ kind: 'confirmation', channel: 'sms', recipient: recipientOf('sms', b.phone), locale: b.locale, bookingId: b.id, subject: '', text: confirmationSms(b.code, appointments, b.locale) });
+    messages.push({
+      kind: 'confirmation',
+      channel: 'sms',
+      recipient: recipientOf('sms', b.phone),
+      locale: b.locale,
+      bookingId: b.id,
+      subject: '',
+      text: confirmationSms(b.code, appointments, b.locale),
+    });
   }
   return [...messages, ...reminders(b, appointments, now)];
 }
@@ -51,8 +65,33 @@ export async function announceBooking(q: pg.ClientBase, b: BookingContact, appoi
 export async function announceCancellation(q: pg.ClientBase, b: BookingContact, appointments: AppointmentForMessage[]) {
   await run(q, dropPendingMessages(b.id));
   const m = cancellationMessage(b.code, appointments, b.locale);
-  if (b.email) await run(q, enqueue({ kind: 'cancellation', channel: 'email', recipient: recipientOf('email', b.email), locale: b.locale, bookingId: b.id, subject: m.subject, text: m.text, html: m.html }));
-  else if (b.phone) await run(q, enqueue({ kind: 'cancellation', channel: 'sms', recipient: recipientOf('sms', b.phone), locale: b.locale, bookingId: b.id, subject: '', text: m.text.split('\n').filter(Boolean).join(' ') }));
+  if (b.email)
+    await run(
+      q,
+      enqueue({
+        kind: 'cancellation',
+        channel: 'email',
+        recipient: recipientOf('email', b.email),
+        locale: b.locale,
+        bookingId: b.id,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+      }),
+    );
+  else if (b.phone)
+    await run(
+      q,
+      enqueue({
+        kind: 'cancellation',
+        channel: 'sms',
+        recipient: recipientOf('sms', b.phone),
+        locale: b.locale,
+        bookingId: b.id,
+        subject: '',
+        text: m.text.split('\n').filter(Boolean).join(' '),
+      }),
+    );
 }
 
 export async function announceRebooking(q: pg.ClientBase, b: BookingContact, appointments: AppointmentForMessage[]) {
@@ -69,9 +108,18 @@ function reminders(b: BookingContact, appointments: AppointmentForMessage[], now
     const at = Date.parse(a.startsAt) - DAY_MS;
     if (at <= now) return [];
     const m = reminderMessage(b.code, a, b.locale);
-    return [{
-      kind: 'reminder', channel, recipient, locale: b.locale, bookingId: b.id, notBefore: new Date(at),
-      subject: m.subject, text: channel === 'sms' ? m.text.split('\n').filter(Boolean).join(' ') : m.text, html: channel === 'email' ? m.html : undefined,
-    }];
+    return [
+      {
+        kind: 'reminder',
+        channel,
+        recipient,
+        locale: b.locale,
+        bookingId: b.id,
+        notBefore: new Date(at),
+        subject: m.subject,
+        text: channel === 'sms' ? m.text.split('\n').filter(Boolean).join(' ') : m.text,
+        html: channel === 'email' ? m.html : undefined,
+      },
+    ];
   });
 }

@@ -21,7 +21,19 @@ export interface NewMessage {
 export const enqueue = (m: NewMessage): Sql => ({
   text: `INSERT INTO messages (kind, channel, priority, recipient, locale, subject, body_text, body_html, attachments, booking_id, not_before)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, clock_now())) RETURNING id`,
-  values: [m.kind, m.channel, PRIORITY[m.kind], m.recipient, m.locale, m.subject, m.text, m.html ?? null, JSON.stringify(m.attachments ?? []), m.bookingId ?? null, m.notBefore ?? null],
+  values: [
+    m.kind,
+    m.channel,
+    PRIORITY[m.kind],
+    m.recipient,
+    m.locale,
+    m.subject,
+    m.text,
+    m.html ?? null,
+    JSON.stringify(m.attachments ?? []),
+    m.bookingId ?? null,
+    m.notBefore ?? null,
+  ],
 });
 
 /** Many messages in one statement (a batch of bookings writes all of theirs at once). */
@@ -33,8 +45,17 @@ export const enqueueMany = (messages: NewMessage[]): Sql => {
            FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::bigint[], $11::timestamptz[])
                 AS m(kind, channel, priority, recipient, locale, subject, body_text, body_html, attachments, booking_id, not_before)`,
     values: [
-      col((m) => m.kind), col((m) => m.channel), col((m) => PRIORITY[m.kind]), col((m) => m.recipient), col((m) => m.locale), col((m) => m.subject),
-      col((m) => m.text), col((m) => m.html ?? null), col((m) => JSON.stringify(m.attachments ?? [])), col((m) => m.bookingId ?? null), col((m) => m.notBefore ?? null),
+      col((m) => m.kind),
+      col((m) => m.channel),
+      col((m) => PRIORITY[m.kind]),
+      col((m) => m.recipient),
+      col((m) => m.locale),
+      col((m) => m.subject),
+      col((m) => m.text),
+      col((m) => m.html ?? null),
+      col((m) => JSON.stringify(m.attachments ?? [])),
+      col((m) => m.bookingId ?? null),
+      col((m) => m.notBefore ?? null),
     ],
   };
 };

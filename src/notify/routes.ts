@@ -78,13 +78,21 @@ export const outboxAdminRoutes =
         await tx(db, async (q) => {
           const res = await run(q, sql.retryFailed(request.params.id));
           if (res.rowCount === 0) fail('NOT_FOUND', 'No failed message with this id.');
-          await audit(q, actorOf(request), 'retry dead letter', { target: { messageId: request.params.id }, before: { state: 'failed' }, after: { state: 'queued' } });
+          await audit(q, actorOf(request), 'retry dead letter', {
+            target: { messageId: request.params.id },
+            before: { state: 'failed' },
+            after: { state: 'queued' },
+          });
         });
         return { id: request.params.id, state: 'queued' };
       },
     );
-    app.get('/api/v1/admin/outbox', { schema: { tags: ['admin'], security, summary: 'Backlog per channel and lane, and the age of the oldest waiting code' } }, async () => ({
-      backlog: (await run(db, sql.backlog())).rows,
-      oldestCodeSeconds: (await run<{ seconds: number }>(db, sql.oldestCodeAge())).rows[0]!.seconds,
-    }));
+    app.get(
+      '/api/v1/admin/outbox',
+      { schema: { tags: ['admin'], security, summary: 'Backlog per channel and lane, and the age of the oldest waiting code' } },
+      async () => ({
+        backlog: (await run(db, sql.backlog())).rows,
+        oldestCodeSeconds: (await run<{ seconds: number }>(db, sql.oldestCodeAge())).rows[0]!.seconds,
+      }),
+    );
   };

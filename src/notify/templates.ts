@@ -54,18 +54,12 @@ export function codeSms(code: string, locale: Locale): string {
 
 export function confirmationMessage(bookingCode: string, appointments: AppointmentText[], locale: Locale): Rendered {
   return locale === 'de'
-    ? compose(
-        `Terminbestätigung ${bookingCode}`,
-        ['Ihre Termine sind gebucht.', `Buchungscode: ${bookingCode}`],
-        lines(appointments, 'de'),
-        ['Bitte bringen Sie einen Ausweis mit. Absagen oder umbuchen können Sie mit Buchungscode und Geburtsdatum.'],
-      )
-    : compose(
-        `Booking confirmation ${bookingCode}`,
-        ['Your appointments are booked.', `Booking code: ${bookingCode}`],
-        lines(appointments, 'en'),
-        ['Please bring an identity document. You can cancel or rebook with your booking code and date of birth.'],
-      );
+    ? compose(`Terminbestätigung ${bookingCode}`, ['Ihre Termine sind gebucht.', `Buchungscode: ${bookingCode}`], lines(appointments, 'de'), [
+        'Bitte bringen Sie einen Ausweis mit. Absagen oder umbuchen können Sie mit Buchungscode und Geburtsdatum.',
+      ])
+    : compose(`Booking confirmation ${bookingCode}`, ['Your appointments are booked.', `Booking code: ${bookingCode}`], lines(appointments, 'en'), [
+        'Please bring an identity document. You can cancel or rebook with your booking code and date of birth.',
+      ]);
 }
 
 export function confirmationSms(bookingCode: string, appointments: AppointmentText[], locale: Locale): string {
@@ -89,8 +83,26 @@ export function reminderMessage(bookingCode: string, appointment: AppointmentTex
 
 export function offerMessage(first: Pick<AppointmentText, 'startsAt' | 'center'>, deadline: string, link: string, locale: Locale): Rendered {
   return locale === 'de'
-    ? compose('Ein Termin ist für Sie frei', [`Von der Warteliste: ${when(first.startsAt, 'de', first.center.timeZone)} Uhr, ${first.center.name}, ${first.center.address}.`, `Bitte sagen Sie bis ${when(deadline, 'de', first.center.timeZone)} Uhr zu oder ab:`, link], [], ['Ohne Antwort geht der Termin an die nächste Person.'])
-    : compose('An appointment is free for you', [`From the wait list: ${when(first.startsAt, 'en', first.center.timeZone)}, ${first.center.name}, ${first.center.address}.`, `Please accept or decline by ${when(deadline, 'en', first.center.timeZone)}:`, link], [], ['Without an answer the appointment goes to the next person.']);
+    ? compose(
+        'Ein Termin ist für Sie frei',
+        [
+          `Von der Warteliste: ${when(first.startsAt, 'de', first.center.timeZone)} Uhr, ${first.center.name}, ${first.center.address}.`,
+          `Bitte sagen Sie bis ${when(deadline, 'de', first.center.timeZone)} Uhr zu oder ab:`,
+          link,
+        ],
+        [],
+        ['Ohne Antwort geht der Termin an die nächste Person.'],
+      )
+    : compose(
+        'An appointment is free for you',
+        [
+          `From the wait list: ${when(first.startsAt, 'en', first.center.timeZone)}, ${first.center.name}, ${first.center.address}.`,
+          `Please accept or decline by ${when(deadline, 'en', first.center.timeZone)}:`,
+          link,
+        ],
+        [],
+        ['Without an answer the appointment goes to the next person.'],
+      );
 }
 
 export function offerSms(first: { startsAt: string; center: { name: string; timeZone: string } }, deadline: string, link: string, locale: Locale): string {

@@ -37,9 +37,7 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number, c
         codeDelay: (await run<{ seconds: number }>(db, oldestCodeAge())).rows[0]!.seconds,
       };
       for (const room of rooms) {
-        await tx(db, (q) => step(q, room.release_id, health)).catch((err: unknown) =>
-          log.warn({ err, releaseId: room.release_id }, 'admission step failed'),
-        );
+        await tx(db, (q) => step(q, room.release_id, health)).catch((err: unknown) => log.warn({ err, releaseId: room.release_id }, 'admission step failed'));
       }
     },
   };
@@ -64,9 +62,7 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number, c
 
     const { active, wanting } = capacity;
     const slow =
-      health.p95 > room.hold_p95_limit_ms ||
-      (health.holds >= 20 && health.errors / health.holds > 0.05) ||
-      health.codeDelay > CODE_DELAY_LIMIT_SECONDS;
+      health.p95 > room.hold_p95_limit_ms || (health.holds >= 20 && health.errors / health.holds > 0.05) || health.codeDelay > CODE_DELAY_LIMIT_SECONDS;
     const rate = room.max_admissions_per_second * (slow ? THROTTLE : 1);
     const now = clock.now();
     const bucket = allowance.get(releaseId) ?? { tokens: 0, at: now };
@@ -102,7 +98,13 @@ export function admissionController(db: Db, log: Logger, staleSeconds: number, c
     const drawn = ids.map((id) => ({ id, draw: drawOf(seed, id) })).sort((a, b) => (a.draw < b.draw ? -1 : 1));
     for (let i = 0; i < drawn.length; i += 10_000) {
       const chunk = drawn.slice(i, i + 10_000);
-      await run(q, sql.placePreTickets(chunk.map((d) => d.id), chunk.map((_, j) => i + j + 1)));
+      await run(
+        q,
+        sql.placePreTickets(
+          chunk.map((d) => d.id),
+          chunk.map((_, j) => i + j + 1),
+        ),
+      );
     }
     await run(q, sql.openRoom(room.release_id));
     log.info({ releaseId: room.release_id, prequeue: drawn.length }, 'waiting room opened; pre-queue drawn');

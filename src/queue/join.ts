@@ -38,7 +38,11 @@ export class JoinBatcher {
       list.push({ challengeId, resolve, reject });
       this.pending.set(releaseId, list);
       if (list.length >= MAX_BATCH) this.flushRoom(releaseId);
-      else if (!this.timers.has(releaseId)) this.timers.set(releaseId, setTimeout(() => this.flushRoom(releaseId), BATCH_WINDOW_MS));
+      else if (!this.timers.has(releaseId))
+        this.timers.set(
+          releaseId,
+          setTimeout(() => this.flushRoom(releaseId), BATCH_WINDOW_MS),
+        );
     });
   }
 
@@ -59,7 +63,13 @@ export class JoinBatcher {
       return false;
     });
     try {
-      const joined = await tx(this.db, (q) => insertBatch(q, releaseId, unique.map((p) => p.challengeId)));
+      const joined = await tx(this.db, (q) =>
+        insertBatch(
+          q,
+          releaseId,
+          unique.map((p) => p.challengeId),
+        ),
+      );
       unique.forEach((p, i) => p.resolve(joined[i]!));
     } catch (err) {
       if (pgCode(err) === PG.uniqueViolation && unique.length > 1) {

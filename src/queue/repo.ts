@@ -290,7 +290,14 @@ export const updateRoomSettings = (releaseId: number, s: RoomSettings): Sql => (
            hold_p95_limit_ms = COALESCE($6, hold_p95_limit_ms),
            updated_at = clock_now()
          WHERE release_id = $1 RETURNING release_id`,
-  values: [releaseId, s.targetActive ?? null, s.maxAdmissionsPerSecond ?? null, s.admissionWindowSeconds ?? null, s.difficulty ?? null, s.holdP95LimitMs ?? null],
+  values: [
+    releaseId,
+    s.targetActive ?? null,
+    s.maxAdmissionsPerSecond ?? null,
+    s.admissionWindowSeconds ?? null,
+    s.difficulty ?? null,
+    s.holdP95LimitMs ?? null,
+  ],
 });
 
 /**

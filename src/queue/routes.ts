@@ -22,7 +22,14 @@ export const queueRoutes =
   async (app) => {
     app.get(
       '/api/v1/queue/rooms/:releaseId',
-      { schema: { tags, summary: 'A waiting room: state, countdown, line length, the seed hash (and seed after opening)', params: RoomParams, response: { 200: Room, ...errors(404) } } },
+      {
+        schema: {
+          tags,
+          summary: 'A waiting room: state, countdown, line length, the seed hash (and seed after opening)',
+          params: RoomParams,
+          response: { 200: Room, ...errors(404) },
+        },
+      },
       async (request) => service.room(request.params.releaseId),
     );
 
@@ -49,23 +56,35 @@ export const queueRoutes =
 
     app.get(
       '/api/v1/queue/rooms/:releaseId/prequeue',
-      { schema: { tags, summary: 'After opening: the seed and the pre-queue in drawn order, to verify the shuffle', params: RoomParams, response: errors(404, 409) } },
+      {
+        schema: {
+          tags,
+          summary: 'After opening: the seed and the pre-queue in drawn order, to verify the shuffle',
+          params: RoomParams,
+          response: errors(404, 409),
+        },
+      },
       async (request) => service.preQueue(request.params.releaseId),
     );
 
     app.get(
       '/api/v1/queue/tickets/:ticket',
-      { schema: { tags, summary: 'Your place: position, people ahead, ETA range, outlook, when to poll next; the admission token when it is your turn', params: TicketParams, response: { 200: Status, ...errors(403, 404) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Your place: position, people ahead, ETA range, outlook, when to poll next; the admission token when it is your turn',
+          params: TicketParams,
+          response: { 200: Status, ...errors(403, 404) },
+        },
+      },
       async (request, reply) => {
         const status = await service.status(request.params.ticket);
         return reply.header('cache-control', 'no-store').send(status);
       },
     );
 
-    app.delete(
-      '/api/v1/queue/tickets/:ticket',
-      { schema: { tags, summary: 'Leave the line', params: TicketParams, response: errors(403) } },
-      async (request) => service.leave(request.params.ticket),
+    app.delete('/api/v1/queue/tickets/:ticket', { schema: { tags, summary: 'Leave the line', params: TicketParams, response: errors(403) } }, async (request) =>
+      service.leave(request.params.ticket),
     );
 
     app.put(
@@ -86,7 +105,12 @@ export const queueRoutes =
       '/api/v1/queue/resume',
       {
         config: joinsPerMinute > 0 ? { rateLimit: { max: joinsPerMinute, timeWindow: 60_000 } } : {},
-        schema: { tags, summary: 'Get your ticket back from its resume code (another device, a closed tab)', body: Strict({ code: Text({ maxLength: 20 }) }), response: errors(400, 404, 429) },
+        schema: {
+          tags,
+          summary: 'Get your ticket back from its resume code (another device, a closed tab)',
+          body: Strict({ code: Text({ maxLength: 20 }) }),
+          response: errors(400, 404, 429),
+        },
       },
       async (request) => service.resume(request.body.code),
     );
@@ -111,7 +135,11 @@ export const queueAdminRoutes =
             const room = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0] ?? fail('QUEUE_NOT_FOUND');
             const res = await run<{ state: string }>(q, sql.operatorTransition(releaseId, from, to));
             if (res.rowCount === 0) fail('STATE_CONFLICT', `The waiting room is ${room.state}; it cannot be set to ${to} from there.`);
-            await audit(q, actorOf(request), `waiting room: ${path}`, { target: { releaseId }, before: { state: room.state }, after: { state: res.rows[0]!.state } });
+            await audit(q, actorOf(request), `waiting room: ${path}`, {
+              target: { releaseId },
+              before: { state: room.state },
+              after: { state: res.rows[0]!.state },
+            });
             return res.rows[0]!.state;
           });
           await view.refresh();
@@ -147,7 +175,8 @@ export const queueAdminRoutes =
           await run(q, sql.updateRoomSettings(releaseId, request.body));
           const changed = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0]!;
           const column = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-          const settings = (r: sql.RoomRow) => Object.fromEntries(Object.keys(request.body).map((k) => [k, (r as unknown as Record<string, unknown>)[column(k)]]));
+          const settings = (r: sql.RoomRow) =>
+            Object.fromEntries(Object.keys(request.body).map((k) => [k, (r as unknown as Record<string, unknown>)[column(k)]]));
           await audit(q, actorOf(request), 'waiting room: settings', { target: { releaseId }, before: settings(before), after: settings(changed) });
           return changed;
         });
@@ -156,15 +185,19 @@ export const queueAdminRoutes =
       },
     );
 
-    app.post('/api/v1/admin/signing-keys', { schema: { tags: adminTags, security, summary: 'Rotate: a new key signs from now on; older keys still verify until retired' } }, async (request, reply) => {
-      const kid = await tx(db, async (q) => {
-        const created = (await rotateKey(q)).rows[0]!.kid;
-        await audit(q, actorOf(request), 'rotate signing key', { after: { kid: created } });
-        return created;
-      });
-      await keys.load();
-      return reply.status(201).send({ kid });
-    });
+    app.post(
+      '/api/v1/admin/signing-keys',
+      { schema: { tags: adminTags, security, summary: 'Rotate: a new key signs from now on; older keys still verify until retired' } },
+      async (request, reply) => {
+        const kid = await tx(db, async (q) => {
+          const created = (await rotateKey(q)).rows[0]!.kid;
+          await audit(q, actorOf(request), 'rotate signing key', { after: { kid: created } });
+          return created;
+        });
+        await keys.load();
+        return reply.status(201).send({ kid });
+      },
+    );
 
     app.post(
       '/api/v1/admin/signing-keys/:kid/retire',
@@ -180,4 +213,3 @@ export const queueAdminRoutes =
       },
     );
   };
-

@@ -33,7 +33,13 @@ export const Status = Type.Object({
   remainingFirstDoses: Type.Integer(),
   outlook: Type.String({ description: 'likely, unlikely or sold_out' }),
   eta: Nullable(Type.Object({ minSeconds: Nullable(Type.Integer()), maxSeconds: Nullable(Type.Integer()) })),
-  draw: Nullable(Type.Object({ ticketId: Type.String(), hmac: Type.String(), rank: Type.Integer({ description: 'Your place in the drawn pre-queue: 1 is the lowest draw' }) })),
+  draw: Nullable(
+    Type.Object({
+      ticketId: Type.String(),
+      hmac: Type.String(),
+      rank: Type.Integer({ description: 'Your place in the drawn pre-queue: 1 is the lowest draw' }),
+    }),
+  ),
   admission: Nullable(Type.Object({ token: Type.String(), expiresAt: Type.String() })),
   soldOut: Nullable(
     Type.Object({
@@ -44,7 +50,6 @@ export const Status = Type.Object({
   ),
   pollAfterMs: Type.Integer(),
 });
-
 
 export type RoomShape = Static<typeof Room>;
 export type StatusShape = Static<typeof Status>;

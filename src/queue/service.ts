@@ -17,9 +17,25 @@ import { publicRoom, whatTheySee } from './status.js';
 import { Touches } from './touches.js';
 
 /** Signed payloads: a ticket (k = 't'), a join challenge ('c') and an admission ('a'). */
-export interface TicketClaim { k: 't'; t: string; r: number; i: number | null }
-interface ChallengeClaim { k: 'c'; c: string; r: number; d: number; e: number }
-export interface AdmissionClaim { k: 'a'; t: string; r: number; e: number }
+export interface TicketClaim {
+  k: 't';
+  t: string;
+  r: number;
+  i: number | null;
+}
+interface ChallengeClaim {
+  k: 'c';
+  c: string;
+  r: number;
+  d: number;
+  e: number;
+}
+export interface AdmissionClaim {
+  k: 'a';
+  t: string;
+  r: number;
+  e: number;
+}
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
 /** People this close to the front are recorded when they poll, so that those who left can be skipped. */
@@ -66,7 +82,8 @@ export function queueService(deps: {
       seen.admission = { token: keys.sign({ k: 'a', t: claim.t, r: claim.r, e: expiry } satisfies AdmissionClaim), expiresAt: new Date(expiry).toISOString() };
     }
     const horizon = Math.max(MIN_HORIZON, memory.room.max_admissions_per_second * HORIZON_SECONDS);
-    if (seen.state === 'skipped' || seen.state === 'admitted' || (seen.ahead !== null && seen.ahead < horizon)) touches.record(claim.t, seen.state === 'skipped');
+    if (seen.state === 'skipped' || seen.state === 'admitted' || (seen.ahead !== null && seen.ahead < horizon))
+      touches.record(claim.t, seen.state === 'skipped');
     return seen;
   }
 
@@ -76,7 +93,12 @@ export function queueService(deps: {
       const e = clock.now() + CHALLENGE_TTL_MS;
       const d = memory.room.difficulty;
       const challenge = keys.sign({ k: 'c', c: randomBytes(12).toString('base64url'), r: releaseId, d, e } satisfies ChallengeClaim);
-      return { challenge, difficulty: d, expiresAt: new Date(e).toISOString(), algorithm: 'sha256(challenge + ":" + nonce) starts with `difficulty` zero bits' };
+      return {
+        challenge,
+        difficulty: d,
+        expiresAt: new Date(e).toISOString(),
+        algorithm: 'sha256(challenge + ":" + nonce) starts with `difficulty` zero bits',
+      };
     },
 
     async join(releaseId: number, challenge: string, nonce: string) {

@@ -15,7 +15,11 @@ export function whatTheySee(claim: TicketClaim, memory: RoomMemory, availability
   const rate = memory.admissionRate();
   const cap = room.max_admissions_per_second;
   const state: TicketState | 'prequeue' =
-    place === undefined ? (memory.preState(claim.t) === 'waiting' || memory.preState(claim.t) === undefined ? 'prequeue' : memory.preState(claim.t)!) : memory.stateAt(place) ?? 'waiting';
+    place === undefined
+      ? memory.preState(claim.t) === 'waiting' || memory.preState(claim.t) === undefined
+        ? 'prequeue'
+        : memory.preState(claim.t)!
+      : (memory.stateAt(place) ?? 'waiting');
   const ahead = place !== undefined && state === 'waiting' ? memory.waitingAhead(place) : undefined;
   const active = memory.activeAdmissions(now);
   const soldOut = room.state === 'sold_out' || (room.state !== 'scheduled' && remaining === 0);
@@ -30,7 +34,10 @@ export function whatTheySee(claim: TicketClaim, memory: RoomMemory, availability
     remainingFirstDoses: remaining,
     outlook: soldOut ? 'sold_out' : outlook(ahead ?? (state === 'prequeue' ? memory.waitingTotal() / 2 : 0), active, remaining),
     eta: ahead === undefined ? null : eta(ahead, rate, cap, room, now),
-    draw: room.seed && place !== undefined && place <= room.prequeue_count ? { ticketId: claim.t, hmac: drawOf(Buffer.from(room.seed, 'hex'), claim.t), rank: place } : null,
+    draw:
+      room.seed && place !== undefined && place <= room.prequeue_count
+        ? { ticketId: claim.t, hmac: drawOf(Buffer.from(room.seed, 'hex'), claim.t), rank: place }
+        : null,
     admission: null as null | { token: string; expiresAt: string },
     soldOut: soldOut
       ? {
@@ -95,4 +102,3 @@ function pollAfter(state: string, ahead: number | undefined, rate: number, room:
   else ms = Math.min(30_000, Math.max(2_000, rate > 0 ? ((ahead / rate) * 1000) / 4 : 5_000));
   return Math.round(ms * (0.8 + Math.random() * 0.4));
 }
-

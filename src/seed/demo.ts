@@ -21,9 +21,33 @@ export function demoSpec(now = new Date()): CampaignSpec {
   const tomorrow = addDays(dayIn(now, INSTALLATION_ZONE), 1);
   const hours = { opens: '08:00', closes: '18:00', intervalMinutes: 15, capacity: 4, weekdays: [1, 2, 3, 4, 5, 6, 7] };
   const centers: NewCenter[] = [
-    { name: 'Impfzentrum Schwelm', address: 'Kölner Straße 22, 58332 Schwelm', postalCode: '58332', district: 'Ennepe-Ruhr-Kreis', state: 'NW', lat: 51.2863, lon: 7.2939 },
-    { name: 'Impfzentrum Witten', address: 'Ruhrdeich 10, 58452 Witten', postalCode: '58452', district: 'Ennepe-Ruhr-Kreis', state: 'NW', lat: 51.4437, lon: 7.3351 },
-    { name: 'Impfzentrum Hattingen', address: 'Talstraße 8, 45525 Hattingen', postalCode: '45525', district: 'Ennepe-Ruhr-Kreis', state: 'NW', lat: 51.399, lon: 7.186 },
+    {
+      name: 'Impfzentrum Schwelm',
+      address: 'Kölner Straße 22, 58332 Schwelm',
+      postalCode: '58332',
+      district: 'Ennepe-Ruhr-Kreis',
+      state: 'NW',
+      lat: 51.2863,
+      lon: 7.2939,
+    },
+    {
+      name: 'Impfzentrum Witten',
+      address: 'Ruhrdeich 10, 58452 Witten',
+      postalCode: '58452',
+      district: 'Ennepe-Ruhr-Kreis',
+      state: 'NW',
+      lat: 51.4437,
+      lon: 7.3351,
+    },
+    {
+      name: 'Impfzentrum Hattingen',
+      address: 'Talstraße 8, 45525 Hattingen',
+      postalCode: '45525',
+      district: 'Ennepe-Ruhr-Kreis',
+      state: 'NW',
+      lat: 51.399,
+      lon: 7.186,
+    },
   ];
   return {
     centers,

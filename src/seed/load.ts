@@ -51,7 +51,17 @@ export async function loadCampaign(db: Db, spec: CampaignSpec): Promise<LoadedCa
     const releaseIds: number[] = [];
     for (const [i, r] of releases.entries()) {
       if (byRelease[i]!.length === 0) continue;
-      releaseIds.push((await catalogService.createRelease(q, { campaignId: campaign.id, slotIds: byRelease[i]!, opensAt: r.opensAt, waitingRoom: r.waitingRoom ?? false, prequeueMinutes: r.prequeueMinutes })).id);
+      releaseIds.push(
+        (
+          await catalogService.createRelease(q, {
+            campaignId: campaign.id,
+            slotIds: byRelease[i]!,
+            opensAt: r.opensAt,
+            waitingRoom: r.waitingRoom ?? false,
+            prequeueMinutes: r.prequeueMinutes,
+          })
+        ).id,
+      );
     }
     return { campaignId: campaign.id, centerIds, slotIds, releaseId: releaseIds[0], releaseIds };
   });

@@ -17,7 +17,17 @@ export function redact(value: unknown): unknown {
  * the change does. `before` is what the action changed, as it was; `after` as it became.
  */
 export async function audit(q: Queryable, by: Actor, action: string, change: { target?: unknown; before?: unknown; after?: unknown }): Promise<void> {
-  await run(q, insertAudit({ actor: by.actor, action, target: redact(change.target ?? null), before: redact(change.before ?? null), after: redact(change.after ?? null), address: by.address }));
+  await run(
+    q,
+    insertAudit({
+      actor: by.actor,
+      action,
+      target: redact(change.target ?? null),
+      before: redact(change.before ?? null),
+      after: redact(change.after ?? null),
+      address: by.address,
+    }),
+  );
 }
 
 /** The action name of a route: "POST /api/v1/admin/centers". */

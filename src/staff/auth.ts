@@ -44,7 +44,8 @@ export function staffAuth(db: Db, bootstrapToken: string) {
       const match = /^Bearer (.+)$/.exec(header);
       if (!match) return fail('UNAUTHORIZED', 'Send a token as "Authorization: Bearer <token>".');
       const hash = tokenHash(match[1]!);
-      if (timingSafeEqual(hash, bootstrap)) return { kind: 'bootstrap', actor: 'bootstrap-token', accountId: null, role: 'admin', centerIds: null, csrfToken: null };
+      if (timingSafeEqual(hash, bootstrap))
+        return { kind: 'bootstrap', actor: 'bootstrap-token', accountId: null, role: 'admin', centerIds: null, csrfToken: null };
       const token = (await run<{ id: number; name: string; role: Role; center_ids: number[] | null }>(db, sql.useToken(hash))).rows[0];
       if (!token) return fail('UNAUTHORIZED', 'The token is not valid (or was revoked).');
       return { kind: 'token', actor: `token:${token.name}`, accountId: null, role: token.role, centerIds: token.center_ids, csrfToken: null };
@@ -53,7 +54,14 @@ export function staffAuth(db: Db, bootstrapToken: string) {
     if (!cookie) return null;
     const session = (await run<sql.SessionRow>(db, sql.sessionByHash(tokenHash(cookie)))).rows[0];
     if (!session) return null;
-    return { kind: 'session', actor: `staff:${session.username}`, accountId: session.id, role: session.role, centerIds: session.center_ids, csrfToken: session.csrf_token };
+    return {
+      kind: 'session',
+      actor: `staff:${session.username}`,
+      accountId: session.id,
+      role: session.role,
+      centerIds: session.center_ids,
+      csrfToken: session.csrf_token,
+    };
   }
 
   return {

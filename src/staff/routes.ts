@@ -34,23 +34,31 @@ export const staffSessionRoutes =
       },
     );
 
-    app.post('/api/v1/staff/logout', { preValidation: auth.require('admin', 'agent', 'checkin'), schema: { tags, summary: 'Log out: ends the session' } }, async (request, reply) => {
-      const token = request.cookies[SESSION_COOKIE];
-      if (token) await staff.logout(request.staff ? actorOf(request) : null, token);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return { ok: true };
-    });
+    app.post(
+      '/api/v1/staff/logout',
+      { preValidation: auth.require('admin', 'agent', 'checkin'), schema: { tags, summary: 'Log out: ends the session' } },
+      async (request, reply) => {
+        const token = request.cookies[SESSION_COOKIE];
+        if (token) await staff.logout(request.staff ? actorOf(request) : null, token);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return { ok: true };
+      },
+    );
 
-    app.get('/api/v1/staff/me', { preValidation: auth.require('admin', 'agent', 'checkin'), schema: { tags, summary: 'Who is logged in, their role and centres, and the CSRF token' } }, async (request) => {
-      const s = request.staff!;
-      return {
-        actor: s.actor,
-        role: s.role,
-        centerIds: s.centerIds,
-        csrfToken: s.csrfToken,
-        account: s.accountId === null ? null : await staff.me(s.accountId),
-      };
-    });
+    app.get(
+      '/api/v1/staff/me',
+      { preValidation: auth.require('admin', 'agent', 'checkin'), schema: { tags, summary: 'Who is logged in, their role and centres, and the CSRF token' } },
+      async (request) => {
+        const s = request.staff!;
+        return {
+          actor: s.actor,
+          role: s.role,
+          centerIds: s.centerIds,
+          csrfToken: s.csrfToken,
+          account: s.accountId === null ? null : await staff.me(s.accountId),
+        };
+      },
+    );
   };
 
 /** Admins manage staff accounts, API tokens, and read the audit log. */
@@ -89,7 +97,12 @@ export const staffAdminRoutes =
           security,
           summary: 'Change role, centres, name, or disable an account (which ends its sessions)',
           params: Strict({ id: Id }),
-          body: Strict({ displayName: Type.Optional(Text({ minLength: 1, maxLength: 100 })), role: Type.Optional(RoleSchema), centerIds: Type.Optional(CenterIds), disabled: Type.Optional(Type.Boolean()) }),
+          body: Strict({
+            displayName: Type.Optional(Text({ minLength: 1, maxLength: 100 })),
+            role: Type.Optional(RoleSchema),
+            centerIds: Type.Optional(CenterIds),
+            disabled: Type.Optional(Type.Boolean()),
+          }),
           response: errors(400, 401, 403, 404),
         },
       },
@@ -111,7 +124,9 @@ export const staffAdminRoutes =
       async (request) => staff.resetPassword(actorOf(request), request.params.id, request.body.password),
     );
 
-    app.get('/api/v1/admin/tokens', { schema: { tags, security, summary: 'API tokens (without their secrets)' } }, async () => ({ tokens: await staff.listTokens() }));
+    app.get('/api/v1/admin/tokens', { schema: { tags, security, summary: 'API tokens (without their secrets)' } }, async () => ({
+      tokens: await staff.listTokens(),
+    }));
 
     app.post(
       '/api/v1/admin/tokens',
@@ -140,10 +155,13 @@ export const staffAdminRoutes =
           tags,
           security,
           summary: 'The audit log, newest first',
-          querystring: Strict({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), actor: Type.Optional(Text({ maxLength: 200 })), action: Type.Optional(Text({ maxLength: 200 })) }),
+          querystring: Strict({
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+            actor: Type.Optional(Text({ maxLength: 200 })),
+            action: Type.Optional(Text({ maxLength: 200 })),
+          }),
         },
       },
       async (request) => ({ entries: (await run(db, listAudit(request.query.limit ?? 100, request.query.actor, request.query.action))).rows }),
     );
   };
-

@@ -48,8 +48,23 @@ export function staffService(db: Db) {
       const account = (await run<AccountRow>(db, sql.accountByUsername(username))).rows[0];
       const ok = await verifyPassword(password, account?.password_hash ?? DUMMY_HASH);
       if (!ok || !account || account.disabled) {
-        const f = (await run<{ failures: number; locked: boolean; seconds: number | null }>(db, sql.recordFailure(username, LOGIN_LIMIT.failures, LOGIN_LIMIT.windowMinutes, LOGIN_LIMIT.lockMinutes))).rows[0]!;
-        await run(db, sql.insertAudit({ actor: `staff:${username}`, action: 'login failed', target: null, before: null, after: { failures: f.failures, locked: f.locked }, address }));
+        const f = (
+          await run<{ failures: number; locked: boolean; seconds: number | null }>(
+            db,
+            sql.recordFailure(username, LOGIN_LIMIT.failures, LOGIN_LIMIT.windowMinutes, LOGIN_LIMIT.lockMinutes),
+          )
+        ).rows[0]!;
+        await run(
+          db,
+          sql.insertAudit({
+            actor: `staff:${username}`,
+            action: 'login failed',
+            target: null,
+            before: null,
+            after: { failures: f.failures, locked: f.locked },
+            address,
+          }),
+        );
         if (f.locked) return fail('LOCKED_OUT', undefined, { retryAfterSeconds: f.seconds ?? LOGIN_LIMIT.lockMinutes * 60 });
         return fail('INVALID_CREDENTIALS');
       }
@@ -81,9 +96,16 @@ export function staffService(db: Db) {
       checkPassword(password);
       const passwordHash = await hashPassword(password);
       return tx(db, async (q) => {
-        const created = await run<AccountRow>(q, sql.insertAccount({ username: input.username.toLowerCase(), displayName: input.displayName, role: input.role, centerIds: input.centerIds ?? null, passwordHash })).catch(
-          (err: unknown) => (pgCode(err) === PG.uniqueViolation ? fail('USERNAME_TAKEN') : Promise.reject(err)),
-        );
+        const created = await run<AccountRow>(
+          q,
+          sql.insertAccount({
+            username: input.username.toLowerCase(),
+            displayName: input.displayName,
+            role: input.role,
+            centerIds: input.centerIds ?? null,
+            passwordHash,
+          }),
+        ).catch((err: unknown) => (pgCode(err) === PG.uniqueViolation ? fail('USERNAME_TAKEN') : Promise.reject(err)));
         const account = accountView(created.rows[0]!);
         await audit(q, by, 'create staff account', { target: { accountId: account.id }, after: account });
         // Shown once, to the admin who hands it over; it is not stored anywhere readable.
@@ -96,12 +118,17 @@ export function staffService(db: Db) {
         const row = (await run<AccountRow>(q, sql.accountById(id, true))).rows[0] ?? fail('NOT_FOUND', 'No staff account with this id.');
         const before = accountView(row);
         const after = accountView(
-          (await run<AccountRow>(q, sql.updateAccount(id, {
-            displayName: change.displayName ?? row.display_name,
-            role: change.role ?? row.role,
-            centerIds: change.centerIds === undefined ? row.center_ids : change.centerIds,
-            disabled: change.disabled ?? row.disabled,
-          }))).rows[0]!,
+          (
+            await run<AccountRow>(
+              q,
+              sql.updateAccount(id, {
+                displayName: change.displayName ?? row.display_name,
+                role: change.role ?? row.role,
+                centerIds: change.centerIds === undefined ? row.center_ids : change.centerIds,
+                disabled: change.disabled ?? row.disabled,
+              }),
+            )
+          ).rows[0]!,
         );
         // A disabled account, or one whose role changed, is logged out everywhere.
         if (after.disabled || after.role !== before.role) await run(q, sql.deleteSessionsOf(id));
@@ -132,7 +159,12 @@ export function staffService(db: Db) {
     async createToken(by: Actor, input: { name: string; role: Role; centerIds?: number[] | null }) {
       const token = `ans_${randomBytes(24).toString('base64url')}`;
       return tx(db, async (q) => {
-        const row = (await run<sql.TokenRow>(q, sql.insertToken({ name: input.name, tokenHash: tokenHash(token), role: input.role, centerIds: input.centerIds ?? null, createdBy: by.actor }))).rows[0]!;
+        const row = (
+          await run<sql.TokenRow>(
+            q,
+            sql.insertToken({ name: input.name, tokenHash: tokenHash(token), role: input.role, centerIds: input.centerIds ?? null, createdBy: by.actor }),
+          )
+        ).rows[0]!;
         await audit(q, by, 'create API token', { target: { tokenId: row.id }, after: tokenView(row) });
         return { ...tokenView(row), token };
       });
@@ -173,7 +205,10 @@ export async function ensureFirstAdmin(db: Db): Promise<{ username: string; pass
   if ((await run<{ n: number }>(db, sql.countAccounts())).rows[0]!.n > 0) return null;
   const password = generatePassword();
   try {
-    await run(db, sql.insertAccount({ username: 'admin', displayName: 'Administrator', role: 'admin', centerIds: null, passwordHash: await hashPassword(password) }));
+    await run(
+      db,
+      sql.insertAccount({ username: 'admin', displayName: 'Administrator', role: 'admin', centerIds: null, passwordHash: await hashPassword(password) }),
+    );
   } catch (err) {
     if (pgCode(err) === PG.uniqueViolation) return null;
     throw err;

@@ -49,8 +49,7 @@ export function formatter(locale: string, zone: string, options: Intl.DateTimeFo
 }
 
 /** The local calendar day of an instant, as YYYY-MM-DD. */
-export const dayIn = (instant: Date, zone: string): string =>
-  formatter('en-CA', zone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+export const dayIn = (instant: Date, zone: string): string => formatter('en-CA', zone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 

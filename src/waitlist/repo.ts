@@ -31,8 +31,28 @@ export const insertEntry = (e: NewEntry): Sql => ({
   text: `INSERT INTO waitlist_entries (campaign_id, secret_hash, identity_hash, first_name, last_name, date_of_birth, postal_code,
            email, phone, locale, priority_group, priority, lat, lon, max_distance_km, center_ids, earliest, latest, weekdays, channel)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`,
-  values: [e.campaignId, e.secretHash, e.identityHash, e.firstName, e.lastName, e.dateOfBirth, e.postalCode, e.email, e.phone, e.locale,
-    e.priorityGroup, e.priority, e.lat, e.lon, e.maxDistanceKm, e.centerIds, e.earliest, e.latest, e.weekdays, e.channel],
+  values: [
+    e.campaignId,
+    e.secretHash,
+    e.identityHash,
+    e.firstName,
+    e.lastName,
+    e.dateOfBirth,
+    e.postalCode,
+    e.email,
+    e.phone,
+    e.locale,
+    e.priorityGroup,
+    e.priority,
+    e.lat,
+    e.lon,
+    e.maxDistanceKm,
+    e.centerIds,
+    e.earliest,
+    e.latest,
+    e.weekdays,
+    e.channel,
+  ],
 });
 
 export interface EntryRow {

@@ -30,32 +30,73 @@ export const waitlistRoutes =
   async (app) => {
     app.post(
       '/api/v1/waitlist',
-      { schema: { tags, summary: 'Join the wait list of a campaign (needs a verified phone number or e-mail)', body: JoinBody, response: errors(400, 404, 409, 422) } },
+      {
+        schema: {
+          tags,
+          summary: 'Join the wait list of a campaign (needs a verified phone number or e-mail)',
+          body: JoinBody,
+          response: errors(400, 404, 409, 422),
+        },
+      },
       async (request, reply) => reply.status(201).send(await waitlist.join(request.body as JoinInput)),
     );
     app.get(
       '/api/v1/waitlist/entries/:entryId',
-      { schema: { tags, summary: 'Your place on the wait list, and an open offer', params: Strict({ entryId: Id }), querystring: Strict({ secret: Secret }), response: errors(400, 404) } },
+      {
+        schema: {
+          tags,
+          summary: 'Your place on the wait list, and an open offer',
+          params: Strict({ entryId: Id }),
+          querystring: Strict({ secret: Secret }),
+          response: errors(400, 404),
+        },
+      },
       async (request) => waitlist.status(request.params.entryId, request.query.secret),
     );
     app.delete(
       '/api/v1/waitlist/entries/:entryId',
-      { schema: { tags, summary: 'Leave the wait list', params: Strict({ entryId: Id }), querystring: Strict({ secret: Secret }), response: errors(400, 404) } },
+      {
+        schema: { tags, summary: 'Leave the wait list', params: Strict({ entryId: Id }), querystring: Strict({ secret: Secret }), response: errors(400, 404) },
+      },
       async (request) => waitlist.leave(request.params.entryId, request.query.secret),
     );
     app.get(
       '/api/v1/waitlist/offers/:offerId',
-      { schema: { tags, summary: 'An offer: the appointments and the deadline', params: Strict({ offerId: Type.String({ format: 'uuid' }) }), querystring: Strict({ secret: Secret }), response: errors(400, 404) } },
+      {
+        schema: {
+          tags,
+          summary: 'An offer: the appointments and the deadline',
+          params: Strict({ offerId: Type.String({ format: 'uuid' }) }),
+          querystring: Strict({ secret: Secret }),
+          response: errors(400, 404),
+        },
+      },
       async (request) => waitlist.offer(request.params.offerId, request.query.secret),
     );
     app.post(
       '/api/v1/waitlist/offers/:offerId/accept',
-      { schema: { tags, summary: 'Accept: the offer becomes your booking', params: Strict({ offerId: Type.String({ format: 'uuid' }) }), body: Strict({ secret: Secret }), response: errors(400, 404, 409, 410, 422) } },
+      {
+        schema: {
+          tags,
+          summary: 'Accept: the offer becomes your booking',
+          params: Strict({ offerId: Type.String({ format: 'uuid' }) }),
+          body: Strict({ secret: Secret }),
+          response: errors(400, 404, 409, 410, 422),
+        },
+      },
       async (request, reply) => reply.status(201).send(await waitlist.accept(request.params.offerId, request.body.secret)),
     );
     app.post(
       '/api/v1/waitlist/offers/:offerId/decline',
-      { schema: { tags, summary: 'Decline: the appointment goes to the next person; you stay on the list', params: Strict({ offerId: Type.String({ format: 'uuid' }) }), body: Strict({ secret: Secret }), response: errors(400, 404, 409, 410) } },
+      {
+        schema: {
+          tags,
+          summary: 'Decline: the appointment goes to the next person; you stay on the list',
+          params: Strict({ offerId: Type.String({ format: 'uuid' }) }),
+          body: Strict({ secret: Secret }),
+          response: errors(400, 404, 409, 410),
+        },
+      },
       async (request) => waitlist.decline(request.params.offerId, request.body.secret),
     );
   };
@@ -71,9 +112,13 @@ export const waitlistAdminRoutes =
       '/api/v1/admin/waitlist',
       { schema: { tags: ['admin'], security, summary: 'Put a hotline caller on the wait list', body: JoinBody, response: errors(400, 401, 404, 409) } },
       async (request, reply) =>
-        reply.status(201).send(
-          await waitlist.join({ ...(request.body as JoinInput), channel: 'phone' }, (q, entryId) => audit(q, actorOf(request), 'put caller on wait list', { target: { entryId, campaignId: request.body.campaignId } })),
-        ),
+        reply
+          .status(201)
+          .send(
+            await waitlist.join({ ...(request.body as JoinInput), channel: 'phone' }, (q, entryId) =>
+              audit(q, actorOf(request), 'put caller on wait list', { target: { entryId, campaignId: request.body.campaignId } }),
+            ),
+          ),
     );
     app.get(
       '/api/v1/admin/waitlist',

@@ -65,21 +65,40 @@ export function waitlistService(deps: WaitlistDeps) {
         const rules = (await run<{ priority_groups: string[] | null }>(q, campaignRules(input.campaignId))).rows[0] ?? fail('CAMPAIGN_NOT_FOUND');
         const contacts = [...(person.email ? [normaliseContact('email', person.email)] : []), ...(person.phone ? [normaliseContact('sms', person.phone)] : [])];
         // An agent vouches for a caller's number; on the web the contact must be verified by code.
-        if (input.channel !== 'phone' && !(await anyVerified(q, contacts))) fail('CONTACT_NOT_VERIFIED', 'Verify your phone number or e-mail address first: offers are sent there.');
+        if (input.channel !== 'phone' && !(await anyVerified(q, contacts)))
+          fail('CONTACT_NOT_VERIFIED', 'Verify your phone number or e-mail address first: offers are sent there.');
         if (contacts.length === 0) fail('VALIDATION_FAILED', 'A phone number or e-mail address is needed to send offers.');
         const hash = identityHash(deps.identityKey, person);
         if ((await run(q, sql.activeBookingOf(input.campaignId, hash))).rowCount === 1) fail('ALREADY_BOOKED');
         const p = input.preferences ?? {};
         try {
-          const entryId = (await run<{ id: number }>(q, sql.insertEntry({
-            campaignId: input.campaignId, secretHash: secretHash(secret), identityHash: hash,
-            firstName: person.firstName.trim(), lastName: person.lastName.trim(), dateOfBirth: person.dateOfBirth, postalCode: person.postalCode,
-            email: person.email ?? null, phone: person.phone ?? null, locale: input.locale ?? 'de',
-            priorityGroup: person.priorityGroup ?? null,
-            priority: person.priorityGroup && rules.priority_groups?.includes(person.priorityGroup) ? 0 : 1,
-            lat: origin.lat, lon: origin.lon, maxDistanceKm: p.maxDistanceKm ?? null, centerIds: p.centerIds ?? null,
-            earliest: p.earliest ?? null, latest: p.latest ?? null, weekdays: p.weekdays ?? null, channel: input.channel ?? 'web',
-          }))).rows[0]!.id;
+          const entryId = (
+            await run<{ id: number }>(
+              q,
+              sql.insertEntry({
+                campaignId: input.campaignId,
+                secretHash: secretHash(secret),
+                identityHash: hash,
+                firstName: person.firstName.trim(),
+                lastName: person.lastName.trim(),
+                dateOfBirth: person.dateOfBirth,
+                postalCode: person.postalCode,
+                email: person.email ?? null,
+                phone: person.phone ?? null,
+                locale: input.locale ?? 'de',
+                priorityGroup: person.priorityGroup ?? null,
+                priority: person.priorityGroup && rules.priority_groups?.includes(person.priorityGroup) ? 0 : 1,
+                lat: origin.lat,
+                lon: origin.lon,
+                maxDistanceKm: p.maxDistanceKm ?? null,
+                centerIds: p.centerIds ?? null,
+                earliest: p.earliest ?? null,
+                latest: p.latest ?? null,
+                weekdays: p.weekdays ?? null,
+                channel: input.channel ?? 'web',
+              }),
+            )
+          ).rows[0]!.id;
           if (within) await within(q, entryId);
           return entryId;
         } catch (err) {
@@ -95,7 +114,14 @@ export function waitlistService(deps: WaitlistDeps) {
       const e = await entryFor(db, entryId, secret);
       const ahead = e.state === 'waiting' ? (await run<{ n: number }>(db, sql.entriesAhead(e))).rows[0]!.n : null;
       const open = (await run<{ id: string }>(db, sql.openOfferOfEntry(e.id))).rows[0];
-      return { entryId: e.id, campaignId: e.campaign_id, state: e.state, position: ahead === null ? null : ahead + 1, offerId: open?.id ?? null, joinedAt: e.joined_at.toISOString() };
+      return {
+        entryId: e.id,
+        campaignId: e.campaign_id,
+        state: e.state,
+        position: ahead === null ? null : ahead + 1,
+        offerId: open?.id ?? null,
+        joinedAt: e.joined_at.toISOString(),
+      };
     },
 
     async leave(entryId: number, secret: string) {
@@ -112,7 +138,13 @@ export function waitlistService(deps: WaitlistDeps) {
       return tx(db, async (q) => {
         const { o, e } = await offerFor(q, offerId, secret);
         const appts = (await run(q, sql.offerAppointments(o.hold_id))).rows;
-        return { offerId: o.id, entryId: e.id, state: o.state === 'open' && o.expired ? 'expired' : o.state, expiresAt: o.expires_at.toISOString(), appointments: appts };
+        return {
+          offerId: o.id,
+          entryId: e.id,
+          state: o.state === 'open' && o.expired ? 'expired' : o.state,
+          expiresAt: o.expires_at.toISOString(),
+          appointments: appts,
+        };
       });
     },
 
@@ -123,8 +155,13 @@ export function waitlistService(deps: WaitlistDeps) {
         if (o.state !== 'open') return fail(o.state === 'expired' ? 'OFFER_EXPIRED' : 'OFFER_CLOSED');
         if (o.expired) return fail('OFFER_EXPIRED');
         const person: Person = {
-          firstName: e.first_name, lastName: e.last_name, dateOfBirth: e.date_of_birth, postalCode: e.postal_code,
-          email: e.email ?? undefined, phone: e.phone ?? undefined, priorityGroup: e.priority_group ?? undefined,
+          firstName: e.first_name,
+          lastName: e.last_name,
+          dateOfBirth: e.date_of_birth,
+          postalCode: e.postal_code,
+          email: e.email ?? undefined,
+          phone: e.phone ?? undefined,
+          priorityGroup: e.priority_group ?? undefined,
         };
         const booking = await deps.bookings.confirm(q, o.hold_id, person, e.locale, { channel: 'waitlist', bookedBy: null });
         await run(q, sql.decideOffer(o.id, 'accepted'));
@@ -185,10 +222,31 @@ export function waitlistService(deps: WaitlistDeps) {
     const link = `${deps.publicUrl}/angebot/${offerId}?secret=${secret}`;
     if (e.email) {
       const m = offerMessage(first, deadline.toISOString(), link, e.locale);
-      await run(q, enqueue({ kind: 'offer', channel: 'email', recipient: recipientOf('email', e.email), locale: e.locale, subject: m.subject, text: m.text, html: m.html }));
+      await run(
+        q,
+        enqueue({
+          kind: 'offer',
+          channel: 'email',
+          recipient: recipientOf('email', e.email),
+          locale: e.locale,
+          subject: m.subject,
+          text: m.text,
+          html: m.html,
+        }),
+      );
     }
     if (e.phone) {
-      await run(q, enqueue({ kind: 'offer', channel: 'sms', recipient: recipientOf('sms', e.phone), locale: e.locale, subject: '', text: offerSms(first, deadline.toISOString(), link, e.locale) }));
+      await run(
+        q,
+        enqueue({
+          kind: 'offer',
+          channel: 'sms',
+          recipient: recipientOf('sms', e.phone),
+          locale: e.locale,
+          subject: '',
+          text: offerSms(first, deadline.toISOString(), link, e.locale),
+        }),
+      );
     }
   }
 }

@@ -54,15 +54,24 @@ export const webRoutes =
   async (app) => {
     app.get(
       '/api/v1/info',
-      { schema: { tags: ['booking'], summary: 'The hotline number and its opening hours, the installation’s time zone (of those hours and of release instants), and the server clock' } },
-      async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send({ hotline, timeZone: INSTALLATION_ZONE, now: new Date().toISOString() }),
+      {
+        schema: {
+          tags: ['booking'],
+          summary: 'The hotline number and its opening hours, the installation’s time zone (of those hours and of release instants), and the server clock',
+        },
+      },
+      async (_request, reply) =>
+        reply.header('cache-control', 'public, max-age=60').send({ hotline, timeZone: INSTALLATION_ZONE, now: new Date().toISOString() }),
     );
 
     const citizen = loadPage('index.html');
     const staff = loadPage('staff.html');
     if (!citizen) app.log.warn({ dir: PUBLIC_DIR }, 'the web app is not built (npm run build); its pages answer 503');
 
-    for (const [paths, page] of [[PAGE_PATHS, citizen], [STAFF_PATHS, staff]] as const) {
+    for (const [paths, page] of [
+      [PAGE_PATHS, citizen],
+      [STAFF_PATHS, staff],
+    ] as const) {
       for (const path of paths) {
         app.get(path, { schema: { hide: true } }, async (request, reply) => {
           if (page === undefined) return reply.status(503).header('retry-after', '5').type('text/html; charset=utf-8').send(BUSY_PAGE);

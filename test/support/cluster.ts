@@ -26,7 +26,12 @@ export interface ClusterOptions {
  * Starts the real `src/main.ts` (primary + node:cluster workers) against a database,
  * and resolves when every worker listens.
  */
-export async function startCluster(databaseUrl: string, workers: number, env: Record<string, string> = {}, options: ClusterOptions = {}): Promise<RunningCluster> {
+export async function startCluster(
+  databaseUrl: string,
+  workers: number,
+  env: Record<string, string> = {},
+  options: ClusterOptions = {},
+): Promise<RunningCluster> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,

@@ -13,7 +13,11 @@ export async function join(app: FastifyInstance, releaseId: number) {
   const c = await app.inject({ url: `/api/v1/queue/rooms/${releaseId}/challenge` });
   assert.equal(c.statusCode, 200, c.body);
   const { challenge, difficulty } = c.json();
-  const res = await app.inject({ method: 'POST', url: `/api/v1/queue/rooms/${releaseId}/tickets`, payload: { challenge, nonce: solve(challenge, difficulty) } });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/v1/queue/rooms/${releaseId}/tickets`,
+    payload: { challenge, nonce: solve(challenge, difficulty) },
+  });
   return { status: res.statusCode, body: res.json() };
 }
 
@@ -35,4 +39,7 @@ export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms =
 
 /** Waits until the room has passed its release instant and been drawn (its seed is public). */
 export const opened = (app: FastifyInstance, releaseId: number) =>
-  until(async () => (await app.inject({ url: `/api/v1/queue/rooms/${releaseId}` })).json(), (room) => room.seed !== null && room.seed !== undefined);
+  until(
+    async () => (await app.inject({ url: `/api/v1/queue/rooms/${releaseId}` })).json(),
+    (room) => room.seed !== null && room.seed !== undefined,
+  );

@@ -68,7 +68,8 @@ const de = {
   'search.days': 'Tage mit freien Terminen',
   'search.chooseDay': 'Tag wählen',
   'search.times': 'Uhrzeiten am {day}',
-  'search.secondDose': 'Der Termin für die zweite Impfung wird automatisch {min} bis {max} Tage später im selben Zentrum reserviert und Ihnen vor der Bestätigung angezeigt.',
+  'search.secondDose':
+    'Der Termin für die zweite Impfung wird automatisch {min} bis {max} Tage später im selben Zentrum reserviert und Ihnen vor der Bestätigung angezeigt.',
   'search.holding': 'Termin wird reserviert …',
   'search.taken': 'Dieser Termin wurde gerade vergeben. Bitte wählen Sie einen anderen – die Liste ist aktualisiert.',
   'search.noSecond': 'Für diesen Termin gibt es keinen freien Zweittermin im nötigen Abstand. Bitte wählen Sie einen anderen Tag oder ein anderes Zentrum.',
@@ -293,7 +294,8 @@ const en: Record<Key, string> = {
   'search.days': 'Days with free appointments',
   'search.chooseDay': 'Choose a day',
   'search.times': 'Times on {day}',
-  'search.secondDose': 'The appointment for the second dose is reserved automatically {min} to {max} days later at the same centre and shown to you before you confirm.',
+  'search.secondDose':
+    'The appointment for the second dose is reserved automatically {min} to {max} days later at the same centre and shown to you before you confirm.',
   'search.holding': 'Reserving the appointment …',
   'search.taken': 'This appointment was just taken. Please choose another one – the list has been updated.',
   'search.noSecond': 'There is no free second-dose appointment in the required interval for this one. Please choose another day or centre.',
@@ -341,7 +343,8 @@ const en: Record<Key, string> = {
   'eligibility.district': 'This offer is only for people living in {districts}. Your postal code is not part of it.',
   'eligibility.group': 'This offer is only for these groups: {groups}.',
   'eligibility.alreadyBooked': 'This person already has a booking. You can view or move it under "Manage booking".',
-  'eligibility.otherPerson': 'Your place in line is for the person whose details you entered while waiting. Please book with exactly those details (first name, last name, date of birth).',
+  'eligibility.otherPerson':
+    'Your place in line is for the person whose details you entered while waiting. Please book with exactly those details (first name, last name, date of birth).',
 
   'verify.title': 'Confirm your contact',
   'verify.sendSms': 'Send code by SMS',
@@ -384,7 +387,8 @@ const en: Record<Key, string> = {
   'manage.codeHint': '8 characters, e.g. ABCD-2345',
   'manage.find': 'Show booking',
   'manage.notFound': 'We find no booking with this code and date of birth. Please check both.',
-  'manage.tooMany': 'Too many wrong tries with this booking code. For your protection it is locked for up to 15 minutes. Please try again then, or call the hotline.',
+  'manage.tooMany':
+    'Too many wrong tries with this booking code. For your protection it is locked for up to 15 minutes. Please try again then, or call the hotline.',
   'manage.status.active': 'Booked',
   'manage.status.cancelled': 'Cancelled',
   'manage.cancel': 'Cancel appointment',

@@ -54,11 +54,7 @@ function renderShell(): void {
   fill(
     header,
     h('a', { class: 'brand', href: '/' }, 'Ansturm · ', t('app.name')),
-    h(
-      'button',
-      { type: 'button', class: 'lang', lang: other, 'aria-label': t('app.switchLabel'), onclick: () => switchLanguage(other) },
-      t('app.switch'),
-    ),
+    h('button', { type: 'button', class: 'lang', lang: other, 'aria-label': t('app.switchLabel'), onclick: () => switchLanguage(other) }, t('app.switch')),
   );
   document.querySelector('.skip')!.textContent = t('app.skip');
   void renderFooter();
@@ -76,14 +72,7 @@ async function renderFooter(): Promise<void> {
   fill(
     footer,
     info
-      ? h(
-          'p',
-          {},
-          t('start.hotlineText', { phone: '' }),
-          h('a', { href: `tel:${info.phone.replace(/[^+0-9]/g, '')}` }, info.phone),
-          ' · ',
-          hoursText(info),
-        )
+      ? h('p', {}, t('start.hotlineText', { phone: '' }), h('a', { href: `tel:${info.phone.replace(/[^+0-9]/g, '')}` }, info.phone), ' · ', hoursText(info))
       : null,
     h('p', {}, h('a', { href: '/verwalten' }, t('start.manage'))),
   );

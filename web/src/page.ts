@@ -18,8 +18,7 @@ export function heading(text: string): HTMLHeadingElement {
 }
 
 /** What to say about an error nobody planned for: the server's own words, never a blank page. */
-export const problemText = (err: unknown): string =>
-  err instanceof ApiError ? t('error.generic', { message: err.message }) : t('error.unreachable');
+export const problemText = (err: unknown): string => (err instanceof ApiError ? t('error.generic', { message: err.message }) : t('error.unreachable'));
 
 /** What a person is told when finding their booking by code and date of birth fails. */
 export const lookupProblem = (err: unknown): string =>
@@ -33,7 +32,11 @@ export const hoursText = (info: Hotline): string =>
   info.hours.map((hours) => t('hours.line', { days: weekdays(hours.days), opens: hours.opens, closes: hours.closes })).join(', ');
 
 /** The plain-words rules of a campaign: who may book, what the vaccine needs. */
-export function rulesText(c: { eligibility: { minAge: number | null; maxAge: number | null; districts: string[] | null; priorityGroups: string[] | null }; vaccine: { name: string; doses: number; minIntervalDays: number; maxIntervalDays: number }; requireVerifiedContact: boolean }): string[] {
+export function rulesText(c: {
+  eligibility: { minAge: number | null; maxAge: number | null; districts: string[] | null; priorityGroups: string[] | null };
+  vaccine: { name: string; doses: number; minIntervalDays: number; maxIntervalDays: number };
+  requireVerifiedContact: boolean;
+}): string[] {
   const e = c.eligibility;
   const lines = [
     e.minAge !== null && e.maxAge !== null

@@ -31,8 +31,24 @@ export function personFields(priorityGroups: string[] | null, contactRequired = 
       value: saved?.postalCode ?? tab.get<string>('postalCode') ?? '',
       maxlength: 5,
     }),
-    field({ name: 'email', label: t(contactRequired ? 'details.emailPlain' : 'details.email'), hint: t('details.emailHint'), type: 'email', autocomplete: 'email', value: saved?.email, maxlength: 254 }),
-    field({ name: 'phone', label: t(contactRequired ? 'details.phonePlain' : 'details.phone'), hint: t('details.phoneHint'), type: 'tel', autocomplete: 'tel', value: saved?.phone, maxlength: 25 }),
+    field({
+      name: 'email',
+      label: t(contactRequired ? 'details.emailPlain' : 'details.email'),
+      hint: t('details.emailHint'),
+      type: 'email',
+      autocomplete: 'email',
+      value: saved?.email,
+      maxlength: 254,
+    }),
+    field({
+      name: 'phone',
+      label: t(contactRequired ? 'details.phonePlain' : 'details.phone'),
+      hint: t('details.phoneHint'),
+      type: 'tel',
+      autocomplete: 'tel',
+      value: saved?.phone,
+      maxlength: 25,
+    }),
   ];
   if (priorityGroups) {
     fields.push(
@@ -110,7 +126,13 @@ export function eligibilityProblem(err: unknown): string | null {
 export async function precheck(campaignId: number, person: Pick<Person, 'dateOfBirth' | 'postalCode' | 'priorityGroup'>, day: string): Promise<string | null> {
   try {
     await api('POST', '/api/v1/eligibility', {
-      body: { campaignId, dateOfBirth: person.dateOfBirth, postalCode: person.postalCode, day, ...(person.priorityGroup ? { priorityGroup: person.priorityGroup } : {}) },
+      body: {
+        campaignId,
+        dateOfBirth: person.dateOfBirth,
+        postalCode: person.postalCode,
+        day,
+        ...(person.priorityGroup ? { priorityGroup: person.priorityGroup } : {}),
+      },
     });
     return null;
   } catch (err) {
@@ -123,8 +145,7 @@ export async function precheck(campaignId: number, person: Pick<Person, 'dateOfB
 
 /** Contacts verified in this tab, as "sms:+49..." / "email:..." keys. */
 const verifiedKey = (channel: string, contact: string) => `${channel}:${contact.replace(/\s/g, '').toLowerCase()}`;
-export const isVerified = (channel: 'sms' | 'email', contact: string): boolean =>
-  (tab.get<string[]>('verified') ?? []).includes(verifiedKey(channel, contact));
+export const isVerified = (channel: 'sms' | 'email', contact: string): boolean => (tab.get<string[]>('verified') ?? []).includes(verifiedKey(channel, contact));
 
 /**
  * Sends a code to the phone number or e-mail address typed into the form and confirms it.
@@ -154,7 +175,14 @@ export function verificationBox(form: HTMLFormElement, onVerified: () => void): 
     } catch (err) {
       const code = err instanceof ApiError ? err.code : '';
       if (code === 'CONTACT_INVALID' || code === 'VALIDATION_FAILED') fieldError(form, name, channel === 'sms' ? t('details.badPhone') : t('details.badEmail'));
-      else fill(status, notice('problem', code === 'RATE_LIMITED' || code === 'VERIFICATION_LOCKED' ? t('verify.tooMany') : err instanceof ApiError ? err.message : t('error.unreachable')));
+      else
+        fill(
+          status,
+          notice(
+            'problem',
+            code === 'RATE_LIMITED' || code === 'VERIFICATION_LOCKED' ? t('verify.tooMany') : err instanceof ApiError ? err.message : t('error.unreachable'),
+          ),
+        );
     }
   };
 
@@ -171,7 +199,17 @@ export function verificationBox(form: HTMLFormElement, onVerified: () => void): 
       onVerified();
     } catch (err) {
       const code = err instanceof ApiError ? err.code : '';
-      fill(status, notice('problem', code === 'VERIFICATION_LOCKED' ? t('verify.locked') : code === 'CODE_INVALID' || code === 'VALIDATION_FAILED' ? t('verify.wrong') : t('error.unreachable')));
+      fill(
+        status,
+        notice(
+          'problem',
+          code === 'VERIFICATION_LOCKED'
+            ? t('verify.locked')
+            : code === 'CODE_INVALID' || code === 'VALIDATION_FAILED'
+              ? t('verify.wrong')
+              : t('error.unreachable'),
+        ),
+      );
       input.focus();
     }
   };

@@ -12,7 +12,7 @@ export async function solve(challenge: string, difficulty: number, progress: (fr
   const prefix = encoder.encode(`${challenge}:`);
   const buffer = new Uint8Array(prefix.length + 20);
   buffer.set(prefix);
-  for (let nonce = 0; ; ) {
+  for (let nonce = 0; ;) {
     const sliceEnd = nonce + 4096;
     for (; nonce < sliceEnd; nonce++) {
       const digits = encoder.encodeInto(String(nonce), buffer.subarray(prefix.length)).written;
@@ -23,4 +23,3 @@ export async function solve(challenge: string, difficulty: number, progress: (fr
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
-

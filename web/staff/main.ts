@@ -44,8 +44,17 @@ async function render(focus: boolean): Promise<void> {
   const mine = PAGES.filter((p) => p.roles.includes(me.role));
   fill(
     nav,
-    h('ul', {}, mine.map((p) => h('li', {}, h('a', { href: p.path, 'aria-current': location.pathname === p.path ? 'page' : null }, p.label)))),
-    h('p', {}, `Angemeldet: ${me.account?.displayName ?? me.actor} (${me.role}) `, h('button', { type: 'button', class: 'secondary', onclick: async () => (await logout(), go('/staff')) }, 'Abmelden')),
+    h(
+      'ul',
+      {},
+      mine.map((p) => h('li', {}, h('a', { href: p.path, 'aria-current': location.pathname === p.path ? 'page' : null }, p.label))),
+    ),
+    h(
+      'p',
+      {},
+      `Angemeldet: ${me.account?.displayName ?? me.actor} (${me.role}) `,
+      h('button', { type: 'button', class: 'secondary', onclick: async () => (await logout(), go('/staff')) }, 'Abmelden'),
+    ),
   );
   const page = mine.find((p) => p.path === location.pathname) ?? mine[0]!;
   if (location.pathname !== page.path) history.replaceState(null, '', page.path);

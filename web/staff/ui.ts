@@ -20,19 +20,40 @@ type Input = {
 export function input(spec: Input): HTMLElement {
   const id = `s-${spec.name}`;
   const control = spec.options
-    ? h('select', { id, name: spec.name, required: spec.required }, spec.options.map(([value, label]) => h('option', { value, selected: String(spec.value ?? '') === value }, label)))
+    ? h(
+        'select',
+        { id, name: spec.name, required: spec.required },
+        spec.options.map(([value, label]) => h('option', { value, selected: String(spec.value ?? '') === value }, label)),
+      )
     : spec.type === 'checkbox'
       ? h('input', { id, name: spec.name, type: 'checkbox', value: 'on', checked: spec.value === 'on' })
-      : h('input', { id, name: spec.name, type: spec.type ?? 'text', value: spec.value ?? '', required: spec.required, min: spec.min, max: spec.max, step: spec.step, 'aria-describedby': spec.hint ? `${id}-hint` : null });
+      : h('input', {
+          id,
+          name: spec.name,
+          type: spec.type ?? 'text',
+          value: spec.value ?? '',
+          required: spec.required,
+          min: spec.min,
+          max: spec.max,
+          step: spec.step,
+          'aria-describedby': spec.hint ? `${id}-hint` : null,
+        });
   return h(
     'div',
     { class: spec.type === 'checkbox' ? 'field check' : 'field' },
-    spec.type === 'checkbox' ? [control, h('label', { for: id }, spec.label)] : [h('label', { for: id }, spec.label), spec.hint ? h('p', { class: 'hint', id: `${id}-hint` }, spec.hint) : null, control],
+    spec.type === 'checkbox'
+      ? [control, h('label', { for: id }, spec.label)]
+      : [h('label', { for: id }, spec.label), spec.hint ? h('p', { class: 'hint', id: `${id}-hint` }, spec.hint) : null, control],
   );
 }
 
 /** A form whose submit runs `action`, showing its outcome (or the server's complaint) under it. */
-export function form(title: string, fields: Input[], submitLabel: string, action: (values: Record<string, string>, form: HTMLFormElement) => Promise<string | HTMLElement | void>): HTMLElement {
+export function form(
+  title: string,
+  fields: Input[],
+  submitLabel: string,
+  action: (values: Record<string, string>, form: HTMLFormElement) => Promise<string | HTMLElement | void>,
+): HTMLElement {
   const outcome = h('div', { 'aria-live': 'polite' });
   const el: HTMLFormElement = h(
     'form',
@@ -65,7 +86,17 @@ export function form(title: string, fields: Input[], submitLabel: string, action
 export function problem(err: unknown): HTMLElement {
   if (err instanceof ApiError) {
     const warnings = Array.isArray(err.details.warnings) ? (err.details.warnings as { message: string }[]) : [];
-    return notice('problem', h('p', {}, `${err.message} (${err.code})`), warnings.length ? h('ul', {}, warnings.map((w) => h('li', {}, w.message))) : null);
+    return notice(
+      'problem',
+      h('p', {}, `${err.message} (${err.code})`),
+      warnings.length
+        ? h(
+            'ul',
+            {},
+            warnings.map((w) => h('li', {}, w.message)),
+          )
+        : null,
+    );
   }
   return notice('problem', 'Der Server ist nicht erreichbar.');
 }
@@ -78,8 +109,26 @@ export function table(headers: string[], rows: (string | number | Node | null)[]
       'table',
       {},
       caption ? h('caption', {}, caption) : null,
-      h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c ?? ''))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headers.map((x) => h('th', { scope: 'col' }, x)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((r) =>
+          h(
+            'tr',
+            {},
+            r.map((c) => h('td', {}, c ?? '')),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -96,7 +145,9 @@ export function localInstant(wallClock: string): string {
   // The zone's offset at that instant: a first guess as UTC, corrected by the offset there (twice, for a switch in between).
   let guess = Date.parse(`${wallClock}:00Z`);
   for (let i = 0; i < 2; i++) {
-    const shown = local({ year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(guess));
+    const shown = local({ year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(
+      new Date(guess),
+    );
     const get = (t: string) => shown.find((p) => p.type === t)!.value;
     const asUtc = Date.parse(`${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:00Z`);
     guess -= asUtc - Date.parse(`${wallClock}:00Z`);
@@ -120,5 +171,11 @@ export function lineChart(title: string, values: number[], format: (v: number) =
   line.setAttribute('points', values.map((v, i) => `${(i * step).toFixed(1)},${(height - 4 - (v / max) * (height - 8)).toFixed(1)}`).join(' '));
   svg.append(line);
   const latest = values.length ? values[values.length - 1]! : 0;
-  return h('figure', { class: 'metric' }, h('figcaption', {}, h('span', {}, title), h('strong', {}, format(latest))), svg, h('p', { class: 'hint' }, `max ${format(max)}`));
+  return h(
+    'figure',
+    { class: 'metric' },
+    h('figcaption', {}, h('span', {}, title), h('strong', {}, format(latest))),
+    svg,
+    h('p', { class: 'hint' }, `max ${format(max)}`),
+  );
 }

@@ -59,7 +59,11 @@ export const confirmationPage: Page = async (main, { params, query }) => {
     h(
       'div',
       { class: 'row no-print' },
-      h('a', { class: 'button secondary', href: `${base}/calendar.ics?dateOfBirth=${dob}`, download: `termin-${booking.bookingCode}.ics` }, t('confirm.calendar')),
+      h(
+        'a',
+        { class: 'button secondary', href: `${base}/calendar.ics?dateOfBirth=${dob}`, download: `termin-${booking.bookingCode}.ics` },
+        t('confirm.calendar'),
+      ),
       h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('confirm.print')),
     ),
     h('section', { class: 'no-print', 'aria-labelledby': 'msg-title' }, h('h2', { id: 'msg-title' }, t('confirm.messages')), status),

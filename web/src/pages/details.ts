@@ -33,16 +33,18 @@ export const detailsPage: Page = async (main, { go }) => {
   );
   const needsVerification = campaign?.requireVerifiedContact ?? false;
   if (needsVerification) form.append(verificationBox(form, () => fill(problems)));
-  form.append(
-    h('p', { class: 'hint' }, t('details.privacy')),
-    problems,
-    h('button', { type: 'submit', class: 'primary' }, t('details.submit')),
-  );
+  form.append(h('p', { class: 'hint' }, t('details.privacy')), problems, h('button', { type: 'submit', class: 'primary' }, t('details.submit')));
 
   fill(
     main,
     heading(t('details.title')),
-    h('section', { class: 'card', 'aria-labelledby': 'reserved' }, h('h2', { id: 'reserved' }, t('details.reserved')), appointmentList(hold.appointments, false), timer),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'reserved' },
+      h('h2', { id: 'reserved' }, t('details.reserved')),
+      appointmentList(hold.appointments, false),
+      timer,
+    ),
     form,
   );
 
@@ -66,7 +68,12 @@ export const detailsPage: Page = async (main, { go }) => {
     const left = (Date.parse(hold.expiresAt) - Date.now()) / 1000;
     if (left <= 0) {
       clearInterval(interval);
-      fill(main, heading(t('details.title')), notice('problem', t('details.expired')), h('p', {}, h('a', { class: 'button', href: '/suche' }, t('details.newSearch'))));
+      fill(
+        main,
+        heading(t('details.title')),
+        notice('problem', t('details.expired')),
+        h('p', {}, h('a', { class: 'button', href: '/suche' }, t('details.newSearch'))),
+      );
       main.querySelector('h1')!.focus();
       return;
     }

@@ -13,8 +13,25 @@ export const managePage: Page = (main, { go }) => {
   const form: HTMLFormElement = h(
     'form',
     { novalidate: true, onsubmit: (e: Event) => (e.preventDefault(), void find()) },
-    field({ name: 'bookingCode', label: t('manage.code'), hint: t('manage.codeHint'), autocomplete: 'off', required: true, maxlength: 12, value: last?.bookingCode }),
-    field({ name: 'dateOfBirth', label: t('details.dob'), hint: t('details.dobHint'), inputmode: 'numeric', autocomplete: 'bday', required: true, maxlength: 10, value: last ? typedDate(last.dateOfBirth) : '' }),
+    field({
+      name: 'bookingCode',
+      label: t('manage.code'),
+      hint: t('manage.codeHint'),
+      autocomplete: 'off',
+      required: true,
+      maxlength: 12,
+      value: last?.bookingCode,
+    }),
+    field({
+      name: 'dateOfBirth',
+      label: t('details.dob'),
+      hint: t('details.dobHint'),
+      inputmode: 'numeric',
+      autocomplete: 'bday',
+      required: true,
+      maxlength: 10,
+      value: last ? typedDate(last.dateOfBirth) : '',
+    }),
     problems,
     h('button', { type: 'submit' }, t('manage.find')),
   );
@@ -78,7 +95,18 @@ export const managePage: Page = (main, { go }) => {
         active ? null : notice('info', t('manage.cancelled')),
         appointmentList(booking.appointments, active),
         active
-          ? h('p', {}, h('a', { href: `/api/v1/bookings/${encodeURIComponent(booking.bookingCode)}/calendar.ics?dateOfBirth=${dob}`, download: `termin-${booking.bookingCode}.ics` }, t('confirm.calendar')))
+          ? h(
+              'p',
+              {},
+              h(
+                'a',
+                {
+                  href: `/api/v1/bookings/${encodeURIComponent(booking.bookingCode)}/calendar.ics?dateOfBirth=${dob}`,
+                  download: `termin-${booking.bookingCode}.ics`,
+                },
+                t('confirm.calendar'),
+              ),
+            )
           : null,
         actions,
       ),

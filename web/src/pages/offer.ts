@@ -20,7 +20,11 @@ export const offerPage: Page = async (main, { params, query, go }) => {
   try {
     offer = await api<Offer>('GET', `${path}?secret=${encodeURIComponent(secret)}`);
   } catch (err) {
-    fill(main, heading(t('offer.title')), notice('problem', err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'VALIDATION_FAILED') ? t('offer.missing') : problemText(err)));
+    fill(
+      main,
+      heading(t('offer.title')),
+      notice('problem', err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'VALIDATION_FAILED') ? t('offer.missing') : problemText(err)),
+    );
     return;
   }
   const problems = h('div');
@@ -32,7 +36,13 @@ export const offerPage: Page = async (main, { params, query, go }) => {
       'ul',
       { class: 'appointments' },
       offer.appointments.map((a) =>
-        h('li', {}, h('p', { class: 'dose' }, t('confirm.dose', { dose: a.dose })), h('p', { class: 'when' }, longDay(a.startsAt), h('br'), t('common.clock', { time: clock(a.startsAt) })), h('p', {}, a.centerName, h('br'), a.centerAddress)),
+        h(
+          'li',
+          {},
+          h('p', { class: 'dose' }, t('confirm.dose', { dose: a.dose })),
+          h('p', { class: 'when' }, longDay(a.startsAt), h('br'), t('common.clock', { time: clock(a.startsAt) })),
+          h('p', {}, a.centerName, h('br'), a.centerAddress),
+        ),
       ),
     ),
     open

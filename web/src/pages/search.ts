@@ -65,9 +65,7 @@ export const searchPage: Page = async (main, { query, go }) => {
     admission ? notice('success', h('p', {}, h('strong', {}, t('search.admitted'))), admissionNote) : null,
     rebook ? notice('info', t('search.rebook', { code: rebook.bookingCode })) : null,
     held ? notice('info', t('search.alreadyHolding'), ' ', h('a', { href: '/termin' }, t('search.continueHold'))) : null,
-    campaign.vaccine.doses === 2
-      ? h('p', {}, t('search.secondDose', { min: campaign.vaccine.minIntervalDays, max: campaign.vaccine.maxIntervalDays }))
-      : null,
+    campaign.vaccine.doses === 2 ? h('p', {}, t('search.secondDose', { min: campaign.vaccine.minIntervalDays, max: campaign.vaccine.maxIntervalDays })) : null,
     form,
     messages,
     results,
@@ -129,7 +127,11 @@ export const searchPage: Page = async (main, { query, go }) => {
       results,
       h('h2', { id: 'results-title' }, t('search.results')),
       h('p', {}, t('search.resultsCount', { count: centers.length })),
-      h('ol', { class: 'centers' }, centers.map((c) => centerItem(c, choose))),
+      h(
+        'ol',
+        { class: 'centers' },
+        centers.map((c) => centerItem(c, choose)),
+      ),
     );
     announce(t('search.resultsCount', { count: centers.length }));
   }
@@ -234,7 +236,11 @@ function explainHoldError(err: unknown, releaseIdOfAdmission: number | undefined
     case 'NO_SECOND_DOSE_SLOT':
       return notice('problem', t('search.noSecond'));
     case 'NOT_RELEASED':
-      return notice('problem', t('search.notReleased'), typeof err.details.opensAt === 'string' ? ' ' + t('start.opensAt', { when: when(err.details.opensAt) }) : '');
+      return notice(
+        'problem',
+        t('search.notReleased'),
+        typeof err.details.opensAt === 'string' ? ' ' + t('start.opensAt', { when: when(err.details.opensAt) }) : '',
+      );
     case 'ADMISSION_REQUIRED':
       return notice('problem', h('p', {}, t('search.needRoom')), roomLink(err.details.releaseId));
     case 'ADMISSION_EXPIRED':

@@ -6,7 +6,7 @@ import { heading, hoursText, problemText, rulesText, type Page } from '../page.j
 /** Open campaigns, who may book, the next releases, the hotline. */
 export const startPage: Page = async (main, ctx) => {
   let campaigns: Campaign[];
-  let hotline: Hotline | null = null;
+  let hotline: Hotline | null;
   try {
     const [list, info] = await Promise.all([
       api<{ campaigns: Campaign[] }>('GET', '/api/v1/campaigns'),
@@ -43,9 +43,17 @@ export const startPage: Page = async (main, ctx) => {
         { class: 'card', 'aria-labelledby': `campaign-${c.id}` },
         h('h2', { id: `campaign-${c.id}` }, c.name),
         h('h3', {}, t('start.who')),
-        h('ul', {}, rulesText(c).map((line) => h('li', {}, line))),
+        h(
+          'ul',
+          {},
+          rulesText(c).map((line) => h('li', {}, line)),
+        ),
         h('h3', {}, t('start.releases')),
-        h('ul', { class: 'releases' }, c.releases.map((r) => releaseItem(c, r, rooms.get(r.id)))),
+        h(
+          'ul',
+          { class: 'releases' },
+          c.releases.map((r) => releaseItem(c, r, rooms.get(r.id))),
+        ),
       ),
     ),
     h(
@@ -70,9 +78,7 @@ export const startPage: Page = async (main, ctx) => {
   // When the next release opens, the page shows it without a reload (a few seconds of spread, so a crowd
   // watching the page does not ask in the same millisecond). A release whose instant has passed but that the
   // server does not call open yet (its view a moment behind, or this phone's clock ahead) is asked about again.
-  const next = campaigns
-    .flatMap((c) => c.releases.filter((r) => !r.open).map((r) => Date.parse(r.opensAt)))
-    .sort((a, b) => a - b)[0];
+  const next = campaigns.flatMap((c) => c.releases.filter((r) => !r.open).map((r) => Date.parse(r.opensAt))).sort((a, b) => a - b)[0];
   if (next === undefined || next - Date.now() > 24 * 3600_000) return;
   const wait = next > Date.now() ? next - Date.now() + 500 + Math.random() * 2500 : 2000 + Math.random() * 3000;
   const timer = window.setTimeout(() => void rerender(), wait);

@@ -44,7 +44,18 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
     joinArea,
     keepCard,
     prepare,
-    campaign ? h('details', {}, h('summary', {}, t('start.who')), h('ul', {}, rulesText(campaign).map((line) => h('li', {}, line)))) : null,
+    campaign
+      ? h(
+          'details',
+          {},
+          h('summary', {}, t('start.who')),
+          h(
+            'ul',
+            {},
+            rulesText(campaign).map((line) => h('li', {}, line)),
+          ),
+        )
+      : null,
   );
   statusCard.hidden = true;
   keepCard.hidden = true;
@@ -146,7 +157,13 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
       fill(joinArea);
       return kept;
     } catch (err) {
-      fill(live, notice('problem', err instanceof ApiError && (err.code === 'RESUME_CODE_UNKNOWN' || err.code === 'VALIDATION_FAILED') ? t('room.resumeUnknown') : problemText(err)));
+      fill(
+        live,
+        notice(
+          'problem',
+          err instanceof ApiError && (err.code === 'RESUME_CODE_UNKNOWN' || err.code === 'VALIDATION_FAILED') ? t('room.resumeUnknown') : problemText(err),
+        ),
+      );
       return null;
     }
   }
@@ -209,7 +226,11 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
     }
     if (status.state === 'dropped' || status.state === 'left' || status.state === 'lapsed') {
       flow.setTicket(releaseId, null);
-      fill(statusCard, h('h2', { id: 'place-title' }, t('room.lost')), status.state === 'dropped' ? h('p', {}, t('room.duplicate')) : status.state === 'lapsed' ? h('p', {}, t('search.admissionGone')) : null);
+      fill(
+        statusCard,
+        h('h2', { id: 'place-title' }, t('room.lost')),
+        status.state === 'dropped' ? h('p', {}, t('room.duplicate')) : status.state === 'lapsed' ? h('p', {}, t('search.admissionGone')) : null,
+      );
       showJoin();
       statusCard.hidden = false;
       return;
@@ -259,9 +280,7 @@ function placeInLine(status: QueueStatus): (HTMLElement | null)[] {
     h(
       'p',
       {},
-      eta
-        ? t('room.eta', { min: Math.max(1, Math.round(eta.minSeconds! / 60)), max: Math.max(1, Math.round(eta.maxSeconds! / 60)) })
-        : t('room.etaUnknown'),
+      eta ? t('room.eta', { min: Math.max(1, Math.round(eta.minSeconds! / 60)), max: Math.max(1, Math.round(eta.maxSeconds! / 60)) }) : t('room.etaUnknown'),
     ),
     // Before the opening nothing is released yet, so there is nothing to count or forecast.
     opened && status.remainingFirstDoses > 0 ? h('p', {}, t('room.remaining', { count: number(status.remainingFirstDoses) })) : null,
@@ -283,7 +302,11 @@ function soldOutInfo(status: QueueStatus): (HTMLElement | null)[] {
           'div',
           {},
           h('p', {}, t('room.soldOutCenters')),
-          h('ul', {}, info.centersWithCapacity.map((c) => h('li', {}, `${c.name} (${c.postalCode}): `, t('search.free', { count: number(c.freeFirstDoses) })))),
+          h(
+            'ul',
+            {},
+            info.centersWithCapacity.map((c) => h('li', {}, `${c.name} (${c.postalCode}): `, t('search.free', { count: number(c.freeFirstDoses) }))),
+          ),
           h('p', {}, h('a', { class: 'button', href: `/suche?kampagne=${status.room.campaignId}` }, t('start.search'))),
         )
       : null,

@@ -44,7 +44,10 @@ export async function checkinPage(main: HTMLElement): Promise<void> {
     try {
       show(await call<CheckinBooking>('GET', `/api/v1/checkin/bookings/${encodeURIComponent(code.trim())}`));
     } catch (err) {
-      fill(found, err instanceof ApiError && err.code === 'BOOKING_NOT_FOUND' ? notice('problem', 'Keine Buchung mit diesem Code an Ihren Zentren.') : problem(err));
+      fill(
+        found,
+        err instanceof ApiError && err.code === 'BOOKING_NOT_FOUND' ? notice('problem', 'Keine Buchung mit diesem Code an Ihren Zentren.') : problem(err),
+      );
     }
     lookup.querySelector<HTMLInputElement>('input')!.select();
   }
@@ -54,7 +57,8 @@ export async function checkinPage(main: HTMLElement): Promise<void> {
       try {
         const r = await call<CheckinBooking>('POST', `/api/v1/checkin/bookings/${encodeURIComponent(b.bookingCode)}/attendance`, { dose, state });
         show(r);
-        if (r.standby) fill(found, found.firstChild, notice('info', `Die Dosis geht an die Standby-Liste: zusätzlicher Termin heute um ${time(r.standby.startsAt)} Uhr.`));
+        if (r.standby)
+          fill(found, found.firstChild, notice('info', `Die Dosis geht an die Standby-Liste: zusätzlicher Termin heute um ${time(r.standby.startsAt)} Uhr.`));
         await showDay();
       } catch (err) {
         fill(found, found.firstChild, problem(err));
@@ -92,11 +96,24 @@ export async function checkinPage(main: HTMLElement): Promise<void> {
   async function showDay(): Promise<void> {
     const v = formValues(dayForm);
     try {
-      const r = await call<{ appointments: { startsAt: string; dose: number; bookingCode: string; name: string; attendance: string | null }[]; counts: { booked: number; attended: number; noShow: number } }>('GET', `/api/v1/checkin/centers/${v.centerId}/days/${v.day}`);
+      const r = await call<{
+        appointments: { startsAt: string; dose: number; bookingCode: string; name: string; attendance: string | null }[];
+        counts: { booked: number; attended: number; noShow: number };
+      }>('GET', `/api/v1/checkin/centers/${v.centerId}/days/${v.day}`);
       fill(
         list,
         h('p', {}, `${r.counts.booked} Termine, ${r.counts.attended} erschienen, ${r.counts.noShow} nicht erschienen.`),
-        table(['Zeit', 'Impfung', 'Code', 'Name', 'Anwesenheit'], r.appointments.map((a) => [time(a.startsAt), `${a.dose}.`, h('button', { type: 'button', class: 'linkish', onclick: () => void find(a.bookingCode) }, a.bookingCode), a.name, stateText(a.attendance)]), 'Tagesliste'),
+        table(
+          ['Zeit', 'Impfung', 'Code', 'Name', 'Anwesenheit'],
+          r.appointments.map((a) => [
+            time(a.startsAt),
+            `${a.dose}.`,
+            h('button', { type: 'button', class: 'linkish', onclick: () => void find(a.bookingCode) }, a.bookingCode),
+            a.name,
+            stateText(a.attendance),
+          ]),
+          'Tagesliste',
+        ),
       );
     } catch (err) {
       fill(list, problem(err));

@@ -5,7 +5,15 @@ import { errorRate, p95Between, type HttpReading } from '../rates.js';
 
 interface Reading {
   at: string;
-  rooms: { releaseId: number; state: string; waiting: number; active: number; admittedTotal: number; admissionsPerSecond: number; remainingFirstDoses: number }[];
+  rooms: {
+    releaseId: number;
+    state: string;
+    waiting: number;
+    active: number;
+    admittedTotal: number;
+    admissionsPerSecond: number;
+    remainingFirstDoses: number;
+  }[];
   bookings: { active: number; cancelled: number; phone: number; perMinute: { minute: string; n: number }[] };
   centers: { id: number; name: string; free: number; upcoming: number }[];
   outbox: { backlog: { channel: string; priority: number; queued: number; oldest_seconds: number }[]; oldestCodeSeconds: number };
@@ -45,31 +53,76 @@ export function dashboardPage(main: HTMLElement): () => void {
 
   function render(r: Reading): void {
     const perMinute = (x: Reading, prev: { at: number; reading: Reading } | undefined, at: number) =>
-      prev ? Math.max(0, ((x.bookings.active + x.bookings.cancelled - prev.reading.bookings.active - prev.reading.bookings.cancelled) * 60_000) / (at - prev.at)) : 0;
+      prev
+        ? Math.max(0, ((x.bookings.active + x.bookings.cancelled - prev.reading.bookings.active - prev.reading.bookings.cancelled) * 60_000) / (at - prev.at))
+        : 0;
     fill(
       charts,
-      lineChart('Warteschlange', series((x) => sum(x.rooms, (room) => room.waiting)), (v) => v.toLocaleString('de-DE')),
-      lineChart('Einlass pro Sekunde', series((x) => sum(x.rooms, (room) => room.admissionsPerSecond)), (v) => v.toLocaleString('de-DE', { maximumFractionDigits: 1 })),
-      lineChart('Aktive Sitzungen', series((x) => sum(x.rooms, (room) => room.active)), (v) => v.toLocaleString('de-DE')),
+      lineChart(
+        'Warteschlange',
+        series((x) => sum(x.rooms, (room) => room.waiting)),
+        (v) => v.toLocaleString('de-DE'),
+      ),
+      lineChart(
+        'Einlass pro Sekunde',
+        series((x) => sum(x.rooms, (room) => room.admissionsPerSecond)),
+        (v) => v.toLocaleString('de-DE', { maximumFractionDigits: 1 }),
+      ),
+      lineChart(
+        'Aktive Sitzungen',
+        series((x) => sum(x.rooms, (room) => room.active)),
+        (v) => v.toLocaleString('de-DE'),
+      ),
       lineChart('Buchungen pro Minute', series(perMinute), (v) => v.toLocaleString('de-DE', { maximumFractionDigits: 0 })),
-      lineChart('Codes in Warteschlange', series((x) => sum(x.outbox.backlog.filter((b) => b.priority === 0), (b) => b.queued)), (v) => v.toLocaleString('de-DE')),
-      lineChart('Nachrichten in Warteschlange', series((x) => sum(x.outbox.backlog, (b) => b.queued)), (v) => v.toLocaleString('de-DE')),
-      lineChart('Fehlerquote', series((x, prev) => (prev ? errorRate(prev.reading.http, x.http) * 100 : 0)), (v) => `${v.toLocaleString('de-DE', { maximumFractionDigits: 2 })} %`),
-      lineChart('p95 Antwortzeit', series((x, prev) => {
-        const p = prev ? p95Between(prev.reading.http, x.http) : null;
-        return p === null || !Number.isFinite(p) ? 0 : p * 1000;
-      }), (v) => `${v.toLocaleString('de-DE')} ms`),
+      lineChart(
+        'Codes in Warteschlange',
+        series((x) =>
+          sum(
+            x.outbox.backlog.filter((b) => b.priority === 0),
+            (b) => b.queued,
+          ),
+        ),
+        (v) => v.toLocaleString('de-DE'),
+      ),
+      lineChart(
+        'Nachrichten in Warteschlange',
+        series((x) => sum(x.outbox.backlog, (b) => b.queued)),
+        (v) => v.toLocaleString('de-DE'),
+      ),
+      lineChart(
+        'Fehlerquote',
+        series((x, prev) => (prev ? errorRate(prev.reading.http, x.http) * 100 : 0)),
+        (v) => `${v.toLocaleString('de-DE', { maximumFractionDigits: 2 })} %`,
+      ),
+      lineChart(
+        'p95 Antwortzeit',
+        series((x, prev) => {
+          const p = prev ? p95Between(prev.reading.http, x.http) : null;
+          return p === null || !Number.isFinite(p) ? 0 : p * 1000;
+        }),
+        (v) => `${v.toLocaleString('de-DE')} ms`,
+      ),
     );
     fill(
       details,
       h('h2', {}, 'Warteräume'),
       r.rooms.length
-        ? table(['Freigabe', 'Zustand', 'Wartend', 'Aktiv', 'Eingelassen', 'Einlass/s', 'Freie Erstimpfungen'], r.rooms.map((x) => [x.releaseId, x.state, x.waiting, x.active, x.admittedTotal, x.admissionsPerSecond, x.remainingFirstDoses]))
+        ? table(
+            ['Freigabe', 'Zustand', 'Wartend', 'Aktiv', 'Eingelassen', 'Einlass/s', 'Freie Erstimpfungen'],
+            r.rooms.map((x) => [x.releaseId, x.state, x.waiting, x.active, x.admittedTotal, x.admissionsPerSecond, x.remainingFirstDoses]),
+          )
         : h('p', {}, 'Keine Warteräume.'),
       h('h2', {}, 'Freie Kapazität je Zentrum'),
-      table(['Zentrum', 'Frei (freigegeben)', 'Noch nicht freigegeben'], r.centers.map((c) => [c.name, c.free, c.upcoming])),
+      table(
+        ['Zentrum', 'Frei (freigegeben)', 'Noch nicht freigegeben'],
+        r.centers.map((c) => [c.name, c.free, c.upcoming]),
+      ),
       h('h2', {}, 'Buchungen'),
-      h('p', {}, `${r.bookings.active} aktiv (davon ${r.bookings.phone} telefonisch), ${r.bookings.cancelled} storniert. Ältester wartender Code: ${Math.round(r.outbox.oldestCodeSeconds)} s.`),
+      h(
+        'p',
+        {},
+        `${r.bookings.active} aktiv (davon ${r.bookings.phone} telefonisch), ${r.bookings.cancelled} storniert. Ältester wartender Code: ${Math.round(r.outbox.oldestCodeSeconds)} s.`,
+      ),
     );
   }
 

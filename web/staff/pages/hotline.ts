@@ -11,7 +11,8 @@ interface AgentCenter {
   days: { date: string; free: number; keptForPhone: number; slots: { id: number; startsAt: string; free: number; keptForPhone: number }[] }[];
 }
 
-const day = (iso: string) => new Intl.DateTimeFormat('de-DE', { weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(`${iso}T12:00:00Z`));
+const day = (iso: string) =>
+  new Intl.DateTimeFormat('de-DE', { weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(`${iso}T12:00:00Z`));
 const parseDate = (text: string) => {
   const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text.trim());
   return m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : text.trim();
@@ -42,7 +43,10 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
   async function find(): Promise<void> {
     const v = formValues(search);
     try {
-      const r = await call<{ centers: AgentCenter[] }>('GET', `/api/v1/agent/availability?campaignId=${v.campaignId}&postalCode=${encodeURIComponent(v.postalCode ?? '')}`);
+      const r = await call<{ centers: AgentCenter[] }>(
+        'GET',
+        `/api/v1/agent/availability?campaignId=${v.campaignId}&postalCode=${encodeURIComponent(v.postalCode ?? '')}`,
+      );
       fill(
         results,
         r.centers.length === 0
@@ -62,7 +66,11 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
                       'div',
                       { class: 'row' },
                       d.slots.map((s) =>
-                        h('button', { type: 'button', class: 'slot', onclick: () => choose(s.id, `${c.name}, ${day(d.date)}, ${time(s.startsAt)} Uhr`) }, `${time(s.startsAt)} (${s.free})`),
+                        h(
+                          'button',
+                          { type: 'button', class: 'slot', onclick: () => choose(s.id, `${c.name}, ${day(d.date)}, ${time(s.startsAt)} Uhr`) },
+                          `${time(s.startsAt)} (${s.free})`,
+                        ),
                       ),
                     ),
                   ),
@@ -86,7 +94,15 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
         { name: 'postalCode', label: 'Postleitzahl', value: formValues(search).postalCode, required: true },
         { name: 'phone', label: 'Handynummer' },
         { name: 'email', label: 'E-Mail' },
-        { name: 'sendBy', label: 'Bestätigung per', options: [['letter', 'Brief (zum Drucken)'], ['sms', 'SMS'], ['email', 'E-Mail']] },
+        {
+          name: 'sendBy',
+          label: 'Bestätigung per',
+          options: [
+            ['letter', 'Brief (zum Drucken)'],
+            ['sms', 'SMS'],
+            ['email', 'E-Mail'],
+          ],
+        },
       ],
       'Verbindlich buchen',
       async (v) => {
@@ -105,7 +121,11 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
         return h(
           'div',
           {},
-          notice('success', h('p', {}, 'Gebucht. Buchungscode: ', h('strong', { class: 'booking-code' }, r.bookingCode)), h('p', {}, r.sendBy === 'letter' ? 'Brief zum Drucken:' : `Bestätigung geht per ${r.sendBy === 'sms' ? 'SMS' : 'E-Mail'} raus. Brieftext:`)),
+          notice(
+            'success',
+            h('p', {}, 'Gebucht. Buchungscode: ', h('strong', { class: 'booking-code' }, r.bookingCode)),
+            h('p', {}, r.sendBy === 'letter' ? 'Brief zum Drucken:' : `Bestätigung geht per ${r.sendBy === 'sms' ? 'SMS' : 'E-Mail'} raus. Brieftext:`),
+          ),
           h('pre', { class: 'letter' }, r.letter),
           h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, 'Brief drucken'),
         );
@@ -118,5 +138,12 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
     title.focus();
   }
 
-  fill(main, h('h1', { tabindex: -1 }, 'Hotline: für Anrufer buchen'), h('p', {}, 'Buchungen hier gehen nicht durch den Warteraum und nutzen den für die Hotline reservierten Anteil.'), search, results, booking);
+  fill(
+    main,
+    h('h1', { tabindex: -1 }, 'Hotline: für Anrufer buchen'),
+    h('p', {}, 'Buchungen hier gehen nicht durch den Warteraum und nutzen den für die Hotline reservierten Anteil.'),
+    search,
+    results,
+    booking,
+  );
 }

@@ -20,7 +20,16 @@ export async function messagesPage(main: HTMLElement): Promise<void> {
   const filter: HTMLFormElement = h(
     'form',
     { class: 'row', onsubmit: (e: Event) => (e.preventDefault(), void refresh()) },
-    input({ name: 'state', label: 'Zustand', options: [['failed', 'unzustellbar (dead letters)'], ['', 'alle'], ['queued', 'wartend'], ['sent', 'versendet']] }),
+    input({
+      name: 'state',
+      label: 'Zustand',
+      options: [
+        ['failed', 'unzustellbar (dead letters)'],
+        ['', 'alle'],
+        ['queued', 'wartend'],
+        ['sent', 'versendet'],
+      ],
+    }),
     input({ name: 'recipient', label: 'Empfänger' }),
     h('button', { type: 'submit', class: 'secondary' }, 'Anzeigen'),
   );
@@ -42,18 +51,22 @@ export async function messagesPage(main: HTMLElement): Promise<void> {
           m.lastError,
           dateTime(m.createdAt),
           m.state === 'failed'
-            ? h('button', {
-                type: 'button',
-                class: 'secondary',
-                onclick: async () => {
-                  try {
-                    await call('POST', `/api/v1/admin/messages/${m.id}/retry`);
-                    await refresh();
-                  } catch (err) {
-                    fill(listing, problem(err));
-                  }
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'secondary',
+                  onclick: async () => {
+                    try {
+                      await call('POST', `/api/v1/admin/messages/${m.id}/retry`);
+                      await refresh();
+                    } catch (err) {
+                      fill(listing, problem(err));
+                    }
+                  },
                 },
-              }, 'Erneut senden')
+                'Erneut senden',
+              )
             : null,
         ]),
         'Nachrichten',
@@ -81,7 +94,14 @@ export async function exportsPage(main: HTMLElement): Promise<void> {
       onsubmit: (e: Event) => {
         e.preventDefault();
         const v = formValues(el);
-        fill(link, h('a', { href: `/api/v1/admin/exports/appointments.csv?centerId=${v.centerId}&day=${v.day}`, download: `termine-${v.centerId}-${v.day}.csv` }, `Termine ${v.day} herunterladen (CSV)`));
+        fill(
+          link,
+          h(
+            'a',
+            { href: `/api/v1/admin/exports/appointments.csv?centerId=${v.centerId}&day=${v.day}`, download: `termine-${v.centerId}-${v.day}.csv` },
+            `Termine ${v.day} herunterladen (CSV)`,
+          ),
+        );
       },
     },
     h('h2', {}, 'Termine eines Tages als CSV'),
@@ -98,11 +118,20 @@ export async function auditPage(main: HTMLElement): Promise<void> {
   const listing = h('div');
   fill(main, h('h1', { tabindex: -1 }, 'Protokoll'), listing);
   try {
-    const { entries } = await call<{ entries: { id: number; at: string; actor: string; action: string; target: unknown; before: unknown; after: unknown }[] }>('GET', '/api/v1/admin/audit?limit=200');
+    const { entries } = await call<{ entries: { id: number; at: string; actor: string; action: string; target: unknown; before: unknown; after: unknown }[] }>(
+      'GET',
+      '/api/v1/admin/audit?limit=200',
+    );
     const short = (v: unknown) => (v === null ? '' : JSON.stringify(v).slice(0, 160));
-    fill(listing, table(['Zeit', 'Wer', 'Was', 'Ziel', 'Vorher', 'Nachher'], entries.map((e) => [dateTime(e.at), e.actor, e.action, short(e.target), short(e.before), short(e.after)]), 'Letzte 200 Einträge'));
+    fill(
+      listing,
+      table(
+        ['Zeit', 'Wer', 'Was', 'Ziel', 'Vorher', 'Nachher'],
+        entries.map((e) => [dateTime(e.at), e.actor, e.action, short(e.target), short(e.before), short(e.after)]),
+        'Letzte 200 Einträge',
+      ),
+    );
   } catch (err) {
     fill(listing, problem(err));
   }
 }
-

@@ -110,7 +110,12 @@ export async function peoplePage(main: HTMLElement): Promise<void> {
       ],
       'Anlegen',
       async (v) => {
-        const r = await call<{ account: Account; password: string }>('POST', '/api/v1/admin/staff', { username: v.username, displayName: v.displayName, role: v.role, centerIds: centerList(v.centerIds ?? '') });
+        const r = await call<{ account: Account; password: string }>('POST', '/api/v1/admin/staff', {
+          username: v.username,
+          displayName: v.displayName,
+          role: v.role,
+          centerIds: centerList(v.centerIds ?? ''),
+        });
         await refresh();
         return notice('success', `Konto ${r.account.username} angelegt. Erstes Passwort: `, h('code', {}, r.password), ' (nur jetzt sichtbar).');
       },

@@ -49,7 +49,12 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
     input({ name: 'phoneShare', label: 'Anteil für die Hotline (%)', type: 'number', value: 0, min: 0, max: 90 }),
     input({ name: 'phoneUntil', label: 'Hotline-Anteil reserviert bis (Ortszeit)', type: 'datetime-local' }),
     input({ name: 'waitlistShare', label: 'Anteil für die Warteliste (%)', type: 'number', value: 0, min: 0, max: 100 }),
-    h('div', { class: 'row' }, h('button', { type: 'button', class: 'secondary', onclick: () => void check() }, 'Checkliste prüfen'), h('button', { type: 'submit' }, 'Freigabe planen')),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', class: 'secondary', onclick: () => void check() }, 'Checkliste prüfen'),
+      h('button', { type: 'submit' }, 'Freigabe planen'),
+    ),
     checklist,
     outcome,
   );
@@ -91,7 +96,11 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
           : notice(
               'problem',
               h('p', {}, `Die Checkliste warnt (${body.slotIds.length} Termine):`),
-              h('ul', { class: 'warnings' }, warnings.map((w) => h('li', {}, h('strong', {}, w.code), ': ', w.message))),
+              h(
+                'ul',
+                { class: 'warnings' },
+                warnings.map((w) => h('li', {}, h('strong', {}, w.code), ': ', w.message)),
+              ),
               input({ name: 'acknowledged', label: 'Ich habe jede Warnung gelesen und plane die Freigabe trotzdem.', type: 'checkbox' }),
             ),
       );
@@ -126,8 +135,36 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
 
   async function refresh(): Promise<void> {
     const campaignId = Number(formValues(el).campaignId);
-    const releases = (await call<{ releases: { id: number; opensAt: string; waitingRoom: boolean; slots: number; firstDoseUnits: number; firstDosesTaken: number; phoneReserved: number; roomState: string | null }[] }>('GET', `/api/v1/admin/releases?campaignId=${campaignId}`)).releases;
-    fill(listing, table(['Nr.', 'Öffnet', 'Warteraum', 'Termine', 'Erstimpfungen', 'gebucht', 'für Hotline'], releases.map((r) => [r.id, dateTime(r.opensAt), r.waitingRoom ? r.roomState ?? 'ja' : 'nein', r.slots, r.firstDoseUnits, r.firstDosesTaken, r.phoneReserved]), 'Freigaben dieser Kampagne'));
+    const releases = (
+      await call<{
+        releases: {
+          id: number;
+          opensAt: string;
+          waitingRoom: boolean;
+          slots: number;
+          firstDoseUnits: number;
+          firstDosesTaken: number;
+          phoneReserved: number;
+          roomState: string | null;
+        }[];
+      }>('GET', `/api/v1/admin/releases?campaignId=${campaignId}`)
+    ).releases;
+    fill(
+      listing,
+      table(
+        ['Nr.', 'Öffnet', 'Warteraum', 'Termine', 'Erstimpfungen', 'gebucht', 'für Hotline'],
+        releases.map((r) => [
+          r.id,
+          dateTime(r.opensAt),
+          r.waitingRoom ? (r.roomState ?? 'ja') : 'nein',
+          r.slots,
+          r.firstDoseUnits,
+          r.firstDosesTaken,
+          r.phoneReserved,
+        ]),
+        'Freigaben dieser Kampagne',
+      ),
+    );
   }
   el.querySelector('[name="campaignId"]')!.addEventListener('change', () => void refresh());
 
@@ -140,7 +177,10 @@ export async function roomsPage(main: HTMLElement): Promise<void> {
   const listing = h('div');
   fill(main, h('h1', { tabindex: -1 }, 'Warteräume steuern'), listing);
   const refresh = async () => {
-    const d = await call<{ rooms: { releaseId: number; state: string; waiting: number; active: number; admissionsPerSecond: number }[] }>('GET', '/api/v1/admin/dashboard');
+    const d = await call<{ rooms: { releaseId: number; state: string; waiting: number; active: number; admissionsPerSecond: number }[] }>(
+      'GET',
+      '/api/v1/admin/dashboard',
+    );
     fill(
       listing,
       d.rooms.length === 0 ? h('p', {}, 'Keine Warteräume.') : null,
@@ -160,7 +200,11 @@ export async function roomsPage(main: HTMLElement): Promise<void> {
             onsubmit: async (e: Event) => {
               e.preventDefault();
               const v = formValues(settings);
-              const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== '').map(([k, x]) => [k, Number(x)]));
+              const body = Object.fromEntries(
+                Object.entries(v)
+                  .filter(([, x]) => x !== '')
+                  .map(([k, x]) => [k, Number(x)]),
+              );
               try {
                 await call('PATCH', `/api/v1/admin/queue/rooms/${room.releaseId}`, body);
                 fill(out, notice('success', 'Übernommen.'));

@@ -18,20 +18,45 @@ interface Campaign {
 
 /** The Länder by their ISO 3166-2 code, as the API takes them. */
 const LAENDER: [string, string][] = [
-  ['BW', 'Baden-Württemberg'], ['BY', 'Bayern'], ['BE', 'Berlin'], ['BB', 'Brandenburg'], ['HB', 'Bremen'], ['HH', 'Hamburg'],
-  ['HE', 'Hessen'], ['MV', 'Mecklenburg-Vorpommern'], ['NI', 'Niedersachsen'], ['NW', 'Nordrhein-Westfalen'], ['RP', 'Rheinland-Pfalz'],
-  ['SL', 'Saarland'], ['SN', 'Sachsen'], ['ST', 'Sachsen-Anhalt'], ['SH', 'Schleswig-Holstein'], ['TH', 'Thüringen'],
+  ['BW', 'Baden-Württemberg'],
+  ['BY', 'Bayern'],
+  ['BE', 'Berlin'],
+  ['BB', 'Brandenburg'],
+  ['HB', 'Bremen'],
+  ['HH', 'Hamburg'],
+  ['HE', 'Hessen'],
+  ['MV', 'Mecklenburg-Vorpommern'],
+  ['NI', 'Niedersachsen'],
+  ['NW', 'Nordrhein-Westfalen'],
+  ['RP', 'Rheinland-Pfalz'],
+  ['SL', 'Saarland'],
+  ['SN', 'Sachsen'],
+  ['ST', 'Sachsen-Anhalt'],
+  ['SH', 'Schleswig-Holstein'],
+  ['TH', 'Thüringen'],
 ];
 
 export const loadCenters = async () => (await call<{ centers: Center[] }>('GET', '/api/v1/admin/centers')).centers;
 export const loadCampaigns = async () => (await call<{ campaigns: Campaign[] }>('GET', '/api/v1/campaigns')).campaigns;
-const list = (text: string) => text.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const optionalNumber = (text: string | undefined) => (text ? Number(text) : undefined);
 
 /** Centres. */
 export async function centersPage(main: HTMLElement): Promise<void> {
   const listing = h('div');
-  const refresh = async () => fill(listing, table(['Nr.', 'Name', 'Adresse', 'PLZ', 'Kreis'], (await loadCenters()).map((c) => [c.id, c.name, c.address, c.postalCode, c.district]), 'Impfzentren'));
+  const refresh = async () =>
+    fill(
+      listing,
+      table(
+        ['Nr.', 'Name', 'Adresse', 'PLZ', 'Kreis'],
+        (await loadCenters()).map((c) => [c.id, c.name, c.address, c.postalCode, c.district]),
+        'Impfzentren',
+      ),
+    );
   fill(
     main,
     h('h1', { tabindex: -1 }, 'Impfzentren'),
@@ -44,12 +69,22 @@ export async function centersPage(main: HTMLElement): Promise<void> {
         { name: 'district', label: 'Kreis / kreisfreie Stadt', required: true },
         { name: 'lat', label: 'Breitengrad', type: 'number', step: 'any', required: true },
         { name: 'lon', label: 'Längengrad', type: 'number', step: 'any', required: true },
-        { name: 'state', label: 'Bundesland (seine Feiertage fallen aus den Terminserien)', options: [['', 'nicht angegeben (nur bundesweite Feiertage)'], ...LAENDER] },
+        {
+          name: 'state',
+          label: 'Bundesland (seine Feiertage fallen aus den Terminserien)',
+          options: [['', 'nicht angegeben (nur bundesweite Feiertage)'], ...LAENDER],
+        },
       ],
       'Anlegen',
       async (v) => {
         const created = await call<{ id: number }>('POST', '/api/v1/admin/centers', {
-          name: v.name, address: v.address, postalCode: v.postalCode, district: v.district, lat: Number(v.lat), lon: Number(v.lon), ...(v.state ? { state: v.state } : {}),
+          name: v.name,
+          address: v.address,
+          postalCode: v.postalCode,
+          district: v.district,
+          lat: Number(v.lat),
+          lon: Number(v.lon),
+          ...(v.state ? { state: v.state } : {}),
         });
         await refresh();
         return `Impfzentrum Nr. ${created.id} angelegt.`;
@@ -87,7 +122,14 @@ export async function campaignsPage(main: HTMLElement): Promise<void> {
       [
         { name: 'name', label: 'Name', required: true },
         { name: 'vaccine', label: 'Impfstoff', required: true },
-        { name: 'doses', label: 'Dosen', options: [['2', '2 Dosen'], ['1', '1 Dosis']] },
+        {
+          name: 'doses',
+          label: 'Dosen',
+          options: [
+            ['2', '2 Dosen'],
+            ['1', '1 Dosis'],
+          ],
+        },
         { name: 'minIntervalDays', label: 'Abstand mindestens (Tage)', type: 'number', value: 21, min: 1 },
         { name: 'maxIntervalDays', label: 'Abstand höchstens (Tage)', type: 'number', value: 42, min: 1 },
         { name: 'minAge', label: 'Mindestalter (am Impftag)', type: 'number', min: 0 },
@@ -101,7 +143,10 @@ export async function campaignsPage(main: HTMLElement): Promise<void> {
         const doses = Number(v.doses);
         const created = await call<{ id: number }>('POST', '/api/v1/admin/campaigns', {
           name: v.name,
-          vaccine: doses === 2 ? { name: v.vaccine, doses: 2, minIntervalDays: Number(v.minIntervalDays), maxIntervalDays: Number(v.maxIntervalDays) } : { name: v.vaccine, doses: 1 },
+          vaccine:
+            doses === 2
+              ? { name: v.vaccine, doses: 2, minIntervalDays: Number(v.minIntervalDays), maxIntervalDays: Number(v.maxIntervalDays) }
+              : { name: v.vaccine, doses: 1 },
           eligibility: {
             ...(v.minAge ? { minAge: optionalNumber(v.minAge) } : {}),
             ...(v.maxAge ? { maxAge: optionalNumber(v.maxAge) } : {}),
@@ -133,13 +178,24 @@ export async function slotsPage(main: HTMLElement): Promise<void> {
   fill(
     main,
     h('h1', { tabindex: -1 }, 'Terminserien'),
-    h('p', {}, 'Eine Serie legt Termine für jeden gewählten Wochentag zwischen zwei Tagen an: Öffnungszeit × Takt × Kapazität. Bundesweite Feiertage werden übersprungen; Landesfeiertage als zusätzliche Tage angeben.'),
+    h(
+      'p',
+      {},
+      'Eine Serie legt Termine für jeden gewählten Wochentag zwischen zwei Tagen an: Öffnungszeit × Takt × Kapazität. Bundesweite Feiertage werden übersprungen; Landesfeiertage als zusätzliche Tage angeben.',
+    ),
     form(
       'Neue Terminserie',
       [
         { name: 'centerId', label: 'Impfzentrum', options: centers.map((c) => [String(c.id), c.name]) },
         { name: 'campaignId', label: 'Kampagne', options: campaigns.map((c) => [String(c.id), c.name]) },
-        { name: 'dose', label: 'Dosis', options: [['1', '1. Impfung'], ['2', '2. Impfung']] },
+        {
+          name: 'dose',
+          label: 'Dosis',
+          options: [
+            ['1', '1. Impfung'],
+            ['2', '2. Impfung'],
+          ],
+        },
         { name: 'from', label: 'Von (Tag)', type: 'date', value: today, required: true },
         { name: 'to', label: 'Bis (Tag)', type: 'date', value: today, required: true },
         { name: 'weekdays', label: 'Wochentage (1 = Mo … 7 = So, durch Komma getrennt)', value: '1,2,3,4,5,6' },
