@@ -4,7 +4,7 @@ import { startTestNode, admin, type TestNode } from './support/node.js';
 import { adminPost, book, person, setUpWorld } from './support/fixtures.js';
 import { staffSession } from './support/staff.js';
 import { publicHolidays } from '../src/catalog/holidays.js';
-import { csvCell } from '../src/reports/routes.js';
+import { csvCell } from '../src/reports/service.js';
 import { summariseHttp } from '../src/reports/http-summary.js';
 import { errorRate, p95Between } from '../web/staff/rates.js';
 
