@@ -140,14 +140,14 @@ describe('booking in batches', () => {
     const anna = person({ firstName: 'Anna', email: 'anna@example.org' });
     const results = await tx(node.db, (q) =>
       service.confirmMany(q, [
-        { holdId: holds[0]!.holdId, person: anna, locale: 'de', origin: { channel: 'web', bookedBy: null } },
-        { holdId: holds[1]!.holdId, person: anna, locale: 'de', origin: { channel: 'web', bookedBy: null } },
-        { holdId: '00000000-0000-4000-8000-000000000000', person: anna, locale: 'de', origin: { channel: 'web', bookedBy: null } },
+        { holdId: holds[0]!.holdId, person: anna, locale: 'de', origin: { way: 'public', bookedBy: null } },
+        { holdId: holds[1]!.holdId, person: anna, locale: 'de', origin: { way: 'public', bookedBy: null } },
+        { holdId: '00000000-0000-4000-8000-000000000000', person: anna, locale: 'de', origin: { way: 'public', bookedBy: null } },
         {
           holdId: holds[2]!.holdId,
           person: person({ firstName: 'Bert', dateOfBirth: '2030-01-01' }),
           locale: 'en',
-          origin: { channel: 'web', bookedBy: null },
+          origin: { way: 'public', bookedBy: null },
         },
       ]),
     );

@@ -149,7 +149,7 @@ const rushRoutes =
         const { holdId, person, locale = 'de' } = request.body;
         const out = request.staff
           ? await inTransaction(db, request, 201, (q) => service.confirm(q, holdId, person, locale))
-          : await confirmations.submit({ key: idempotencyKeyOf(request), input: { holdId, person, locale, origin: { channel: 'web', bookedBy: null } } });
+          : await confirmations.submit({ key: idempotencyKeyOf(request), input: { holdId, person, locale, origin: { way: 'public', bookedBy: null } } });
         return sendOutcome(reply, out);
       },
     );

@@ -6,6 +6,7 @@ import { formatBookingCode, newBookingCode } from './code.js';
 import { checkAgeAndGroup, type EligibilityRules } from './eligibility.js';
 import { identityHash } from './identity.js';
 import * as sql from './repo.js';
+import type { Way } from '../capacity/sql.js';
 import { takeUnits, takeUnitsMany, type TakenUnits } from './units.js';
 import { useAdmissions } from '../queue/repo.js';
 import { announceCancellation, announceRebooking, bookingMessages } from '../notify/booking-messages.js';
@@ -24,11 +25,17 @@ export type BookingAnswer = BookingAnswerShape;
 
 export type Locale = 'de' | 'en';
 
-/** How a booking came in: the web, a hotline agent (named), or an accepted wait-list offer. */
+/**
+ * Which way a booking came in, in the capacity's own word (`Way`): the public (the web), a hotline agent
+ * (named), or an accepted wait-list offer. ("Channel" is e-mail or SMS, in notify/.)
+ */
 export interface BookingOrigin {
-  channel: 'web' | 'phone' | 'waitlist';
+  way: Way;
   bookedBy: string | null;
 }
+
+/** How bookings.channel (and the CSV's "Kanal") has always named a way. */
+const STORED_WAY: Record<Way, sql.NewBooking['channel']> = { public: 'web', phone: 'phone', waitlist: 'waitlist' };
 
 /** An agent's hold lives only for the length of its own transaction; the expiry is a safety net. */
 const PHONE_HOLD_SECONDS = 60;
@@ -60,7 +67,7 @@ export interface ConfirmRequest {
   origin: BookingOrigin;
 }
 
-const WEB: BookingOrigin = { channel: 'web', bookedBy: null };
+const WEB: BookingOrigin = { way: 'public', bookedBy: null };
 
 /** The one answer of a batch of one, or its refusal thrown. */
 const only = <T>(results: (T | AppError)[]): T => {
@@ -140,7 +147,7 @@ export function bookingService(deps: BookingServiceDeps) {
       if (!allowCenter(units.first.center_id)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
       const hold = newHold(units, null);
       await run(q, sql.insertHolds([hold], PHONE_HOLD_SECONDS));
-      return this.confirm(q, hold.id, person, locale, { channel: 'phone', bookedBy });
+      return this.confirm(q, hold.id, person, locale, { way: 'phone', bookedBy });
     },
 
     /**
@@ -277,7 +284,8 @@ function newBooking(r: ConfirmRequest, hold: sql.HoldForBooking, hash: Buffer): 
     phone: r.person.phone ?? null,
     priorityGroup: r.person.priorityGroup ?? null,
     locale: r.locale,
-    ...r.origin,
+    channel: STORED_WAY[r.origin.way],
+    bookedBy: r.origin.bookedBy,
   };
 }
 

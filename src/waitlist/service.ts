@@ -163,7 +163,7 @@ export function waitlistService(deps: WaitlistDeps) {
           phone: e.phone ?? undefined,
           priorityGroup: e.priority_group ?? undefined,
         };
-        const booking = await deps.bookings.confirm(q, o.hold_id, person, e.locale, { channel: 'waitlist', bookedBy: null });
+        const booking = await deps.bookings.confirm(q, o.hold_id, person, e.locale, { way: 'waitlist', bookedBy: null });
         await run(q, sql.decideOffer(o.id, 'accepted'));
         await run(q, sql.setEntryState(e.id, 'booked'));
         return booking;
