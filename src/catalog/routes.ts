@@ -8,8 +8,6 @@ import { inTransaction, sendOutcome } from '../http/transaction.js';
 import { catalogService } from './service.js';
 import { releaseChecklist, type ChecklistContext } from './checklist.js';
 import { fail } from '../errors.js';
-import { run } from '../db/pool.js';
-import * as sql from './repo.js';
 
 const Name = Text({ minLength: 1, maxLength: 200, pattern: '\\S' });
 const Time = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM in the centre’s time zone' });
@@ -241,6 +239,6 @@ export const catalogRoutes =
           querystring: Strict({ campaignId: Id }),
         },
       },
-      async (request) => ({ releases: (await run(db, sql.listReleases(request.query.campaignId))).rows }),
+      async (request) => ({ releases: await catalogService.listReleases(db, request.query.campaignId) }),
     );
   };

@@ -53,6 +53,8 @@ export const catalogService = {
 
   listCenters: async (q: Queryable) => (await run(q, sql.listCenters())).rows,
 
+  listReleases: async (q: Queryable, campaignId: number) => (await run(q, sql.listReleases(campaignId))).rows,
+
   async addDistrict(q: pg.ClientBase, name: string, postalCodes: string[]) {
     return (await run(q, sql.addDistrictPostalCodes(name, postalCodes))).rows[0]!;
   },

@@ -157,7 +157,14 @@ export const oldestCodeAge = (): Sql => ({
   values: [],
 });
 
-export const listMessages = (filter: { recipient?: string; kind?: string; state?: string; limit: number }): Sql => ({
+export interface MessageFilter {
+  recipient?: string;
+  kind?: string;
+  state?: string;
+  limit: number;
+}
+
+export const listMessages = (filter: MessageFilter): Sql => ({
   text: `SELECT id, kind, channel, priority, recipient, locale, subject, body_text AS "text", state, attempts, last_error AS "lastError",
                 delivered_to AS "deliveredTo", created_at AS "createdAt", not_before AS "notBefore", sent_at AS "sentAt", booking_id AS "bookingId"
          FROM messages

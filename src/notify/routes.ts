@@ -1,11 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { run, tx, type Db } from '../db/pool.js';
+import type { Db } from '../db/pool.js';
 import { actorOf, type StaffAuth } from '../staff/auth.js';
-import { audit } from '../staff/audit.js';
-import { fail } from '../errors.js';
 import { Id, Strict, errors, Text } from '../http/schemas.js';
-import * as sql from './repo.js';
+import { outboxService } from './outbox.js';
 import type { verificationService } from './verification.js';
 
 const ChannelSchema = Type.Union([Type.Literal('sms'), Type.Literal('email')]);
@@ -53,6 +51,7 @@ const security = [{ bearer: [] }];
 export const outboxAdminRoutes =
   (db: Db, auth: StaffAuth): FastifyPluginAsyncTypebox =>
   async (app) => {
+    const outbox = outboxService(db);
     app.addHook('preValidation', auth.require('admin'));
     app.get(
       '/api/v1/admin/messages',
@@ -69,30 +68,16 @@ export const outboxAdminRoutes =
           }),
         },
       },
-      async (request) => ({ messages: (await run(db, sql.listMessages({ ...request.query, limit: request.query.limit ?? 100 }))).rows }),
+      async (request) => ({ messages: await outbox.messages({ ...request.query, limit: request.query.limit ?? 100 }) }),
     );
     app.post(
       '/api/v1/admin/messages/:id/retry',
       { schema: { tags: ['admin'], security, summary: 'Send a dead letter again', params: Strict({ id: Id }), response: errors(401, 404) } },
-      async (request) => {
-        await tx(db, async (q) => {
-          const res = await run(q, sql.retryFailed(request.params.id));
-          if (res.rowCount === 0) fail('NOT_FOUND', 'No failed message with this id.');
-          await audit(q, actorOf(request), 'retry dead letter', {
-            target: { messageId: request.params.id },
-            before: { state: 'failed' },
-            after: { state: 'queued' },
-          });
-        });
-        return { id: request.params.id, state: 'queued' };
-      },
+      async (request) => outbox.retry(actorOf(request), request.params.id),
     );
     app.get(
       '/api/v1/admin/outbox',
       { schema: { tags: ['admin'], security, summary: 'Backlog per channel and lane, and the age of the oldest waiting code' } },
-      async () => ({
-        backlog: (await run(db, sql.backlog())).rows,
-        oldestCodeSeconds: (await run<{ seconds: number }>(db, sql.oldestCodeAge())).rows[0]!.seconds,
-      }),
+      async () => outbox.backlog(),
     );
   };

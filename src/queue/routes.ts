@@ -2,14 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import { actorOf, type StaffAuth } from '../staff/auth.js';
-import { audit } from '../staff/audit.js';
-import { fail } from '../errors.js';
 import { Id, Identity, Strict, errors, Text } from '../http/schemas.js';
-import { run, tx } from '../db/pool.js';
-import * as sql from './repo.js';
+import { queueOperator, type RoomState } from './operator.js';
 import { Room, Status } from './schemas.js';
 import type { QueueService } from './service.js';
-import { retireKey, rotateKey, type KeyRing } from './signing.js';
+import type { KeyRing } from './signing.js';
 import type { QueueView } from './view.js';
 
 const RoomParams = Strict({ releaseId: Id });
@@ -124,27 +121,13 @@ export const queueAdminRoutes =
   async (app) => {
     app.addHook('preValidation', auth.require('admin'));
     const adminTags = ['admin'];
+    const operator = queueOperator(db, view, keys);
 
-    const transition = (path: string, from: sql.RoomRow['state'][], to: sql.RoomRow['state'], summary: string) =>
+    const transition = (path: string, from: RoomState[], to: RoomState, summary: string) =>
       app.post(
         `/api/v1/admin/queue/rooms/:releaseId/${path}`,
         { schema: { tags: adminTags, security, summary, params: RoomParams, response: errors(401, 404, 409) } },
-        async (request) => {
-          const { releaseId } = request.params;
-          const state = await tx(db, async (q) => {
-            const room = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0] ?? fail('QUEUE_NOT_FOUND');
-            const res = await run<{ state: string }>(q, sql.operatorTransition(releaseId, from, to));
-            if (res.rowCount === 0) fail('STATE_CONFLICT', `The waiting room is ${room.state}; it cannot be set to ${to} from there.`);
-            await audit(q, actorOf(request), `waiting room: ${path}`, {
-              target: { releaseId },
-              before: { state: room.state },
-              after: { state: res.rows[0]!.state },
-            });
-            return res.rows[0]!.state;
-          });
-          await view.refresh();
-          return { releaseId, state };
-        },
+        async (request) => operator.transition(actorOf(request), request.params.releaseId, path, from, to),
       );
     transition('pause', ['scheduled', 'open', 'sold_out'], 'paused', 'Stop admitting; people keep their places');
     transition('resume', ['paused'], 'open', 'Admit again (a room not yet at its release instant goes back to scheduled)');
@@ -168,48 +151,18 @@ export const queueAdminRoutes =
           response: errors(400, 401, 404),
         },
       },
-      async (request) => {
-        const { releaseId } = request.params;
-        const after = await tx(db, async (q) => {
-          const before = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0] ?? fail('QUEUE_NOT_FOUND');
-          await run(q, sql.updateRoomSettings(releaseId, request.body));
-          const changed = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0]!;
-          const column = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-          const settings = (r: sql.RoomRow) =>
-            Object.fromEntries(Object.keys(request.body).map((k) => [k, (r as unknown as Record<string, unknown>)[column(k)]]));
-          await audit(q, actorOf(request), 'waiting room: settings', { target: { releaseId }, before: settings(before), after: settings(changed) });
-          return changed;
-        });
-        await view.refresh();
-        return after;
-      },
+      async (request) => operator.updateSettings(actorOf(request), request.params.releaseId, request.body),
     );
 
     app.post(
       '/api/v1/admin/signing-keys',
       { schema: { tags: adminTags, security, summary: 'Rotate: a new key signs from now on; older keys still verify until retired' } },
-      async (request, reply) => {
-        const kid = await tx(db, async (q) => {
-          const created = (await rotateKey(q)).rows[0]!.kid;
-          await audit(q, actorOf(request), 'rotate signing key', { after: { kid: created } });
-          return created;
-        });
-        await keys.load();
-        return reply.status(201).send({ kid });
-      },
+      async (request, reply) => reply.status(201).send(await operator.rotateKey(actorOf(request))),
     );
 
     app.post(
       '/api/v1/admin/signing-keys/:kid/retire',
       { schema: { tags: adminTags, security, summary: 'Retire a key: tickets and tokens it signed stop verifying', params: Strict({ kid: Id }) } },
-      async (request) => {
-        await tx(db, async (q) => {
-          const res = await retireKey(q, request.params.kid);
-          if (res.rowCount === 0) fail('NOT_FOUND', 'No such live key, or it is the last one.');
-          await audit(q, actorOf(request), 'retire signing key', { target: { kid: request.params.kid } });
-        });
-        await keys.load();
-        return { kid: request.params.kid, retired: true };
-      },
+      async (request) => operator.retireKey(actorOf(request), request.params.kid),
     );
   };

@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Id, Strict, errors, Text } from '../http/schemas.js';
-import { run, type Db } from '../db/pool.js';
+import type { Db } from '../db/pool.js';
 import { actorOf, SESSION_COOKIE, type StaffAuth } from './auth.js';
 import type { StaffService } from './service.js';
-import { listAudit } from './repo.js';
 
 const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('agent'), Type.Literal('checkin')]);
 const CenterIds = Type.Union([Type.Array(Id, { minItems: 1, maxItems: 500 }), Type.Null()], { description: 'Centres this account may work with; null: all' });
@@ -162,6 +161,6 @@ export const staffAdminRoutes =
           }),
         },
       },
-      async (request) => ({ entries: (await run(db, listAudit(request.query.limit ?? 100, request.query.actor, request.query.action))).rows }),
+      async (request) => ({ entries: await staff.auditLog(request.query.limit ?? 100, request.query.actor, request.query.action) }),
     );
   };

@@ -152,6 +152,9 @@ export function staffService(db: Db) {
       });
     },
 
+    /** The audit log, newest first, optionally of one actor or action. */
+    auditLog: async (limit: number, actor?: string, action?: string) => (await run(db, sql.listAudit(limit, actor, action))).rows,
+
     async listAccounts() {
       return (await run<AccountRow>(db, sql.listAccounts())).rows.map(accountView);
     },

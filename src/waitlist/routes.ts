@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { run, type Db } from '../db/pool.js';
+import type { Db } from '../db/pool.js';
 import { actorOf, type StaffAuth } from '../staff/auth.js';
 import { audit } from '../staff/audit.js';
 import { Day, Id, Person, Strict, errors, Text } from '../http/schemas.js';
-import { waitlistSummary } from './repo.js';
 import type { JoinInput, WaitlistService } from './service.js';
 
 const JoinBody = Strict({
@@ -123,6 +122,6 @@ export const waitlistAdminRoutes =
     app.get(
       '/api/v1/admin/waitlist',
       { schema: { tags: ['admin'], security, summary: 'How the wait list of a campaign is served', querystring: Strict({ campaignId: Id }) } },
-      async (request) => ({ campaignId: request.query.campaignId, ...(await run(db, waitlistSummary(request.query.campaignId))).rows[0] }),
+      async (request) => ({ campaignId: request.query.campaignId, ...(await waitlist.summary(request.query.campaignId)) }),
     );
   };

@@ -56,6 +56,9 @@ export function waitlistService(deps: WaitlistDeps) {
   }
 
   return {
+    /** How the campaign's wait list is served: entries and offers by state. */
+    summary: async (campaignId: number) => (await run(db, sql.waitlistSummary(campaignId))).rows[0],
+
     /** `within` runs in the joining transaction (the staff audit entry of an agent's join). */
     async join(input: JoinInput, within?: (q: Queryable, entryId: number) => Promise<void>) {
       const { person } = input;
