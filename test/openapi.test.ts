@@ -28,7 +28,30 @@ test('the OpenAPI document lists every public and admin route, and the UI is ser
   assert.ok(doc.paths['/api/v1/bookings/{bookingCode}'].delete);
   const ui = await node.app.inject({ url: '/api/docs' });
   assert.ok([200, 302].includes(ui.statusCode));
+
+  // Every API route the server has is in the document, with each of its methods.
+  const undocumented = apiRoutes(node.app.printRoutes({ commonPrefix: false }))
+    .filter((r) => !r.path.startsWith('/api/docs'))
+    .flatMap((r) => r.methods.filter((m) => m !== 'HEAD' && m !== 'OPTIONS' && !doc.paths[r.path]?.[m.toLowerCase()]).map((m) => `${m} ${r.path}`));
+  assert.deepEqual(undocumented, []);
+  assert.ok(apiRoutes(node.app.printRoutes({ commonPrefix: false })).length > 40, 'the route table was read');
 });
+
+/** The /api/ routes from Fastify's route tree (printRoutes), as OpenAPI paths ("/a/{id}") with their methods. */
+function apiRoutes(tree: string): { path: string; methods: string[] }[] {
+  const stack: string[] = [];
+  const routes: { path: string; methods: string[] }[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^((?:│ {3}| {4})*)[├└]── (\S+)(?: \(([^)]*)\))?/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    stack.push(m[2]!);
+    const path = stack.join('').replace(/:(\w+)/g, '{$1}');
+    if (m[3] && path.startsWith('/api/')) routes.push({ path, methods: m[3].split(', ') });
+  }
+  return routes;
+}
 
 test('every value a route takes is in one of the shared input formats (no unchecked string, no unbounded number)', async () => {
   const doc = (await node.app.inject({ url: '/api/docs/json' })).json();

@@ -115,9 +115,13 @@ test('the database refuses to commit an overbooked slot, whatever the applicatio
 test('SIGTERM drains the workers: requests already sent get their answers, and the primary exits cleanly', async () => {
   // Requests that each reach the database (a hold on a slot that does not exist).
   const inFlight = Array.from({ length: 40 }, () => call('POST', '/api/v1/holds', { slotId: 999_999 }).catch((err: Error) => err));
-  await new Promise((resolve) => setTimeout(resolve, 5));
+  await new Promise((resolve) => setTimeout(resolve, 5)); // the requests are on their way
+  const stopping = Date.now();
   const code = await ctx.cluster.stop();
+  const drained = Date.now() - stopping;
   const answers = await Promise.all(inFlight);
+  assert.ok(drained < 25_000, `drained in ${drained} ms, inside the grace period (ANSTURM_SHUTDOWN_GRACE_MS, 25 s)`);
+  assert.doesNotMatch(ctx.cluster.output(), /stopped uncleanly|SIGKILL/, 'no worker had to be killed');
   assert.ok(
     answers.every((a) => !(a instanceof Error) && a.status === 404),
     JSON.stringify(answers.find((a) => a instanceof Error || a.status !== 404)),
