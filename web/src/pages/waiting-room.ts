@@ -115,28 +115,11 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
   async function join(button: HTMLButtonElement, progress: HTMLElement): Promise<void> {
     button.disabled = true;
     try {
-      for (;;) {
-        const challenge = await api<{ challenge: string; difficulty: number }>('GET', `/api/v1/queue/rooms/${releaseId}/challenge`);
-        let shown = -1;
-        const nonce = await solve(challenge.challenge, challenge.difficulty, (fraction) => {
-          const percent = Math.floor(fraction * 10) * 10;
-          if (percent !== shown) progress.textContent = t('room.joining', { percent: (shown = percent) });
-        });
-        try {
-          const joined = await api<Joined>('POST', `/api/v1/queue/rooms/${releaseId}/tickets`, { body: { challenge: challenge.challenge, nonce } });
-          const kept: Ticket = { releaseId, ticket: joined.ticket, ticketId: joined.ticketId, resumeCode: joined.resumeCode };
-          flow.setTicket(releaseId, kept);
-          fill(joinArea);
-          show(kept, joined);
-          await bindSavedPerson(kept);
-          void poll(kept, joined.pollAfterMs);
-          return;
-        } catch (err) {
-          // An expired or already used challenge (a slow phone, a retried request): take a fresh one.
-          if (err instanceof ApiError && /^CHALLENGE_/.test(err.code)) continue;
-          throw err;
-        }
-      }
+      const { kept, joined } = await takePlace(releaseId, (percent) => (progress.textContent = t('room.joining', { percent })));
+      fill(joinArea);
+      show(kept, joined);
+      await bindSavedPerson(kept);
+      void poll(kept, joined.pollAfterMs);
     } catch (err) {
       button.disabled = false;
       const code = err instanceof ApiError ? err.code : '';
@@ -335,4 +318,29 @@ function prepareSection(releaseId: number, campaign: Campaign | undefined): HTML
   if (campaign?.requireVerifiedContact) form.append(verificationBox(form, () => undefined));
   form.append(h('button', { type: 'submit', class: 'secondary' }, t('details.save')), saved);
   return h('details', { class: 'card prepare' }, h('summary', {}, h('strong', {}, t('room.prepare'))), h('p', {}, t('room.prepareText')), form);
+}
+
+/**
+ * Takes a place in line: fetches a challenge, solves it (reporting progress in tens of percent) and joins;
+ * an expired or already used challenge (a slow phone, a retried request) is replaced by a fresh one.
+ * The place is kept in the tab.
+ */
+async function takePlace(releaseId: number, onProgress: (percent: number) => void): Promise<{ kept: Ticket; joined: Joined }> {
+  for (;;) {
+    const challenge = await api<{ challenge: string; difficulty: number }>('GET', `/api/v1/queue/rooms/${releaseId}/challenge`);
+    let shown = -1;
+    const nonce = await solve(challenge.challenge, challenge.difficulty, (fraction) => {
+      const percent = Math.floor(fraction * 10) * 10;
+      if (percent !== shown) onProgress((shown = percent));
+    });
+    try {
+      const joined = await api<Joined>('POST', `/api/v1/queue/rooms/${releaseId}/tickets`, { body: { challenge: challenge.challenge, nonce } });
+      const kept: Ticket = { releaseId, ticket: joined.ticket, ticketId: joined.ticketId, resumeCode: joined.resumeCode };
+      flow.setTicket(releaseId, kept);
+      return { kept, joined };
+    } catch (err) {
+      if (err instanceof ApiError && /^CHALLENGE_/.test(err.code)) continue;
+      throw err;
+    }
+  }
 }
