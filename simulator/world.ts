@@ -22,10 +22,18 @@ const morning = (days: number, minutes: number) => {
  * same centres and times inside the interval, and the releases, the first `leadSeconds` from now.
  */
 export async function setUpWorld(api: Client, admin: Record<string, string>, s: Scenario, leadSeconds: number): Promise<World> {
+  // A district's set-up script does what the API asks: a 503 or 429 is tried again after its Retry-After
+  // (a busy machine sheds load at any moment); anything else stops the set-up.
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await api.request(method, path, body, admin);
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
+    for (let attempt = 1; ; attempt++) {
+      const res = await api.request(method, path, body, admin);
+      if ((res.status === 503 || res.status === 429) && attempt < 20) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5, res.retryAfter ?? 1) * 1000));
+        continue;
+      }
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    }
   };
   const side = Math.ceil(Math.sqrt(s.centers));
   const home = { lat: 51.4, lon: 7.4 };

@@ -46,17 +46,33 @@ export function createPool(connectionString: string, max: number, connectTimeout
 }
 
 /**
- * Gives each connection the clock's offset (time/clock.ts) before its next statement once the clock
- * has moved. pg runs a client's statements in the order they were asked for, so the SET asked for
- * at checkout runs before whatever the borrower sends.
+ * Gives each connection the clock's offset (time/clock.ts) before it is handed out, once the clock has
+ * moved: checkout (`connect`, which `pool.query` uses too) awaits the SET first. Only test clocks move.
  */
 function followClock(pool: pg.Pool, clock: Clock): void {
   const seen = new WeakMap<pg.PoolClient, number>();
-  pool.on('acquire', (client) => {
-    if (seen.get(client) === clock.generation) return;
-    seen.set(client, clock.generation);
-    client.query(clockOffsetStatement(clock)).catch(() => seen.delete(client));
-  });
+  const checkout = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  const following = async (): Promise<pg.PoolClient> => {
+    const client = await checkout();
+    const generation = clock.generation;
+    if (seen.get(client) === generation) return client;
+    try {
+      await client.query(clockOffsetStatement(clock));
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    seen.set(client, generation);
+    return client;
+  };
+  type Callback = (err: Error | undefined, client?: pg.PoolClient, done?: (release?: unknown) => void) => void;
+  pool.connect = ((callback?: Callback) => {
+    if (!callback) return following();
+    following().then(
+      (client) => callback(undefined, client, (release?: unknown) => client.release(release as Error | boolean | undefined)),
+      (err: Error) => callback(err),
+    );
+  }) as typeof pool.connect;
 }
 
 export const run = <R extends pg.QueryResultRow = pg.QueryResultRow>(db: Queryable, sql: Sql) => db.query<R>(sql.text, sql.values);
