@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { adminPost, book, morningIn, person, setUpWorld } from './support/fixtures.js';
-import { startTestNode, type TestNode } from './support/node.js';
+import { admin, startTestNode, type TestNode } from './support/node.js';
 
 let node: TestNode;
 before(async () => {
@@ -111,4 +111,23 @@ test('a large answer goes out gzip-compressed to clients that accept it, the sam
   assert.ok(zipped.rawPayload.length < plain.rawPayload.length / 3, `${zipped.rawPayload.length} vs ${plain.rawPayload.length} bytes`);
   assert.equal(gunzipSync(zipped.rawPayload).toString(), plain.body);
   assert.equal(plain.json().centers[0].days[0].slots.length, 40);
+});
+
+test('other web pages may read campaigns and availability (CORS, preflight answered), nothing else', async () => {
+  const w = await setUpWorld(node.app);
+  const origin = { origin: 'https://impffinder.example' };
+  for (const url of ['/api/v1/campaigns', `/api/v1/availability?campaignId=${w.campaignId}&postalCode=58332`]) {
+    const res = await node.app.inject({ url, headers: origin });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['access-control-allow-origin'], '*', url);
+    const preflight = await node.app.inject({ method: 'OPTIONS', url, headers: { ...origin, 'access-control-request-method': 'GET' } });
+    assert.equal(preflight.statusCode, 204, url);
+    assert.equal(preflight.headers['access-control-allow-origin'], '*');
+    assert.match(String(preflight.headers['access-control-allow-methods']), /^GET$/);
+  }
+  // A citizen's own booking and the staff API are not for other origins.
+  const own = await node.app.inject({ url: '/api/v1/bookings/ABCD2345?dateOfBirth=1960-01-01', headers: origin });
+  assert.equal(own.headers['access-control-allow-origin'], undefined);
+  const staff = await node.app.inject({ url: '/api/v1/admin/centers', headers: { ...origin, ...admin } });
+  assert.equal(staff.headers['access-control-allow-origin'], undefined);
 });

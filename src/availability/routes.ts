@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import cors from '@fastify/cors';
 import { fail } from '../errors.js';
 import { Day, Id, PostalCode, Strict, errors } from '../http/schemas.js';
 import { postalCodeCentroid, type Point } from './geo.js';
@@ -24,6 +25,9 @@ const COMPRESS_FROM_BYTES = 1_024;
 export const availabilityRoutes =
   (view: AvailabilityView): FastifyPluginAsyncTypebox =>
   async (app) => {
+    // Appointment finders and maps may read these from any web page (no cookies, nothing personal).
+    // Registered here, the headers go on these routes only; the preflight answers GET, nothing else.
+    await app.register(cors, { origin: '*', methods: ['GET'], maxAge: 86_400, strictPreflight: false });
     let cacheFor = 0;
     const cache = new Map<string, { json: string; gzip?: Buffer }>();
 
