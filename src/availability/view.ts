@@ -4,6 +4,7 @@ import { run, type Db } from '../db/pool.js';
 import * as catalogSql from '../catalog/repo.js';
 import * as sql from './repo.js';
 import { distanceKm, type Point } from './geo.js';
+import { SharedLoad } from '../db/shared-load.js';
 
 export interface SlotEntry {
   id: number;
@@ -56,8 +57,10 @@ export class AvailabilityView {
   private snapshot: Snapshot = { loadedAt: 0, clockOffsetMs: 0, campaigns: [], byCampaign: new Map(), freeByRelease: new Map() };
   private timer: NodeJS.Timeout | undefined;
   private listener: pg.Client | undefined;
-  private reloading: Promise<void> | undefined;
-  private following: Promise<void> | undefined;
+  private readonly loads = new SharedLoad(
+    () => this.load(),
+    (err) => this.log.warn({ err }, 'availability reload failed; serving the previous snapshot'),
+  );
   private stopped = false;
 
   constructor(
@@ -78,7 +81,7 @@ export class AvailabilityView {
     this.stopped = true;
     clearInterval(this.timer);
     await this.listener?.end().catch(() => undefined);
-    await this.reloading;
+    await this.loads.stop();
   }
 
   /**
@@ -86,19 +89,7 @@ export class AvailabilityView {
    * before the call is in the view then. Calls during a load share the one load that follows it.
    */
   reload(): Promise<void> {
-    if (this.reloading) {
-      this.following ??= this.reloading.then(() => {
-        this.following = undefined;
-        return this.stopped ? undefined : this.reload();
-      });
-      return this.following;
-    }
-    this.reloading = this.load()
-      .catch((err: unknown) => this.log.warn({ err }, 'availability reload failed; serving the previous snapshot'))
-      .finally(() => {
-        this.reloading = undefined;
-      });
-    return this.reloading;
+    return this.loads.fresh();
   }
 
   /** The instant as the database sees it (judged by the offset measured at the last reload). */

@@ -3,6 +3,7 @@ import { run, type Db } from '../db/pool.js';
 import { Fenwick } from './fenwick.js';
 import * as sql from './repo.js';
 import type { Clock } from '../time/clock.js';
+import { SharedLoad } from '../db/shared-load.js';
 
 /**
  * Late commits: a ticket change stamped at time T may commit a moment after a reader
@@ -140,8 +141,10 @@ export class RoomMemory {
 export class QueueView {
   private readonly memories = new Map<number, RoomMemory>();
   private timer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
-  private following: Promise<void> | undefined;
+  private readonly loads = new SharedLoad(
+    () => this.load(),
+    (err) => this.log.warn({ err }, 'waiting-room refresh failed; serving the previous state'),
+  );
 
   constructor(
     private readonly db: Db,
@@ -152,13 +155,13 @@ export class QueueView {
 
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.tick(), this.refreshMs);
+    this.timer = setInterval(() => void this.loads.run(), this.refreshMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.refreshing;
+    await this.loads.stop();
   }
 
   room(releaseId: number): RoomMemory | undefined {
@@ -174,20 +177,7 @@ export class QueueView {
    * before the call is in memory then. Calls during a refresh share the one refresh that follows it.
    */
   refresh(): Promise<void> {
-    if (!this.refreshing) return this.tick();
-    this.following ??= this.refreshing.then(() => {
-      this.following = undefined;
-      return this.tick();
-    });
-    return this.following;
-  }
-
-  /** The periodic refresh: one at a time, a tick during one shares it. */
-  private tick(): Promise<void> {
-    this.refreshing ??= this.load()
-      .catch((err: unknown) => this.log.warn({ err }, 'waiting-room refresh failed; serving the previous state'))
-      .finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+    return this.loads.fresh();
   }
 
   private async load(): Promise<void> {
