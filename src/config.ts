@@ -7,6 +7,15 @@ import { parseOpeningHours, type Hotline } from './catalog/hotline.js';
  * Standard names (PORT, DATABASE_URL, ...) stay plain; product settings carry the
  * ANSTURM_ prefix so that a mistyped one is caught instead of silently ignored.
  */
+/** Who may reuse the published availability, and under which licence (ANSTURM_DATA_LICENSE...). */
+export interface DataLicence {
+  /** An SPDX identifier or a name, e.g. CC-BY-4.0. */
+  id: string;
+  url: string;
+  /** Whom to credit. */
+  attribution: string;
+}
+
 export interface Config {
   readonly host: string;
   readonly port: number;
@@ -63,6 +72,10 @@ export interface Config {
   /** Prometheus scrapes /metrics here, not on the public port (0: any free port, logged at start). */
   readonly metricsHost: string;
   readonly metricsPort: number;
+  /** The licence of the published availability (feed and read API). */
+  readonly dataLicence: DataLicence;
+  /** Requests per client address and minute for the feed and other sites' API reads, per node; 0: off. */
+  readonly openDataPerMinute: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -98,7 +111,19 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_SHUTDOWN_GRACE_MS',
   'ANSTURM_METRICS_HOST',
   'ANSTURM_METRICS_PORT',
+  'ANSTURM_DATA_LICENSE',
+  'ANSTURM_DATA_LICENSE_URL',
+  'ANSTURM_DATA_ATTRIBUTION',
+  'ANSTURM_OPEN_DATA_PER_MINUTE',
 ]);
+
+/** Licences an operator is likely to name, with their text's address, so naming one is enough. */
+const LICENCE_URLS: Record<string, string> = {
+  'CC-BY-4.0': 'https://creativecommons.org/licenses/by/4.0/',
+  'CC0-1.0': 'https://creativecommons.org/publicdomain/zero/1.0/',
+  'DL-DE-BY-2.0': 'https://www.govdata.de/dl-de/by-2-0',
+  'DL-DE-ZERO-2.0': 'https://www.govdata.de/dl-de/zero-2-0',
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -164,6 +189,13 @@ export function loadConfig(env: Env = process.env): Config {
     hotlineHours = [];
   }
 
+  const publicUrl = (env.ANSTURM_PUBLIC_URL || `http://127.0.0.1:${env.PORT || 3000}`).replace(/\/$/, '');
+  const licenceId = env.ANSTURM_DATA_LICENSE || 'CC-BY-4.0';
+  const licenceUrl = env.ANSTURM_DATA_LICENSE_URL || LICENCE_URLS[licenceId] || '';
+  if (!/^https?:\/\/\S+$/.test(licenceUrl)) {
+    problems.push(`ANSTURM_DATA_LICENSE_URL: the address of the licence ${licenceId} is needed (known without it: ${Object.keys(LICENCE_URLS).join(', ')})`);
+  }
+
   const config: Config = {
     host: env.HOST || '127.0.0.1',
     port: int('PORT', 3000, 0, 65535),
@@ -203,11 +235,14 @@ export function loadConfig(env: Env = process.env): Config {
     sendTimeoutMs: int('ANSTURM_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
     outboxPollMs: int('ANSTURM_OUTBOX_POLL_MS', 200, 10, 60_000),
     retryBaseMs: int('ANSTURM_RETRY_BASE_MS', 2_000, 10, 600_000),
-    publicUrl: (env.ANSTURM_PUBLIC_URL || `http://127.0.0.1:${env.PORT || 3000}`).replace(/\/$/, ''),
+    publicUrl,
     offerMinutes: int('ANSTURM_OFFER_MINUTES', 120, 1, 7 * 24 * 60),
     hotline: { phone: hotlinePhone, hours: hotlineHours },
     loginsPerMinute: int('ANSTURM_LOGINS_PER_MINUTE', 20, 0, 1_000_000),
     measuredCrowd: int('ANSTURM_MEASURED_CROWD', 0, 0, 1_000_000_000),
+    dataLicence: { id: licenceId, url: licenceUrl, attribution: env.ANSTURM_DATA_ATTRIBUTION || publicUrl },
+    // A finder polls the manifest and a few files once a minute; 120 leaves room for several behind one address.
+    openDataPerMinute: int('ANSTURM_OPEN_DATA_PER_MINUTE', 120, 0, 1_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

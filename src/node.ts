@@ -36,6 +36,7 @@ import cluster from 'node:cluster';
 import { createMetrics } from './metrics/metrics.js';
 import { workerMetrics } from './metrics/cluster.js';
 import { systemClock, type Clock } from './time/clock.js';
+import { FeedPublisher } from './feed/publisher.js';
 
 export interface RunningNode {
   app: FastifyInstance;
@@ -165,6 +166,8 @@ async function openNode(
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,
     trustProxy: config.trustProxy,
     hotline: config.hotline,
+    feed: new FeedPublisher(view, clock, { publicUrl: config.publicUrl, phone: config.hotline.phone, licence: config.dataLicence }),
+    openData: { licence: config.dataLicence, perMinute: config.openDataPerMinute, publicUrl: config.publicUrl },
     serverFactory,
   });
   opened.push(() => app.close());

@@ -36,6 +36,11 @@ import { agentRoutes } from './agent/routes.js';
 import type { agentService } from './agent/service.js';
 import { checkinRoutes } from './checkin/routes.js';
 import { reportRoutes } from './reports/routes.js';
+import type { DataLicence } from './config.js';
+import type { FeedPublisher } from './feed/publisher.js';
+import { feedRoutes } from './feed/routes.js';
+import { OPEN_DATA_TERMS } from './feed/terms.js';
+import { openDataLimit, openDataRoutes } from './http/open-data.js';
 
 export interface ServerDeps {
   db: Db;
@@ -68,6 +73,10 @@ export interface ServerDeps {
   maxEventLoopDelayMs: number;
   trustProxy: boolean;
   hotline: Hotline;
+  /** The SMART Scheduling Links feed of this node's availability view. */
+  feed: FeedPublisher;
+  /** The published availability's licence and the open-data limit (requests per address and minute, 0: off). */
+  openData: { licence: DataLicence; perMinute: number; publicUrl: string };
   /** Build the app on this server instead of one of its own (a cluster worker's, see not-ready.ts). */
   serverFactory?: FastifyServerFactory;
 }
@@ -141,10 +150,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Ansturm API', version: '1', description: 'Appointment booking that holds the rush.' },
+      info: {
+        title: 'Ansturm API',
+        version: '1',
+        description:
+          'Appointment booking that holds the rush.\n\n' +
+          `**Open data.** The routes tagged "open data" (campaigns, availability, the SMART Scheduling Links feed at /fhir/$bulk-publish) ` +
+          `may be read from any web page (CORS) and answer If-None-Match with 304. ` +
+          `Data licence: ${deps.openData.licence.id} (${deps.openData.licence.url}), attribution: ${deps.openData.licence.attribution}. ` +
+          `Terms: ${OPEN_DATA_TERMS} Limit: ${deps.openData.perMinute || 'no'} requests per address and minute for the feed and for ` +
+          `reads from other sites, counted apart from the citizens' own.`,
+        license: { name: deps.openData.licence.id, url: deps.openData.licence.url },
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       tags: [
         { name: 'booking', description: 'What citizens use' },
+        { name: 'open data', description: 'Availability for appointment finders and maps: CORS, 304, SMART Scheduling Links (FHIR R4)' },
         { name: 'queue', description: 'The waiting room of a release' },
         { name: 'verification', description: 'Verifying a phone number or e-mail address' },
         { name: 'waitlist', description: 'The wait list and its offers' },
@@ -163,8 +184,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   const service = deps.bookings;
+  // One budget per address for the feed and other sites' reads, shared by their routes.
+  const openData = openDataLimit(app, deps.openData.perMinute, deps.openData.publicUrl);
   const rooms: FastifyPluginAsyncTypebox[] = [
-    availabilityRoutes(deps.view),
+    openDataRoutes(availabilityRoutes(deps.view, openData), feedRoutes(deps.feed, deps.openData.licence, openData)),
     bookingRoutes(
       deps.db,
       service,

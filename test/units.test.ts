@@ -86,4 +86,18 @@ describe('configuration', () => {
       assert.match(err.message, /ANSTURM_HOLD_TTL: unknown setting/);
     }
   });
+  test('the data licence: a known one by its name alone, any other with the address of its text', () => {
+    assert.deepEqual(loadConfig({}).dataLicence, {
+      id: 'CC-BY-4.0',
+      url: 'https://creativecommons.org/licenses/by/4.0/',
+      attribution: 'http://127.0.0.1:3000',
+    });
+    const govdata = loadConfig({ ANSTURM_DATA_LICENSE: 'DL-DE-BY-2.0', ANSTURM_DATA_ATTRIBUTION: 'Kreis Ennepe-Ruhr' }).dataLicence;
+    assert.deepEqual(govdata, { id: 'DL-DE-BY-2.0', url: 'https://www.govdata.de/dl-de/by-2-0', attribution: 'Kreis Ennepe-Ruhr' });
+    assert.throws(() => loadConfig({ ANSTURM_DATA_LICENSE: 'Eigene Lizenz' }), /ANSTURM_DATA_LICENSE_URL: the address of the licence Eigene Lizenz is needed/);
+    assert.equal(
+      loadConfig({ ANSTURM_DATA_LICENSE: 'Eigene Lizenz', ANSTURM_DATA_LICENSE_URL: 'https://kreis.example/lizenz' }).dataLicence.url,
+      'https://kreis.example/lizenz',
+    );
+  });
 });

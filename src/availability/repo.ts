@@ -11,10 +11,12 @@ export interface CenterRow {
   lat: number;
   lon: number;
   time_zone: string;
+  /** The Land (two letters), null when not given. */
+  state: string | null;
 }
 
 export const centers = (): Sql => ({
-  text: 'SELECT id, name, address, postal_code, district, lat, lon, time_zone FROM centers',
+  text: 'SELECT id, name, address, postal_code, district, lat, lon, time_zone, state FROM centers',
   values: [],
 });
 
@@ -26,6 +28,7 @@ export interface SlotRow {
   starts_at: Date;
   day: string;
   duration_minutes: number;
+  capacity: number;
   free: number;
   release_id: number;
   opens_at: Date;
@@ -34,7 +37,7 @@ export interface SlotRow {
 /** Every future slot that belongs to a release, open or announced, with its local calendar day at its centre. */
 export const releasedSlots = (): Sql => ({
   text: `SELECT s.id, s.center_id, s.campaign_id, s.dose, s.starts_at, ${localDay('s.starts_at', 'c.time_zone')} AS day,
-                s.duration_minutes, r.id AS release_id, r.opens_at,
+                s.duration_minutes, s.capacity, r.id AS release_id, r.opens_at,
                 -- What the public can take: units kept for the wait list or the phone are not theirs (yet).
                 ${freeFor('public')} AS free
          FROM slots s JOIN releases r ON r.id = s.release_id JOIN centers c ON c.id = s.center_id

@@ -1,9 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import cors from '@fastify/cors';
+import type { preHandlerAsyncHookHandler } from 'fastify';
 import { fail } from '../errors.js';
 import { Day, Id, PostalCode, Strict, errors } from '../http/schemas.js';
+import { etagOf, notModified } from '../http/conditional.js';
 import { postalCodeCentroid, type Point } from './geo.js';
 import type { AvailabilityView } from './view.js';
 
@@ -15,41 +16,60 @@ const SearchQuery = Strict({
   radiusKm: Type.Optional(Type.Number({ minimum: 1, maximum: 1000, default: 50 })),
   from: Type.Optional(Day),
   to: Type.Optional(Type.String({ format: 'date' })),
+  centerId: Type.Optional({ ...Id, description: 'Only this centre (its own position is the origin; no postal code needed).' }),
+  compact: Type.Optional(Type.Boolean({ default: false, description: 'Free first doses per centre and day, without the slots.' })),
 });
 
 /** Answers kept per snapshot: a rush asks the same few questions (one district's postal codes) over and over. */
 const CACHE_ENTRIES = 5_000;
 const COMPRESS_FROM_BYTES = 1_024;
 
-/** Public read routes, answered from the node's in-memory view: no query per request. */
+/**
+ * Public read routes, answered from the node's in-memory view: no query per request. Appointment
+ * finders and maps may read them from any web page (CORS) and ask again with If-None-Match (304);
+ * `limit` is the open-data limit, which counts only other sites' requests.
+ */
 export const availabilityRoutes =
-  (view: AvailabilityView): FastifyPluginAsyncTypebox =>
+  (view: AvailabilityView, limit: preHandlerAsyncHookHandler | undefined): FastifyPluginAsyncTypebox =>
   async (app) => {
-    // Appointment finders and maps may read these from any web page (no cookies, nothing personal).
-    // Registered here, the headers go on these routes only; the preflight answers GET, nothing else.
-    await app.register(cors, { origin: '*', methods: ['GET'], maxAge: 86_400, strictPreflight: false });
+    const limited = limit ? { preHandler: limit } : {};
     let cacheFor = 0;
-    const cache = new Map<string, { json: string; gzip?: Buffer }>();
+    const cache = new Map<string, { json: string; etag: string; gzip?: Buffer }>();
+    let campaigns = { for: -1, json: '', etag: '' };
 
-    app.get('/api/v1/campaigns', { schema: { tags: ['booking'], summary: 'Open campaigns with eligibility rules and releases' } }, async () => ({
-      campaigns: view.campaigns(),
-    }));
+    app.get(
+      '/api/v1/campaigns',
+      { schema: { tags: ['booking', 'open data'], summary: 'Open campaigns with eligibility rules and releases' }, ...limited },
+      async (request, reply) => {
+        if (campaigns.for !== view.loadedAt) {
+          const json = JSON.stringify({ campaigns: view.campaigns() });
+          campaigns = { for: view.loadedAt, json, etag: etagOf(json) };
+        }
+        reply.header('cache-control', 'public, max-age=1').type('application/json; charset=utf-8');
+        return notModified(request, reply, campaigns) ? reply.status(304).send() : reply.send(campaigns.json);
+      },
+    );
 
     app.get(
       '/api/v1/availability',
       {
         schema: {
-          tags: ['booking'],
+          tags: ['booking', 'open data'],
           summary: 'Centres of a campaign nearest first, with free first-dose capacity per day and the slots',
+          description: 'Where from: postalCode, lat and lon, or centerId. With compact=true only the counts per centre and day.',
           querystring: SearchQuery,
-          response: { ...errors(400, 404) },
+          response: { ...errors(400, 404, 429) },
         },
+        ...limited,
       },
       async (request, reply) => {
         const q = request.query;
         if (!view.hasCampaign(q.campaignId)) fail('CAMPAIGN_NOT_FOUND');
         let origin: Point;
-        if (q.postalCode !== undefined) {
+        if (q.centerId !== undefined) {
+          const center = view.center(q.centerId) ?? fail('CENTER_NOT_FOUND');
+          origin = { lat: center.lat, lon: center.lon };
+        } else if (q.postalCode !== undefined) {
           origin = postalCodeCentroid(q.postalCode) ?? fail('UNKNOWN_POSTAL_CODE', `The postal code ${q.postalCode} is not known.`);
         } else if (q.lat !== undefined && q.lon !== undefined) {
           origin = { lat: q.lat, lon: q.lon };
@@ -62,15 +82,22 @@ export const availabilityRoutes =
           cacheFor = view.loadedAt;
         }
         // Coordinates are rounded to about 100 m for the key; the answer is the same to anyone there.
-        const key = [q.campaignId, origin.lat.toFixed(3), origin.lon.toFixed(3), q.radiusKm ?? 50, q.from ?? '', q.to ?? ''].join('|');
+        const where = q.centerId !== undefined ? `c${q.centerId}` : `${origin.lat.toFixed(3)}|${origin.lon.toFixed(3)}`;
+        const key = [q.campaignId, where, q.radiusKm ?? 50, q.from ?? '', q.to ?? '', q.compact ? 'c' : ''].join('|');
         let answer = cache.get(key);
         if (answer === undefined) {
-          const centers = view.search({ campaignId: q.campaignId, origin, radiusKm: q.radiusKm ?? 50, from: q.from, to: q.to });
-          answer = { json: JSON.stringify({ campaignId: q.campaignId, origin, asOf: new Date(view.loadedAt).toISOString(), centers }) };
+          const centers = view.search({ ...q, origin, radiusKm: q.radiusKm ?? 50 });
+          const found = JSON.stringify(centers);
+          answer = {
+            json: `{"campaignId":${q.campaignId},"origin":${JSON.stringify(origin)},"asOf":"${new Date(view.asOf).toISOString()}","centers":${found}}`,
+            // The same centres and slots keep their ETag when only the time of the snapshot moved on.
+            etag: etagOf(`${key}\n${found}`),
+          };
           if (cache.size >= CACHE_ENTRIES) cache.clear();
           cache.set(key, answer);
         }
         reply.header('cache-control', 'public, max-age=1').header('vary', 'accept-encoding').type('application/json; charset=utf-8');
+        if (notModified(request, reply, answer)) return reply.status(304).send();
         // A week of slots is tens of kilobytes: on a phone's slow line compression matters more than anything.
         // Each answer is compressed once per snapshot, when someone first asks for it that way.
         if (answer.json.length >= COMPRESS_FROM_BYTES && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {

@@ -11,6 +11,7 @@ export interface SlotEntry {
   startsAt: string;
   day: string;
   durationMinutes: number;
+  capacity: number;
   /** Free first-dose units that also find a second dose (for two-dose vaccines). */
   free: number;
   releaseId: number;
@@ -27,6 +28,7 @@ interface Snapshot {
   /** Database clock minus local clock, so release instants are judged by the database. */
   clockOffsetMs: number;
   campaigns: catalogSql.CampaignRow[];
+  centers: Map<number, sql.CenterRow>;
   byCampaign: Map<number, CenterSlots[]>;
   freeByRelease: Map<number, number>;
 }
@@ -37,6 +39,17 @@ export interface SearchQuery {
   radiusKm: number;
   from?: string;
   to?: string;
+  /** Only this centre. */
+  centerId?: number;
+  /** Counts per day without the slots (for third parties that poll every centre). */
+  compact?: boolean;
+}
+
+/** A centre's opened future first-dose slots in one campaign (what the open-data feed publishes). */
+export interface PublishedSchedule {
+  campaign: catalogSql.CampaignRow;
+  center: sql.CenterRow;
+  slots: SlotEntry[];
 }
 
 export interface CenterAvailability extends Omit<catalogSql.NewCenter, 'timeZone' | 'state'> {
@@ -44,7 +57,7 @@ export interface CenterAvailability extends Omit<catalogSql.NewCenter, 'timeZone
   id: number;
   distanceKm: number;
   freeFirstDoses: number;
-  days: { date: string; freeFirstDoses: number; slots: { id: number; startsAt: string; durationMinutes: number; free: number }[] }[];
+  days: { date: string; freeFirstDoses: number; slots?: { id: number; startsAt: string; durationMinutes: number; free: number }[] }[];
 }
 
 /**
@@ -54,7 +67,7 @@ export interface CenterAvailability extends Omit<catalogSql.NewCenter, 'timeZone
  * decided by the ledger itself.
  */
 export class AvailabilityView {
-  private snapshot: Snapshot = { loadedAt: 0, clockOffsetMs: 0, campaigns: [], byCampaign: new Map(), freeByRelease: new Map() };
+  private snapshot: Snapshot = { loadedAt: 0, clockOffsetMs: 0, campaigns: [], centers: new Map(), byCampaign: new Map(), freeByRelease: new Map() };
   private timer: NodeJS.Timeout | undefined;
   private listener: pg.Client | undefined;
   private readonly loads = new SharedLoad(
@@ -99,6 +112,15 @@ export class AvailabilityView {
 
   get loadedAt(): number {
     return this.snapshot.loadedAt;
+  }
+
+  /** When the snapshot was read, by the database's clock. */
+  get asOf(): number {
+    return this.snapshot.loadedAt + this.snapshot.clockOffsetMs;
+  }
+
+  center(centerId: number): sql.CenterRow | undefined {
+    return this.snapshot.centers.get(centerId);
   }
 
   /** Free first-dose units of a release (each with a second dose, where one is needed). */
@@ -151,6 +173,7 @@ export class AvailabilityView {
     const now = this.now();
     const result: CenterAvailability[] = [];
     for (const { center, slots } of this.snapshot.byCampaign.get(query.campaignId) ?? []) {
+      if (query.centerId !== undefined && center.id !== query.centerId) continue;
       const distance = distanceKm(query.origin, center);
       if (distance > query.radiusKm) continue;
       const days = new Map<string, CenterAvailability['days'][number]>();
@@ -160,10 +183,10 @@ export class AvailabilityView {
         if ((query.from && slot.day < query.from) || (query.to && slot.day > query.to)) continue;
         let day = days.get(slot.day);
         if (slot.free === 0) continue;
-        if (!day) days.set(slot.day, (day = { date: slot.day, freeFirstDoses: 0, slots: [] }));
+        if (!day) days.set(slot.day, (day = query.compact ? { date: slot.day, freeFirstDoses: 0 } : { date: slot.day, freeFirstDoses: 0, slots: [] }));
         day.freeFirstDoses += slot.free;
         total += slot.free;
-        if (slot.free > 0) day.slots.push({ id: slot.id, startsAt: slot.startsAt, durationMinutes: slot.durationMinutes, free: slot.free });
+        day.slots?.push({ id: slot.id, startsAt: slot.startsAt, durationMinutes: slot.durationMinutes, free: slot.free });
       }
       // Only what can be chosen: full days and full centres are left out.
       if (total === 0) continue;
@@ -184,6 +207,22 @@ export class AvailabilityView {
     return result.sort((a, b) => a.distanceKm - b.distanceKm || a.id - b.id);
   }
 
+  /**
+   * Every campaign's opened, future first-dose slots per centre, busy ones included: what may be
+   * published. Nothing of a release that has not opened yet.
+   */
+  published(): PublishedSchedule[] {
+    const now = this.now();
+    const result: PublishedSchedule[] = [];
+    for (const campaign of this.snapshot.campaigns) {
+      for (const { center, slots } of this.snapshot.byCampaign.get(campaign.id) ?? []) {
+        const open = slots.filter((s) => s.opensAt <= now && Date.parse(s.startsAt) > now);
+        if (open.length > 0) result.push({ campaign, center, slots: open });
+      }
+    }
+    return result;
+  }
+
   private async load(): Promise<void> {
     const started = Date.now();
     const [now, campaigns, centers, slots] = await Promise.all([
@@ -198,7 +237,14 @@ export class AvailabilityView {
     for (const list of byCampaign.values()) {
       for (const { slots } of list) for (const s of slots) freeByRelease.set(s.releaseId, (freeByRelease.get(s.releaseId) ?? 0) + s.free);
     }
-    this.snapshot = { loadedAt: Date.now(), clockOffsetMs: dbNow - (started + Date.now()) / 2, campaigns: campaigns.rows, byCampaign, freeByRelease };
+    this.snapshot = {
+      loadedAt: Date.now(),
+      clockOffsetMs: dbNow - (started + Date.now()) / 2,
+      campaigns: campaigns.rows,
+      centers: new Map(centers.rows.map((c) => [c.id, c])),
+      byCampaign,
+      freeByRelease,
+    };
   }
 
   private async listen(): Promise<void> {
@@ -239,6 +285,7 @@ function index(campaigns: catalogSql.CampaignRow[], centers: sql.CenterRow[], ro
           startsAt: s.starts_at.toISOString(),
           day: s.day,
           durationMinutes: s.duration_minutes,
+          capacity: s.capacity,
           free: secondFree ? Math.min(s.free, secondFree(s.day)) : s.free,
           releaseId: s.release_id,
           opensAt: s.opens_at.getTime(),
