@@ -453,6 +453,50 @@ describe('citizen web app in a real browser', () => {
     }
   });
 
+  test('a booking link from an appointment finder opens the centre, its day and the time marked; the citizen reserves it', async () => {
+    const w = await setUpWorld(node.app, { firstSlots: 3 });
+    await node.view.reload();
+    node.clock.advance(1_000); // the feed is rebuilt at most once a second of the clock
+    const manifest = (await node.app.inject({ url: '/fhir/$bulk-publish' })).json();
+    const slotFile = manifest.output.find((o: { type: string }) => o.type === 'Slot');
+    const lines = (await node.app.inject({ url: new URL(slotFile.url).pathname })).body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const wanted = lines.find((l) => l.id === `${w.firstSlotIds[1]}-free`);
+    const link = new URL(wanted.extension.find((e: { url: string }) => e.url.endsWith('booking-deep-link')).valueUrl);
+    const { page, errors } = await phone(browser);
+    // The finder adds its own parameters (source, booking-referral); the page ignores them.
+    await page.goto(`${origin}${link.pathname}${link.search}&source=impffinder&booking-referral=abc`);
+    await page.getByRole('heading', { name: 'Impfzentrum Test' }).waitFor();
+    const marked = page.locator('button.slot.linked');
+    await marked.waitFor();
+    assert.equal(await marked.getAttribute('data-slot'), String(w.firstSlotIds[1]));
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('linked')), true, 'focus is on the marked time');
+    const time = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(new Date(wanted.start));
+    assert.match((await page.locator('#linked-note').textContent()) ?? '', new RegExp(`Der Termin, den Sie ausgewählt haben: .*${time} Uhr`));
+    await screenshot(page, 'de-11-finder-link');
+    await checkAccessibility(page, 'search (finder link)');
+    await marked.click();
+    await page.waitForURL('**/termin');
+    const holds = await node.db.query('SELECT slot_id FROM holds');
+    assert.ok(
+      holds.rows.some((r) => Number(r.slot_id) === w.firstSlotIds[1]),
+      'the linked time is the one held',
+    );
+
+    // A time taken since the finder looked: the person is told, and sees the centre's other times.
+    for (let i = 0; i < 5; i++) assert.equal((await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[2] })).status, 201);
+    await node.view.reload();
+    const gone = await phone(browser);
+    await gone.page.goto(`${origin}/suche?kampagne=${w.campaignId}&zentrum=${w.centerId}&tag=${link.searchParams.get('tag')}&termin=${w.firstSlotIds[2]}`);
+    await gone.page.getByText('ist nicht mehr frei').waitFor();
+    assert.equal(await gone.page.locator('button.slot').count(), 2, 'the two other times of the day are shown');
+    assert.deepEqual([...errors, ...gone.errors], []);
+    await page.context().close();
+    await gone.context.close();
+  });
+
   test('a 503 during a rush shows a calm "we retry" line, then the answer', async () => {
     const w = await setUpWorld(node.app);
     const { page, errors } = await phone(browser);

@@ -93,7 +93,8 @@ export const searchPage: Page = async (main, { query, go }) => {
   }
 
   let lastQuery = '';
-  async function search(where: string): Promise<void> {
+  /** Searches and shows the centres found; false when the search itself failed (the problem is shown). */
+  async function search(where: string): Promise<boolean> {
     lastQuery = where;
     let centers: CenterAvailability[];
     try {
@@ -106,10 +107,11 @@ export const searchPage: Page = async (main, { query, go }) => {
         form.querySelector<HTMLInputElement>('input')!.focus();
       } else fill(messages, notice('problem', problemText(err)));
       fill(results);
-      return;
+      return false;
     }
     if (messages.querySelector('.notice-info')) fill(messages);
     showResults(centers);
+    return true;
   }
 
   function showResults(centers: CenterAvailability[]): void {
@@ -162,8 +164,33 @@ export const searchPage: Page = async (main, { query, go }) => {
     }
   }
 
-  if (knownPostalCode) await byPostalCode();
+  // A link from an appointment finder (the open-data feed's booking link) names a centre, a day and a time.
+  const linkedCenter = Number(query.get('zentrum'));
+  if (Number.isInteger(linkedCenter) && linkedCenter > 0) await fromLink(linkedCenter, query.get('tag'), Number(query.get('termin')));
+  else if (knownPostalCode) await byPostalCode();
   return () => timers.forEach((id) => clearInterval(id));
+
+  /** Shows the linked centre with the linked day open and the linked time marked; the person still chooses it. */
+  async function fromLink(centerId: number, date: string | null, slotId: number): Promise<void> {
+    if (!(await search(`centerId=${centerId}`))) return;
+    const item = results.querySelector<HTMLElement>('li.center');
+    if (!item) {
+      fill(messages, notice('info', t('search.linkedCenterFull')));
+      return;
+    }
+    const days = [...item.querySelectorAll<HTMLButtonElement>('button.day')];
+    days.find((b) => b.dataset.date === date)?.click();
+    const slot = item.querySelector<HTMLButtonElement>(`button.slot[data-slot="${slotId}"]`);
+    if (!slot) {
+      if (slotId > 0) fill(messages, notice('info', t('search.linkedGone')));
+      return;
+    }
+    slot.classList.add('linked');
+    slot.append(h('span', { class: 'free' }, t('search.linkedSlot')));
+    slot.setAttribute('aria-describedby', 'linked-note');
+    fill(messages, notice('info', h('p', { id: 'linked-note' }, t('search.linked', { when: when(slot.dataset.startsAt!, slot.dataset.zone) }))));
+    slot.focus();
+  }
 };
 
 /** Holds (or moves the booking to) a chosen time. */
@@ -178,6 +205,7 @@ function centerItem(c: CenterAvailability, choose: Choose): HTMLElement {
       {
         type: 'button',
         class: 'day',
+        'data-date': d.date,
         'aria-expanded': 'false',
         'aria-controls': `times-${c.id}`,
         onclick: (e: Event) => {
@@ -214,7 +242,14 @@ function showTimes(container: HTMLElement, d: CenterAvailability['days'][number]
           {},
           h(
             'button',
-            { type: 'button', class: 'slot', onclick: (e: Event) => void choose(s.id, e.currentTarget as HTMLButtonElement) },
+            {
+              type: 'button',
+              class: 'slot',
+              'data-slot': String(s.id),
+              'data-starts-at': s.startsAt,
+              'data-zone': zone,
+              onclick: (e: Event) => void choose(s.id, e.currentTarget as HTMLButtonElement),
+            },
             t('common.clock', { time: clock(s.startsAt, zone) }),
             h('span', { class: 'free' }, t('search.free', { count: s.free })),
           ),
