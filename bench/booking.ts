@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { client } from '../simulator/http.js';
-import { ADMIN, api, benchDatabase, startAnsturm } from './support.js';
+import { ADMIN, api, benchCampaign, benchDatabase, startAnsturm } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -39,13 +39,7 @@ export async function benchBooking(concurrency = 32) {
   const app = await startAnsturm(db.url, Number(process.env.WEB_concurrency ?? 2), { ANSTURM_DB_POOL_SIZE: '20' });
   try {
     const base = app.url;
-    const campaign = await api(
-      base,
-      'POST',
-      '/api/v1/admin/campaigns',
-      { name: 'Bench', vaccine: { name: 'B', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } },
-      ADMIN,
-    );
+    const campaign = await benchCampaign(base);
     const center = await api(
       base,
       'POST',
@@ -142,8 +136,8 @@ export async function benchBooking(concurrency = 32) {
     await pool.end();
     return {
       name: `full booking (hold + confirm), ${concurrency} clients`,
-      ours: { requestsPerSecond: ours.perSecond, p50: NaN, p99: NaN, non2xx: ours.failed, errors: ours.failed },
-      baseline: { requestsPerSecond: plain.perSecond, p50: NaN, p99: NaN, non2xx: plain.failed, errors: plain.failed },
+      ours: { requestsPerSecond: ours.perSecond, p50: NaN, p99: NaN, failures: ours.failed, errors: ours.failed },
+      baseline: { requestsPerSecond: plain.perSecond, p50: NaN, p99: NaN, failures: plain.failed, errors: plain.failed },
       ratio: ours.perSecond / plain.perSecond,
       extra: { concurrency: concurrency, bookingsOverHttp: ours.done, bookingsPlainSql: plain.done },
     };

@@ -36,7 +36,7 @@ export async function benchQueueJoin() {
       },
     ];
     const ours = await load(base, { connections: CONNECTIONS, seconds: SECONDS, requests: requests as any });
-    const bare = await startBareServer(sampleJoin);
+    const bare = await startBareServer({ [joinPath]: { body: sampleJoin, type: 'application/json' } });
     const baseline = await load(bare.url, {
       connections: CONNECTIONS,
       seconds: SECONDS,

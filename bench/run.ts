@@ -4,21 +4,24 @@
  */
 import { benchAvailability } from './availability.js';
 import { benchBooking } from './booking.js';
+import { benchFeed } from './feed.js';
 import { benchQueueStatus } from './queue-status.js';
 import { benchQueueJoin } from './queue-join.js';
 import { pageWeights, printWeights } from './page-weights.js';
 
-// `npm run bench -- web` measures only the citizen pages.
+// `npm run bench -- web` measures only the citizen pages, `npm run bench -- feed` only the open-data feed.
 const onlyWeb = process.argv.includes('web');
-const benches = onlyWeb ? [] : [benchQueueStatus, benchQueueJoin, benchAvailability, () => benchBooking(32), () => benchBooking(128)];
-for (const bench of benches) {
-  const r = await bench();
-  console.log(`\n${r.name}`);
-  const latency = (l: { p50: number; p99: number }) => (Number.isNaN(l.p50) ? '' : `  p50 ${l.p50} ms  p99 ${l.p99} ms`);
-  console.log(`  Ansturm   ${r.ours.requestsPerSecond.toLocaleString('en')} /s${latency(r.ours)}  failures ${r.ours.non2xx}`);
-  console.log(`  baseline  ${r.baseline.requestsPerSecond.toLocaleString('en')} /s${latency(r.baseline)}`);
-  console.log(`  ratio     ${r.ratio.toFixed(2)}x`);
-  for (const [k, v] of Object.entries(r.extra)) console.log(`  ${k.padEnd(32)} ${v}`);
-}
+const onlyFeed = process.argv.includes('feed');
+const all = [benchQueueStatus, benchQueueJoin, benchAvailability, benchFeed, () => benchBooking(32), () => benchBooking(128)];
+const benches = onlyWeb ? [] : onlyFeed ? [benchFeed] : all;
+for (const bench of benches)
+  for (const r of [await bench()].flat()) {
+    console.log(`\n${r.name}`);
+    const latency = (l: { p50: number; p99: number }) => (Number.isNaN(l.p50) ? '' : `  p50 ${l.p50} ms  p99 ${l.p99} ms`);
+    console.log(`  Ansturm   ${r.ours.requestsPerSecond.toLocaleString('en')} /s${latency(r.ours)}  failures ${r.ours.failures}`);
+    console.log(`  baseline  ${r.baseline.requestsPerSecond.toLocaleString('en')} /s${latency(r.baseline)}`);
+    console.log(`  ratio     ${r.ratio.toFixed(2)}x`);
+    for (const [k, v] of Object.entries(r.extra)) console.log(`  ${k.padEnd(32)} ${v}`);
+  }
 
-printWeights(await pageWeights());
+if (!onlyFeed) printWeights(await pageWeights());

@@ -70,18 +70,25 @@ export interface Load {
   requestsPerSecond: number;
   p50: number;
   p99: number;
-  non2xx: number;
+  /** Answers other than 2xx and 304 (a 304 is the answer a conditional request asks for). */
+  failures: number;
   errors: number;
 }
 
 /** autocannon with fixed settings, so every pair of figures is measured alike. */
-export async function load(url: string, opts: { connections: number; seconds: number; requests?: autocannon.Request[] }): Promise<Load> {
-  const result = await autocannon({ url, connections: opts.connections, duration: opts.seconds, requests: opts.requests });
+export async function load(url: string, opts: { connections: number; seconds: number; requests?: autocannon.Request[]; overallRate?: number }): Promise<Load> {
+  const result = await autocannon({
+    url,
+    connections: opts.connections,
+    duration: opts.seconds,
+    requests: opts.requests,
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
+  });
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
-    non2xx: result.non2xx,
+    failures: result.non2xx - result['3xx'],
     errors: result.errors,
   };
 }
@@ -97,19 +104,34 @@ export async function api(base: string, method: string, path: string, body?: unk
   return json;
 }
 
-/** The baseline: a bare node:http server answering every request with the same JSON body. */
-export async function startBareServer(body: string) {
+/** What the bare server sends for a path: Ansturm's own bytes, type and ETag. */
+export interface BareAnswer {
+  body: string;
+  type: string;
+  etag?: string;
+}
+
+/**
+ * The baseline: a bare node:http server sending, for each path, the bytes Ansturm sent for it (the
+ * first path's for any other), and 304 to an If-None-Match that names its ETag.
+ */
+export async function startBareServer(answers: Record<string, BareAnswer>) {
   const dir = await mkdtemp(join(tmpdir(), 'ansturm-bare-'));
-  const file = join(dir, 'body.json');
-  await writeFile(file, body);
+  const file = join(dir, 'answers.json');
+  await writeFile(file, JSON.stringify(answers));
   const child = spawn(
     process.execPath,
     [
       '-e',
       `
-    const body = require('node:fs').readFileSync(${JSON.stringify(file)});
-    require('node:http').createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(body); })
-      .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
+    const answers = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8'));
+    for (const a of Object.values(answers)) a.bytes = Buffer.from(a.body);
+    const first = Object.values(answers)[0];
+    require('node:http').createServer((req, res) => {
+      const a = answers[req.url] ?? first;
+      if (a.etag && req.headers['if-none-match'] === a.etag) { res.writeHead(304, { etag: a.etag }); res.end(); return; }
+      res.writeHead(200, { 'content-type': a.type, ...(a.etag ? { etag: a.etag } : {}) }); res.end(a.bytes);
+    }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -127,15 +149,37 @@ export async function startBareServer(body: string) {
 const ROUNDS = 3;
 
 /**
- * GETs cycling over `paths` against Ansturm and against a bare node:http server answering every
- * request with the first path's JSON: same requests, same load generator, same connections, on
- * this machine, in alternating rounds of `seconds / 3`; each side's figure is its median round.
+ * GETs cycling over `paths` against Ansturm and against a bare node:http server sending the same
+ * bytes: same requests, same load generator, same connections, on this machine, in alternating
+ * rounds of `seconds / 3`; each side's figure is its median round. `perPath`: each path's own bytes
+ * (else the first path's for all); `conditional`: every request sends the path's ETag (If-None-Match).
  */
-export async function compareWithBare(base: string, paths: string[], connections: number, seconds: number) {
-  const body = JSON.stringify(await api(base, 'GET', paths[0]!));
+export async function compareWithBare(
+  base: string,
+  paths: string[],
+  connections: number,
+  seconds: number,
+  opts: { perPath?: boolean; conditional?: boolean } = {},
+) {
+  const answers: Record<string, BareAnswer> = {};
+  for (const path of opts.perPath ? paths : paths.slice(0, 1)) {
+    const res = await fetch(base + path);
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
+    answers[path] = { body: await res.text(), type: res.headers.get('content-type')!, etag: res.headers.get('etag') ?? undefined };
+  }
+  const body = answers[paths[0]!]!.body;
   let n = 0;
-  const requests = [{ method: 'GET' as const, setupRequest: (req: any) => ({ ...req, path: paths[n++ % paths.length] }) }];
-  const bare = await startBareServer(body);
+  const requests = [
+    {
+      method: 'GET' as const,
+      setupRequest: (req: any) => {
+        const path = paths[n++ % paths.length]!;
+        const etag = answers[path]?.etag;
+        return { ...req, path, ...(opts.conditional && etag ? { headers: { ...req.headers, 'if-none-match': etag } } : {}) };
+      },
+    },
+  ];
+  const bare = await startBareServer(answers);
   const rounds: { ours: Load; baseline: Load }[] = [];
   try {
     for (let i = 0; i < ROUNDS; i++) {
@@ -205,4 +249,56 @@ export async function benchWaitingRoom(
   await api(base, 'PATCH', `/api/v1/admin/queue/rooms/${created.id}`, { difficulty: 0, ...room }, ADMIN);
   await new Promise((r) => setTimeout(r, 1500)); // the node's view of rooms refreshes every second
   return created.id as number;
+}
+
+export const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+/** A two-dose campaign, the second dose 21..42 days after the first. */
+export const benchCampaign = (base: string) =>
+  api(base, 'POST', '/api/v1/admin/campaigns', { name: 'Bench', vaccine: { name: 'B', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } }, ADMIN);
+
+/**
+ * A two-dose campaign at `centers` centres, each with first-dose slots every 15 minutes from 08:00 to
+ * 18:00 on each of the next `days` days (4 units each) and second-dose slots 22..56 days ahead, all
+ * released a second ago.
+ */
+export async function benchCatalog(base: string, centers: number, days: number) {
+  const campaign = await benchCampaign(base);
+  const slotIds: number[] = [];
+  for (let i = 0; i < centers; i++) {
+    const center = await api(
+      base,
+      'POST',
+      '/api/v1/admin/centers',
+      { name: `Zentrum ${i}`, address: `Straße ${i}`, postalCode: '58332', district: 'EN', lat: 51.0 + i * 0.03, lon: 7.0 + i * 0.03 },
+      ADMIN,
+    );
+    for (const [dose, from, to] of [
+      [1, 1, days],
+      [2, 22, 56],
+    ] as const) {
+      const series = {
+        centerId: center.id,
+        campaignId: campaign.id,
+        dose,
+        from: day(from),
+        to: day(to),
+        weekdays: [1, 2, 3, 4, 5, 6, 7],
+        opens: '08:00',
+        closes: '18:00',
+        intervalMinutes: 15,
+        capacity: 4,
+      };
+      const s = await api(base, 'POST', '/api/v1/admin/slots', { series }, ADMIN);
+      slotIds.push(...s.slots.map((x: { id: number }) => x.id));
+    }
+  }
+  await api(
+    base,
+    'POST',
+    '/api/v1/admin/releases',
+    { campaignId: campaign.id, slotIds, opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' },
+    ADMIN,
+  );
+  return { campaignId: campaign.id as number, slotIds };
 }

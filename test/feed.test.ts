@@ -12,6 +12,13 @@ import { freeFor } from '../src/capacity/sql.js';
 
 const PUBLIC_URL = 'https://termine.example.de';
 
+/** The slot file of a Land and the week of a day: named by the week's Monday. */
+const slotFile = (land: string, day: string) => {
+  const monday = new Date(`${day.slice(0, 10)}T00:00:00Z`);
+  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+  return `/fhir/slots-${land}-week-${monday.toISOString().slice(0, 10)}.ndjson`;
+};
+
 /** Reads the whole feed as a finder would: the manifest, then every file it names. */
 async function readFeed(node: TestNode): Promise<FeedFiles> {
   const res = await node.app.inject({ url: '/fhir/$bulk-publish' });
@@ -90,7 +97,7 @@ describe('SMART Scheduling Links feed', () => {
       [
         ['Location', `${PUBLIC_URL}/fhir/locations.ndjson`, undefined],
         ['Schedule', `${PUBLIC_URL}/fhir/schedules.ndjson`, undefined],
-        ['Slot', `${PUBLIC_URL}/fhir/slots-de.ndjson`, ['DE']],
+        ['Slot', `${PUBLIC_URL}${slotFile('de', morningIn(3))}`, ['DE']],
       ],
     );
     assert.equal(feed.manifest.extension.license, 'CC-BY-4.0');
@@ -164,10 +171,11 @@ describe('SMART Scheduling Links feed', () => {
     feed = await feedAfterChange(node);
     assert.equal(published(feed.Slot).get(`${unreleased.slots[0].id}-free`), 7, 'the announced release is published once it has opened');
     assert.equal(published(feed.Slot).get(`${more.slots[0].id}-free`), 12);
+    const expectedFiles = [...new Set([slotFile('by', morningIn(5)), slotFile('de', morningIn(3)), slotFile('de', morningIn(4))])].sort();
     assert.deepEqual(
-      feed.manifest.output.filter((o: any) => o.type === 'Slot').map((o: any) => o.extension.state),
-      [['BY'], ['DE']],
-      'one slot file per Land',
+      feed.manifest.output.filter((o: any) => o.type === 'Slot').map((o: any) => [new URL(o.url).pathname, o.extension.state]),
+      expectedFiles.map((f) => [f, [f.slice(12, 14).toUpperCase()]]),
+      'one slot file per Land and week',
     );
     const munichLocation = feed.Location.find((l: any) => l.id === String(munich.id));
     assert.deepEqual(munichLocation.address, {
@@ -210,24 +218,25 @@ describe('SMART Scheduling Links feed', () => {
     assert.equal((await node.app.inject({ url: '/fhir/locations.ndjson', headers: { 'if-none-match': 'W/"other"' } })).statusCode, 200);
 
     // A rebuild with the same centres keeps the same validators; a booking changes only the slot file.
-    const slotsBefore = await node.app.inject({ url: '/fhir/slots-de.ndjson' });
+    const slots = slotFile('de', morningIn(3));
+    const slotsBefore = await node.app.inject({ url: slots });
     await book(node.app, w.firstSlotIds[2]!, { firstName: 'C', lastName: 'D', dateOfBirth: '1940-02-02', postalCode: '58332' });
     await node.view.reload();
     node.clock.advance(REBUILD_MS);
     const again = await node.app.inject({ url: '/fhir/locations.ndjson', headers: { 'if-none-match': etag } });
     assert.equal(again.statusCode, 304);
     assert.equal(again.headers['last-modified'], lastModified);
-    const slotsAfter = await node.app.inject({ url: '/fhir/slots-de.ndjson', headers: { 'if-none-match': slotsBefore.headers.etag as string } });
+    const slotsAfter = await node.app.inject({ url: slots, headers: { 'if-none-match': slotsBefore.headers.etag as string } });
     assert.equal(slotsAfter.statusCode, 200);
     assert.notEqual(slotsAfter.headers.etag, slotsBefore.headers.etag);
 
-    const zipped = await node.app.inject({ url: '/fhir/slots-de.ndjson', headers: { 'accept-encoding': 'gzip' } });
+    const zipped = await node.app.inject({ url: slots, headers: { 'accept-encoding': 'gzip' } });
     assert.equal(zipped.headers['content-encoding'], 'gzip');
     assert.equal(gunzipSync(zipped.rawPayload).toString(), slotsAfter.body);
 
     // Any Accept the specification names gets the same bytes; an unknown file is a clear 404.
     for (const accept of ['application/fhir+ndjson', '*/*']) {
-      assert.equal((await node.app.inject({ url: '/fhir/slots-de.ndjson', headers: { accept } })).body, slotsAfter.body);
+      assert.equal((await node.app.inject({ url: slots, headers: { accept } })).body, slotsAfter.body);
     }
     assert.equal((await node.app.inject({ url: '/fhir/$bulk-publish', headers: { accept: 'application/json' } })).statusCode, 200);
     const unknown = await node.app.inject({ url: '/fhir/slots-xx.ndjson' });

@@ -12,7 +12,8 @@ const COMPRESS_FROM_BYTES = 1_024;
 
 /** A body served from memory with its validators. */
 export interface Published {
-  body: string;
+  /** Encoded once per build: a 3 MB string would be encoded again for every request. */
+  body: Buffer;
   /** Names the content (SHA-1 of the bytes): the same on every node that has the same data. */
   digest: string;
   /** When this file's content last changed, by the database's clock. */
@@ -73,7 +74,8 @@ export class FeedPublisher {
     const ways = this.options;
     const ndjson = (resources: object[]) => resources.map((r) => JSON.stringify(r) + '\n').join('');
     // A file whose bytes did not change keeps its Last-Modified (and its compressed copy).
-    const file = (name: string, type: FeedFile['type'], body: string, states?: string[]): FeedFile => {
+    const file = (name: string, type: FeedFile['type'], text: string, states?: string[]): FeedFile => {
+      const body = Buffer.from(text);
       const digest = digestOf(body);
       const before = previous?.files.get(name);
       if (before && before.digest === digest) return before;
@@ -85,32 +87,36 @@ export class FeedPublisher {
       file('locations.ndjson', 'Location', ndjson([...centers.values()].sort((a, b) => a.id - b.id).map((c) => fhir.location(c, ways)))),
       file('schedules.ndjson', 'Schedule', ndjson(schedules.map(fhir.schedule))),
     ];
-    // One slot file per Land, so a finder that serves one region reads only its own.
-    const byLand = new Map<string, fhir.Slot[]>();
+    // One slot file per Land and week: a finder that serves one region reads only its own, and a rush on
+    // the next days changes one or two files while the others keep their ETag (and answer 304).
+    const slotFiles = new Map<string, { land: string; lines: fhir.Slot[] }>();
     for (const s of schedules) {
       const land = fhir.jurisdiction(s.center);
-      let list = byLand.get(land);
-      if (!list) byLand.set(land, (list = []));
-      for (const slot of s.slots) list.push(...fhir.slots(s, slot, ways));
+      for (const slot of s.slots) {
+        const name = `slots-${land.toLowerCase()}-week-${mondayOf(slot.day)}.ndjson`;
+        let f = slotFiles.get(name);
+        if (!f) slotFiles.set(name, (f = { land, lines: [] }));
+        f.lines.push(...fhir.slots(s, slot, ways));
+      }
     }
-    for (const [land, list] of [...byLand].sort(([a], [b]) => a.localeCompare(b))) {
-      files.push(file(`slots-${land.toLowerCase()}.ndjson`, 'Slot', ndjson(list), [land]));
-    }
+    for (const [name, f] of [...slotFiles].sort(([a], [b]) => a.localeCompare(b))) files.push(file(name, 'Slot', ndjson(f.lines), [f.land]));
 
     const url = (name: string) => `${ways.publicUrl}/fhir/${name}`;
-    const manifest = JSON.stringify({
-      transactionTime: new Date(asOf).toISOString(),
-      request: url('$bulk-publish'),
-      output: files.map((f) => ({ type: f.type, url: url(f.name), ...(f.states ? { extension: { state: f.states } } : {}) })),
-      error: [],
-      // The bulk data manifest keeps `extension` free for the publisher's own information.
-      extension: {
-        license: this.options.licence.id,
-        licenseUrl: this.options.licence.url,
-        attribution: this.options.licence.attribution,
-        terms: OPEN_DATA_TERMS,
-      },
-    });
+    const manifest = Buffer.from(
+      JSON.stringify({
+        transactionTime: new Date(asOf).toISOString(),
+        request: url('$bulk-publish'),
+        output: files.map((f) => ({ type: f.type, url: url(f.name), ...(f.states ? { extension: { state: f.states } } : {}) })),
+        error: [],
+        // The bulk data manifest keeps `extension` free for the publisher's own information.
+        extension: {
+          license: this.options.licence.id,
+          licenseUrl: this.options.licence.url,
+          attribution: this.options.licence.attribution,
+          terms: OPEN_DATA_TERMS,
+        },
+      }),
+    );
     return {
       basis: this.view.loadedAt,
       builtAt: now,
@@ -120,4 +126,11 @@ export class FeedPublisher {
   }
 }
 
-const digestOf = (body: string): string => createHash('sha1').update(body).digest('base64url');
+const digestOf = (body: Buffer): string => createHash('sha1').update(body).digest('base64url');
+
+/** The Monday of a calendar day's week (both YYYY-MM-DD). */
+const mondayOf = (day: string): string => {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+  return date.toISOString().slice(0, 10);
+};
