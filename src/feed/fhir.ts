@@ -120,27 +120,27 @@ export function schedule(s: PublishedSchedule): Schedule {
  */
 export function slots(s: PublishedSchedule, slot: SlotEntry, ways: BookingWays): Slot[] {
   const start = new Date(slot.startsAt);
-  const base = {
-    resourceType: 'Slot' as const,
+  const line = (id: string, status: Slot['status'], extension: SlotExtension[]): Slot => ({
+    resourceType: 'Slot',
+    id,
     schedule: { reference: `Schedule/${scheduleId(s)}` },
+    status,
     start: start.toISOString(),
     end: new Date(start.getTime() + slot.durationMinutes * 60_000).toISOString(),
-  };
+    extension,
+  });
   const lines: Slot[] = [];
   if (slot.free > 0) {
     const link = `${finderUrl(ways)}?kampagne=${s.campaign.id}&zentrum=${s.center.id}&tag=${slot.day}&termin=${slot.id}`;
-    lines.push({
-      ...base,
-      id: `${slot.id}-free`,
-      status: 'free',
-      extension: [
+    lines.push(
+      line(`${slot.id}-free`, 'free', [
         { url: EXTENSION.bookingDeepLink, valueUrl: link },
         { url: EXTENSION.bookingPhone, valueString: ways.phone },
         { url: EXTENSION.slotCapacity, valueInteger: slot.free },
-      ],
-    });
+      ]),
+    );
   }
   const busy = slot.capacity - slot.free;
-  if (busy > 0) lines.push({ ...base, id: `${slot.id}-busy`, status: 'busy', extension: [{ url: EXTENSION.slotCapacity, valueInteger: busy }] });
+  if (busy > 0) lines.push(line(`${slot.id}-busy`, 'busy', [{ url: EXTENSION.slotCapacity, valueInteger: busy }]));
   return lines;
 }
