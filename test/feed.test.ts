@@ -103,6 +103,10 @@ describe('SMART Scheduling Links feed', () => {
     assert.equal(feed.manifest.extension.license, 'CC-BY-4.0');
     assert.equal(feed.manifest.extension.licenseUrl, 'https://creativecommons.org/licenses/by/4.0/');
     assert.match(feed.manifest.extension.terms, /no personal data/);
+    const docs = (await node.app.inject({ url: '/api/docs/json' })).json();
+    assert.deepEqual(docs.info.license, { name: 'CC-BY-4.0', url: 'https://creativecommons.org/licenses/by/4.0/' });
+    assert.match(docs.info.description, /Terms: Availability of appointments/);
+    assert.deepEqual(docs.paths['/fhir/$bulk-publish'].get.tags, ['open data']);
     assert.equal(feed.Location.length, 1);
     assert.deepEqual(feed.Location[0].telecom, [
       { system: 'phone', value: '0800 123 456' },

@@ -45,7 +45,8 @@ export const availabilityRoutes =
           const json = JSON.stringify({ campaigns: view.campaigns() });
           campaigns = { for: view.loadedAt, json, etag: etagOf(json) };
         }
-        reply.header('cache-control', 'public, max-age=1').type('application/json; charset=utf-8');
+        // Asked again every time (a 304 costs nothing): staff who just created a campaign must see it.
+        reply.header('cache-control', 'no-cache').type('application/json; charset=utf-8');
         return notModified(request, reply, campaigns) ? reply.status(304).send() : reply.send(campaigns.json);
       },
     );
