@@ -166,6 +166,7 @@ async function openNode(
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,
     trustProxy: config.trustProxy,
     hotline: config.hotline,
+    clock,
     feed: new FeedPublisher(view, clock, { publicUrl: config.publicUrl, phone: config.hotline.phone, licence: config.dataLicence }),
     openData: { licence: config.dataLicence, perMinute: config.openDataPerMinute, publicUrl: config.publicUrl },
     serverFactory,

@@ -37,6 +37,7 @@ import type { agentService } from './agent/service.js';
 import { checkinRoutes } from './checkin/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import type { DataLicence } from './config.js';
+import type { Clock } from './time/clock.js';
 import type { FeedPublisher } from './feed/publisher.js';
 import { feedRoutes } from './feed/routes.js';
 import { OPEN_DATA_TERMS } from './feed/terms.js';
@@ -73,6 +74,8 @@ export interface ServerDeps {
   maxEventLoopDelayMs: number;
   trustProxy: boolean;
   hotline: Hotline;
+  /** The node's clock: what /api/v1/info tells pages the time is. */
+  clock: Clock;
   /** The SMART Scheduling Links feed of this node's availability view. */
   feed: FeedPublisher;
   /** The published availability's licence and the open-data limit (requests per address and minute, 0: off). */
@@ -210,7 +213,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     agentRoutes(deps.staffDb, deps.agent, deps.auth),
     checkinRoutes(deps.staffDb, deps.auth, deps.bookings),
     reportRoutes({ db: deps.staffDb, auth: deps.auth, queueView: deps.queueView, availability: deps.view, metricsText: deps.metricsText }),
-    webRoutes(deps.hotline),
+    webRoutes(deps.hotline, deps.clock),
   ];
   // A staff account limited to some centres is refused any request that names another.
   app.addHook('preHandler', requireNamedCenters);

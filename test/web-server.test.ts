@@ -50,10 +50,15 @@ describe('serving the citizen web app', () => {
     assert.equal((await node.app.inject({ url: '/assets/nothing.js' })).statusCode, 404);
   });
 
-  test('/api/v1/info gives the configured hotline and its hours', async () => {
+  test('/api/v1/info gives the configured hotline and its hours, and the server clock, never from a cache', async () => {
     const res = await node.app.inject({ url: '/api/v1/info' });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json().hotline, { phone: '0800 123 4567', hours: [{ days: [1, 2, 3, 4, 5, 6], opens: '07:00', closes: '20:00' }] });
+    assert.equal(res.headers['cache-control'], 'no-store');
+    // The node's clock, as pages measure their offset against it (moved here as a test moves it).
+    node.clock.advance(3_600_000);
+    const later = Date.parse((await node.app.inject({ url: '/api/v1/info' })).json().now);
+    assert.ok(later - Date.now() > 3_590_000 && later - Date.now() < 3_610_000, `${new Date(later).toISOString()}: an hour ahead`);
   });
 });
 

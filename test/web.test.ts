@@ -132,17 +132,42 @@ describe('citizen web app in a real browser', () => {
     await page.context().close();
   });
 
-  test('the start page shows a release the moment it opens, without a reload', async () => {
-    const w = await setUpWorld(node.app, { opensAt: new Date(Date.now() + 3_000).toISOString() });
-    const { page, errors } = await phone(browser);
-    await page.goto(`${origin}/`);
-    const section = page.locator(`section[aria-labelledby="campaign-${w.campaignId}"]`);
-    await section.getByText('Freigabe am').waitFor();
-    assert.equal(await section.getByRole('link', { name: 'Termin suchen' }).count(), 0);
-    await section.getByRole('link', { name: 'Termin suchen' }).waitFor({ timeout: 10_000 });
-    await section.getByText('Jetzt buchbar').waitFor();
-    assert.deepEqual(errors, []);
-    await page.context().close();
+  test('the start page counts down by the server’s clock, not a wrong phone clock, and opens the release by itself', async () => {
+    // A node of its own: this test moves the server's clock by minutes.
+    const own = await startTestNode();
+    const ownOrigin = await own.app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      // The release opens in the 33rd minute from now, at :55 seconds.
+      const opensAt = Math.floor(own.clock.now() / 60_000) * 60_000 + 32 * 60_000 + 55_000;
+      const w = await setUpWorld(own.app, { opensAt: new Date(opensAt).toISOString() });
+      const { page, context, errors } = await phone(browser);
+      // This phone's clock is ten minutes behind and runs on from there.
+      await context.clock.install({ time: Date.now() - 10 * 60_000 });
+      await context.clock.resume();
+      await page.goto(`${ownOrigin}/`);
+      const section = page.locator(`section[aria-labelledby="campaign-${w.campaignId}"]`);
+      const time = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(opensAt);
+      await section.getByText(`Freigabe am`).waitFor();
+      assert.match((await section.locator('strong').first().textContent()) ?? '', new RegExp(`${time} Uhr`), 'the opening time to the second');
+      const countdown = section.getByRole('timer');
+      await countdown.waitFor();
+      const shown = (await countdown.textContent()) ?? '';
+      const [minutes] = /Noch (\d+):\d\d Minuten/.exec(shown)!.slice(1).map(Number);
+      assert.ok(minutes! >= 30 && minutes! <= 32, `${shown}: by the server's clock (the phone's would say about 42 minutes)`);
+      await screenshot(page, 'de-1b-start-countdown');
+
+      // The server's clock moves to three seconds before the instant; the page, loaded again, measures it anew.
+      await own.advance(opensAt - own.clock.now() - 3_000);
+      await page.reload();
+      assert.equal(await section.getByRole('link', { name: 'Termin suchen' }).count(), 0);
+      await section.getByRole('link', { name: 'Termin suchen' }).waitFor({ timeout: 15_000 });
+      await section.getByText('Jetzt buchbar').waitFor();
+      assert.equal(await section.getByRole('timer').count(), 0, 'no countdown once open');
+      assert.deepEqual(errors, []);
+      await context.close();
+    } finally {
+      await own.stop();
+    }
   });
 
   test('keyboard only: the whole booking with Tab, typing and Enter, focus always on what matters next', async () => {

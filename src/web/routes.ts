@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Hotline } from '../catalog/hotline.js';
+import type { Clock } from '../time/clock.js';
 
 /** Where `npm run build` (scripts/build-web.ts) puts the citizen app; the same place from src/ and dist/. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
@@ -50,7 +51,7 @@ do anything, and your place in line is kept.</p>
 
 /** The citizen web app (built into dist/public) and the little it needs besides the booking API. */
 export const webRoutes =
-  (hotline: Hotline): FastifyPluginAsync =>
+  (hotline: Hotline, clock: Clock): FastifyPluginAsync =>
   async (app) => {
     app.get(
       '/api/v1/info',
@@ -61,7 +62,8 @@ export const webRoutes =
         },
       },
       async (_request, reply) =>
-        reply.header('cache-control', 'public, max-age=60').send({ hotline, timeZone: INSTALLATION_ZONE, now: new Date().toISOString() }),
+        // Never from a cache: pages measure their offset to the server's clock from `now`.
+        reply.header('cache-control', 'no-store').send({ hotline, timeZone: INSTALLATION_ZONE, now: new Date(clock.now()).toISOString() }),
     );
 
     const citizen = loadPage('index.html');

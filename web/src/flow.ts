@@ -1,3 +1,4 @@
+import { serverNow } from './server-time.js';
 import type { Booking, Hold } from './api.js';
 import { kept, tab } from './storage.js';
 
@@ -31,14 +32,14 @@ export interface Ticket {
 export const flow = {
   admission(campaignId?: number): Admission | null {
     const a = tab.get<Admission>('admission');
-    if (!a || Date.parse(a.expiresAt) <= Date.now() || (campaignId !== undefined && a.campaignId !== campaignId)) return null;
+    if (!a || Date.parse(a.expiresAt) <= serverNow() || (campaignId !== undefined && a.campaignId !== campaignId)) return null;
     return a;
   },
   setAdmission: (a: Admission | null) => (a ? tab.set('admission', a) : tab.remove('admission')),
 
   hold(): KeptHold | null {
     const hold = tab.get<KeptHold>('hold');
-    return hold && Date.parse(hold.expiresAt) > Date.now() ? hold : null;
+    return hold && Date.parse(hold.expiresAt) > serverNow() ? hold : null;
   },
   /** The hold even after it expired (to say so). */
   lastHold: (): KeptHold | null => tab.get<KeptHold>('hold'),

@@ -23,6 +23,7 @@ const de = {
   'start.search': 'Termin suchen',
   'start.toRoom': 'Zum Warteraum',
   'start.opensAt': 'Freigabe am {when}',
+  'start.countdown': 'Noch {time} Minuten',
   'start.roomOpensAt': 'Der Warteraum öffnet am {when}.',
   'start.roomOpen': 'Der Warteraum ist schon geöffnet. Wer vor der Freigabe da ist, erhält einen ausgelosten Platz – früher kommen bringt nichts.',
   'start.manage': 'Gebuchten Termin ansehen, verschieben oder absagen',
@@ -253,6 +254,7 @@ const en: Record<Key, string> = {
   'start.search': 'Find an appointment',
   'start.toRoom': 'Go to the waiting room',
   'start.opensAt': 'Opens on {when}',
+  'start.countdown': '{time} minutes to go',
   'start.roomOpensAt': 'The waiting room opens on {when}.',
   'start.roomOpen': 'The waiting room is already open. Everyone there before the opening gets a place by lot – coming early gives no advantage.',
   'start.manage': 'View, move or cancel your booking',
@@ -504,8 +506,12 @@ export const day = fmt({ weekday: 'short', day: '2-digit', month: '2-digit', yea
 export const longDay = fmt({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 /** "08:30" */
 export const clock = fmt({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-/** "Mo., 24.11.2026, 08:30 Uhr" */
-export const when = (iso: string, zone?: string): string => `${day(iso, zone)}, ${t('common.clock', { time: clock(iso, zone) })}`;
+const clockWithSeconds = fmt({ hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+/** "Mo., 24.11.2026, 08:30 Uhr", with the seconds when an instant has them ("01:34:55 Uhr", not "01:34 Uhr"). */
+export const when = (iso: string, zone?: string): string => {
+  const time = !DATE_ONLY.test(iso) && Date.parse(iso) % 60_000 !== 0 ? clockWithSeconds(iso, zone) : clock(iso, zone);
+  return `${day(iso, zone)}, ${t('common.clock', { time })}`;
+};
 
 /** "3:05" for a countdown. */
 export function minutesSeconds(totalSeconds: number): string {

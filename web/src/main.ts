@@ -1,6 +1,6 @@
-import { api, type Hotline } from './api.js';
 import { fill, h } from './dom.js';
-import { lang, setInstallationZone, setLang, t } from './i18n.js';
+import { lang, setLang, t } from './i18n.js';
+import { installationInfo } from './server-time.js';
 import { startPage } from './pages/start.js';
 import { searchPage } from './pages/search.js';
 import { waitingRoomPage } from './pages/waiting-room.js';
@@ -21,7 +21,6 @@ const routes: [RegExp, Page][] = [
 ];
 
 let cleanup: (() => void) | void;
-let hotline: Promise<Hotline | null> | null = null;
 
 /** Shows the page for the current address. `moveFocus` after a navigation, so screen readers start at the new heading. */
 async function render(moveFocus: boolean): Promise<void> {
@@ -61,13 +60,7 @@ function renderShell(): void {
 }
 
 async function renderFooter(): Promise<void> {
-  hotline ??= api<{ hotline: Hotline; timeZone: string }>('GET', '/api/v1/info', { maxAttempts: 3 })
-    .then((info) => {
-      setInstallationZone(info.timeZone);
-      return info.hotline;
-    })
-    .catch(() => null);
-  const info = await hotline;
+  const info = (await installationInfo())?.hotline;
   const footer = document.getElementById('footer')!;
   fill(
     footer,

@@ -1,3 +1,4 @@
+import { serverNow } from '../server-time.js';
 import { ApiError, api, type Booking, type Campaign } from '../api.js';
 import { appointmentList } from '../appointments.js';
 import { announce, fill, h, notice } from '../dom.js';
@@ -65,7 +66,7 @@ export const detailsPage: Page = async (main, { go }) => {
   // The countdown: every second on screen, spoken only at 5, 2 and 1 minutes left.
   const spoken = new Set<number>();
   const tick = () => {
-    const left = (Date.parse(hold.expiresAt) - Date.now()) / 1000;
+    const left = (Date.parse(hold.expiresAt) - serverNow()) / 1000;
     if (left <= 0) {
       clearInterval(interval);
       fill(

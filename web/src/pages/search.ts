@@ -1,3 +1,4 @@
+import { serverNow } from '../server-time.js';
 import { ApiError, api, type Booking, type Campaign, type CenterAvailability, type Hold, type Person } from '../api.js';
 import { announce, field, fieldError, fill, formValues, h, notice } from '../dom.js';
 import { clock, day, decimal, minutesSeconds, number, t, when } from '../i18n.js';
@@ -51,7 +52,7 @@ export const searchPage: Page = async (main, { query, go }) => {
   const admissionNote = admission ? h('p', {}) : null;
   if (admission && admissionNote) {
     const tick = () => {
-      const left = (Date.parse(admission.expiresAt) - Date.now()) / 1000;
+      const left = (Date.parse(admission.expiresAt) - serverNow()) / 1000;
       admissionNote.textContent = t('room.admittedUntil', { time: clock(admission.expiresAt) }) + ` (${minutesSeconds(left)})`;
     };
     tick();
@@ -116,7 +117,7 @@ export const searchPage: Page = async (main, { query, go }) => {
 
   function showResults(centers: CenterAvailability[]): void {
     if (centers.length === 0) {
-      const next = campaign!.releases.find((r) => !r.open && Date.parse(r.opensAt) > Date.now());
+      const next = campaign!.releases.find((r) => !r.open && Date.parse(r.opensAt) > serverNow());
       fill(
         results,
         h('h2', { id: 'results-title' }, t('search.results')),

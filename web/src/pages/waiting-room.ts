@@ -1,3 +1,4 @@
+import { serverNow } from '../server-time.js';
 import { ApiError, api, type Campaign, type Joined, type QueueStatus, type Room } from '../api.js';
 import { announce, field, fill, formValues, h, notice } from '../dom.js';
 import { duration, number, t, when } from '../i18n.js';
@@ -63,7 +64,7 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
   // The countdown to the opening, by the server's clock as the room reports it.
   const countdownTimer = window.setInterval(() => showCountdown(), 1000);
   function showCountdown(): void {
-    const left = (Date.parse(room.opensAt) - Date.now()) / 1000;
+    const left = (Date.parse(room.opensAt) - serverNow()) / 1000;
     countdown.textContent = left > 0 ? t('room.opensIn', { time: duration(left), when: when(room.opensAt) }) : '';
     countdown.hidden = left <= 0;
   }
@@ -78,7 +79,7 @@ export const waitingRoomPage: Page = async (main, { params, query, go }) => {
   function showJoin(): void {
     statusCard.hidden = true;
     keepCard.hidden = true;
-    const prequeueOpen = Date.parse(room.prequeueOpensAt) <= Date.now();
+    const prequeueOpen = Date.parse(room.prequeueOpensAt) <= serverNow();
     if (room.state === 'closed' || room.state === 'sold_out') {
       fill(joinArea, notice('info', t(room.state === 'closed' ? 'room.closed' : 'room.soldOut')));
       return;
