@@ -326,6 +326,67 @@ describe('citizen web app in a real browser', () => {
     await context.close();
   });
 
+  test('sold out: joining the wait list on the web with wishes and a confirmed number, the place in line, leaving', async () => {
+    const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 1 });
+    await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Voll', dateOfBirth: '1951-01-01' }));
+    await node.view.reload();
+    const { page, context, errors } = await phone(browser);
+    await page.goto(`${origin}/suche?kampagne=${w.campaignId}`);
+    await page.getByLabel('Postleitzahl').fill('58332');
+    await page.getByRole('button', { name: 'Suchen' }).click();
+    await page.getByRole('link', { name: 'Auf die Warteliste setzen' }).click();
+    await page.waitForURL(`**/warteliste?kampagne=${w.campaignId}`);
+    await page.getByRole('heading', { level: 1, name: 'Warteliste' }).waitFor();
+
+    // Wishes: only this centre, not before a given day, on weekdays.
+    await page.getByLabel('Nur in diesen Impfzentren:').check();
+    await page.getByLabel('Impfzentrum Test, Teststraße 1').check();
+    const notBefore = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Frühestens am (freiwillig)').fill(notBefore.split('-').reverse().join('.'));
+    await page.getByLabel('Sa', { exact: true }).uncheck();
+    await page.getByLabel('So', { exact: true }).uncheck();
+    await page.getByLabel('Vorname').fill('Wilma');
+    await page.getByLabel('Nachname').fill('Warteliste');
+    await page.getByLabel('Geburtsdatum').fill('03.04.1944');
+    await page.getByLabel('Postleitzahl Ihres Wohnorts').fill('58332');
+    await page.getByLabel('Handynummer', { exact: true }).fill('0170 5550199');
+    await checkAccessibility(page, 'wait list (join)');
+    await screenshot(page, 'de-12-waitlist-join');
+    await page.getByRole('button', { name: 'Auf die Warteliste setzen' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Bitte bestätigen Sie zuerst Ihre Handynummer' }).waitFor();
+
+    await page.getByRole('button', { name: 'Code per SMS senden' }).click();
+    const sms = await until(
+      () => node.db.query(`SELECT body_text FROM messages WHERE kind = 'code' AND recipient = '+491705550199' AND state = 'sent'`),
+      (r) => r.rowCount === 1,
+    );
+    await page.getByLabel('Bestätigungscode').fill(/\b(\d{6})\b/.exec(sms.rows[0].body_text)![1]!);
+    await page.getByRole('button', { name: 'Code bestätigen' }).click();
+    await page.getByText('0170 5550199 ist bestätigt.').waitFor();
+    await page.getByRole('button', { name: 'Auf die Warteliste setzen' }).click();
+    await page.getByText('Sie stehen auf der Warteliste.').waitFor();
+    assert.equal(await page.locator('.position').textContent(), 'Ihr Platz: 1');
+    await checkAccessibility(page, 'wait list (place)');
+    await screenshot(page, 'de-13-waitlist-place');
+    const entry = await node.db.query(
+      `SELECT state, center_ids, earliest::text, weekdays, max_distance_km, phone FROM waitlist_entries WHERE campaign_id = $1`,
+      [w.campaignId],
+    );
+    assert.deepEqual(entry.rows, [
+      { state: 'waiting', center_ids: [w.centerId], earliest: notBefore, weekdays: [1, 2, 3, 4, 5], max_distance_km: null, phone: '0170 5550199' },
+    ]);
+
+    // The place is kept on this phone; leaving asks first.
+    await page.reload();
+    await page.getByText('Ihr Platz: 1').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Warteliste verlassen' }).click();
+    await page.getByText('Sie haben die Warteliste verlassen.').first().waitFor();
+    assert.equal((await node.db.query(`SELECT state FROM waitlist_entries WHERE campaign_id = $1`, [w.campaignId])).rows[0].state, 'left');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('a wait-list offer opened from its message is accepted on its page', async () => {
     const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 1 });
     const first = await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Anna', dateOfBirth: '1950-01-01' }));

@@ -52,6 +52,24 @@ export const availabilityRoutes =
     );
 
     app.get(
+      '/api/v1/campaigns/:campaignId/centers',
+      {
+        schema: {
+          tags: ['booking', 'open data'],
+          summary: 'The centres where a campaign has released appointments, free or not (for wait-list wishes)',
+          params: Strict({ campaignId: Id }),
+          response: { ...errors(400, 404) },
+        },
+        ...limited,
+      },
+      async (request, reply) => {
+        if (!view.hasCampaign(request.params.campaignId)) fail('CAMPAIGN_NOT_FOUND');
+        reply.header('cache-control', 'public, max-age=60');
+        return { centers: view.centersOf(request.params.campaignId) };
+      },
+    );
+
+    app.get(
       '/api/v1/availability',
       {
         schema: {

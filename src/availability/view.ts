@@ -123,6 +123,13 @@ export class AvailabilityView {
     return this.snapshot.centers.get(centerId);
   }
 
+  /** The centres where a campaign has released slots (free or not), by name: where a person may wish to go. */
+  centersOf(campaignId: number): { id: number; name: string; address: string; postalCode: string }[] {
+    return (this.snapshot.byCampaign.get(campaignId) ?? [])
+      .map(({ center: c }) => ({ id: c.id, name: c.name, address: c.address, postalCode: c.postal_code }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'de'));
+  }
+
   /** Free first-dose units of a release (each with a second dose, where one is needed). */
   releaseFree(releaseId: number): number {
     return this.snapshot.freeByRelease.get(releaseId) ?? 0;

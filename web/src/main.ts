@@ -8,6 +8,7 @@ import { detailsPage } from './pages/details.js';
 import { confirmationPage } from './pages/confirmation.js';
 import { managePage } from './pages/manage.js';
 import { offerPage } from './pages/offer.js';
+import { waitlistPage } from './pages/waitlist.js';
 import { hoursText, type Page } from './page.js';
 
 const routes: [RegExp, Page][] = [
@@ -18,6 +19,7 @@ const routes: [RegExp, Page][] = [
   [/^\/bestaetigung\/([A-Za-z0-9-]+)$/, confirmationPage],
   [/^\/verwalten$/, managePage],
   [/^\/angebot\/([0-9a-f-]+)$/, offerPage],
+  [/^\/warteliste$/, waitlistPage],
 ];
 
 let cleanup: (() => void) | void;

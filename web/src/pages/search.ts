@@ -121,7 +121,13 @@ export const searchPage: Page = async (main, { query, go }) => {
       fill(
         results,
         h('h2', { id: 'results-title' }, t('search.results')),
-        notice('info', h('p', {}, t('search.none')), next ? h('p', {}, t('search.noneNext', { when: when(next.opensAt) })) : null),
+        notice(
+          'info',
+          h('p', {}, t('search.none')),
+          next ? h('p', {}, t('search.noneNext', { when: when(next.opensAt) })) : null,
+          h('p', {}, t('room.soldOutWaitlist')),
+          h('p', {}, h('a', { class: 'button secondary', href: `/warteliste?kampagne=${campaign!.id}` }, t('waitlist.cta'))),
+        ),
       );
       announce(t('search.none'));
       return;

@@ -52,6 +52,7 @@ export const startPage: Page = async (main, ctx) => {
           { class: 'releases' },
           c.releases.map((r) => releaseItem(c, r, rooms.get(r.id))),
         ),
+        h('p', {}, h('a', { href: `/warteliste?kampagne=${c.id}` }, t('waitlist.cta'))),
       ),
     ),
     h(

@@ -295,6 +295,7 @@ function soldOutInfo(status: QueueStatus): (HTMLElement | null)[] {
         )
       : null,
     h('p', {}, t('room.soldOutWaitlist')),
+    h('p', {}, h('a', { class: 'button secondary', href: `/warteliste?kampagne=${status.room.campaignId}` }, t('waitlist.cta'))),
   ];
 }
 
