@@ -283,6 +283,18 @@ describe('citizen web app in a real browser', () => {
       ['used'],
       'the admission was used for the booking',
     );
+
+    // Afterwards the person checks the draw on their phone, as the waiting room offered.
+    await page.goto(`${origin}/warteraum/${w.releaseId}/auslosung`);
+    await page.getByRole('heading', { level: 1, name: 'Check the draw' }).waitFor();
+    const ticketId = (await node.db.query(`SELECT id FROM queue_tickets WHERE release_id = $1`, [w.releaseId])).rows[0].id;
+    await page.getByText(ticketId).waitFor();
+    await page.getByText('The key matches the check value published before the opening.').waitFor();
+    await page.getByRole('button', { name: 'Recompute the whole order' }).click();
+    await page.getByText('Lots recomputed: 1. The published order is correct.').waitFor();
+    assert.equal(await page.getByText('Your place in the draw: 1').count(), 1);
+    await screenshot(page, 'en-5-draw');
+    await checkAccessibility(page, 'draw (en)');
     assert.deepEqual(errors, []);
     assertOnlyOwnOrigin(requests, origin);
     await page.context().close();

@@ -61,7 +61,8 @@ export const queueRoutes =
           response: errors(404, 409),
         },
       },
-      async (request) => service.preQueue(request.params.releaseId),
+      // Fixed once drawn: caches may keep it.
+      async (request, reply) => reply.header('cache-control', 'public, max-age=3600').send(await service.preQueue(request.params.releaseId)),
     );
 
     app.get(

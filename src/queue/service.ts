@@ -61,6 +61,8 @@ export function queueService(deps: {
   const touches = new Touches(db, Math.min(10_000, (deps.staleSeconds * 1000) / 4), clock);
 
   const memoryOf = (releaseId: number): RoomMemory => view.room(releaseId) ?? fail('QUEUE_NOT_FOUND');
+  /** Drawn once, the pre-queue's order never changes: read once per node, however many check it. */
+  const drawnOrders = new Map<string, Promise<string[]>>();
 
   async function ticketClaim(token: string): Promise<TicketClaim> {
     const claim = await keys.verify<TicketClaim>(token);
@@ -158,9 +160,15 @@ export function queueService(deps: {
     /** The pre-queue in drawn order, after opening: with the seed, anyone can check it. */
     async preQueue(releaseId: number) {
       const memory = memoryOf(releaseId);
-      if (!memory.room.seed) fail('QUEUE_NOT_OPEN', 'The pre-queue is drawn at opening; the order is published then.');
-      const rows = await run<{ id: string }>(db, sql.drawnPreQueue(releaseId));
-      return { releaseId, seed: memory.room.seed, seedHash: memory.room.seed_hash, ticketIds: rows.rows.map((r) => r.id) };
+      const seed = memory.room.seed ?? fail('QUEUE_NOT_OPEN', 'The pre-queue is drawn at opening; the order is published then.');
+      const key = `${releaseId}:${seed}`;
+      let order = drawnOrders.get(key);
+      if (!order) {
+        order = run<{ id: string }>(db, sql.drawnPreQueue(releaseId)).then((r) => r.rows.map((row) => row.id));
+        drawnOrders.set(key, order);
+        order.catch(() => drawnOrders.delete(key)); // an outage is not kept
+      }
+      return { releaseId, seed, seedHash: memory.room.seed_hash, ticketIds: await order };
     },
 
     room(releaseId: number) {

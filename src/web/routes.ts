@@ -10,7 +10,17 @@ import type { Clock } from '../time/clock.js';
 export const PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
 
 /** The app's own paths; each answers the same page and the script picks the view. */
-export const PAGE_PATHS = ['/', '/suche', '/warteraum/:releaseId', '/termin', '/bestaetigung/:bookingCode', '/verwalten', '/angebot/:offerId', '/warteliste'];
+export const PAGE_PATHS = [
+  '/',
+  '/suche',
+  '/warteraum/:releaseId',
+  '/warteraum/:releaseId/auslosung',
+  '/termin',
+  '/bestaetigung/:bookingCode',
+  '/verwalten',
+  '/angebot/:offerId',
+  '/warteliste',
+];
 /** The staff console (its own page and script; its data needs a login). */
 export const STAFF_PATHS = ['/staff', '/staff/*'];
 

@@ -9,12 +9,14 @@ import { confirmationPage } from './pages/confirmation.js';
 import { managePage } from './pages/manage.js';
 import { offerPage } from './pages/offer.js';
 import { waitlistPage } from './pages/waitlist.js';
+import { drawPage } from './pages/draw.js';
 import { hoursText, type Page } from './page.js';
 
 const routes: [RegExp, Page][] = [
   [/^\/$/, startPage],
   [/^\/suche$/, searchPage],
   [/^\/warteraum\/(\d+)$/, waitingRoomPage],
+  [/^\/warteraum\/(\d+)\/auslosung$/, drawPage],
   [/^\/termin$/, detailsPage],
   [/^\/bestaetigung\/([A-Za-z0-9-]+)$/, confirmationPage],
   [/^\/verwalten$/, managePage],

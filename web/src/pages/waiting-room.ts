@@ -272,6 +272,7 @@ function placeInLine(status: QueueStatus): (HTMLElement | null)[] {
       ? h('p', { class: `outlook outlook-${status.outlook}` }, t(`room.outlook.${status.outlook}`))
       : null,
     status.room.state === 'paused' ? notice('info', t('room.paused')) : null,
+    h('p', {}, h('a', { href: `/warteraum/${status.room.releaseId}/auslosung` }, t('draw.link'))),
     h('p', { class: 'hint' }, t('room.stay')),
   ];
 }
