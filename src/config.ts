@@ -76,6 +76,8 @@ export interface Config {
   readonly dataLicence: DataLicence;
   /** Requests per client address and minute for the feed and other sites' API reads, per node; 0: off. */
   readonly openDataPerMinute: number;
+  /** The operator's legal pages and sign-language videos (content/<lang>/<page>.md, videos.json, videos/); undefined: the templates. */
+  readonly contentDir: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -115,6 +117,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_DATA_LICENSE_URL',
   'ANSTURM_DATA_ATTRIBUTION',
   'ANSTURM_OPEN_DATA_PER_MINUTE',
+  'ANSTURM_CONTENT_DIR',
 ]);
 
 /** Licences an operator is likely to name, with their text's address, so naming one is enough. */
@@ -243,6 +246,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataLicence: { id: licenceId, url: licenceUrl, attribution: env.ANSTURM_DATA_ATTRIBUTION || publicUrl },
     // A finder polls the manifest and a few files once a minute; 120 leaves room for several behind one address.
     openDataPerMinute: int('ANSTURM_OPEN_DATA_PER_MINUTE', 120, 0, 1_000_000),
+    contentDir: env.ANSTURM_CONTENT_DIR ? resolve(env.ANSTURM_CONTENT_DIR) : undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

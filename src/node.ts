@@ -37,6 +37,8 @@ import { createMetrics } from './metrics/metrics.js';
 import { workerMetrics } from './metrics/cluster.js';
 import { systemClock, type Clock } from './time/clock.js';
 import { FeedPublisher } from './feed/publisher.js';
+import { contentPages } from './content/pages.js';
+import { barrierReports } from './content/service.js';
 
 export interface RunningNode {
   app: FastifyInstance;
@@ -167,6 +169,8 @@ async function openNode(
     trustProxy: config.trustProxy,
     hotline: config.hotline,
     clock,
+    content: contentPages(config.contentDir),
+    barrierReports: barrierReports(staffDb),
     feed: new FeedPublisher(view, clock, { publicUrl: config.publicUrl, phone: config.hotline.phone, licence: config.dataLicence }),
     openData: { licence: config.dataLicence, perMinute: config.openDataPerMinute, publicUrl: config.publicUrl },
     serverFactory,

@@ -38,6 +38,9 @@ import { checkinRoutes } from './checkin/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import type { DataLicence } from './config.js';
 import type { Clock } from './time/clock.js';
+import type { ContentPages } from './content/pages.js';
+import type { BarrierReports } from './content/service.js';
+import { contentAdminRoutes, contentRoutes } from './content/routes.js';
 import type { FeedPublisher } from './feed/publisher.js';
 import { feedRoutes } from './feed/routes.js';
 import { OPEN_DATA_TERMS } from './feed/terms.js';
@@ -74,6 +77,9 @@ export interface ServerDeps {
   maxEventLoopDelayMs: number;
   trustProxy: boolean;
   hotline: Hotline;
+  /** The legal and accessibility pages, and the barrier reports their form sends. */
+  content: ContentPages;
+  barrierReports: BarrierReports;
   /** The node's clock: what /api/v1/info tells pages the time is. */
   clock: Clock;
   /** The SMART Scheduling Links feed of this node's availability view. */
@@ -85,6 +91,8 @@ export interface ServerDeps {
 }
 
 const RETRY_AFTER_SECONDS = 2;
+/** A person reports a barrier or two; more from one address in a minute is someone filling the staff's inbox. */
+const BARRIER_REPORTS_PER_MINUTE = 5;
 
 /** Bodies are checked as sent: no type coercion, no silently dropped fields. */
 const bodyAjv = addFormats.default(new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, strict: 'log' }), {
@@ -213,6 +221,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     agentRoutes(deps.staffDb, deps.agent, deps.auth),
     checkinRoutes(deps.staffDb, deps.auth, deps.bookings),
     reportRoutes({ db: deps.staffDb, auth: deps.auth, queueView: deps.queueView, availability: deps.view, metricsText: deps.metricsText }),
+    contentRoutes(deps.content, deps.barrierReports, BARRIER_REPORTS_PER_MINUTE),
+    contentAdminRoutes(deps.barrierReports, deps.auth),
     webRoutes(deps.hotline, deps.clock),
   ];
   // A staff account limited to some centres is refused any request that names another.

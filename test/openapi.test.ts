@@ -61,7 +61,7 @@ test('every value a route takes is in one of the shared input formats (no unchec
     for (const alt of schema.anyOf ?? schema.oneOf ?? schema.allOf ?? []) check(alt, where);
     if (schema.const !== undefined || schema.enum) return;
     if (schema.type === 'string') {
-      const formatted = ['text', 'date', 'date-time', 'uuid', 'email'].includes(schema.format);
+      const formatted = ['text', 'paragraphs', 'date', 'date-time', 'uuid', 'email'].includes(schema.format);
       const anchored = typeof schema.pattern === 'string' && schema.pattern.startsWith('^') && schema.pattern.endsWith('$');
       if (!formatted && !anchored) loose.push(`${where}: string without a format`);
     }

@@ -595,6 +595,51 @@ describe('citizen web app in a real browser', () => {
     await gone.context.close();
   });
 
+  test('every page links the legal pages; a barrier report reaches staff; Leichte Sprache has its own pages', async () => {
+    const { page, errors, requests } = await phone(browser);
+    await page.goto(`${origin}/`);
+    const legal = page.getByRole('navigation', { name: 'Rechtliches und Barrierefreiheit' });
+    for (const name of ['Impressum', 'Datenschutz', 'Barrierefreiheit', 'Leichte Sprache', 'Gebärdensprache'])
+      await legal.getByRole('link', { name }).waitFor();
+
+    await legal.getByRole('link', { name: 'Datenschutz' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Datenschutzerklärung' }).waitFor();
+    await page.getByRole('cell', { name: 'Vorname, Nachname, Geburtsdatum, Postleitzahl' }).waitFor();
+    await checkAccessibility(page, 'privacy');
+    await screenshot(page, 'de-14-privacy');
+
+    await legal.getByRole('link', { name: 'Barrierefreiheit' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Erklärung zur Barrierefreiheit' }).waitFor();
+    await page.getByRole('button', { name: 'Meldung senden' }).click();
+    await page.getByText('Dieses Feld fehlt noch.').or(page.locator('#f-message-error:not([hidden])')).first().waitFor();
+    await page.getByLabel('Was hat Sie behindert?').fill('Die Schrift auf der Suchseite ist zu klein.');
+    await page.getByLabel('Auf welcher Seite? (freiwillig)').fill('Suche');
+    await page.getByRole('button', { name: 'Meldung senden' }).click();
+    await page.getByText('Danke! Ihre Meldung ist angekommen.').waitFor();
+    await checkAccessibility(page, 'accessibility statement');
+    await screenshot(page, 'de-15-accessibility');
+    const reports = await node.db.query(`SELECT message, page FROM barrier_reports`);
+    assert.deepEqual(reports.rows, [{ message: 'Die Schrift auf der Suchseite ist zu klein.', page: 'Suche' }]);
+
+    await legal.getByRole('link', { name: 'Leichte Sprache' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Leichte Sprache' }).waitFor();
+    await page.getByRole('link', { name: 'Im Warteraum warten' }).click();
+    await page.waitForURL('**/leichte-sprache/warteraum');
+    await page.getByRole('heading', { level: 1, name: 'Im Warteraum warten' }).waitFor();
+    await page.getByText('Schnell klicken hilft nicht.').waitFor();
+    await checkAccessibility(page, 'leichte sprache');
+    await screenshot(page, 'de-16-leichte-sprache');
+
+    await legal.getByRole('link', { name: 'Gebärdensprache' }).click();
+    await page.getByText('Die Videos in Gebärdensprache stellt der Betreiber dieses Portals bereit.').waitFor();
+    await legal.getByRole('link', { name: 'Impressum' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Impressum' }).waitFor();
+    await checkAccessibility(page, 'impressum');
+    assert.deepEqual(errors, []);
+    assertOnlyOwnOrigin(requests, origin);
+    await page.context().close();
+  });
+
   test('a 503 during a rush shows a calm "we retry" line, then the answer', async () => {
     const w = await setUpWorld(node.app);
     const { page, errors } = await phone(browser);

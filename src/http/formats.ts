@@ -5,6 +5,7 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
  * The input formats every route uses, registered on both validators in server.ts:
  * - `text`: what a person types. No control characters (C0, DEL, C1: a NUL cannot be stored
  *   in PostgreSQL text) and no lone surrogates (not valid UTF-8: PostgreSQL refuses them).
+ * - `paragraphs`: text a person writes in a text area: the same, but line breaks and tabs allowed.
  * - `date` and `date-time`: real calendar dates whose year lies in 1900..2199. PostgreSQL has no
  *   year 0, and no appointment, release or birth lies outside this range.
  */
@@ -12,6 +13,7 @@ const FIRST_YEAR = 1900;
 const LAST_YEAR = 2199;
 
 const CONTROL_OR_LONE_SURROGATE = /[\p{Cc}\p{Cs}]/u;
+const CONTROL_BUT_LINES_OR_LONE_SURROGATE = /(?![\t\n\r])[\p{Cc}\p{Cs}]/u;
 
 const date = fullFormats.date as { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined };
 const dateTime = fullFormats['date-time'] as { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined };
@@ -23,6 +25,7 @@ const yearInRange = (s: string) => {
 
 export function addInputFormats(ajv: Ajv): void {
   ajv.addFormat('text', { type: 'string', validate: (s: string) => !CONTROL_OR_LONE_SURROGATE.test(s) });
+  ajv.addFormat('paragraphs', { type: 'string', validate: (s: string) => !CONTROL_BUT_LINES_OR_LONE_SURROGATE.test(s) });
   ajv.addFormat('date', { type: 'string', validate: (s: string) => date.validate(s) && yearInRange(s), compare: date.compare });
   ajv.addFormat('date-time', { type: 'string', validate: (s: string) => dateTime.validate(s) && yearInRange(s), compare: dateTime.compare });
 }

@@ -10,6 +10,8 @@ export const Strict = <T extends Record<string, TSchema>>(props: T, options: Rec
  * address or matches an anchored pattern; the OpenAPI test checks that none is left out.
  */
 export const Text = (options: StringOptions = {}) => Type.String({ format: 'text', ...options });
+/** Text from a text area: line breaks allowed, other control characters not. */
+export const Paragraphs = (options: StringOptions = {}) => Type.String({ format: 'paragraphs', ...options });
 
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 export const Day = Type.String({ format: 'date', description: 'A calendar day, YYYY-MM-DD' });

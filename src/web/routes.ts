@@ -20,6 +20,12 @@ export const PAGE_PATHS = [
   '/verwalten',
   '/angebot/:offerId',
   '/warteliste',
+  '/impressum',
+  '/datenschutz',
+  '/barrierefreiheit',
+  '/leichte-sprache',
+  '/leichte-sprache/:page',
+  '/gebaerdensprache',
 ];
 /** The staff console (its own page and script; its data needs a login). */
 export const STAFF_PATHS = ['/staff', '/staff/*'];

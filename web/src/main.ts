@@ -10,6 +10,7 @@ import { managePage } from './pages/manage.js';
 import { offerPage } from './pages/offer.js';
 import { waitlistPage } from './pages/waitlist.js';
 import { drawPage } from './pages/draw.js';
+import { legalPage } from './pages/legal.js';
 import { hoursText, type Page } from './page.js';
 
 const routes: [RegExp, Page][] = [
@@ -22,6 +23,11 @@ const routes: [RegExp, Page][] = [
   [/^\/verwalten$/, managePage],
   [/^\/angebot\/([0-9a-f-]+)$/, offerPage],
   [/^\/warteliste$/, waitlistPage],
+  [/^\/impressum$/, legalPage('impressum')],
+  [/^\/datenschutz$/, legalPage('datenschutz')],
+  [/^\/barrierefreiheit$/, legalPage('barrierefreiheit')],
+  [/^\/leichte-sprache(?:\/(buchen|warteraum|absagen))?$/, legalPage('leichte-sprache')],
+  [/^\/gebaerdensprache$/, legalPage('gebaerdensprache')],
 ];
 
 let cleanup: (() => void) | void;
@@ -72,6 +78,23 @@ async function renderFooter(): Promise<void> {
       ? h('p', {}, t('start.hotlineText', { phone: '' }), h('a', { href: `tel:${info.phone.replace(/[^+0-9]/g, '')}` }, info.phone), ' · ', hoursText(info))
       : null,
     h('p', {}, h('a', { href: '/verwalten' }, t('start.manage'))),
+    h(
+      'nav',
+      { 'aria-label': t('footer.legal'), class: 'legal-links' },
+      h(
+        'ul',
+        {},
+        (
+          [
+            ['/impressum', 'footer.impressum'],
+            ['/datenschutz', 'footer.privacy'],
+            ['/barrierefreiheit', 'footer.accessibility'],
+            ['/leichte-sprache', 'footer.easy'],
+            ['/gebaerdensprache', 'footer.sign'],
+          ] as const
+        ).map(([href, key]) => h('li', {}, h('a', { href, ...(key === 'footer.easy' ? { lang: 'de' } : {}) }, t(key)))),
+      ),
+    ),
   );
 }
 
