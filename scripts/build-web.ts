@@ -1,7 +1,8 @@
 /**
- * Builds the citizen web app (web/) into dist/public: one minified script and one stylesheet,
- * named by their content hash so they can be cached for good, each stored also gzip- and
- * brotli-compressed for @fastify/static to send as they are. Prints the weights.
+ * Builds the citizen web app (web/) into dist/public: a minified ES module with the pages most
+ * people see, chunks for the rest (pages few open, the English catalogue) loaded when needed, and
+ * one stylesheet, all named by their content hash so they can be cached for good, each stored also
+ * gzip- and brotli-compressed for @fastify/static to send as they are. Prints the weights.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,10 +16,22 @@ const assets = new URL('assets/', out);
 // Old phones: ES2019 syntax runs on Chrome 70+ (any Android phone that still updates its browser) and iOS 13 Safari.
 const TARGET = ['es2019', 'chrome70', 'firefox68'];
 
-const script = (entry: string) =>
-  build({ entryPoints: [new URL(entry, root).pathname], bundle: true, minify: true, format: 'iife', target: TARGET, write: false, legalComments: 'none' });
+const common = { bundle: true, minify: true, target: TARGET, write: false, legalComments: 'none' } as const;
 // The citizens' app and the staff console are separate scripts: the citizens never download the console.
-const [bundle, staffBundle] = await Promise.all([script('web/src/main.ts'), script('web/staff/main.ts')]);
+const [bundle, staffBundle] = await Promise.all([
+  // Modules (Chrome 63, iOS 11.3) so that import() can fetch a page's code when it is first shown.
+  build({
+    ...common,
+    entryPoints: { app: new URL('web/src/main.ts', root).pathname },
+    format: 'esm',
+    splitting: true,
+    outdir: '/assets',
+    entryNames: '[name].[hash]',
+    chunkNames: 'chunk.[hash]',
+    metafile: true,
+  }),
+  build({ ...common, entryPoints: [new URL('web/staff/main.ts', root).pathname], format: 'iife' }),
+]);
 const css = await build({
   entryPoints: [new URL('web/styles.css', root).pathname],
   bundle: true,
@@ -42,13 +55,20 @@ function emit(dir: URL, name: string, content: Uint8Array): void {
   sizes[name] = { raw: content.length, gzip: gz.length, brotli: br.length };
 }
 
-const js = bundle.outputFiles[0]!.contents;
+// esbuild named each module by its content already; the entry imports its chunks by these names.
+const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+for (const file of bundle.outputFiles) emit(assets, fileName(file.path), file.contents);
+const [entryPath, entryMeta] = Object.entries(bundle.metafile.outputs).find(([, o]) => o.entryPoint)!;
+const jsName = fileName(entryPath);
+// Chunks the entry imports statically are announced with the page, so they come in the same round trip.
+const preload = entryMeta.imports
+  .filter((i) => i.kind === 'import-statement')
+  .map((i) => `<link rel="modulepreload" href="/assets/${fileName(i.path)}">`)
+  .join('\n');
 const style = css.outputFiles[0]!.contents;
-const jsName = hashed('app', 'js', js);
 const cssName = hashed('app', 'css', style);
-emit(assets, jsName, js);
 emit(assets, cssName, style);
-const html = readFileSync(new URL('web/index.html', root), 'utf8').replace('{{js}}', jsName).replace('{{css}}', cssName);
+const html = readFileSync(new URL('web/index.html', root), 'utf8').replace('{{js}}', jsName).replace('{{css}}', cssName).replace('{{preload}}', preload);
 emit(out, 'index.html', Buffer.from(html));
 const staffJs = staffBundle.outputFiles[0]!.contents;
 const staffJsName = hashed('staff', 'js', staffJs);

@@ -1,33 +1,44 @@
 import { fill, h } from './dom.js';
-import { lang, setLang, t } from './i18n.js';
+import { lang, loadLang, setLang, t } from './i18n.js';
 import { installationInfo } from './server-time.js';
 import { startPage } from './pages/start.js';
 import { searchPage } from './pages/search.js';
 import { waitingRoomPage } from './pages/waiting-room.js';
 import { detailsPage } from './pages/details.js';
 import { confirmationPage } from './pages/confirmation.js';
-import { managePage } from './pages/manage.js';
-import { offerPage } from './pages/offer.js';
-import { waitlistPage } from './pages/waitlist.js';
-import { drawPage } from './pages/draw.js';
-import { legalPage } from './pages/legal.js';
 import { hoursText, type Page } from './page.js';
+
+/** A page whose code is fetched when first shown: what few people open stays out of the first download. */
+const lazy =
+  (load: () => Promise<Page>): Page =>
+  async (main, ctx) => {
+    let page: Page;
+    try {
+      page = await load();
+    } catch {
+      // The line dropped while the page's code was on its way: say so, and let the person try again.
+      fill(main, h('h1', { tabindex: -1 }, t('error.unreachable')), h('p', {}, h('a', { href: location.pathname + location.search }, t('app.retry'))));
+      return;
+    }
+    return page(main, ctx);
+  };
+const legal = (name: string): Page => lazy(() => import('./pages/legal.js').then((m) => m.legalPage(name)));
 
 const routes: [RegExp, Page][] = [
   [/^\/$/, startPage],
   [/^\/suche$/, searchPage],
   [/^\/warteraum\/(\d+)$/, waitingRoomPage],
-  [/^\/warteraum\/(\d+)\/auslosung$/, drawPage],
+  [/^\/warteraum\/(\d+)\/auslosung$/, lazy(() => import('./pages/draw.js').then((m) => m.drawPage))],
   [/^\/termin$/, detailsPage],
   [/^\/bestaetigung\/([A-Za-z0-9-]+)$/, confirmationPage],
-  [/^\/verwalten$/, managePage],
-  [/^\/angebot\/([0-9a-f-]+)$/, offerPage],
-  [/^\/warteliste$/, waitlistPage],
-  [/^\/impressum$/, legalPage('impressum')],
-  [/^\/datenschutz$/, legalPage('datenschutz')],
-  [/^\/barrierefreiheit$/, legalPage('barrierefreiheit')],
-  [/^\/leichte-sprache(?:\/(buchen|warteraum|absagen))?$/, legalPage('leichte-sprache')],
-  [/^\/gebaerdensprache$/, legalPage('gebaerdensprache')],
+  [/^\/verwalten$/, lazy(() => import('./pages/manage.js').then((m) => m.managePage))],
+  [/^\/angebot\/([0-9a-f-]+)$/, lazy(() => import('./pages/offer.js').then((m) => m.offerPage))],
+  [/^\/warteliste$/, lazy(() => import('./pages/waitlist.js').then((m) => m.waitlistPage))],
+  [/^\/impressum$/, legal('impressum')],
+  [/^\/datenschutz$/, legal('datenschutz')],
+  [/^\/barrierefreiheit$/, legal('barrierefreiheit')],
+  [/^\/leichte-sprache(?:\/(buchen|warteraum|absagen))?$/, legal('leichte-sprache')],
+  [/^\/gebaerdensprache$/, legal('gebaerdensprache')],
 ];
 
 let cleanup: (() => void) | void;
@@ -63,7 +74,7 @@ function renderShell(): void {
   fill(
     header,
     h('a', { class: 'brand', href: '/' }, 'Ansturm · ', t('app.name')),
-    h('button', { type: 'button', class: 'lang', lang: other, 'aria-label': t('app.switchLabel'), onclick: () => switchLanguage(other) }, t('app.switch')),
+    h('button', { type: 'button', class: 'lang', lang: other, 'aria-label': t('app.switchLabel'), onclick: () => void switchLanguage(other) }, t('app.switch')),
   );
   document.querySelector('.skip')!.textContent = t('app.skip');
   void renderFooter();
@@ -99,12 +110,12 @@ async function renderFooter(): Promise<void> {
 }
 
 /** Switches the language, keeping whatever the person already typed on this page. */
-function switchLanguage(next: 'de' | 'en'): void {
+async function switchLanguage(next: 'de' | 'en'): Promise<void> {
   const typed = new Map<string, string>();
   document.querySelectorAll<HTMLInputElement>('#main input[name], #main select[name]').forEach((input) => {
     if (input.value) typed.set(input.name, input.value);
   });
-  setLang(next);
+  await setLang(next);
   void render(false).then(() => {
     document.querySelectorAll<HTMLInputElement>('#main input[name], #main select[name]').forEach((input) => {
       const value = typed.get(input.name);
@@ -125,4 +136,7 @@ document.addEventListener('click', (event) => {
 });
 window.addEventListener('popstate', () => void render(true));
 
-void render(false);
+// The chosen language's catalogue first (German is built in); should it not load, German it is.
+void loadLang(lang())
+  .catch(() => setLang('de'))
+  .then(() => render(false));
