@@ -41,7 +41,10 @@ describe('serving the citizen web app', () => {
     assert.equal(brotliDecompressSync(br.rawPayload).toString(), plain.body);
     const assets = [...plain.body.matchAll(/\/assets\/((?:app|chunk)\.[0-9A-Za-z]{8,12}\.(?:js|css))/g)].map((m) => m[1]!);
     assert.equal(assets.filter((a) => a.startsWith('app.')).length, 2, 'one script and one stylesheet, named by content');
-    assert.ok(assets.some((a) => a.startsWith('chunk.')), 'the chunks the script imports are preloaded with the page');
+    assert.ok(
+      assets.some((a) => a.startsWith('chunk.')),
+      'the chunks the script imports are preloaded with the page',
+    );
     assert.match(plain.body, /<script type="module" src="\/assets\/app\./);
     for (const name of assets) {
       const res = await node.app.inject({ url: `/assets/${name}`, headers: { 'accept-encoding': 'br' } });
