@@ -13,7 +13,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
  * all (server, node, main, jobs, metrics, the web routes, CLIs, seeds). The browser code sees the
  * server only through types and the time module.
  */
-const ROOMS = '{agent,availability,booking,capacity,catalog,checkin,content,feed,notify,queue,reports,staff,waitlist}';
+const ROOMS = '{agent,availability,booking,capacity,catalog,checkin,content,feed,notify,privacy,queue,reports,staff,waitlist}';
 const files = [
   { category: 'core', pattern: 'src/{errors,config}.ts' },
   { category: 'core', pattern: 'src/{time,db}/*.ts' },

@@ -78,6 +78,8 @@ export interface Config {
   readonly openDataPerMinute: number;
   /** The operator's legal pages and sign-language videos (content/<lang>/<page>.md, videos.json, videos/); undefined: the templates. */
   readonly contentDir: string | undefined;
+  /** Days after a booking's last appointment (and a campaign's last slot, for its wait list) until its personal data is erased. */
+  readonly retentionDays: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -118,6 +120,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_DATA_ATTRIBUTION',
   'ANSTURM_OPEN_DATA_PER_MINUTE',
   'ANSTURM_CONTENT_DIR',
+  'ANSTURM_RETENTION_DAYS',
 ]);
 
 /** Licences an operator is likely to name, with their text's address, so naming one is enough. */
@@ -247,6 +250,7 @@ export function loadConfig(env: Env = process.env): Config {
     // A finder polls the manifest and a few files once a minute; 120 leaves room for several behind one address.
     openDataPerMinute: int('ANSTURM_OPEN_DATA_PER_MINUTE', 120, 0, 1_000_000),
     contentDir: env.ANSTURM_CONTENT_DIR ? resolve(env.ANSTURM_CONTENT_DIR) : undefined,
+    retentionDays: int('ANSTURM_RETENTION_DAYS', 30, 1, 3650),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -39,6 +39,7 @@ import { systemClock, type Clock } from './time/clock.js';
 import { FeedPublisher } from './feed/publisher.js';
 import { contentPages } from './content/pages.js';
 import { barrierReports } from './content/service.js';
+import { retentionTask } from './privacy/retention.js';
 
 export interface RunningNode {
   app: FastifyInstance;
@@ -137,6 +138,7 @@ async function openNode(
       ...coreTasks(db, log),
       admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds, clock),
       waitlistMatcher(db, waitlist, log.child({ component: 'waitlist' })),
+      retentionTask(db, log.child({ component: 'retention' }), config.retentionDays),
     ],
     log.child({ component: 'leader' }),
   );

@@ -328,8 +328,9 @@ export interface BookingRow {
 const BOOKING_FIELDS = `id, code, status, campaign_id, slot_id, second_slot_id, first_name, last_name, date_of_birth,
                 postal_code, email, phone, priority_group, locale, created_at, cancelled_at`;
 
+/** A booking found by its code and its person's date of birth; one whose personal data has been erased is found no more. */
 export const bookingByCode = (code: string, dateOfBirth: string, lock = false): Sql => ({
-  text: `SELECT ${BOOKING_FIELDS} FROM bookings WHERE code = $1 AND date_of_birth = $2 ${lock ? 'FOR UPDATE' : ''}`,
+  text: `SELECT ${BOOKING_FIELDS} FROM bookings WHERE code = $1 AND date_of_birth = $2 AND anonymised_at IS NULL ${lock ? 'FOR UPDATE' : ''}`,
   values: [code, dateOfBirth],
 });
 

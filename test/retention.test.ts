@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { book, person, post, setUpWorld, DAY } from './support/fixtures.js';
+import { startTestNode, type TestNode } from './support/node.js';
+import { until } from './support/queue.js';
+
+/** Storage limitation: personal data goes when its purpose has passed; the counts stay. Time is moved, not waited for. */
+describe('retention', () => {
+  let node: TestNode;
+  before(async () => {
+    node = await startTestNode({ ANSTURM_RETENTION_DAYS: '30' });
+  });
+  after(() => node.stop());
+
+  const bookingRow = async (code: string) =>
+    (
+      await node.db.query(
+        `SELECT first_name, last_name, date_of_birth::text, postal_code, email, phone, anonymised_at IS NOT NULL AS anonymised, status, channel
+         FROM bookings WHERE code = $1`,
+        [code.replace('-', '')],
+      )
+    ).rows[0];
+
+  test('a booking, its messages, codes and the wait list keep personal data until their time, then only what counts', async () => {
+    const w = await setUpWorld(node.app, { firstSlots: 2, firstCapacity: 1 }); // first doses in 3 days, second in 31
+    const kept = await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Klara', lastName: 'Kurz', email: 'klara@example.org' }));
+    const gone = await book(node.app, w.firstSlotIds[1]!, person({ firstName: 'Gerd', lastName: 'Geht', dateOfBirth: '1951-06-30', phone: '0170 5550111' }));
+    const cancel = await node.app.inject({ method: 'DELETE', url: `/api/v1/bookings/${gone.booking.body.bookingCode}?dateOfBirth=1951-06-30` });
+    assert.equal(cancel.statusCode, 200);
+    // A contact confirmed for the wait list, and the person on it.
+    await post(node.app, '/api/v1/verifications', { channel: 'sms', contact: '0170 5550112' });
+    const code = await until(
+      () => node.db.query(`SELECT body_text FROM messages WHERE kind = 'code' AND recipient = '+491705550112' AND state = 'sent'`),
+      (r) => r.rowCount === 1,
+    );
+    await post(node.app, '/api/v1/verifications/confirm', { channel: 'sms', contact: '0170 5550112', code: /\b(\d{6})\b/.exec(code.rows[0].body_text)![1] });
+    const joined = await post(node.app, '/api/v1/waitlist', {
+      campaignId: w.campaignId,
+      person: person({ firstName: 'Wanda', dateOfBirth: '1940-02-02', phone: '0170 5550112' }),
+    });
+    assert.equal(joined.status, 201, JSON.stringify(joined.body));
+    // The outbox sends what is due (reminders wait for their day); the checks below wait for it, not for time.
+    const drained = () =>
+      until(
+        () => node.db.query(`SELECT count(*)::int AS n FROM messages WHERE state IN ('queued', 'sending') AND not_before <= clock_now()`),
+        (r) => r.rows[0].n === 0,
+      );
+    await drained();
+    const counts = async () =>
+      (
+        await node.db.query(`SELECT (SELECT count(*) FROM bookings)::int AS bookings, (SELECT count(*) FROM messages)::int AS messages,
+                                   (SELECT count(*) FROM waitlist_entries)::int AS entries`)
+      ).rows[0];
+    const before = await counts();
+
+    // Today nothing is due.
+    await node.leader.runNow('retention');
+    assert.equal((await bookingRow(kept.booking.body.bookingCode)).first_name, 'Klara');
+    assert.equal((await bookingRow(gone.booking.body.bookingCode)).first_name, 'Gerd', 'a cancelled booking is kept until its appointment day has passed, too');
+
+    // Eight days on: message texts and codes are gone, bookings are not.
+    await node.advance(8 * DAY);
+    await drained();
+    await node.leader.runNow('retention');
+    const messages = await node.db.query(`SELECT kind, state, recipient, body_text, erased_at IS NOT NULL AS erased FROM messages`);
+    const done = messages.rows.filter((m) => ['sent', 'failed', 'cancelled'].includes(m.state));
+    assert.ok(done.length >= 3 && done.every((m) => m.erased && m.recipient === '' && m.body_text === ''), JSON.stringify(messages.rows));
+    assert.ok(
+      messages.rows.filter((m) => !done.includes(m)).every((m) => !m.erased && m.recipient !== ''),
+      'a message still to be sent keeps its recipient',
+    );
+    assert.equal((await node.db.query(`SELECT count(*)::int AS n FROM verification_codes`)).rows[0].n, 0);
+    assert.equal((await bookingRow(kept.booking.body.bookingCode)).last_name, 'Kurz');
+
+    // Past the last appointment (the second dose, 31 days out) plus 30 days: the bookings keep only what counts.
+    await node.advance(60 * DAY);
+    await drained();
+    await node.leader.runNow('retention');
+    for (const b of [kept, gone]) {
+      const row = await bookingRow(b.booking.body.bookingCode);
+      assert.deepEqual(
+        { first: row.first_name, last: row.last_name, email: row.email, phone: row.phone, anonymised: row.anonymised },
+        { first: '', last: '', email: null, phone: null, anonymised: true },
+      );
+      assert.match(row.date_of_birth, /^\d{4}-01-01$/, 'the year of birth stays, for statistics by age');
+      assert.equal(row.postal_code, '58', 'the region stays');
+    }
+    assert.equal((await bookingRow(gone.booking.body.bookingCode)).status, 'cancelled');
+    const lookup = await node.app.inject({ url: `/api/v1/bookings/${kept.booking.body.bookingCode}?dateOfBirth=1964-08-12` });
+    assert.equal(lookup.statusCode, 404, 'an erased booking is found no more');
+    const entry = (await node.db.query(`SELECT first_name, phone, state, anonymised_at IS NOT NULL AS anonymised FROM waitlist_entries`)).rows[0];
+    assert.deepEqual(entry, { first_name: '', phone: null, state: 'left', anonymised: true });
+    assert.equal((await node.db.query(`SELECT count(*)::int AS n FROM verified_contacts`)).rows[0].n, 0);
+    assert.deepEqual(await counts(), before, 'every row stays: the counts for statistics are unchanged');
+    // Nothing personal anywhere in these tables now.
+    const dump = JSON.stringify(
+      (
+        await node.db.query(`SELECT row_to_json(b)::text AS r FROM bookings b UNION ALL SELECT row_to_json(e)::text FROM waitlist_entries e
+                            UNION ALL SELECT row_to_json(m)::text FROM messages m`)
+      ).rows,
+    );
+    for (const personal of ['Klara', 'Kurz', 'Gerd', 'Wanda', 'klara@example.org', '5550111', '5550112', '1951-06-30', '1940-02-02']) {
+      assert.ok(!dump.includes(personal), `no trace of ${personal}`);
+    }
+  });
+});
