@@ -104,3 +104,53 @@ describe('retention', () => {
     }
   });
 });
+
+describe('a person’s own data', () => {
+  let node: TestNode;
+  before(async () => {
+    node = await startTestNode();
+  });
+  after(() => node.stop());
+  const bookingRow = async (code: string) =>
+    (await node.db.query(`SELECT first_name, email, status, anonymised_at IS NOT NULL AS anonymised FROM bookings WHERE code = $1`, [code.replace('-', '')]))
+      .rows[0];
+
+  test('a person sees everything stored about their booking, and can cancel it and erase their data', async () => {
+    const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 2 });
+    const who = person({ firstName: 'Ida', lastName: 'Inhalt', dateOfBirth: '1957-07-07', email: 'ida@example.org' });
+    const { booking } = await book(node.app, w.firstSlotIds[0]!, who);
+    const code = booking.body.bookingCode;
+    const data = await node.app.inject({ url: `/api/v1/bookings/${code}/data?dateOfBirth=1957-07-07` });
+    assert.equal(data.statusCode, 200, data.body);
+    assert.equal(data.headers['cache-control'], 'no-store');
+    const mine = data.json();
+    assert.equal(mine.booking.first_name, 'Ida');
+    assert.equal(mine.booking.email, 'ida@example.org');
+    assert.equal(mine.booking.identity_hash, undefined, 'the keyed hash says nothing to a person and is left out');
+    assert.equal(mine.appointments.length, 2);
+    assert.ok(mine.messages.some((m: { kind: string; recipient: string }) => m.kind === 'confirmation' && m.recipient === 'ida@example.org'));
+    const file = await node.app.inject({ url: `/api/v1/bookings/${code}/data?dateOfBirth=1957-07-07&download=true` });
+    assert.match(String(file.headers['content-disposition']), /^attachment; filename="ansturm-daten-[A-Z0-9-]+\.json"$/);
+    assert.equal((await node.app.inject({ url: `/api/v1/bookings/${code}/data?dateOfBirth=1957-07-08` })).statusCode, 404);
+
+    const erased = await post(node.app, `/api/v1/bookings/${code}/erase`, { dateOfBirth: '1957-07-07' });
+    assert.equal(erased.status, 200, JSON.stringify(erased.body));
+    assert.deepEqual(erased.body, { erased: true, cancelled: true });
+    const row = await bookingRow(code);
+    assert.deepEqual(
+      { first: row.first_name, email: row.email, status: row.status, anonymised: row.anonymised },
+      { first: '', email: null, status: 'cancelled', anonymised: true },
+    );
+    const slot = await node.db.query(`SELECT taken FROM slots WHERE id = $1`, [w.firstSlotIds[0]]);
+    assert.equal(slot.rows[0].taken, 0, 'the appointment is free again');
+    const messages = await node.db.query(`SELECT state, recipient, body_text FROM messages WHERE booking_id = (SELECT id FROM bookings WHERE code = $1)`, [
+      code.replace('-', ''),
+    ]);
+    assert.ok(
+      messages.rows.length > 0 && messages.rows.every((m) => m.recipient === '' && m.body_text === '' && m.state !== 'queued'),
+      JSON.stringify(messages.rows),
+    );
+    assert.equal((await node.app.inject({ url: `/api/v1/bookings/${code}?dateOfBirth=1957-07-07` })).statusCode, 404, 'found no more');
+    assert.equal((await post(node.app, `/api/v1/bookings/${code}/erase`, { dateOfBirth: '1957-07-07' })).status, 404);
+  });
+});

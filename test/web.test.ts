@@ -115,8 +115,8 @@ describe('citizen web app in a real browser', () => {
     await page.getByLabel('Buchungscode').fill(code);
     await page.getByLabel('Geburtsdatum').fill('12.08.1964');
     await page.getByRole('button', { name: 'Buchung anzeigen' }).click();
-    await page.getByRole('button', { name: 'Termin absagen' }).click();
-    await page.getByRole('button', { name: 'Ja, absagen' }).click();
+    await page.getByRole('button', { name: 'Termin absagen', exact: true }).click();
+    await page.getByRole('button', { name: 'Ja, absagen', exact: true }).click();
     await page.getByRole('heading', { name: `${code} – Abgesagt` }).waitFor();
     assert.equal((await bookingState(code, '1964-08-12')).status, 'cancelled');
     const taken = await node.db.query('SELECT id, taken FROM slots WHERE id = ANY($1) ORDER BY id', [w.firstSlotIds.slice(0, 2)]);
@@ -126,6 +126,19 @@ describe('citizen web app in a real browser', () => {
       'the moved-from and the cancelled appointment are free again',
     );
     await screenshot(page, 'de-6-cancelled');
+
+    // Everything stored about her, then erased (GDPR art. 15 and 17).
+    await page.getByRole('button', { name: 'Gespeicherte Daten ansehen' }).click();
+    await page.getByText('erika@example.org').first().waitFor();
+    await page.getByText('12.08.1964').waitFor();
+    await checkAccessibility(page, 'manage (your data)');
+    await page.getByRole('button', { name: 'Termin absagen und meine Daten löschen' }).click();
+    await page.getByRole('button', { name: 'Ja, absagen und löschen' }).click();
+    await page.getByText('Ihr Termin ist abgesagt und Ihre Daten sind gelöscht.').waitFor();
+    const erased = await node.db.query(`SELECT first_name, email, anonymised_at IS NOT NULL AS anonymised FROM bookings WHERE code = $1`, [
+      code.replace('-', ''),
+    ]);
+    assert.deepEqual(erased.rows, [{ first_name: '', email: null, anonymised: true }]);
 
     assert.deepEqual(errors, []);
     assertOnlyOwnOrigin(requests, origin);

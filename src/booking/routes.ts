@@ -9,6 +9,7 @@ import { GroupCommit } from '../db/group-commit.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { tx } from '../db/pool.js';
 import { parseBookingCode } from './code.js';
+import { privacyService } from '../privacy/service.js';
 import { lookupGuard } from './lookups.js';
 import { calendar } from '../notify/ics.js';
 import { qrSvg } from './qr.js';
@@ -241,6 +242,43 @@ const ownBookingRoutes =
         },
       },
       async (request) => own(request, (c) => tx(db, (q) => service.cancel(q, c, request.query.dateOfBirth))),
+    );
+
+    // The person's own data: all of it to see (GDPR art. 15), and to erase with the booking (art. 17).
+    const privacy = privacyService(service);
+    app.get(
+      '/api/v1/bookings/:bookingCode/data',
+      {
+        ...noStore,
+        schema: {
+          tags: ['booking'],
+          summary: 'Everything stored about you through this booking (GDPR art. 15), as JSON; download=true for a file',
+          params: CodeParams,
+          querystring: Strict({ dateOfBirth: Day, download: Type.Optional(Type.Boolean()) }),
+          response: errors(400, 404),
+        },
+      },
+      async (request, reply) => {
+        const data = await own(request, (c) => privacy.personalData(db, c, request.query.dateOfBirth));
+        if (request.query.download)
+          reply.header('content-disposition', `attachment; filename="ansturm-daten-${request.params.bookingCode.replace(/[^A-Za-z0-9-]/g, '')}.json"`);
+        return reply.send({ exportedAt: new Date().toISOString(), ...data });
+      },
+    );
+
+    app.post(
+      '/api/v1/bookings/:bookingCode/erase',
+      {
+        ...noStore,
+        schema: {
+          tags: ['booking'],
+          summary: 'Cancel the booking and erase your personal data (GDPR art. 17); the booking is found by its code no more',
+          params: CodeParams,
+          body: Strict({ dateOfBirth: Day }),
+          response: errors(400, 404),
+        },
+      },
+      async (request) => own(request, (c) => tx(db, (q) => privacy.erase(q, c, request.body.dateOfBirth))),
     );
 
     app.post(

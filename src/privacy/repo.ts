@@ -71,3 +71,47 @@ export const deleteVerifiedContacts = (days: number, batch: number): Sql => ({
            SELECT contact FROM verified_contacts WHERE verified_at < clock_now() - make_interval(days => $1) LIMIT $2 FOR UPDATE SKIP LOCKED)`,
   values: [days, batch],
 });
+
+// A person's own data (GDPR art. 15 and 17), found through their booking.
+
+/** The booking row as stored, without the keyed hash (which says nothing to a person). */
+export const bookingRecord = (bookingId: number): Sql => ({
+  text: `SELECT to_jsonb(b) - 'identity_hash' AS record, b.campaign_id, b.identity_hash FROM bookings b WHERE b.id = $1`,
+  values: [bookingId],
+});
+
+export const messagesForPerson = (bookingId: number): Sql => ({
+  text: `SELECT kind, channel, recipient, subject, body_text AS text, state, created_at AS "createdAt", sent_at AS "sentAt"
+         FROM messages WHERE booking_id = $1 ORDER BY id`,
+  values: [bookingId],
+});
+
+export const attendanceOf = (bookingId: number): Sql => ({
+  text: `SELECT to_jsonb(a) - 'booking_id' AS record FROM attendance a WHERE booking_id = $1 ORDER BY dose`,
+  values: [bookingId],
+});
+
+/** The same person's wait-list entries in the booking's campaign (they share the identity hash). */
+export const waitlistOfPerson = (campaignId: number, identityHash: Buffer): Sql => ({
+  text: `SELECT to_jsonb(e) - 'secret_hash' - 'identity_hash' AS record FROM waitlist_entries e WHERE campaign_id = $1 AND identity_hash = $2`,
+  values: [campaignId, identityHash],
+});
+
+export const anonymiseBooking = (bookingId: number): Sql => ({
+  text: `UPDATE bookings b SET ${reducedPerson('b')} WHERE b.id = $1`,
+  values: [bookingId],
+});
+
+export const anonymiseWaitlistOfPerson = (campaignId: number, identityHash: Buffer): Sql => ({
+  text: `UPDATE waitlist_entries e SET ${reducedPerson('e')}, state = CASE WHEN e.state = 'waiting' THEN 'left' ELSE e.state END
+         WHERE campaign_id = $1 AND identity_hash = $2 AND e.state <> 'offered'`,
+  values: [campaignId, identityHash],
+});
+
+/** Every message of the booking loses its text and recipient; one not yet sent is withdrawn. */
+export const eraseMessagesOfBooking = (bookingId: number): Sql => ({
+  text: `UPDATE messages SET state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
+           recipient = '', subject = '', body_text = '', body_html = NULL, last_error = NULL, erased_at = clock_now()
+         WHERE booking_id = $1`,
+  values: [bookingId],
+});

@@ -4,6 +4,7 @@ import { announce, field, fieldError, fill, formValues, h, notice } from '../dom
 import { parseDate, t, typedDate } from '../i18n.js';
 import { flow } from '../flow.js';
 import { heading, lookupProblem, problemText, type Page } from '../page.js';
+import { personalDataSection } from '../personal-data.js';
 
 /** Find a booking by code and date of birth; view, cancel or move it. */
 export const managePage: Page = (main, { go }) => {
@@ -110,6 +111,7 @@ export const managePage: Page = (main, { go }) => {
           : null,
         actions,
       ),
+      personalDataSection(booking.bookingCode, dob, () => fill(actions)),
     );
     result.querySelector<HTMLElement>('h2')!.focus();
   }
