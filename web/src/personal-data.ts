@@ -62,7 +62,10 @@ export function personalDataSection(code: string, dob: string, onErased: () => v
         h(
           'dl',
           { class: 'facts' },
-          FIELDS.flatMap(([key, label]) => [h('dt', {}, t(label)), h('dd', {}, b[key] ? (key === 'date_of_birth' ? typedDate(b[key]!) : b[key]) : t('data.none'))]),
+          FIELDS.flatMap(([key, label]) => [
+            h('dt', {}, t(label)),
+            h('dd', {}, b[key] ? (key === 'date_of_birth' ? typedDate(b[key]!) : b[key]) : t('data.none')),
+          ]),
         ),
         h('h3', {}, t('data.messages')),
         data.messages.length === 0
