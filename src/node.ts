@@ -49,6 +49,8 @@ export interface RunningNode {
   queue: QueueService;
   queueView: QueueView;
   clock: Clock;
+  /** The Prometheus text of this process's metrics (a cluster's primary merges the workers'). */
+  metricsText: () => Promise<string>;
   /** Stops accepting, finishes in-flight requests, then lets go of the database. */
   close(): Promise<void>;
 }
@@ -187,6 +189,7 @@ async function openNode(
     queue,
     queueView,
     clock,
+    metricsText,
     // In the order of a drain: stop accepting and finish in-flight requests first, the database last.
     close: closeOpened,
   };

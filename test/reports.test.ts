@@ -42,9 +42,21 @@ test('the CSV export lists a centre’s day, quoted, with formulas defused', asy
     .replace(/^\uFEFF/, '')
     .trim()
     .split('\r\n');
-  assert.equal(lines[0], 'Uhrzeit;Impfung;Buchungscode;Nachname;Vorname;Geburtsdatum;PLZ;Telefon;E-Mail;Kanal;Status;Anwesenheit');
-  assert.equal(lines.length, 2);
-  assert.ok(lines[1]!.includes(`;${booking.body.bookingCode};"'=HYPERLINK(""x"")";"Eva; Maria";1964-08-12;58332;`), lines[1]);
+  // The first line says what the file holds and how to treat it, then a blank line and the columns.
+  assert.match(
+    lines[0]!,
+    /^"?Termine Impfzentrum Test am \d\d\.\d\d\.\d{4} \(Anzahl: 1\)\. Die Datei enthält personenbezogene Daten .*vertraulich behandeln.*Exportiert von bootstrap-token am /,
+  );
+  assert.equal(lines[1], '');
+  assert.equal(lines[2], 'Uhrzeit;Impfung;Buchungscode;Nachname;Vorname;Geburtsdatum;PLZ;Telefon;E-Mail;Kanal;Status;Anwesenheit');
+  assert.equal(lines.length, 4);
+  const audited = await node.db.query(`SELECT target, after FROM audit_log WHERE action = 'export appointments' ORDER BY id DESC LIMIT 1`);
+  assert.deepEqual(
+    audited.rows[0],
+    { target: { centerId: w.centerId, day }, after: { rows: 1 } },
+    'audited: who, which centre and day, how many rows; never the rows',
+  );
+  assert.ok(lines[3]!.includes(`;${booking.body.bookingCode};"'=HYPERLINK(""x"")";"Eva; Maria";1964-08-12;58332;`), lines[1]);
   assert.equal(csvCell('+49 170'), "'+49 170");
 });
 
@@ -160,7 +172,10 @@ test('a centre in another time zone: its series, days, appointments and export f
   assert.equal(booking.status, 201, JSON.stringify(booking.body));
   assert.equal(booking.body.appointments[0].center.timeZone, 'Europe/Lisbon', 'the answer says in which zone the appointment is');
   const csv = await node.app.inject({ url: `/api/v1/admin/exports/appointments.csv?centerId=${lisbon.id}&day=2031-01-07`, headers: admin });
-  const line = csv.body.split('\r\n').find((l) => l.includes('Lissabon'));
+  const line = csv.body
+    .split('\r\n')
+    .slice(2)
+    .find((l) => l.includes('Lissabon'));
   assert.ok(line?.startsWith('23:30;'), `local time in the export: ${line}`);
   const listed = await node.app.inject({ url: `/api/v1/checkin/centers/${lisbon.id}/days/2031-01-07`, headers: admin });
   assert.deepEqual(

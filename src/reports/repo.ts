@@ -26,6 +26,8 @@ export const remainingPerCenter = (): Sql => ({
 });
 
 /** One centre's appointments of a day, for the export. */
+export const centerName = (centerId: number): Sql => ({ text: `SELECT name FROM centers WHERE id = $1`, values: [centerId] });
+
 export const exportDay = (centerId: number, day: string): Sql => ({
   text: `SELECT ${localTime('s.starts_at', 'c.time_zone')} AS local_time, s.dose, b.code, b.last_name, b.first_name, b.date_of_birth, b.postal_code, b.phone, b.email,
                 b.channel, b.status, a.state AS attendance

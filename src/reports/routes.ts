@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Day, Id, Strict, errors } from '../http/schemas.js';
-import type { StaffAuth } from '../staff/auth.js';
+import { actorOf, type StaffAuth } from '../staff/auth.js';
 import { reportService, type ReportSources } from './service.js';
 
 const security = [{ bearer: [] }];
@@ -31,12 +31,12 @@ export const reportRoutes =
           security,
           summary: 'A centre’s appointments of a day as CSV (semicolon-separated, UTF-8 with BOM, for spreadsheet programs set to German)',
           querystring: Strict({ centerId: Id, day: Day }),
-          response: errors(400, 401, 403),
+          response: errors(400, 401, 403, 404),
         },
       },
       async (request, reply) => {
         const { centerId, day } = request.query;
-        const csv = await reports.appointmentsCsv(centerId, day);
+        const csv = await reports.appointmentsCsv(actorOf(request), centerId, day);
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="termine-${centerId}-${day}.csv"`).send(csv);
       },
     );

@@ -1,4 +1,7 @@
-import { run, type Db } from '../db/pool.js';
+import { run, tx, type Db } from '../db/pool.js';
+import { fail } from '../errors.js';
+import type { Actor } from '../staff/auth.js';
+import { audit } from '../staff/audit.js';
 import { backlog, oldestCodeAge } from '../notify/repo.js';
 import type { QueueView } from '../queue/view.js';
 import type { AvailabilityView } from '../availability/view.js';
@@ -46,9 +49,22 @@ export function reportService(deps: ReportSources) {
       };
     },
 
-    /** A centre's appointments of a day as CSV: semicolon-separated, UTF-8 with BOM, for spreadsheet programs set to German. */
-    async appointmentsCsv(centerId: number, day: string): Promise<string> {
-      const rows = (await run(deps.db, sql.exportDay(centerId, day))).rows;
+    /**
+     * A centre's appointments of a day as CSV: semicolon-separated, UTF-8 with BOM, for spreadsheet programs
+     * set to German. Its first line says what it holds and how to treat it; the export is audited in the
+     * transaction that reads it (who, which centre and day, how many rows: never the data itself).
+     */
+    async appointmentsCsv(by: Actor, centerId: number, day: string): Promise<string> {
+      const { rows, center } = await tx(deps.db, async (q) => {
+        const center = (await run<{ name: string }>(q, sql.centerName(centerId))).rows[0]?.name ?? fail('CENTER_NOT_FOUND');
+        const rows = (await run(q, sql.exportDay(centerId, day))).rows;
+        await audit(q, by, 'export appointments', { target: { centerId, day }, after: { rows: rows.length } });
+        return { rows, center };
+      });
+      const title =
+        `Termine ${center} am ${day.split('-').reverse().join('.')} (Anzahl: ${rows.length}). Die Datei enthält personenbezogene Daten ` +
+        `(Name, Geburtsdatum, Postleitzahl, Telefon, E-Mail): vertraulich behandeln, nicht weitergeben, nach Gebrauch löschen. ` +
+        `Exportiert von ${by.actor} am ${new Date().toISOString()}.`;
       const header = [
         'Uhrzeit',
         'Impfung',
@@ -81,7 +97,7 @@ export function reportService(deps: ReportSources) {
           .map(csvCell)
           .join(';'),
       );
-      return `\uFEFF${[header.join(';'), ...lines].join('\r\n')}\r\n`;
+      return `\uFEFF${[csvCell(title), '', header.join(';'), ...lines].join('\r\n')}\r\n`;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { startNode, type RunningNode } from '../../src/node.js';
 import { freshDatabase } from './db.js';
@@ -23,11 +23,11 @@ export interface TestNode extends RunningNode {
  * event-loop load shedder is off (a busy machine must not shed a test's requests); a test about
  * shedding turns it on with ANSTURM_MAX_EVENT_LOOP_DELAY_MS.
  */
-export async function startTestNode(env: Record<string, string> = {}): Promise<TestNode> {
+export async function startTestNode(env: Record<string, string> = {}, opts: { log?: Logger } = {}): Promise<TestNode> {
   const database = await freshDatabase();
   const config = loadConfig({ ANSTURM_AVAILABILITY_REFRESH_MS: '200', ANSTURM_MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
   const clock = new TestClock();
-  const node = await startNode(config, database.url, ADMIN_TOKEN, pino({ level: process.env.LOG_LEVEL ?? 'silent' }), { clock });
+  const node = await startNode(config, database.url, ADMIN_TOKEN, opts.log ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' }), { clock });
   return {
     ...node,
     url: database.url,
