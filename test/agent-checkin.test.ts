@@ -152,8 +152,12 @@ describe('hotline agents', () => {
     assert.equal(rows.rows.find((r) => r.phone === null)?.channel, 'phone', 'a letter stores no phone number, so no SMS goes out');
     const slot = await node.db.query('SELECT taken, capacity, phone_reserved FROM slots WHERE id = $1', [w.firstSlotIds[0]]);
     assert.deepEqual(slot.rows[0], { taken: 10, capacity: 10, phone_reserved: 0 });
-    const audit = await node.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE actor = 'staff:hotline-1' AND action = 'POST /api/v1/agent/bookings'`);
-    assert.equal(audit.rows[0].n, 3);
+    const audit = await node.db.query(`SELECT after::text FROM audit_log WHERE actor = 'staff:hotline-1' AND action = 'POST /api/v1/agent/bookings'`);
+    assert.equal(audit.rowCount, 3);
+    for (const row of audit.rows) {
+      assert.match(row.after, /bookingCode/, 'the entry says which booking');
+      for (const personal of ['Mustermann', 'Anna', 'Bert', 'Carla']) assert.ok(!row.after.includes(personal), `no "${personal}" in the audit log`);
+    }
   });
 
   test('agents book beside the waiting room, only at their own centres, with the same eligibility rules', async () => {

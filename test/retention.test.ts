@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { book, person, post, setUpWorld, DAY } from './support/fixtures.js';
-import { startTestNode, type TestNode } from './support/node.js';
+import { admin, startTestNode, type TestNode } from './support/node.js';
 import { until } from './support/queue.js';
 
 /** Storage limitation: personal data goes when its purpose has passed; the counts stay. Time is moved, not waited for. */
@@ -46,6 +46,9 @@ describe('retention', () => {
         (r) => r.rows[0].n === 0,
       );
     await drained();
+    // A barrier report with a contact for the answer, closed today.
+    const report = await post(node.app, '/api/v1/barrier-reports', { message: 'Kontrast zu schwach', contact: 'klara@example.org' });
+    assert.equal((await node.app.inject({ method: 'POST', url: `/api/v1/admin/barrier-reports/${report.body.id}/done`, headers: admin })).statusCode, 200);
     const counts = async () =>
       (
         await node.db.query(`SELECT (SELECT count(*) FROM bookings)::int AS bookings, (SELECT count(*) FROM messages)::int AS messages,
@@ -91,6 +94,7 @@ describe('retention', () => {
     const entry = (await node.db.query(`SELECT first_name, phone, state, anonymised_at IS NOT NULL AS anonymised FROM waitlist_entries`)).rows[0];
     assert.deepEqual(entry, { first_name: '', phone: null, state: 'left', anonymised: true });
     assert.equal((await node.db.query(`SELECT count(*)::int AS n FROM verified_contacts`)).rows[0].n, 0);
+    assert.deepEqual((await node.db.query(`SELECT message, contact FROM barrier_reports`)).rows, [{ message: 'Kontrast zu schwach', contact: null }]);
     assert.deepEqual(await counts(), before, 'every row stays: the counts for statistics are unchanged');
     // Nothing personal anywhere in these tables now.
     const dump = JSON.stringify(

@@ -65,6 +65,14 @@ export const deleteVerificationAttempts = (days: number, batch: number): Sql => 
   values: [days, batch],
 });
 
+/** A barrier report's contact serves the answer: it goes `days` after the report was closed. */
+export const eraseBarrierReportContacts = (days: number, batch: number): Sql => ({
+  text: `UPDATE barrier_reports SET contact = NULL WHERE id IN (
+           SELECT id FROM barrier_reports WHERE contact IS NOT NULL AND state = 'done' AND done_at < clock_now() - make_interval(days => $1)
+           LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+  values: [days, batch],
+});
+
 /** A confirmed contact is kept as long as the bookings it may serve. */
 export const deleteVerifiedContacts = (days: number, batch: number): Sql => ({
   text: `DELETE FROM verified_contacts WHERE contact IN (

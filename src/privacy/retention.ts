@@ -14,7 +14,8 @@ export const MESSAGE_DAYS = 7;
  * Storage limitation, as a leader task once a minute: a booking's personal data goes `retentionDays`
  * after its last appointment (ANSTURM_RETENTION_DAYS), a wait-list entry's that long after its
  * campaign's last slot, message texts and recipients and verification codes a week after delivery
- * or expiry. Each table in batches, each batch its own statement.
+ * or expiry, a closed barrier report's contact after the retention days. Each table in batches, each
+ * batch its own statement.
  */
 export function retentionTask(db: Db, log: Logger, retentionDays: number): PeriodicTask {
   const steps: [string, (batch: number) => Sql][] = [
@@ -24,6 +25,7 @@ export function retentionTask(db: Db, log: Logger, retentionDays: number): Perio
     ['verification codes', (n) => sql.deleteVerificationCodes(MESSAGE_DAYS, n)],
     ['verification attempts', (n) => sql.deleteVerificationAttempts(MESSAGE_DAYS, n)],
     ['verified contacts', (n) => sql.deleteVerifiedContacts(retentionDays, n)],
+    ['barrier report contacts', (n) => sql.eraseBarrierReportContacts(retentionDays, n)],
   ];
   return {
     name: 'retention',

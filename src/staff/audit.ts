@@ -5,11 +5,18 @@ import type { Actor } from './auth.js';
 
 /** Fields never written to the audit log. */
 const SECRET_FIELDS = /password|secret|token/i;
+/**
+ * A citizen's own fields stay out too: the log is kept for years to say which staff member did what,
+ * and a booking's code and id say for whom (the retention task cannot reach into audit entries).
+ */
+const PERSONAL_FIELDS = /^(firstName|lastName|dateOfBirth|email|phone|contact|recipient|letter)$/;
 
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.length > 50 ? { items: value.length } : value.map(redact);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.test(k) ? '[redacted]' : redact(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.test(k) ? '[redacted]' : PERSONAL_FIELDS.test(k) ? '[personal data]' : redact(v)]),
+  );
 }
 
 /**
