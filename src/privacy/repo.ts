@@ -65,6 +65,15 @@ export const deleteVerificationAttempts = (days: number, batch: number): Sql => 
   values: [days, batch],
 });
 
+/** A waiting-room place bound to a person (one place per person) keeps the binding until its release is `days` past. */
+export const unbindQueueTickets = (days: number, batch: number): Sql => ({
+  text: `UPDATE queue_tickets SET person_hash = NULL WHERE id IN (
+           SELECT t.id FROM queue_tickets t JOIN releases r ON r.id = t.release_id
+           WHERE t.person_hash IS NOT NULL AND r.opens_at < clock_now() - make_interval(days => $1)
+           LIMIT $2 FOR UPDATE OF t SKIP LOCKED)`,
+  values: [days, batch],
+});
+
 /** A barrier report's contact serves the answer: it goes `days` after the report was closed. */
 export const eraseBarrierReportContacts = (days: number, batch: number): Sql => ({
   text: `UPDATE barrier_reports SET contact = NULL WHERE id IN (

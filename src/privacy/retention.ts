@@ -26,6 +26,7 @@ export function retentionTask(db: Db, log: Logger, retentionDays: number): Perio
     ['verification attempts', (n) => sql.deleteVerificationAttempts(MESSAGE_DAYS, n)],
     ['verified contacts', (n) => sql.deleteVerifiedContacts(retentionDays, n)],
     ['barrier report contacts', (n) => sql.eraseBarrierReportContacts(retentionDays, n)],
+    ['waiting-room bindings', (n) => sql.unbindQueueTickets(retentionDays, n)],
   ];
   return {
     name: 'retention',
