@@ -6,29 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { client } from '../simulator/http.js';
-import { ADMIN, api, benchCampaign, benchDatabase, startAnsturm } from './support.js';
+import { ADMIN, api, benchCampaign, benchDatabase, during, fullBooking, startAnsturm } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-
-async function during<T>(seconds: number, concurrency: number, step: (i: number) => Promise<T>) {
-  const end = Date.now() + seconds * 1000;
-  let done = 0;
-  let failed = 0;
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        try {
-          await step(next++);
-          done++;
-        } catch {
-          failed++;
-        }
-      }
-    }),
-  );
-  return { perSecond: Math.round(done / seconds), done, failed };
-}
 
 /**
  * At `concurrency` clients each way. Ansturm writes holds and confirmations in group commits, so more
@@ -86,15 +66,7 @@ export async function benchBooking(concurrency = 32) {
 
     // Keep-alive node:http, as a browser would reuse its connection (fetch costs the load generator far more).
     const http = client(base, concurrency);
-    const ours = await during(SECONDS, concurrency, async (i) => {
-      const hold = await http.request('POST', '/api/v1/holds', { slotId: first[i % first.length] });
-      if (hold.status !== 201) throw new Error(`hold: ${hold.status}`);
-      const booking = await http.request('POST', '/api/v1/bookings', {
-        holdId: hold.body.holdId,
-        person: { firstName: `Http${i}`, lastName: 'Bench', dateOfBirth: '1970-01-01', postalCode: '58332' },
-      });
-      if (booking.status !== 201) throw new Error(`booking: ${booking.status}`);
-    });
+    const ours = await during(SECONDS, concurrency, (i) => fullBooking(http, first[i % first.length]!, `Http${i}`));
     http.close();
 
     const pool = new pg.Pool({ connectionString: db.url, max: concurrency });

@@ -9,7 +9,7 @@ import { client } from '../simulator/http.js';
 import { AvailabilityView } from '../src/availability/view.js';
 import { createPool } from '../src/db/pool.js';
 import { FeedPublisher } from '../src/feed/publisher.js';
-import { ADMIN, api, benchCatalog, benchDatabase, compareWithBare, load, startAnsturm } from './support.js';
+import { ADMIN, api, benchCatalog, benchDatabase, compareWithBare, during, fullBooking, load, startAnsturm } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const POLLERS = 200;
@@ -130,28 +130,13 @@ async function rushWithPollers(base: string, files: string[]) {
   );
   await new Promise((r) => setTimeout(r, 2000));
 
-  let person = 0;
+  let round = 0;
   const rush = async () => {
     const http = client(base, RUSH_CLIENTS);
-    const end = Date.now() + SECONDS * 1000;
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: RUSH_CLIENTS }, async () => {
-        while (Date.now() < end) {
-          const i = person++;
-          const hold = await http.request('POST', '/api/v1/holds', { slotId: slots[i % slots.length] });
-          if (hold.status !== 201) throw new Error(`hold: ${hold.status} ${JSON.stringify(hold.body)}`);
-          const booking = await http.request('POST', '/api/v1/bookings', {
-            holdId: hold.body.holdId,
-            person: { firstName: `Feed${i}`, lastName: 'Bench', dateOfBirth: '1970-01-01', postalCode: '58332' },
-          });
-          if (booking.status !== 201) throw new Error(`booking: ${booking.status} ${JSON.stringify(booking.body)}`);
-          done++;
-        }
-      }),
-    );
+    const r = round++; // each round books other people: one booking per person and campaign
+    const { perSecond } = await during(SECONDS, RUSH_CLIENTS, (i) => fullBooking(http, slots[i % slots.length]!, `Feed${r}x${i}`));
     http.close();
-    return Math.round(done / SECONDS);
+    return perSecond;
   };
   // Pollers as a CDN revalidates: each keeps the latest ETag of each file and takes gzip.
   const etags = await Promise.all(files.map(async (f) => (await fetch(base + f)).headers.get('etag')!));

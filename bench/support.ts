@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import { pino } from 'pino';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
+import type { client } from '../simulator/http.js';
 
 export const ADMIN = { authorization: 'Bearer bench-admin-token-0123456789' };
 
@@ -301,4 +302,36 @@ export async function benchCatalog(base: string, centers: number, days: number) 
     ADMIN,
   );
   return { campaignId: campaign.id as number, slotIds };
+}
+
+/** Runs `step` from `concurrency` loops for `seconds`, counting what succeeded and what threw. */
+export async function during<T>(seconds: number, concurrency: number, step: (i: number) => Promise<T>) {
+  const end = Date.now() + seconds * 1000;
+  let done = 0;
+  let failed = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        try {
+          await step(next++);
+          done++;
+        } catch {
+          failed++;
+        }
+      }
+    }),
+  );
+  return { perSecond: Math.round(done / seconds), done, failed };
+}
+
+/** Hold and confirm one first dose over HTTP, as a citizen's browser would; throws unless both are 201. */
+export async function fullBooking(http: ReturnType<typeof client>, slotId: number, firstName: string): Promise<void> {
+  const hold = await http.request('POST', '/api/v1/holds', { slotId });
+  if (hold.status !== 201) throw new Error(`hold: ${hold.status}`);
+  const booking = await http.request('POST', '/api/v1/bookings', {
+    holdId: hold.body.holdId,
+    person: { firstName, lastName: 'Bench', dateOfBirth: '1970-01-01', postalCode: '58332' },
+  });
+  if (booking.status !== 201) throw new Error(`booking: ${booking.status}`);
 }

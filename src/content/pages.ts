@@ -82,15 +82,14 @@ export function contentPages(contentDir: string | undefined) {
       const file = fileOf(name, lang);
       if (!file) return undefined;
       const { mtimeMs } = statSync(file.path);
-      const key = `${file.path}`;
-      const cached = cache.get(key);
+      const cached = cache.get(file.path);
       let page = cached && cached.mtimeMs === mtimeMs ? cached.page : undefined;
       if (!page) {
         const source = readFileSync(file.path, 'utf8');
         const title = /^#\s+(.+)$/m.exec(source)?.[1]?.trim() ?? name;
         const body = source.replace(/^#\s+.+$/m, '');
         page = { name, lang: file.lang, title, html: markdown.parse(body, { async: false }) };
-        cache.set(key, { mtimeMs, page });
+        cache.set(file.path, { mtimeMs, page });
       }
       return name === 'gebaerdensprache' ? { ...page, videos: videos() } : page;
     },
