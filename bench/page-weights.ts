@@ -5,6 +5,7 @@
  */
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { ADMIN, api, benchDatabase, startAnsturm } from './support.js';
+import { LANGUAGE_NAMES } from '../src/languages.js';
 
 const SLOW_3G = { offline: false, latency: 400, downloadThroughput: (400 * 1024) / 8, uploadThroughput: (400 * 1024) / 8 };
 
@@ -137,6 +138,31 @@ export async function pageWeights(): Promise<{ name: string; rows: [string, numb
       await page.getByLabel('Buchungscode').waitFor();
     });
     await context.close();
+
+    // Every other language on a first visit, chosen by the phone's language: the app, its own catalogue, nothing else.
+    for (const [l, locale] of [
+      ['en', 'en-GB'],
+      ['tr', 'tr-TR'],
+      ['ru', 'ru-RU'],
+      ['uk', 'uk-UA'],
+      ['ar', 'ar-SY'],
+      ['pl', 'pl-PL'],
+    ] as const) {
+      const other = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, locale });
+      const otherPage = await other.newPage();
+      const otherCdp = await other.newCDPSession(otherPage);
+      await otherCdp.send('Network.enable');
+      await otherCdp.send('Network.emulateNetworkConditions', SLOW_3G);
+      const measure = transferred(otherCdp);
+      const started = Date.now();
+      await otherPage.goto(`${node.url}/`);
+      await otherPage.waitForFunction(
+        (lang) => document.documentElement.lang === lang && !!document.querySelector('section[aria-labelledby^="campaign-"] a'),
+        l,
+      );
+      rows.push([`start page (first visit) in ${LANGUAGE_NAMES[l]} (${l})`, await measure.stop(otherPage), Date.now() - started]);
+      await other.close();
+    }
     return { name: 'Citizen pages on slow 3G (400 ms RTT, 400 kbit/s)', rows };
   } finally {
     await browser.close();

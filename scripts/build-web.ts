@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { direction, LANGUAGES, type Language } from '../src/languages.js';
+import { de, type Key } from '../web/src/i18n/de.js';
 
 const root = new URL('../', import.meta.url);
 const out = new URL('dist/public/', root);
@@ -16,7 +18,7 @@ const assets = new URL('assets/', out);
 // Old phones: ES2019 syntax runs on Chrome 70+ (any Android phone that still updates its browser) and iOS 13 Safari.
 const TARGET = ['es2019', 'chrome70', 'firefox68'];
 
-const common = { bundle: true, minify: true, target: TARGET, write: false, legalComments: 'none' } as const;
+const common = { bundle: true, minify: true, target: TARGET, write: false, legalComments: 'none', charset: 'utf8' } as const;
 // The citizens' app and the staff console are separate scripts: the citizens never download the console.
 const [bundle, staffBundle] = await Promise.all([
   // Modules (Chrome 63, iOS 11.3) so that import() can fetch a page's code when it is first shown.
@@ -58,7 +60,7 @@ function emit(dir: URL, name: string, content: Uint8Array): void {
 // esbuild named each module by its content already; the entry imports its chunks by these names.
 const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 for (const file of bundle.outputFiles) emit(assets, fileName(file.path), file.contents);
-const [entryPath, entryMeta] = Object.entries(bundle.metafile.outputs).find(([, o]) => o.entryPoint)!;
+const [entryPath, entryMeta] = Object.entries(bundle.metafile.outputs).find(([, o]) => o.entryPoint?.endsWith('web/src/main.ts'))!;
 const jsName = fileName(entryPath);
 // Chunks the entry imports statically are announced with the page, so they come in the same round trip.
 const preload = entryMeta.imports
@@ -68,8 +70,21 @@ const preload = entryMeta.imports
 const style = css.outputFiles[0]!.contents;
 const cssName = hashed('app', 'css', style);
 emit(assets, cssName, style);
-const html = readFileSync(new URL('web/index.html', root), 'utf8').replace('{{js}}', jsName).replace('{{css}}', cssName).replace('{{preload}}', preload);
-emit(out, 'index.html', Buffer.from(html));
+// One page per language (index.<lang>.html): the server sends the one the person reads, with its lang
+// and dir, its first words, and its catalogue announced beside the app so both come in one round trip.
+const template = readFileSync(new URL('web/index.html', root), 'utf8').replace('{{js}}', jsName).replace('{{css}}', cssName);
+const catalogueChunk = (l: Language) => Object.entries(bundle.metafile.outputs).find(([, o]) => o.entryPoint?.endsWith(`web/src/i18n/${l}.ts`))?.[0];
+for (const l of LANGUAGES) {
+  const words = l === 'de' ? de : (await import(`../web/src/i18n/${l}.ts`))[l];
+  const chunk = catalogueChunk(l);
+  const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const html = template
+    .replace('{{lang}}', l)
+    .replace('{{dir}}', direction(l))
+    .replace('{{preload}}', [preload, chunk ? `<link rel="modulepreload" href="/assets/${fileName(chunk)}">` : ''].filter(Boolean).join('\n'))
+    .replace(/\{\{([\w.]+)\}\}/g, (_, key: Key) => escapeHtml(words[key]));
+  emit(out, `index.${l}.html`, Buffer.from(html));
+}
 const staffJs = staffBundle.outputFiles[0]!.contents;
 const staffJsName = hashed('staff', 'js', staffJs);
 emit(assets, staffJsName, staffJs);

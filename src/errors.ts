@@ -107,4 +107,4 @@ export const errorStatus = (code: ErrorCode): number => REGISTRY[code].status;
 /** Every code, for the test that keeps docs/errors.md complete. */
 export const REGISTERED_CODES = Object.keys(REGISTRY) as ErrorCode[];
 
-export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(REGISTRY, code);
+export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.prototype.hasOwnProperty.call(REGISTRY, code);

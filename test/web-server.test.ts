@@ -26,12 +26,42 @@ describe('serving the citizen web app', () => {
       const res = await node.app.inject({ url });
       assert.equal(res.statusCode, 200, url);
       assert.match(res.headers['content-type'] as string, /^text\/html/);
-      assert.match(res.body, /<html lang="de">/);
+      assert.match(res.body, /<html lang="de" dir="ltr">/);
       assert.equal(res.headers['cache-control'], 'no-cache');
       assert.match(res.headers['content-security-policy'] as string, /default-src 'self'/);
       assert.doesNotMatch(res.body, /https?:\/\//, 'the page loads nothing from elsewhere');
     }
     assert.equal((await node.app.inject({ url: '/nirgendwo' })).statusCode, 404);
+  });
+
+  test('the page comes in the language of ?lang=, else the kept choice (cookie), else Accept-Language, else German; Arabic right to left', async () => {
+    const served = async (url: string, headers: Record<string, string> = {}) => {
+      const res = await node.app.inject({ url, headers });
+      assert.equal(res.statusCode, 200);
+      assert.match(res.headers.vary as string, /accept-language/);
+      assert.match(res.headers.vary as string, /cookie/);
+      return /<html lang="(\w+)" dir="(\w+)">/.exec(res.body)!.slice(1).join(' ');
+    };
+    assert.equal(await served('/'), 'de ltr', 'no wish: German');
+    assert.equal(await served('/', { 'accept-language': 'fr-FR,fr;q=0.9' }), 'de ltr', 'a language not offered: German');
+    assert.equal(await served('/', { 'accept-language': 'tr-TR,tr;q=0.9,de;q=0.8' }), 'tr ltr');
+    assert.equal(await served('/suche', { 'accept-language': 'fr;q=1,ru;q=0.5,en;q=0.4' }), 'ru ltr', 'the best one offered');
+    assert.equal(await served('/warteraum/3', { 'accept-language': 'ar-SY' }), 'ar rtl');
+    assert.equal(await served('/', { 'accept-language': 'ar', cookie: 'other=1; lang=uk' }), 'uk ltr', 'a kept choice beats the browser');
+    assert.equal(await served('/?lang=pl', { 'accept-language': 'ar', cookie: 'lang=uk' }), 'pl ltr', 'the address beats both');
+    assert.equal(await served('/?lang=xx', { cookie: 'lang=zz' }), 'de ltr', 'unknown codes are ignored');
+
+    // The page names its language's words and preloads that catalogue alone; German needs none.
+    const tr = (await node.app.inject({ url: '/', headers: { 'accept-language': 'tr' } })).body;
+    assert.match(tr, /<title>Aşı randevusu alın – Ansturm<\/title>/);
+    assert.match(tr, /<a class="skip" href="#main">İçeriğe geç<\/a>/);
+    const preloaded = (body: string) => [...body.matchAll(/modulepreload" href="\/assets\/([^"]+)"/g)].map((m) => m[1]!);
+    const de = preloaded((await node.app.inject({ url: '/' })).body);
+    const extra = preloaded(tr).filter((chunk) => !de.includes(chunk));
+    assert.equal(extra.length, 1, 'one more chunk: the Turkish catalogue');
+    const catalogue = (await node.app.inject({ url: `/assets/${extra[0]}` })).body;
+    assert.match(catalogue, /Bekleme odası/);
+    assert.doesNotMatch(catalogue, /Зал ожидания|Waiting room|Poczekalnia/, 'no other language comes with it');
   });
 
   test('the page and its assets go out compressed; assets are named by content and cached for a year', async () => {

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { startTestNode, type TestNode } from './support/node.js';
 import { adminPost, book, morningIn, person, post, setUpWorld } from './support/fixtures.js';
 import { join, opened, setRoom, status, until } from './support/queue.js';
-import { assertOnlyOwnOrigin, checkAccessibility, launchBrowser, phone, screenshot } from './support/browser.js';
+import { assertOnlyOwnOrigin, checkAccessibility, chooseLanguage, launchBrowser, phone, screenshot } from './support/browser.js';
 
 /**
  * The citizen web app in Debian's Chromium, on a phone-sized window, against a real node on a
@@ -233,7 +233,7 @@ describe('citizen web app in a real browser', () => {
 
     await page.goto(`${origin}/warteraum/${w.releaseId}`);
     await page.getByRole('heading', { level: 1, name: /^Warteraum/ }).waitFor();
-    await page.getByRole('button', { name: 'English' }).click();
+    await chooseLanguage(page, 'English');
     await page.getByRole('heading', { level: 1, name: 'Waiting room – Testkampagne' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     await page.getByText(/Appointments open in/).waitFor();
@@ -520,14 +520,14 @@ describe('citizen web app in a real browser', () => {
     await checkAccessibility(page, 'details (not eligible)');
 
     // Switching the language keeps what was typed, and the explanation follows in English on submit.
-    await page.getByRole('button', { name: 'English' }).click();
+    await chooseLanguage(page, 'English');
     assert.equal(await page.getByLabel('First name').inputValue(), 'Jan');
     await page.getByRole('button', { name: 'Book this appointment' }).click();
     await page.getByRole('alert').filter({ hasText: 'Booking is open from 60 years' }).waitFor();
-    assert.ok(page.url().endsWith('/termin'), 'still on the details page');
+    assert.equal(new URL(page.url()).pathname, '/termin', 'still on the details page');
     const bookings = await node.db.query('SELECT count(*)::int AS n FROM bookings WHERE campaign_id = $1', [w.campaignId]);
     assert.equal(bookings.rows[0].n, 0);
-    await page.getByRole('button', { name: 'Deutsch' }).click();
+    await chooseLanguage(page, 'Deutsch');
     assert.deepEqual(errors, []);
     await page.context().close();
   });

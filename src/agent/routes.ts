@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
-import { Day, Id, Person, PostalCode, Strict, errors } from '../http/schemas.js';
+import { Day, Id, LanguageSchema, Person, PostalCode, Strict, errors } from '../http/schemas.js';
 import { inTransaction, sendOutcome } from '../http/transaction.js';
 import { actorOf, type StaffAuth } from '../staff/auth.js';
 import type { agentService } from './service.js';
@@ -49,7 +49,7 @@ export const agentRoutes =
             slotId: Id,
             person: Person,
             sendBy: Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('letter')]),
-            locale: Type.Optional(Type.Union([Type.Literal('de'), Type.Literal('en')])),
+            locale: Type.Optional(LanguageSchema),
           }),
           response: errors(400, 401, 403, 404, 409, 422),
         },

@@ -1,3 +1,4 @@
+import type { Language } from '../languages.js';
 import type { Sql } from '../db/pool.js';
 import { giveBack, keptFrom, KEPT_FOR_PHONE, KEPT_FOR_WAITLIST, type Way } from '../capacity/sql.js';
 import { localDay } from '../time/zone.js';
@@ -258,7 +259,7 @@ export interface NewBooking {
   email: string | null;
   phone: string | null;
   priorityGroup: string | null;
-  locale: 'de' | 'en';
+  locale: Language;
   channel: 'web' | 'phone' | 'waitlist';
   bookedBy: string | null;
 }
@@ -320,7 +321,7 @@ export interface BookingRow {
   email: string | null;
   phone: string | null;
   priority_group: string | null;
-  locale: 'de' | 'en';
+  locale: Language;
   created_at: Date;
   cancelled_at: Date | null;
 }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/pool.js';
 import { fail } from '../errors.js';
-import { BookingAnswer, BookingView, Day, HoldAnswer, Id, Person, Strict, errors, Text } from '../http/schemas.js';
+import { BookingAnswer, BookingView, Day, HoldAnswer, Id, LanguageSchema, Person, Strict, errors, Text } from '../http/schemas.js';
 import { idempotencyKeyOf, idempotent, inTransaction, sendOutcome, type Keyed } from '../http/transaction.js';
 import { GroupCommit } from '../db/group-commit.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -138,7 +138,7 @@ const rushRoutes =
           body: Strict({
             holdId: Type.String({ format: 'uuid' }),
             person: Person,
-            locale: Type.Optional(Type.Union([Type.Literal('de'), Type.Literal('en')], { description: 'Language of the messages (default de)' })),
+            locale: Type.Optional(LanguageSchema),
           }),
           response: {
             201: BookingAnswer,

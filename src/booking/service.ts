@@ -1,3 +1,4 @@
+import type { Language } from '../languages.js';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { run } from '../db/pool.js';
@@ -23,7 +24,7 @@ export type BookingView = BookingViewShape;
 export type HoldAnswer = HoldShape;
 export type BookingAnswer = BookingAnswerShape;
 
-export type Locale = 'de' | 'en';
+export type Locale = Language;
 
 /**
  * Which way a booking came in, in the capacity's own word (`Way`): the public (the web), a hotline agent

@@ -1,4 +1,5 @@
 import { Type, type Static, type StringOptions, type TSchema } from '@sinclair/typebox';
+import { LANGUAGES } from '../languages.js';
 
 /** Schemas shared by several rooms. Objects reject unknown fields. */
 export const Strict = <T extends Record<string, TSchema>>(props: T, options: Record<string, unknown> = {}) =>
@@ -16,6 +17,11 @@ export const Paragraphs = (options: StringOptions = {}) => Type.String({ format:
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 export const Day = Type.String({ format: 'date', description: 'A calendar day, YYYY-MM-DD' });
 export const Instant = Type.String({ format: 'date-time', description: 'An instant with offset, ISO 8601' });
+/** A language a citizen can use (src/languages.ts); the messages to them are written in it. */
+export const LanguageSchema = Type.Union(
+  LANGUAGES.map((l) => Type.Literal(l)),
+  { description: 'Language of the messages (default de)' },
+);
 export const PostalCode = Type.String({ pattern: '^[0-9]{5}$', description: 'German postal code (5 digits)' });
 
 export const ErrorReply = Type.Object(

@@ -1,3 +1,4 @@
+import type { Language } from '../languages.js';
 import type { Sql } from '../db/pool.js';
 
 export type Channel = 'email' | 'sms';
@@ -9,7 +10,7 @@ export interface NewMessage {
   kind: Kind;
   channel: Channel;
   recipient: string;
-  locale: 'de' | 'en';
+  locale: Language;
   subject: string;
   text: string;
   html?: string;

@@ -2,12 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import { actorOf, type StaffAuth } from '../staff/auth.js';
-import { Id, Strict, errors, Text } from '../http/schemas.js';
+import { Id, LanguageSchema, Strict, errors, Text } from '../http/schemas.js';
 import { outboxService } from './outbox.js';
 import type { verificationService } from './verification.js';
 
 const ChannelSchema = Type.Union([Type.Literal('sms'), Type.Literal('email')]);
-const Locale = Type.Union([Type.Literal('de'), Type.Literal('en')]);
 
 /** Verifying a phone number or e-mail address, before a release or while waiting in line. */
 export const verificationRoutes =
@@ -21,7 +20,7 @@ export const verificationRoutes =
         schema: {
           tags: ['verification'],
           summary: 'Send a one-time code to a phone number (sms) or e-mail address; valid 30 minutes',
-          body: Strict({ channel: ChannelSchema, contact: Text({ minLength: 3, maxLength: 254 }), locale: Type.Optional(Locale) }),
+          body: Strict({ channel: ChannelSchema, contact: Text({ minLength: 3, maxLength: 254 }), locale: Type.Optional(LanguageSchema) }),
           response: errors(400, 429),
         },
       },

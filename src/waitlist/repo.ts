@@ -1,3 +1,4 @@
+import type { Language } from '../languages.js';
 import { giveBack } from '../capacity/sql.js';
 import type { Sql } from '../db/pool.js';
 import { isLocalToday, localDay, localWeekday } from '../time/zone.js';
@@ -14,7 +15,7 @@ export interface NewEntry {
   postalCode: string;
   email: string | null;
   phone: string | null;
-  locale: 'de' | 'en';
+  locale: Language;
   priorityGroup: string | null;
   priority: number;
   lat: number;
@@ -65,7 +66,7 @@ export interface EntryRow {
   postal_code: string;
   email: string | null;
   phone: string | null;
-  locale: 'de' | 'en';
+  locale: Language;
   priority_group: string | null;
   priority: number;
   lat: number;

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import { actorOf, type StaffAuth } from '../staff/auth.js';
 import { audit } from '../staff/audit.js';
-import { Day, Id, Person, Strict, errors, Text } from '../http/schemas.js';
+import { Day, Id, LanguageSchema, Person, Strict, errors, Text } from '../http/schemas.js';
 import type { JoinInput, WaitlistService } from './service.js';
 
 const JoinBody = Strict({
@@ -18,7 +18,7 @@ const JoinBody = Strict({
       weekdays: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, description: 'ISO weekdays, 1 = Monday' })),
     }),
   ),
-  locale: Type.Optional(Type.Union([Type.Literal('de'), Type.Literal('en')])),
+  locale: Type.Optional(LanguageSchema),
 });
 const Secret = Text({ minLength: 10, maxLength: 100 });
 const tags = ['waitlist'];

@@ -1,3 +1,4 @@
+import type { Language } from '../languages.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import { PG, pgCode, pgConstraint, run, tx, type Db, type Queryable } from '../db/pool.js';
@@ -15,7 +16,7 @@ export interface JoinInput {
   campaignId: number;
   person: Person;
   preferences?: { maxDistanceKm?: number; centerIds?: number[]; earliest?: string; latest?: string; weekdays?: number[] };
-  locale?: 'de' | 'en';
+  locale?: Language;
   channel?: 'web' | 'phone';
 }
 

@@ -5,6 +5,9 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Hotline } from '../catalog/hotline.js';
 import type { Clock } from '../time/clock.js';
+import Negotiator from 'negotiator';
+import type { FastifyRequest } from 'fastify';
+import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language } from '../languages.js';
 
 /** Where `npm run build` (scripts/build-web.ts) puts the citizen app; the same place from src/ and dist/. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../../dist/public/', import.meta.url));
@@ -30,11 +33,31 @@ export const PAGE_PATHS = [
 /** The staff console (its own page and script; its data needs a login). */
 export const STAFF_PATHS = ['/staff', '/staff/*'];
 
+interface BuiltPage {
+  plain: Buffer;
+  br: Buffer;
+  gzip: Buffer;
+}
+
 /** A built page in the encodings the build stored, or undefined when the app is not built. */
-function loadPage(name: string): { plain: Buffer; br: Buffer; gzip: Buffer } | undefined {
+function loadPage(name: string): BuiltPage | undefined {
   const file = `${PUBLIC_DIR}${name}`;
   if (!existsSync(file)) return undefined;
   return { plain: readFileSync(file), br: readFileSync(`${file}.br`), gzip: readFileSync(`${file}.gz`) };
+}
+
+/**
+ * The language a citizen's page is served in: the one the address asks for (?lang=), else the one
+ * they chose before (the `lang` cookie the app sets), else the best of their browser's
+ * Accept-Language, else German.
+ */
+export function pageLanguage(request: FastifyRequest): Language {
+  const asked = (request.query as { lang?: unknown } | undefined)?.lang;
+  if (isLanguage(asked)) return asked;
+  const kept = /(?:^|;\s*)lang=([a-z]{2})(?:;|$)/.exec(String(request.headers.cookie ?? ''))?.[1];
+  if (isLanguage(kept)) return kept;
+  const accepted = new Negotiator(request).language([...LANGUAGES]);
+  return isLanguage(accepted) ? accepted : DEFAULT_LANGUAGE;
 }
 
 /**
@@ -82,18 +105,19 @@ export const webRoutes =
         reply.header('cache-control', 'no-store').send({ hotline, timeZone: INSTALLATION_ZONE, now: new Date(clock.now()).toISOString() }),
     );
 
-    const citizen = loadPage('index.html');
+    const citizen = Object.fromEntries(LANGUAGES.map((l) => [l, loadPage(`index.${l}.html`)])) as Record<Language, BuiltPage | undefined>;
     const staff = loadPage('staff.html');
-    if (!citizen) app.log.warn({ dir: PUBLIC_DIR }, 'the web app is not built (npm run build); its pages answer 503');
+    if (!citizen.de) app.log.warn({ dir: PUBLIC_DIR }, 'the web app is not built (npm run build); its pages answer 503');
 
-    for (const [paths, page] of [
-      [PAGE_PATHS, citizen],
-      [STAFF_PATHS, staff],
+    for (const [paths, pageFor] of [
+      [PAGE_PATHS, (request: FastifyRequest) => citizen[pageLanguage(request)]],
+      [STAFF_PATHS, () => staff],
     ] as const) {
       for (const path of paths) {
         app.get(path, { schema: { hide: true } }, async (request, reply) => {
+          const page = pageFor(request);
           if (page === undefined) return reply.status(503).header('retry-after', '5').type('text/html; charset=utf-8').send(BUSY_PAGE);
-          pageHeaders(reply).header('vary', 'accept-encoding');
+          pageHeaders(reply).header('vary', 'accept-encoding, accept-language, cookie');
           const accepted = String(request.headers['accept-encoding'] ?? '');
           if (/\bbr\b/.test(accepted)) return reply.header('content-encoding', 'br').send(page.br);
           if (/\bgzip\b/.test(accepted)) return reply.header('content-encoding', 'gzip').send(page.gzip);
@@ -110,6 +134,11 @@ export const webRoutes =
         preCompressed: true,
         immutable: true,
         maxAge: '365d',
+        // Named by content and cached for good: nothing to revalidate or resume, so no ETag,
+        // Last-Modified or Accept-Ranges (bytes a slow line need not carry on every file).
+        etag: false,
+        lastModified: false,
+        acceptRanges: false,
         index: false,
         wildcard: false,
       });

@@ -98,3 +98,9 @@ export function assertOnlyOwnOrigin(requests: string[], origin: string): void {
   const foreign = requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'));
   assert.deepEqual(foreign, [], 'requests to other origins');
 }
+
+/** Chooses a language from the header's menu, as a person does: open the globe, pick the language by its own name. */
+export async function chooseLanguage(page: Page, name: string): Promise<void> {
+  await page.locator('.langs summary').click();
+  await page.locator('.langs').getByRole('link', { name, exact: true }).click();
+}

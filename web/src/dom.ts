@@ -1,4 +1,5 @@
 /** A few lines instead of a framework: the app is forms, lists and text. */
+import { westernDigits } from '../../src/languages.js';
 
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
@@ -37,11 +38,11 @@ export function announce(text: string): void {
   setTimeout(() => (region.textContent = text), 50);
 }
 
-/** Reads a form's text fields by name, trimmed. */
+/** Reads a form's text fields by name, trimmed, with digits typed on an Arabic keyboard as 0-9. */
 export function formValues(form: HTMLFormElement): Record<string, string> {
   const out: Record<string, string> = {};
   new FormData(form).forEach((value, key) => {
-    if (typeof value === 'string') out[key] = value.trim();
+    if (typeof value === 'string') out[key] = westernDigits(value.trim());
   });
   return out;
 }

@@ -1,5 +1,6 @@
 import { fill, h } from './dom.js';
-import { lang, loadLang, setLang, t } from './i18n.js';
+import { lang, setLang, t, type Lang } from './i18n.js';
+import { LANGUAGES, LANGUAGE_NAMES } from '../../src/languages.js';
 import { installationInfo } from './server-time.js';
 import { startPage } from './pages/start.js';
 import { searchPage } from './pages/search.js';
@@ -68,16 +69,49 @@ export function go(path: string): void {
 }
 
 function renderShell(): void {
-  document.documentElement.lang = lang();
   const header = document.getElementById('header')!;
-  const other = lang() === 'de' ? 'en' : 'de';
-  fill(
-    header,
-    h('a', { class: 'brand', href: '/' }, 'Ansturm · ', t('app.name')),
-    h('button', { type: 'button', class: 'lang', lang: other, 'aria-label': t('app.switchLabel'), onclick: () => void switchLanguage(other) }, t('app.switch')),
-  );
+  fill(header, h('a', { class: 'brand', href: '/' }, 'Ansturm · ', t('app.name')), languageMenu());
   document.querySelector('.skip')!.textContent = t('app.skip');
   void renderFooter();
+}
+
+/**
+ * Every language by its own name, behind a globe: whoever cannot read the page's language still finds
+ * theirs. Each entry is also a plain link (?lang=), so it works as a link should.
+ */
+function languageMenu(): HTMLElement {
+  const current = lang();
+  return h(
+    'details',
+    { class: 'langs' },
+    h('summary', {}, h('span', { 'aria-hidden': 'true' }, '🌐 '), h('span', { class: 'visually-hidden' }, `${t('app.language')}: `), LANGUAGE_NAMES[current]),
+    h(
+      'ul',
+      {},
+      LANGUAGES.map((l) => {
+        const url = new URL(location.href);
+        url.searchParams.set('lang', l);
+        return h(
+          'li',
+          {},
+          h(
+            'a',
+            {
+              href: url.pathname + url.search,
+              lang: l,
+              hreflang: l,
+              ...(l === current ? { 'aria-current': 'true' } : {}),
+              onclick: (event: Event) => {
+                event.preventDefault();
+                void switchLanguage(l);
+              },
+            },
+            LANGUAGE_NAMES[l],
+          ),
+        );
+      }),
+    ),
+  );
 }
 
 async function renderFooter(): Promise<void> {
@@ -103,25 +137,32 @@ async function renderFooter(): Promise<void> {
             ['/leichte-sprache', 'footer.easy'],
             ['/gebaerdensprache', 'footer.sign'],
           ] as const
-        ).map(([href, key]) => h('li', {}, h('a', { href, ...(key === 'footer.easy' ? { lang: 'de' } : {}) }, t(key)))),
+        ).map(([href, key]) =>
+          // Leichte Sprache is German by its nature: its name stays German, with what it is in the page's language.
+          h('li', {}, h('a', { href }, key === 'footer.easy' ? [h('span', { lang: 'de' }, 'Leichte Sprache'), t(key)] : t(key))),
+        ),
       ),
     ),
   );
 }
 
 /** Switches the language, keeping whatever the person already typed on this page. */
-async function switchLanguage(next: 'de' | 'en'): Promise<void> {
+async function switchLanguage(next: Lang): Promise<void> {
   const typed = new Map<string, string>();
   document.querySelectorAll<HTMLInputElement>('#main input[name], #main select[name]').forEach((input) => {
     if (input.value) typed.set(input.name, input.value);
   });
   await setLang(next);
+  // The address says the language too, so a reload or a shared link stays in it.
+  const url = new URL(location.href);
+  url.searchParams.set('lang', next);
+  history.replaceState(null, '', url.pathname + url.search);
   void render(false).then(() => {
     document.querySelectorAll<HTMLInputElement>('#main input[name], #main select[name]').forEach((input) => {
       const value = typed.get(input.name);
       if (value !== undefined && !input.value) input.value = value;
     });
-    document.querySelector<HTMLElement>('.lang')?.focus();
+    document.querySelector<HTMLElement>('.langs summary')?.focus();
   });
 }
 
@@ -136,7 +177,8 @@ document.addEventListener('click', (event) => {
 });
 window.addEventListener('popstate', () => void render(true));
 
-// The chosen language's catalogue first (German is built in); should it not load, German it is.
-void loadLang(lang())
-  .catch(() => setLang('de'))
+// The page's language's catalogue first (German is built in); should it not load, German it is.
+// A ?lang= in the address is a choice, and kept.
+void setLang(lang(), new URLSearchParams(location.search).has('lang'))
+  .catch(() => setLang('de', false))
   .then(() => render(false));

@@ -1,5 +1,5 @@
 import { h } from './dom.js';
-import { t, weekdays } from './i18n.js';
+import { errorText, t, weekdays } from './i18n.js';
 import { ApiError, type Hotline } from './api.js';
 
 export interface PageContext {
@@ -17,8 +17,8 @@ export function heading(text: string): HTMLHeadingElement {
   return h('h1', { tabindex: -1 }, text);
 }
 
-/** What to say about an error nobody planned for: the server's own words, never a blank page. */
-export const problemText = (err: unknown): string => (err instanceof ApiError ? t('error.generic', { message: err.message }) : t('error.unreachable'));
+/** What to say about an error a page has no words of its own for: the error's text in the person's language, never a blank page. */
+export const problemText = (err: unknown): string => (err instanceof ApiError ? errorText(err.code) : t('error.unreachable'));
 
 /** What a person is told when finding their booking by code and date of birth fails. */
 export const lookupProblem = (err: unknown): string =>

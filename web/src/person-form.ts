@@ -1,6 +1,6 @@
 import { ApiError, api, type Person } from './api.js';
 import { field, fieldError, formValues, h, notice, fill } from './dom.js';
-import { lang, parseDate, t, typedDate } from './i18n.js';
+import { errorText, lang, parseDate, t, typedDate } from './i18n.js';
 import { tab } from './storage.js';
 
 /**
@@ -118,7 +118,7 @@ export function eligibilityProblem(err: unknown): string | null {
     case 'PRIORITY_GROUP':
       return t('eligibility.group', { groups: (d.priorityGroups as string[]).join(', ') });
     default:
-      return err.message;
+      return errorText(err.code);
   }
 }
 
@@ -138,7 +138,7 @@ export async function precheck(campaignId: number, person: Pick<Person, 'dateOfB
   } catch (err) {
     const problem = eligibilityProblem(err);
     if (problem !== null) return problem;
-    if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') return err.message;
+    if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') return errorText(err.code);
     return null; // the booking itself will say what is wrong
   }
 }
@@ -180,7 +180,11 @@ export function verificationBox(form: HTMLFormElement, onVerified: () => void): 
           status,
           notice(
             'problem',
-            code === 'RATE_LIMITED' || code === 'VERIFICATION_LOCKED' ? t('verify.tooMany') : err instanceof ApiError ? err.message : t('error.unreachable'),
+            code === 'RATE_LIMITED' || code === 'VERIFICATION_LOCKED'
+              ? t('verify.tooMany')
+              : err instanceof ApiError
+                ? errorText(code)
+                : t('error.unreachable'),
           ),
         );
     }

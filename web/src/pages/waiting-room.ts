@@ -6,14 +6,17 @@ import { tab } from '../storage.js';
 import { flow, type Ticket } from '../flow.js';
 import { heading, problemText, rulesText, type Page } from '../page.js';
 import { personFields, readPerson, verificationBox } from '../person-form.js';
-import { solve } from '../pow.js';
 
 /**
  * The countdown and the line: join (with a little proof of work), see place, people ahead, time
  * and outlook update by themselves, keep the place by its code, get ready while waiting, and be
  * sent on to the search the moment it is your turn.
  */
+/** The proof of work's code (SHA-256) is fetched when a waiting room shows, not with every first page. */
+const proofOfWork = () => import('../pow.js');
+
 export const waitingRoomPage: Page = async (main, { params, query, go }) => {
+  void proofOfWork().catch(() => undefined);
   const releaseId = Number(params[0]);
   let room: Room;
   let campaign: Campaign | undefined;
@@ -332,6 +335,7 @@ async function takePlace(releaseId: number, onProgress: (percent: number) => voi
   for (;;) {
     const challenge = await api<{ challenge: string; difficulty: number }>('GET', `/api/v1/queue/rooms/${releaseId}/challenge`);
     let shown = -1;
+    const { solve } = await proofOfWork();
     const nonce = await solve(challenge.challenge, challenge.difficulty, (fraction) => {
       const percent = Math.floor(fraction * 10) * 10;
       if (percent !== shown) onProgress((shown = percent));

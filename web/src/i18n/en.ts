@@ -1,18 +1,30 @@
-import type { Key } from './i18n.js';
+import type { Key } from './de.js';
 
 /** The English catalogue: every key of the German one (the type says so), loaded only when English is chosen. */
 export const en: Record<Key, string> = {
   'app.name': 'Vaccination appointments',
   'app.skip': 'Skip to content',
-  'app.switch': 'Deutsch',
-  'app.switchLabel': 'Auf Deutsch wechseln',
+  'app.language': 'Language',
   'app.retry': 'Try again',
   'app.loading': 'Loading …',
   'app.home': 'Home',
   busy: 'Very many people are booking right now. We will try again by ourselves in {seconds} s – please stay on this page.',
   'error.unreachable': 'The server cannot be reached right now. Please try again in a moment.',
-  'error.generic': 'That did not work: {message}',
   'error.notFoundPage': 'This page does not exist.',
+  'error.other': 'That did not work (error {code}). Please try again or call the phone booking line.',
+  'error.invalid': 'Something you entered is not valid. Please check your entries.',
+  'error.notFound': 'This does not exist or no longer exists. Please start again on the home page.',
+  'error.alreadyCancelled': 'This booking has already been cancelled.',
+  'error.holdUsed': 'This reservation has already been booked. You can see your booking under “Manage booking”.',
+  'error.slotPast': 'This appointment has already begun. Please choose another one.',
+  'error.challenge': 'Entering the waiting room did not work. Please try again.',
+  'error.admission': 'Your place in the waiting room is not valid for this (any more). Please join the waiting room.',
+  'error.queueNotOpen': 'The waiting room is not open yet.',
+  'error.conflict': 'This has just changed. Please reload the page and try again.',
+  'error.contact': 'This is not a valid mobile number or e-mail address.',
+  'error.notEligible': 'Under the rules of this vaccination offer you cannot book here.',
+  'error.tooMany': 'Too many requests in a short time. Please wait a minute and then try again.',
+  'error.busy': 'Very many people are booking right now. Please try again in a moment.',
 
   'start.title': 'Book a vaccination appointment',
   'start.intro': 'Book your vaccination at a centre near you. Where two doses are needed, you get both appointments together.',
@@ -284,7 +296,7 @@ export const en: Record<Key, string> = {
   'footer.impressum': 'Legal notice',
   'footer.privacy': 'Privacy',
   'footer.accessibility': 'Accessibility',
-  'footer.easy': 'Leichte Sprache (easy German)',
+  'footer.easy': ' (easy German)',
   'footer.sign': 'Sign language',
   'data.title': 'Your data',
   'data.intro': 'Here you see everything we store about you for this appointment. You can cancel the appointment and have your data erased.',
@@ -312,4 +324,6 @@ export const en: Record<Key, string> = {
   'common.or': 'or',
   'common.minutes': '{count} min',
   'common.clock': '{time}',
+  'common.seconds': '{count} seconds',
+  'common.hoursMinutes': '{hours} h {minutes} min',
 };
