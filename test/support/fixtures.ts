@@ -30,6 +30,8 @@ export interface World {
 }
 
 export interface WorldOptions {
+  /** The campaign's name (default Testkampagne); pages list campaigns by name, so several at once need their own. */
+  campaignName?: string;
   doses?: 1 | 2;
   firstCapacity?: number;
   secondCapacity?: number;
@@ -60,7 +62,7 @@ export async function setUpWorld(app: FastifyInstance, o: WorldOptions = {}): Pr
     lon: o.lon ?? 7.2939,
   });
   const campaign = await adminPost(app, '/api/v1/admin/campaigns', {
-    name: 'Testkampagne',
+    name: o.campaignName ?? 'Testkampagne',
     vaccine: doses === 2 ? { name: 'TestVax', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } : { name: 'OneShot', doses: 1 },
     eligibility: { minAge: o.minAge, maxAge: o.maxAge, districts: o.districts },
     ...(o.requireVerifiedContact ? { requireVerifiedContact: true } : {}),

@@ -79,12 +79,26 @@ function renderShell(): void {
  * Every language by its own name, behind a globe: whoever cannot read the page's language still finds
  * theirs. Each entry is also a plain link (?lang=), so it works as a link should.
  */
+/** A globe drawn in lines (an emoji may have no font on an old phone). */
+function globe(): SVGElement {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('fill', 'none');
+  svg.setAttribute('stroke', 'currentColor');
+  svg.setAttribute('stroke-width', '2');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('d', 'M12 2a10 10 0 1 0 0 20 10 10 0 1 0 0-20zM2 12h20M12 2c3 3 3 17 0 20M12 2c-3 3-3 17 0 20');
+  svg.append(path);
+  return svg;
+}
+
 function languageMenu(): HTMLElement {
   const current = lang();
   return h(
     'details',
     { class: 'langs' },
-    h('summary', {}, h('span', { 'aria-hidden': 'true' }, '🌐 '), h('span', { class: 'visually-hidden' }, `${t('app.language')}: `), LANGUAGE_NAMES[current]),
+    h('summary', {}, globe(), h('span', { class: 'visually-hidden' }, `${t('app.language')}: `), LANGUAGE_NAMES[current]),
     h(
       'ul',
       {},

@@ -158,7 +158,7 @@ export const ar: Record<Key, string> = {
   'confirm.appointments': 'مواعيدك',
   'confirm.dose': 'الجرعة {dose}',
   'confirm.map': 'عرض على الخريطة',
-  'confirm.calendar': 'إضافة إلى التقويم (.ics)',
+  'confirm.calendar': 'إضافة إلى التقويم (ملف ics)',
   'confirm.print': 'طباعة',
   'confirm.bring': 'يرجى إحضار بطاقة الهوية وبطاقة التأمين الصحي ودفتر التطعيم إن وُجد.',
   'confirm.messages': 'التأكيد',

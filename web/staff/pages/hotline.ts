@@ -1,3 +1,4 @@
+import { isLanguage, LANGUAGES, LANGUAGE_NAMES } from '../../../src/languages.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
 import { form, input, problem, time } from '../ui.js';
@@ -103,12 +104,15 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
             ['email', 'E-Mail'],
           ],
         },
+        // The caller's language: the SMS, e-mail or letter is written in it.
+        { name: 'locale', label: 'Sprache der Bestätigung', options: LANGUAGES.map((l) => [l, LANGUAGE_NAMES[l]] as [string, string]) },
       ],
       'Verbindlich buchen',
       async (v) => {
         const r = await call<{ bookingCode: string; letter: string; sendBy: string }>('POST', '/api/v1/agent/bookings', {
           slotId: chosen!.slotId,
           sendBy: v.sendBy,
+          ...(isLanguage(v.locale) ? { locale: v.locale } : {}),
           person: {
             firstName: v.firstName,
             lastName: v.lastName,
