@@ -1,3 +1,4 @@
+import { LANGUAGES } from '../src/languages.js';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type pg from 'pg';
@@ -50,6 +51,7 @@ test('a node whose event loop falls behind sheds with 503 and Retry-After: a pag
     const page = await whileBehind('/');
     assert.equal(page.statusCode, 503);
     assert.match(page.body, /Bitte einen Moment Geduld/);
+    for (const l of LANGUAGES.filter((l) => l !== 'de')) assert.match(page.body, new RegExp(`<p lang="${l}"`), `the busy page speaks ${l} too`);
   } finally {
     await shedding.stop();
   }

@@ -76,7 +76,10 @@ const pageHeaders = (reply: FastifyReply) =>
     .header('referrer-policy', 'no-referrer')
     .type('text/html; charset=utf-8');
 
-/** Shown by the load shedder instead of a JSON error when a page itself cannot be served during a rush. */
+/**
+ * Shown by the load shedder instead of a JSON error when a page itself cannot be served during a rush:
+ * small, self-contained, reloading by itself, saying so in every language the app speaks.
+ */
 export const BUSY_PAGE = `<!doctype html>
 <html lang="de"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="refresh" content="5"><title>Bitte einen Moment Geduld – Ansturm</title></head>
@@ -86,6 +89,16 @@ export const BUSY_PAGE = `<!doctype html>
 von selbst neu. Sie müssen nichts tun; Ihr Platz in der Warteschlange bleibt erhalten.</p>
 <p lang="en">Very many people are trying to book at this moment. This page reloads by itself in a few seconds; you need not
 do anything, and your place in line is kept.</p>
+<p lang="tr">Şu anda çok sayıda kişi aynı anda randevu almaya çalışıyor. Bu sayfa birkaç saniye içinde kendiliğinden
+yenilenir. Bir şey yapmanız gerekmez; sıradaki yeriniz korunur.</p>
+<p lang="ru">Сейчас очень много людей одновременно пытаются записаться. Страница обновится сама через несколько секунд.
+Ничего делать не нужно, ваше место в очереди сохраняется.</p>
+<p lang="uk">Зараз дуже багато людей одночасно намагаються записатися. Сторінка оновиться сама за кілька секунд.
+Нічого робити не потрібно, ваше місце в черзі зберігається.</p>
+<p lang="ar" dir="rtl">يحاول الآن عدد كبير جدًا من الناس الحجز في الوقت نفسه. ستُعاد هذه الصفحة تلقائيًا خلال ثوانٍ.
+لا تحتاج إلى فعل أي شيء، ومكانك في الدور محفوظ.</p>
+<p lang="pl">Bardzo wiele osób próbuje teraz jednocześnie zarezerwować termin. Ta strona odświeży się sama za kilka sekund.
+Nie musisz nic robić, Twoje miejsce w kolejce zostaje zachowane.</p>
 </body></html>`;
 
 /** The citizen web app (built into dist/public) and the little it needs besides the booking API. */
