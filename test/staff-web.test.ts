@@ -163,8 +163,23 @@ describe('staff console in a real browser', () => {
       { timeout: 20_000 },
     );
     assert.ok((await page.locator('figure.metric').count()) >= 8);
+    // Each chart names its unit and its current value, and labels both axes: values (0, highest) and clock times.
+    const queueChart = page.locator('figure.metric').filter({ hasText: 'Warteschlange (Personen)' });
+    assert.match(await queueChart.locator('figcaption').innerText(), /jetzt \d/);
+    const axisLabels = await queueChart.locator('svg text').allTextContents();
+    assert.equal(axisLabels.length, 4, 'value axis: highest and 0; time axis: first and last reading');
+    assert.match(axisLabels[2]!, /^\d\d:\d\d:\d\d$/);
+    assert.match(axisLabels[3]!, /^\d\d:\d\d:\d\d$/);
     await checkAccessibility(page, 'staff: dashboard');
     await screenshot(page, 'staff-2-dashboard');
+    // On a phone a table's rows become cards, each value with its column's name; nothing runs off the side.
+    await page.setViewportSize({ width: 360, height: 740 });
+    const cell = page.locator('td[data-label="Zentrum"]').filter({ hasText: 'Impfzentrum Konsole' });
+    assert.equal(await cell.evaluate((td) => getComputedStyle(td, '::before').content), '"Zentrum"');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling on a phone');
+    await checkAccessibility(page, 'staff: dashboard on a phone');
+    await screenshot(page, 'staff-2-dashboard-phone');
+    await page.setViewportSize({ width: 1100, height: 900 });
 
     // The agent books a caller on the kept share.
     const agent = await loggedIn('hotline');
@@ -204,6 +219,27 @@ describe('staff console in a real browser', () => {
     await close();
 
     const desk = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'de-DE' });
+    // This desk's browser reads QR codes (as Chrome on Android does; Chromium on Linux cannot): a stand-in
+    // BarcodeDetector reads whatever the test holds up, and the camera is a canvas.
+    await desk.addInitScript(() => {
+      const w = window as unknown as { BarcodeDetector: unknown; heldUp: string | null; cameraOn: boolean };
+      w.heldUp = null;
+      w.BarcodeDetector = class {
+        async detect() {
+          return w.heldUp ? [{ rawValue: w.heldUp }] : [];
+        }
+      };
+      navigator.mediaDevices.getUserMedia = async () => {
+        const canvas = document.createElement('canvas');
+        canvas.getContext('2d')!.fillRect(0, 0, 10, 10);
+        const stream = canvas.captureStream();
+        w.cameraOn = true;
+        stream.getTracks()[0]!.addEventListener('ended', () => (w.cameraOn = false));
+        const stop = stream.getTracks()[0]!.stop.bind(stream.getTracks()[0]);
+        stream.getTracks()[0]!.stop = () => ((w.cameraOn = false), stop());
+        return stream;
+      };
+    });
     const deskPage = await desk.newPage();
     await deskPage.goto(`${origin}/staff`);
     await deskPage.getByLabel('Benutzername').fill('empfang');
@@ -222,7 +258,45 @@ describe('staff console in a real browser', () => {
       code.replace('-', ''),
     ]);
     assert.deepEqual(attendance.rows[0], { state: 'attended', by_actor: 'staff:empfang' });
+
+    // The camera: scan the next person's confirmation; the camera stops at the first code read.
+    await deskPage.getByLabel('Buchungscode oder QR-Code scannen').fill('');
+    await deskPage.getByRole('button', { name: 'Mit der Kamera scannen' }).click();
+    await deskPage.getByText('Halten Sie den QR-Code der Bestätigung vor die Kamera.').waitFor();
+    assert.equal(await deskPage.evaluate(() => (window as unknown as { cameraOn: boolean }).cameraOn), true);
+    await checkAccessibility(deskPage, 'staff: check-in with the camera');
+    await deskPage.evaluate((text) => ((window as unknown as { heldUp: string }).heldUp = text), `ANSTURM:${code.replace('-', '')}`);
+    await deskPage.getByRole('cell', { name: 'erschienen', exact: true }).first().waitFor();
+    assert.equal(await deskPage.getByLabel('Buchungscode oder QR-Code scannen').inputValue(), `ANSTURM:${code.replace('-', '')}`);
+    await deskPage.waitForFunction(() => !(window as unknown as { cameraOn: boolean }).cameraOn);
+    assert.ok(await deskPage.locator('.camera').isHidden(), 'the camera view closes after the read');
     await desk.close();
+  });
+
+  test('a barrier report from the accessibility statement shows in the console, in words, and is marked done', async () => {
+    const sent = await post(node.app, '/api/v1/barrier-reports', {
+      message: 'Der Knopf „Suchen“ ist mit der Bildschirmlupe nicht zu sehen.\nBitte größer machen.',
+      page: '/suche',
+      contact: 'meldung@example.org',
+    });
+    assert.equal(sent.status, 201);
+    const admin = await loggedIn('leitung');
+    // Where the browser cannot read QR codes (Chromium on Linux), the check-in offers no camera button.
+    await admin.page.getByRole('link', { name: 'Check-in', exact: true }).click();
+    await admin.page.getByRole('heading', { level: 1, name: 'Check-in' }).waitFor();
+    assert.equal(await admin.page.getByRole('button', { name: 'Mit der Kamera scannen' }).count(), 0);
+    await admin.page.getByRole('link', { name: 'Barriere-Meldungen', exact: true }).click();
+    await admin.page.getByRole('heading', { level: 1, name: 'Barriere-Meldungen' }).waitFor();
+    const row = admin.page.locator('tr').filter({ hasText: 'Bildschirmlupe' });
+    await row.getByText('meldung@example.org').waitFor();
+    await checkAccessibility(admin.page, 'staff: barrier reports');
+    await row.getByRole('button', { name: 'Erledigt' }).click();
+    await admin.page.getByText(/Meldung \d+ ist erledigt/).waitFor();
+    await admin.page.locator('table').filter({ hasText: 'Erledigt: 1' }).getByText('Bildschirmlupe', { exact: false }).waitFor();
+    const stored = await node.db.query(`SELECT state, done_by FROM barrier_reports`);
+    assert.deepEqual(stored.rows, [{ state: 'done', done_by: 'staff:leitung' }]);
+    assert.deepEqual(admin.errors, []);
+    await admin.close();
   });
 
   test('the console refuses a wrong password after five tries, and a check-in account sees no admin pages', async () => {

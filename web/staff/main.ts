@@ -1,16 +1,17 @@
 import { fill, formValues, h, notice } from '../src/dom.js';
 import { current, loadMe, login, logout } from './session.js';
 import { input, problem } from './ui.js';
+import { word } from './words.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { campaignsPage, centersPage, slotsPage } from './pages/setup.js';
 import { releasesPage, roomsPage } from './pages/releases.js';
-import { auditPage, exportsPage, messagesPage } from './pages/operations.js';
+import { auditPage, barrierReportsPage, exportsPage, messagesPage } from './pages/operations.js';
 import { peoplePage } from './pages/people.js';
 import { hotlinePage } from './pages/hotline.js';
 import { checkinPage } from './pages/checkin.js';
 
 type Role = 'admin' | 'agent' | 'checkin';
-type Page = (main: HTMLElement) => Promise<void> | void | (() => void);
+type Page = (main: HTMLElement) => Promise<void | (() => void)> | void | (() => void);
 
 /** The console's pages: path, menu label, who may open it. */
 const PAGES: { path: string; label: string; roles: Role[]; page: Page }[] = [
@@ -24,6 +25,7 @@ const PAGES: { path: string; label: string; roles: Role[]; page: Page }[] = [
   { path: '/staff/exporte', label: 'Exporte', roles: ['admin'], page: exportsPage },
   { path: '/staff/personal', label: 'Personal', roles: ['admin'], page: peoplePage },
   { path: '/staff/protokoll', label: 'Protokoll', roles: ['admin'], page: auditPage },
+  { path: '/staff/barrieren', label: 'Barriere-Meldungen', roles: ['admin'], page: barrierReportsPage },
   { path: '/staff/hotline', label: 'Hotline', roles: ['admin', 'agent'], page: hotlinePage },
   { path: '/staff/checkin', label: 'Check-in', roles: ['admin', 'checkin'], page: checkinPage },
 ];
@@ -52,7 +54,7 @@ async function render(focus: boolean): Promise<void> {
     h(
       'p',
       {},
-      `Angemeldet: ${me.account?.displayName ?? me.actor} (${me.role}) `,
+      `Angemeldet: ${me.account?.displayName ?? me.actor} (${word('role', me.role)}) `,
       h('button', { type: 'button', class: 'secondary', onclick: async () => (await logout(), go('/staff')) }, 'Abmelden'),
     ),
   );

@@ -125,7 +125,8 @@ export function table(headers: string[], rows: (string | number | Node | null)[]
           h(
             'tr',
             {},
-            r.map((c) => h('td', {}, c ?? '')),
+            // Each cell names its column: on a phone a row becomes a card of "column: value" lines.
+            r.map((c, i) => h('td', { 'data-label': headers[i] ?? '' }, c ?? '')),
           ),
         ),
       ),
@@ -157,25 +158,56 @@ export function localInstant(wallClock: string): string {
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-/** A line chart of the recent readings; the figure's text says the latest value, for everyone. */
-export function lineChart(title: string, values: number[], format: (v: number) => string): HTMLElement {
-  const width = 300;
-  const height = 80;
-  const max = Math.max(1, ...values);
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('class', 'chart');
-  const line = document.createElementNS(SVG, 'polyline');
-  const step = values.length > 1 ? width / (values.length - 1) : width;
-  line.setAttribute('points', values.map((v, i) => `${(i * step).toFixed(1)},${(height - 4 - (v / max) * (height - 8)).toFixed(1)}`).join(' '));
-  svg.append(line);
-  const latest = values.length ? values[values.length - 1]! : 0;
+/** A point of a chart: when it was read, and the value. */
+export interface ChartPoint {
+  at: number;
+  value: number;
+}
+
+/**
+ * A line chart of the recent readings with its axes: time along the bottom (the first and last reading's
+ * clock time), the value up the side (0 and the highest, in the unit). The caption says the title, the
+ * unit and the current value, for everyone; the drawing itself is hidden from screen readers.
+ */
+export function lineChart(title: string, unit: string, points: ChartPoint[], format: (v: number) => string): HTMLElement {
+  const [width, height, left, bottom, top, right] = [320, 112, 44, 88, 8, 8];
+  const highest = Math.max(0, ...points.map((p) => p.value));
+  const max = Math.max(1, highest); // the scale: a flat line of zeros still has a height to sit in
+  const first = points[0]?.at ?? Date.now();
+  const last = points[points.length - 1]?.at ?? first;
+  const span = Math.max(1, last - first);
+  const x = (at: number) => left + ((at - first) / span) * (width - left - right);
+  const y = (v: number) => bottom - (v / max) * (bottom - top);
+  const svg = element('svg', { viewBox: `0 0 ${width} ${height}`, 'aria-hidden': 'true', class: 'chart' });
+  svg.append(
+    element('line', { x1: left, y1: bottom, x2: width - right, y2: bottom, class: 'axis' }),
+    element('line', { x1: left, y1: top, x2: left, y2: bottom, class: 'axis' }),
+    label(left - 4, top + 4, format(max), 'end'),
+    label(left - 4, bottom, format(0), 'end'),
+    label(left, height - 6, clock(first), 'start'),
+    label(width - right, height - 6, clock(last), 'end'),
+    element('polyline', { points: points.map((p) => `${x(p.at).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ') }),
+  );
+  const latest = points.length ? points[points.length - 1]!.value : 0;
   return h(
     'figure',
     { class: 'metric' },
-    h('figcaption', {}, h('span', {}, title), h('strong', {}, format(latest))),
+    h('figcaption', {}, h('span', {}, `${title} (${unit})`), h('strong', {}, `jetzt ${format(latest)}`)),
     svg,
-    h('p', { class: 'hint' }, `max ${format(max)}`),
+    h('p', { class: 'hint' }, `höchster Wert ${format(highest)} · ${clock(first)}–${clock(last)} Uhr`),
   );
+}
+
+const clock = (at: number) => local({ hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(at));
+
+function element(name: string, attrs: Record<string, string | number>): SVGElement {
+  const el = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}
+
+function label(x: number, y: number, text: string, anchor: 'start' | 'end'): SVGElement {
+  const el = element('text', { x, y, 'text-anchor': anchor, class: 'axis-label' });
+  el.textContent = text;
+  return el;
 }

@@ -1,3 +1,4 @@
+import { word } from '../words.js';
 import { ApiError } from '../../src/api.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
@@ -12,10 +13,10 @@ interface CheckinBooking {
 }
 
 const dob = (iso: string) => iso.split('-').reverse().join('.');
-const stateText = (s: string | null) => (s === 'attended' ? 'erschienen' : s === 'no_show' ? 'nicht erschienen' : 'offen');
+const stateText = (s: string | null) => (s === null ? 'offen' : word('attendance', s));
 
 /** The check-in desk: scan or type the code, check the ID, mark attended or no-show; the day's list. */
-export async function checkinPage(main: HTMLElement): Promise<void> {
+export async function checkinPage(main: HTMLElement): Promise<void | (() => void)> {
   let centers: { id: number; name: string }[];
   try {
     centers = (await call<{ centers: { id: number; name: string }[] }>('GET', '/api/v1/checkin/centers')).centers;
@@ -120,7 +121,79 @@ export async function checkinPage(main: HTMLElement): Promise<void> {
     }
   }
 
+  const camera = cameraScanner((text) => {
+    lookup.querySelector<HTMLInputElement>('input')!.value = text;
+    void find(text);
+  });
+  if (camera) lookup.append(camera.button, camera.view);
   fill(main, h('h1', { tabindex: -1 }, 'Check-in'), lookup, found, h('h2', {}, 'Tagesliste'), dayForm, list);
   lookup.querySelector<HTMLInputElement>('input')!.focus();
   await showDay();
+  return () => camera?.stop();
+}
+
+/** What the console needs of the Shape Detection API (not in TypeScript's DOM types yet). */
+interface BarcodeDetectorLike {
+  detect(source: HTMLVideoElement): Promise<{ rawValue: string }[]>;
+}
+type BarcodeDetectorClass = new (options: { formats: string[] }) => BarcodeDetectorLike;
+
+/**
+ * Scanning the confirmation's QR code with the device's camera, where the browser can read QR codes
+ * (BarcodeDetector, e.g. Chrome on Android or a Mac) and has a camera; elsewhere nothing is shown and a
+ * hand scanner or typing into the field works as before. Reads a few times a second and stops at the
+ * first code, or when the desk stops it or leaves the page.
+ */
+function cameraScanner(onCode: (text: string) => void): { button: HTMLElement; view: HTMLElement; stop: () => void } | null {
+  const Detector = (window as unknown as { BarcodeDetector?: BarcodeDetectorClass }).BarcodeDetector;
+  if (!Detector || !navigator.mediaDevices?.getUserMedia) return null;
+  const video = h('video', { muted: true, playsinline: true, 'aria-label': 'Kamerabild' });
+  const status = h('p', { 'aria-live': 'polite' });
+  const view = h('div', { class: 'camera', hidden: true }, video, status);
+  let stream: MediaStream | null = null;
+  let timer = 0;
+  const stop = () => {
+    clearInterval(timer);
+    stream?.getTracks().forEach((track) => track.stop());
+    stream = null;
+    view.hidden = true;
+    button.textContent = 'Mit der Kamera scannen';
+  };
+  const start = async () => {
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+    } catch {
+      fill(status, 'Die Kamera ist nicht verfügbar. Bitte den Code eintippen oder den Handscanner nutzen.');
+      view.hidden = false;
+      return;
+    }
+    video.srcObject = stream;
+    await video.play().catch(() => undefined);
+    view.hidden = false;
+    fill(status, 'Halten Sie den QR-Code der Bestätigung vor die Kamera.');
+    button.textContent = 'Kamera beenden';
+    const detector = new Detector({ formats: ['qr_code'] });
+    let busy = false;
+    timer = window.setInterval(async () => {
+      if (busy || !stream) return;
+      busy = true;
+      try {
+        const [code] = await detector.detect(video);
+        if (code?.rawValue) {
+          stop();
+          onCode(code.rawValue);
+        }
+      } catch {
+        // A frame the detector could not read: the next one will do.
+      } finally {
+        busy = false;
+      }
+    }, 250);
+  };
+  const button: HTMLButtonElement = h(
+    'button',
+    { type: 'button', class: 'secondary', onclick: () => void (stream ? stop() : start()) },
+    'Mit der Kamera scannen',
+  );
+  return { button, view, stop };
 }

@@ -1,7 +1,8 @@
 import { fill, h } from '../../src/dom.js';
 import { call } from '../session.js';
-import { lineChart, problem, table } from '../ui.js';
+import { lineChart, problem, table, type ChartPoint } from '../ui.js';
 import { errorRate, p95Between, type HttpReading } from '../rates.js';
+import { word } from '../words.js';
 
 interface Reading {
   at: string;
@@ -34,8 +35,8 @@ export function dashboardPage(main: HTMLElement): () => void {
   let timer = 0;
   let stopped = false;
 
-  const series = (pick: (r: Reading, previous: { at: number; reading: Reading } | undefined, at: number) => number) =>
-    history.map((x, i) => pick(x.reading, history[i - 1], x.at));
+  const series = (pick: (r: Reading, previous: { at: number; reading: Reading } | undefined, at: number) => number): ChartPoint[] =>
+    history.map((x, i) => ({ at: x.at, value: pick(x.reading, history[i - 1], x.at) }));
   const sum = <T>(list: T[], f: (x: T) => number) => list.reduce((n, x) => n + f(x), 0);
 
   async function tick(): Promise<void> {
@@ -60,22 +61,26 @@ export function dashboardPage(main: HTMLElement): () => void {
       charts,
       lineChart(
         'Warteschlange',
+        'Personen',
         series((x) => sum(x.rooms, (room) => room.waiting)),
         (v) => v.toLocaleString('de-DE'),
       ),
       lineChart(
-        'Einlass pro Sekunde',
+        'Einlass',
+        'Personen pro Sekunde',
         series((x) => sum(x.rooms, (room) => room.admissionsPerSecond)),
         (v) => v.toLocaleString('de-DE', { maximumFractionDigits: 1 }),
       ),
       lineChart(
         'Aktive Sitzungen',
+        'Personen beim Buchen',
         series((x) => sum(x.rooms, (room) => room.active)),
         (v) => v.toLocaleString('de-DE'),
       ),
-      lineChart('Buchungen pro Minute', series(perMinute), (v) => v.toLocaleString('de-DE', { maximumFractionDigits: 0 })),
+      lineChart('Buchungen', 'pro Minute', series(perMinute), (v) => v.toLocaleString('de-DE', { maximumFractionDigits: 0 })),
       lineChart(
         'Codes in Warteschlange',
+        'Nachrichten',
         series((x) =>
           sum(
             x.outbox.backlog.filter((b) => b.priority === 0),
@@ -86,16 +91,19 @@ export function dashboardPage(main: HTMLElement): () => void {
       ),
       lineChart(
         'Nachrichten in Warteschlange',
+        'Nachrichten',
         series((x) => sum(x.outbox.backlog, (b) => b.queued)),
         (v) => v.toLocaleString('de-DE'),
       ),
       lineChart(
         'Fehlerquote',
+        '% der Antworten 5xx',
         series((x, prev) => (prev ? errorRate(prev.reading.http, x.http) * 100 : 0)),
         (v) => `${v.toLocaleString('de-DE', { maximumFractionDigits: 2 })} %`,
       ),
       lineChart(
         'p95 Antwortzeit',
+        'Millisekunden',
         series((x, prev) => {
           const p = prev ? p95Between(prev.reading.http, x.http) : null;
           return p === null || !Number.isFinite(p) ? 0 : p * 1000;
@@ -109,7 +117,7 @@ export function dashboardPage(main: HTMLElement): () => void {
       r.rooms.length
         ? table(
             ['Freigabe', 'Zustand', 'Wartend', 'Aktiv', 'Eingelassen', 'Einlass/s', 'Freie Erstimpfungen'],
-            r.rooms.map((x) => [x.releaseId, x.state, x.waiting, x.active, x.admittedTotal, x.admissionsPerSecond, x.remainingFirstDoses]),
+            r.rooms.map((x) => [x.releaseId, word('room', x.state), x.waiting, x.active, x.admittedTotal, x.admissionsPerSecond, x.remainingFirstDoses]),
           )
         : h('p', {}, 'Keine Warteräume.'),
       h('h2', {}, 'Freie Kapazität je Zentrum'),

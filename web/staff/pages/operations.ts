@@ -1,4 +1,5 @@
-import { fill, formValues, h } from '../../src/dom.js';
+import { word } from '../words.js';
+import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
 import { dateTime, input, problem, table } from '../ui.js';
 import { loadCenters } from './setup.js';
@@ -24,10 +25,10 @@ export async function messagesPage(main: HTMLElement): Promise<void> {
       name: 'state',
       label: 'Zustand',
       options: [
-        ['failed', 'unzustellbar (dead letters)'],
+        ['failed', `${word('message', 'failed')} (dead letters)`],
         ['', 'alle'],
-        ['queued', 'wartend'],
-        ['sent', 'versendet'],
+        ['queued', word('message', 'queued')],
+        ['sent', word('message', 'sent')],
       ],
     }),
     input({ name: 'recipient', label: 'Empfänger' }),
@@ -43,10 +44,10 @@ export async function messagesPage(main: HTMLElement): Promise<void> {
         ['Nr.', 'Art', 'Kanal', 'Empfänger', 'Zustand', 'Versuche', 'Fehler', 'Erstellt', 'Aktion'],
         messages.map((m) => [
           m.id,
-          m.kind,
-          m.channel,
+          word('kind', m.kind),
+          word('channel', m.channel),
           m.recipient,
-          m.state,
+          word('message', m.state),
           m.attempts,
           m.lastError,
           dateTime(m.createdAt),
@@ -131,6 +132,80 @@ export async function auditPage(main: HTMLElement): Promise<void> {
         'Letzte 200 Einträge',
       ),
     );
+  } catch (err) {
+    fill(listing, problem(err));
+  }
+}
+
+interface BarrierReport {
+  id: number;
+  createdAt: string;
+  page: string | null;
+  message: string;
+  contact: string | null;
+  state: 'new' | 'done';
+  doneAt: string | null;
+  doneBy: string | null;
+}
+
+/** Reports of barriers from the accessibility statement's form: the open ones first, each marked done once dealt with. */
+export async function barrierReportsPage(main: HTMLElement): Promise<void> {
+  const listing = h('div');
+  const out = h('div', { 'aria-live': 'polite' });
+  fill(
+    main,
+    h('h1', { tabindex: -1 }, 'Barriere-Meldungen'),
+    h('p', {}, 'Was Bürgerinnen und Bürger über die Erklärung zur Barrierefreiheit melden. Die Kontaktangabe wird nach der Aufbewahrungsfrist gelöscht.'),
+    out,
+    listing,
+  );
+  async function refresh(): Promise<void> {
+    const [open, done] = await Promise.all([
+      call<{ reports: BarrierReport[] }>('GET', '/api/v1/admin/barrier-reports?state=new'),
+      call<{ reports: BarrierReport[] }>('GET', '/api/v1/admin/barrier-reports?state=done'),
+    ]);
+    const markDone = (r: BarrierReport) => async () => {
+      try {
+        await call('POST', `/api/v1/admin/barrier-reports/${r.id}/done`);
+        fill(out, notice('success', `Meldung ${r.id} ist erledigt.`));
+        await refresh();
+      } catch (err) {
+        fill(out, problem(err));
+      }
+    };
+    fill(
+      listing,
+      open.reports.length
+        ? table(
+            ['Nr.', 'Eingang', 'Seite', 'Meldung', 'Kontakt', 'Aktion'],
+            open.reports.map((r) => [
+              r.id,
+              dateTime(r.createdAt),
+              r.page ?? '–',
+              h('span', { class: 'paragraphs' }, r.message),
+              r.contact ?? '–',
+              h('button', { type: 'button', class: 'secondary', onclick: markDone(r) }, 'Erledigt'),
+            ]),
+            `Offen: ${open.reports.length}`,
+          )
+        : h('p', {}, 'Keine offenen Meldungen.'),
+      done.reports.length
+        ? table(
+            ['Nr.', 'Eingang', 'Seite', 'Meldung', 'Erledigt'],
+            done.reports.map((r) => [
+              r.id,
+              dateTime(r.createdAt),
+              r.page ?? '–',
+              h('span', { class: 'paragraphs' }, r.message),
+              `${dateTime(r.doneAt!)} (${r.doneBy})`,
+            ]),
+            `Erledigt: ${done.reports.length}`,
+          )
+        : null,
+    );
+  }
+  try {
+    await refresh();
   } catch (err) {
     fill(listing, problem(err));
   }

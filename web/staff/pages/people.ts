@@ -1,3 +1,4 @@
+import { word } from '../words.js';
 import { fill, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
 import { dateTime, form, problem, table } from '../ui.js';
@@ -20,11 +21,7 @@ interface Token {
   lastUsedAt: string | null;
 }
 
-const ROLES: [string, string][] = [
-  ['agent', 'Hotline'],
-  ['checkin', 'Check-in'],
-  ['admin', 'Administration'],
-];
+const ROLES = (['agent', 'checkin', 'admin'] as const).map((r): [string, string] => [r, word('role', r)]);
 const centerList = (text: string) => (text.trim() ? text.split(',').map((x) => Number(x.trim())) : null);
 
 /** Staff accounts (create, limit to centres, reset a password, disable) and API tokens. */
@@ -42,7 +39,7 @@ export async function peoplePage(main: HTMLElement): Promise<void> {
         a.accounts.map((x) => [
           x.displayName,
           x.username,
-          x.role,
+          word('role', x.role),
           x.centerIds?.join(', ') ?? 'alle',
           x.disabled ? 'gesperrt' : 'aktiv',
           h(
@@ -61,7 +58,7 @@ export async function peoplePage(main: HTMLElement): Promise<void> {
         ['Name', 'Rolle', 'Erstellt von', 'Erstellt', 'Zuletzt benutzt', 'Aktion'],
         t.tokens.map((x) => [
           x.name,
-          x.role,
+          word('role', x.role),
           x.createdBy,
           dateTime(x.createdAt),
           x.lastUsedAt ? dateTime(x.lastUsedAt) : '–',

@@ -1,3 +1,4 @@
+import { word } from '../words.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
 import { localInstant, dateTime, input, problem, table } from '../ui.js';
@@ -221,7 +222,7 @@ export async function roomsPage(main: HTMLElement): Promise<void> {
         return h(
           'section',
           { class: 'card', 'aria-labelledby': `room-${room.releaseId}` },
-          h('h2', { id: `room-${room.releaseId}` }, `Freigabe ${room.releaseId}: ${room.state}`),
+          h('h2', { id: `room-${room.releaseId}` }, `Freigabe ${room.releaseId}: ${word('room', room.state)}`),
           h('p', {}, `${room.waiting} wartend, ${room.active} aktiv, ${room.admissionsPerSecond} Einlässe/s`),
           h(
             'div',
