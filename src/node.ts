@@ -38,7 +38,7 @@ import { workerMetrics } from './metrics/cluster.js';
 import { systemClock, type Clock } from './time/clock.js';
 import { FeedPublisher } from './feed/publisher.js';
 import { contentPages } from './content/pages.js';
-import { barrierReports } from './content/service.js';
+import { barrierReports, legalPages } from './content/service.js';
 import { retentionTask } from './privacy/retention.js';
 
 export interface RunningNode {
@@ -146,6 +146,7 @@ async function openNode(
   );
   leader.start();
   opened.push(() => leader.stop());
+  const content = contentPages(config.contentDir);
   const app = await buildServer({
     db,
     view,
@@ -173,8 +174,9 @@ async function openNode(
     trustProxy: config.trustProxy,
     hotline: config.hotline,
     clock,
-    content: contentPages(config.contentDir),
+    content,
     barrierReports: barrierReports(staffDb),
+    legalPages: legalPages(staffDb, content, clock),
     feed: new FeedPublisher(view, clock, { publicUrl: config.publicUrl, phone: config.hotline.phone, licence: config.dataLicence }),
     openData: { licence: config.dataLicence, perMinute: config.openDataPerMinute, publicUrl: config.publicUrl },
     serverFactory,

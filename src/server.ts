@@ -39,7 +39,7 @@ import { reportRoutes } from './reports/routes.js';
 import type { DataLicence } from './config.js';
 import type { Clock } from './time/clock.js';
 import type { ContentPages } from './content/pages.js';
-import type { BarrierReports } from './content/service.js';
+import type { BarrierReports, LegalPages } from './content/service.js';
 import { contentAdminRoutes, contentRoutes } from './content/routes.js';
 import type { FeedPublisher } from './feed/publisher.js';
 import { feedRoutes } from './feed/routes.js';
@@ -80,6 +80,7 @@ export interface ServerDeps {
   /** The legal and accessibility pages, and the barrier reports their form sends. */
   content: ContentPages;
   barrierReports: BarrierReports;
+  legalPages: LegalPages;
   /** The node's clock: what /api/v1/info tells pages the time is. */
   clock: Clock;
   /** The SMART Scheduling Links feed of this node's availability view. */
@@ -221,8 +222,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     agentRoutes(deps.staffDb, deps.agent, deps.auth),
     checkinRoutes(deps.staffDb, deps.auth, deps.bookings),
     reportRoutes({ db: deps.staffDb, auth: deps.auth, queueView: deps.queueView, availability: deps.view, metricsText: deps.metricsText }),
-    contentRoutes(deps.content, deps.barrierReports, BARRIER_REPORTS_PER_MINUTE),
-    contentAdminRoutes(deps.barrierReports, deps.auth),
+    contentRoutes(deps.content, deps.legalPages, deps.barrierReports, BARRIER_REPORTS_PER_MINUTE),
+    contentAdminRoutes(deps.barrierReports, deps.legalPages, deps.auth),
     webRoutes(deps.hotline, deps.clock),
   ];
   // A staff account limited to some centres is refused any request that names another.

@@ -122,3 +122,70 @@ describe('legal and accessibility pages', () => {
     assert.deepEqual(codes, [201, 201, 201, 201, 201, 429]);
   });
 });
+
+describe('legal pages edited in the console', () => {
+  let node: TestNode;
+  before(async () => {
+    node = await startTestNode({});
+  });
+  after(() => node.stop());
+
+  const asAdmin = (method: 'GET' | 'PUT' | 'DELETE' | 'POST', url: string, payload?: unknown) =>
+    node.app.inject({ method, url, headers: admin, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const citizen = async (name: string, lang: string) => (await node.app.inject({ url: `/api/v1/pages/${name}?lang=${lang}` })).json();
+
+  test('a text saved for a language wins over the template at once, stands in for languages without their own, and is audited; reset goes back', async () => {
+    const before = (await asAdmin('GET', '/api/v1/admin/pages/impressum/tr')).json();
+    assert.equal(before.from, 'file');
+    assert.match(before.markdown, /^# Künye/);
+
+    const saved = await asAdmin('PUT', '/api/v1/admin/pages/impressum/tr', { markdown: '# Künye\n\nMusterkreis İdaresi, Amtsweg 1, 58332 Schwelm.' });
+    assert.equal(saved.statusCode, 200, saved.body);
+    assert.equal(saved.json().from, 'console');
+    const shown = await citizen('impressum', 'tr');
+    assert.equal(shown.lang, 'tr');
+    assert.match(shown.html, /Musterkreis İdaresi, Amtsweg 1/);
+
+    // A console text in German stands in where a language has no text of its own (Leichte Sprache is German only).
+    assert.equal(
+      (await asAdmin('PUT', '/api/v1/admin/pages/leichte-sprache/de', { markdown: '# Leichte Sprache\n\nSo geht es. Ganz einfach.' })).statusCode,
+      200,
+    );
+    const easy = await citizen('leichte-sprache', 'ar');
+    assert.equal(easy.lang, 'de');
+    assert.match(easy.html, /Ganz einfach/);
+
+    const audit = await node.db.query(`SELECT action, target FROM audit_log WHERE action = 'edit page' ORDER BY id`);
+    assert.deepEqual(
+      audit.rows.map((r) => r.target),
+      [
+        { page: 'impressum', lang: 'tr' },
+        { page: 'leichte-sprache', lang: 'de' },
+      ],
+    );
+
+    const reset = await asAdmin('DELETE', '/api/v1/admin/pages/impressum/tr');
+    assert.equal(reset.statusCode, 200);
+    assert.equal(reset.json().from, 'file');
+    assert.doesNotMatch((await citizen('impressum', 'tr')).html, /Musterkreis İdaresi/);
+    assert.equal((await asAdmin('DELETE', '/api/v1/admin/pages/impressum/tr')).statusCode, 404, 'nothing left to reset');
+  });
+
+  test('the preview renders as citizens get it (raw HTML as text, no script links) and saves nothing; bad input is refused', async () => {
+    const preview = await asAdmin('POST', '/api/v1/admin/pages/datenschutz/ar/preview', {
+      markdown: '# حماية البيانات\n\n<img src=x onerror=alert(1)> [انقر](javascript:alert(1)) [موقع](https://example.org)',
+    });
+    assert.equal(preview.statusCode, 200, preview.body);
+    const p = preview.json();
+    assert.equal(p.title, 'حماية البيانات');
+    assert.match(p.html, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.doesNotMatch(p.html, /javascript:/);
+    assert.match(p.html, /href="https:\/\/example.org"/);
+    assert.equal((await asAdmin('GET', '/api/v1/admin/pages/datenschutz/ar')).json().from, 'file', 'a preview saves nothing');
+
+    assert.equal((await asAdmin('PUT', '/api/v1/admin/pages/impressum/tr', { markdown: '   ' })).statusCode, 400);
+    assert.equal((await asAdmin('PUT', '/api/v1/admin/pages/impressum/fr', { markdown: '# x' })).statusCode, 400);
+    assert.equal((await asAdmin('PUT', '/api/v1/admin/pages/hausordnung/de', { markdown: '# x' })).statusCode, 400);
+    assert.equal((await node.app.inject({ method: 'PUT', url: '/api/v1/admin/pages/impressum/de', payload: { markdown: '# x' } })).statusCode, 401);
+  });
+});

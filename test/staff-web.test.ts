@@ -266,8 +266,9 @@ describe('staff console in a real browser', () => {
     assert.equal(await deskPage.evaluate(() => (window as unknown as { cameraOn: boolean }).cameraOn), true);
     await checkAccessibility(deskPage, 'staff: check-in with the camera');
     await deskPage.evaluate((text) => ((window as unknown as { heldUp: string }).heldUp = text), `ANSTURM:${code.replace('-', '')}`);
-    await deskPage.getByRole('cell', { name: 'erschienen', exact: true }).first().waitFor();
-    assert.equal(await deskPage.getByLabel('Buchungscode oder QR-Code scannen').inputValue(), `ANSTURM:${code.replace('-', '')}`);
+    // The code read goes into the field and is looked up, as if typed.
+    await deskPage.waitForFunction((text) => (document.querySelector('#s-code') as HTMLInputElement).value === text, `ANSTURM:${code.replace('-', '')}`);
+    await deskPage.getByText('Geburtsdatum 03.03.1941 – bitte mit dem Ausweis vergleichen.').waitFor();
     await deskPage.waitForFunction(() => !(window as unknown as { cameraOn: boolean }).cameraOn);
     assert.ok(await deskPage.locator('.camera').isHidden(), 'the camera view closes after the read');
     await desk.close();
@@ -295,6 +296,31 @@ describe('staff console in a real browser', () => {
     await admin.page.locator('table').filter({ hasText: 'Erledigt: 1' }).getByText('Bildschirmlupe', { exact: false }).waitFor();
     const stored = await node.db.query(`SELECT state, done_by FROM barrier_reports`);
     assert.deepEqual(stored.rows, [{ state: 'done', done_by: 'staff:leitung' }]);
+    assert.deepEqual(admin.errors, []);
+    await admin.close();
+  });
+
+  test('an admin edits the Arabic privacy notice with a preview, saves it, and citizens reading Arabic get it', async () => {
+    const admin = await loggedIn('leitung');
+    await admin.page.getByRole('link', { name: 'Rechtstexte', exact: true }).click();
+    await admin.page.getByRole('heading', { level: 1, name: 'Rechtstexte' }).waitFor();
+    await admin.page.getByLabel('Seite').selectOption('datenschutz');
+    await admin.page.getByLabel('Sprache', { exact: true }).selectOption('ar');
+    await admin.page.getByRole('button', { name: 'Laden' }).click();
+    const editor = admin.page.getByLabel('Text (Markdown)');
+    await admin.page.waitForFunction(() => (document.querySelector('#s-markdown') as HTMLTextAreaElement).value.startsWith('# بيان حماية البيانات'));
+    assert.equal(await editor.getAttribute('dir'), 'rtl');
+    await editor.fill('# بيان حماية البيانات\n\nالمسؤول: إدارة مقاطعة موستركرايس، شارع أمتسفيغ 1.');
+    await admin.page.getByRole('button', { name: 'Vorschau' }).click();
+    const preview = admin.page.locator('.preview .legal[dir="rtl"]');
+    await preview.getByText('إدارة مقاطعة موستركرايس', { exact: false }).waitFor();
+    await checkAccessibility(admin.page, 'staff: legal texts with preview');
+    await screenshot(admin.page, 'staff-5-legal-texts');
+    await admin.page.getByRole('button', { name: 'Speichern' }).click();
+    await admin.page.getByText('Gespeichert.', { exact: false }).waitFor();
+    await admin.page.getByText('Quelle: Text aus der Verwaltung', { exact: false }).waitFor();
+    const shown = (await node.app.inject({ url: '/api/v1/pages/datenschutz?lang=ar' })).json();
+    assert.match(shown.html, /إدارة مقاطعة موستركرايس/);
     assert.deepEqual(admin.errors, []);
     await admin.close();
   });

@@ -46,7 +46,18 @@ const markdown = new Marked({
   renderer: {
     html: ({ text }) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
   },
+  // Links go to web pages, mail, phone or this site; any other scheme (javascript:, data:) becomes a dead link.
+  walkTokens: (token) => {
+    if ((token.type === 'link' || token.type === 'image') && !/^(https?:|mailto:|tel:|\/|#)/i.test(token.href)) token.href = '#';
+  },
 });
+
+/** A page's Markdown (first line `# Title`) as the page: its title and its HTML. */
+export function renderPage(name: PageName, lang: string, source: string): RenderedPage {
+  const title = /^#\s+(.+)$/m.exec(source)?.[1]?.trim() ?? name;
+  const body = source.replace(/^#\s+.+$/m, '');
+  return { name, lang, title, html: markdown.parse(body, { async: false }) };
+}
 
 /**
  * The legal pages: the operator's own files in `contentDir/<lang>/<page>.md` (ANSTURM_CONTENT_DIR),
@@ -77,6 +88,8 @@ export function contentPages(contentDir: string | undefined) {
     return parsed.filter((v) => [v.file, v.captions].every((f) => typeof f === 'string' && /^[\w.-]+$/.test(f)) && typeof v.title === 'string');
   }
 
+  const withVideos = (page: RenderedPage): RenderedPage => (page.name === 'gebaerdensprache' ? { ...page, videos: videos() } : page);
+
   return {
     page(name: PageName, lang: string): RenderedPage | undefined {
       const file = fileOf(name, lang);
@@ -85,14 +98,18 @@ export function contentPages(contentDir: string | undefined) {
       const cached = cache.get(file.path);
       let page = cached && cached.mtimeMs === mtimeMs ? cached.page : undefined;
       if (!page) {
-        const source = readFileSync(file.path, 'utf8');
-        const title = /^#\s+(.+)$/m.exec(source)?.[1]?.trim() ?? name;
-        const body = source.replace(/^#\s+.+$/m, '');
-        page = { name, lang: file.lang, title, html: markdown.parse(body, { async: false }) };
+        page = renderPage(name, file.lang, readFileSync(file.path, 'utf8'));
         cache.set(file.path, { mtimeMs, page });
       }
-      return name === 'gebaerdensprache' ? { ...page, videos: videos() } : page;
+      return withVideos(page);
     },
+    /** The Markdown a page is made from in a language (the operator's file or the template), for the console's editor. */
+    source(name: PageName, lang: string): { markdown: string; lang: string } | undefined {
+      const file = fileOf(name, lang);
+      return file && { markdown: readFileSync(file.path, 'utf8'), lang: file.lang };
+    },
+    /** The sign-language page lists its videos, however its text came. */
+    withVideos,
     /** Where the sign-language videos and their captions are served from (undefined: none). */
     videoDir: contentDir && existsSync(join(contentDir, 'videos')) ? join(contentDir, 'videos') : undefined,
   };

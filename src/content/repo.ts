@@ -17,3 +17,21 @@ export const markFeedbackDone = (id: number, by: string): Sql => ({
   text: `UPDATE barrier_reports SET state = 'done', done_at = clock_now(), done_by = $2 WHERE id = $1 AND state = 'new' RETURNING id`,
   values: [id, by],
 });
+
+/** The console's text of a page in a language and in German (the fallback), newest first. */
+export const pageTexts = (name: string, lang: string): Sql => ({
+  text: `SELECT lang, markdown, updated_at AS "updatedAt", updated_by AS "updatedBy" FROM page_texts WHERE name = $1 AND lang IN ($2, 'de')`,
+  values: [name, lang],
+});
+
+export const savePageText = (name: string, lang: string, markdown: string, by: string): Sql => ({
+  text: `INSERT INTO page_texts (name, lang, markdown, updated_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (name, lang) DO UPDATE SET markdown = EXCLUDED.markdown, updated_by = EXCLUDED.updated_by, updated_at = clock_now()
+         RETURNING updated_at AS "updatedAt"`,
+  values: [name, lang, markdown, by],
+});
+
+export const deletePageText = (name: string, lang: string): Sql => ({
+  text: `DELETE FROM page_texts WHERE name = $1 AND lang = $2 RETURNING markdown`,
+  values: [name, lang],
+});

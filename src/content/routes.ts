@@ -2,10 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
 import { fail } from '../errors.js';
-import { Id, Paragraphs, Strict, Text, errors } from '../http/schemas.js';
+import { Id, LanguageSchema, Paragraphs, Strict, Text, errors } from '../http/schemas.js';
 import { actorOf, type StaffAuth } from '../staff/auth.js';
 import { PAGES, type ContentPages } from './pages.js';
-import type { BarrierReports } from './service.js';
+import type { BarrierReports, LegalPages } from './service.js';
 
 const PageName = Type.Union(
   PAGES.map((p) => Type.Literal(p)),
@@ -14,7 +14,7 @@ const PageName = Type.Union(
 
 /** The legal and accessibility pages, a barrier report to staff, and the sign-language videos. */
 export const contentRoutes =
-  (pages: ContentPages, reports: BarrierReports, reportsPerMinute: number): FastifyPluginAsyncTypebox =>
+  (files: ContentPages, pages: LegalPages, reports: BarrierReports, reportsPerMinute: number): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/api/v1/pages/:name',
@@ -28,7 +28,7 @@ export const contentRoutes =
         },
       },
       async (request, reply) => {
-        const page = pages.page(request.params.name, request.query.lang ?? 'de') ?? fail('NOT_FOUND', 'This page has no text.');
+        const page = (await pages.page(request.params.name, request.query.lang ?? 'de')) ?? fail('NOT_FOUND', 'This page has no text.');
         return reply.header('cache-control', 'public, max-age=60').send(page);
       },
     );
@@ -51,13 +51,13 @@ export const contentRoutes =
       async (request, reply) => reply.status(201).send(await reports.report(request.body)),
     );
 
-    const videoDir = pages.videoDir;
+    const videoDir = files.videoDir;
     if (videoDir) await app.register(fastifyStatic, { root: videoDir, prefix: '/inhalte/videos/', decorateReply: false, index: false });
   };
 
-/** Staff read the barrier reports and mark them done. */
+/** Staff read the barrier reports and mark them done, and edit the legal pages per language with a preview. */
 export const contentAdminRoutes =
-  (reports: BarrierReports, auth: StaffAuth): FastifyPluginAsyncTypebox =>
+  (reports: BarrierReports, pages: LegalPages, auth: StaffAuth): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.addHook('preValidation', auth.require('admin'));
     const security = [{ bearer: [] }];
@@ -78,5 +78,62 @@ export const contentAdminRoutes =
       '/api/v1/admin/barrier-reports/:id/done',
       { schema: { tags: ['admin'], security, summary: 'Mark a barrier report as dealt with', params: Strict({ id: Id }), response: errors(401, 403, 404) } },
       async (request) => reports.markDone(actorOf(request), request.params.id),
+    );
+
+    const PageParams = Strict({ name: PageName, lang: LanguageSchema });
+    const Markdown = Paragraphs({ minLength: 1, maxLength: 100_000, pattern: '\\S' });
+    app.get(
+      '/api/v1/admin/pages/:name/:lang',
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'A legal page’s Markdown in a language, and where it comes from (console, file or template, none)',
+          params: PageParams,
+          response: errors(400, 401, 403),
+        },
+      },
+      async (request) => pages.source(request.params.name, request.params.lang),
+    );
+    app.put(
+      '/api/v1/admin/pages/:name/:lang',
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'Save a legal page’s text in a language (Markdown, first line "# Title"); it wins over files and templates on every node within 5 s',
+          params: PageParams,
+          body: Strict({ markdown: Markdown }),
+          response: errors(400, 401, 403),
+        },
+      },
+      async (request) => pages.save(actorOf(request), request.params.name, request.params.lang, request.body.markdown),
+    );
+    app.delete(
+      '/api/v1/admin/pages/:name/:lang',
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'Drop the console’s text of a page in a language: the file or template shows again',
+          params: PageParams,
+          response: errors(400, 401, 403, 404),
+        },
+      },
+      async (request) => pages.reset(actorOf(request), request.params.name, request.params.lang),
+    );
+    app.post(
+      '/api/v1/admin/pages/:name/:lang/preview',
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'How a page’s Markdown would look, rendered as citizens get it; nothing is saved',
+          params: PageParams,
+          body: Strict({ markdown: Markdown }),
+          response: errors(400, 401, 403),
+        },
+      },
+      async (request) => pages.preview(request.params.name, request.params.lang, request.body.markdown),
     );
   };

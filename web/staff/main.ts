@@ -9,6 +9,7 @@ import { auditPage, barrierReportsPage, exportsPage, messagesPage } from './page
 import { peoplePage } from './pages/people.js';
 import { hotlinePage } from './pages/hotline.js';
 import { checkinPage } from './pages/checkin.js';
+import { textsPage } from './pages/texts.js';
 
 type Role = 'admin' | 'agent' | 'checkin';
 type Page = (main: HTMLElement) => Promise<void | (() => void)> | void | (() => void);
@@ -26,6 +27,7 @@ const PAGES: { path: string; label: string; roles: Role[]; page: Page }[] = [
   { path: '/staff/personal', label: 'Personal', roles: ['admin'], page: peoplePage },
   { path: '/staff/protokoll', label: 'Protokoll', roles: ['admin'], page: auditPage },
   { path: '/staff/barrieren', label: 'Barriere-Meldungen', roles: ['admin'], page: barrierReportsPage },
+  { path: '/staff/rechtstexte', label: 'Rechtstexte', roles: ['admin'], page: textsPage },
   { path: '/staff/hotline', label: 'Hotline', roles: ['admin', 'agent'], page: hotlinePage },
   { path: '/staff/checkin', label: 'Check-in', roles: ['admin', 'checkin'], page: checkinPage },
 ];
