@@ -39,6 +39,7 @@ import { systemClock, type Clock } from './time/clock.js';
 import { FeedPublisher } from './feed/publisher.js';
 import { contentPages } from './content/pages.js';
 import { barrierReports, legalPages } from './content/service.js';
+import { messageTexts } from './notify/message-texts.js';
 import { retentionTask } from './privacy/retention.js';
 
 export interface RunningNode {
@@ -114,6 +115,9 @@ async function openNode(
   opened.push(() => queue.stop());
   const holdStats = new HoldStats(db);
   opened.push(() => holdStats.stop());
+  const texts = messageTexts(staffDb);
+  opened.push(() => texts.stop());
+  await texts.start();
   const metrics = createMetrics(db, queueView);
   const metricsText = cluster.isWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();
   const bookings = bookingService({ holdTtlSeconds: config.holdTtlSeconds, identityKey });
@@ -177,6 +181,7 @@ async function openNode(
     content,
     barrierReports: barrierReports(staffDb),
     legalPages: legalPages(staffDb, content, clock),
+    messageTexts: texts,
     feed: new FeedPublisher(view, clock, { publicUrl: config.publicUrl, phone: config.hotline.phone, licence: config.dataLicence }),
     openData: { licence: config.dataLicence, perMinute: config.openDataPerMinute, publicUrl: config.publicUrl },
     serverFactory,

@@ -20,7 +20,8 @@ import type { QueueService } from './queue/service.js';
 import type { QueueView } from './queue/view.js';
 import type { KeyRing } from './queue/signing.js';
 import type { HoldStats } from './queue/hold-stats.js';
-import { outboxAdminRoutes, verificationRoutes } from './notify/routes.js';
+import { messageTextRoutes, outboxAdminRoutes, verificationRoutes } from './notify/routes.js';
+import type { MessageTextsService } from './notify/message-texts.js';
 import type { verificationService } from './notify/verification.js';
 import { waitlistAdminRoutes, waitlistRoutes } from './waitlist/routes.js';
 import type { WaitlistService } from './waitlist/service.js';
@@ -81,6 +82,7 @@ export interface ServerDeps {
   content: ContentPages;
   barrierReports: BarrierReports;
   legalPages: LegalPages;
+  messageTexts: MessageTextsService;
   /** The node's clock: what /api/v1/info tells pages the time is. */
   clock: Clock;
   /** The SMART Scheduling Links feed of this node's availability view. */
@@ -215,6 +217,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     queueAdminRoutes(deps.db, deps.queueView, deps.keys, deps.auth),
     verificationRoutes(deps.verification, deps.joinsPerMinute),
     outboxAdminRoutes(deps.db, deps.auth),
+    messageTextRoutes(deps.messageTexts, deps.auth),
     waitlistRoutes(deps.waitlist),
     waitlistAdminRoutes(deps.db, deps.waitlist, deps.auth),
     staffSessionRoutes(deps.staff, deps.auth, deps.https, deps.loginsPerMinute),

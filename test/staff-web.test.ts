@@ -325,6 +325,30 @@ describe('staff console in a real browser', () => {
     await admin.close();
   });
 
+  test('an admin changes a Polish SMS text: a lost placeholder is refused, the preview shows the change, and it is saved', async () => {
+    const admin = await loggedIn('leitung');
+    await admin.page.getByRole('link', { name: 'Nachrichtentexte', exact: true }).click();
+    await admin.page.getByRole('heading', { level: 1, name: 'Nachrichtentexte' }).waitFor();
+    await admin.page.getByLabel('Sprache', { exact: true }).selectOption('pl');
+    await admin.page.getByRole('button', { name: 'Laden' }).click();
+    const sms = admin.page.getByLabel('Code: SMS');
+    await admin.page.waitForFunction(() => (document.querySelector('#t-codeSms') as HTMLTextAreaElement).value.startsWith('Twój kod Ansturm'));
+    await sms.fill('Kod do szczepienia: wkrótce.');
+    await admin.page.getByRole('button', { name: 'Speichern' }).click();
+    await admin.page.getByText('must use exactly these placeholders: code', { exact: false }).waitFor();
+    await sms.fill('Kod do szczepienia: {code}. Ważny 30 minut.');
+    await admin.page.getByRole('button', { name: 'Vorschau' }).click();
+    await admin.page.locator('pre.letter').filter({ hasText: 'Kod do szczepienia: 123456. Ważny 30 minut.' }).waitFor();
+    await checkAccessibility(admin.page, 'staff: message texts with preview');
+    await screenshot(admin.page, 'staff-6-message-texts');
+    await admin.page.getByRole('button', { name: 'Speichern' }).click();
+    await admin.page.getByText('Gespeichert (1).', { exact: false }).waitFor();
+    const stored = await node.db.query(`SELECT lang, key, text, updated_by FROM message_texts`);
+    assert.deepEqual(stored.rows, [{ lang: 'pl', key: 'codeSms', text: 'Kod do szczepienia: {code}. Ważny 30 minut.', updated_by: 'staff:leitung' }]);
+    assert.deepEqual(admin.errors, []);
+    await admin.close();
+  });
+
   test('the console refuses a wrong password after five tries, and a check-in account sees no admin pages', async () => {
     const context = await browser.newContext({ locale: 'de-DE' });
     const page = await context.newPage();

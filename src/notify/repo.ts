@@ -241,3 +241,20 @@ export const verifiedSince = (contacts: string[], days: number): Sql => ({
   text: `SELECT DISTINCT contact FROM verified_contacts WHERE contact = ANY($1) AND verified_at > clock_now() - make_interval(days => $2)`,
   values: [contacts, days],
 });
+
+/** Staff's changed message texts, all languages (the nodes' copy is reloaded from this). */
+export const changedTexts = (): Sql => ({
+  text: `SELECT lang, key, text, updated_at AS "updatedAt", updated_by AS "updatedBy" FROM message_texts ORDER BY lang, key`,
+  values: [],
+});
+
+export const saveText = (lang: string, key: string, text: string, by: string): Sql => ({
+  text: `INSERT INTO message_texts (lang, key, text, updated_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (lang, key) DO UPDATE SET text = EXCLUDED.text, updated_by = EXCLUDED.updated_by, updated_at = clock_now()`,
+  values: [lang, key, text, by],
+});
+
+export const dropText = (lang: string, key: string): Sql => ({
+  text: `DELETE FROM message_texts WHERE lang = $1 AND key = $2 RETURNING text`,
+  values: [lang, key],
+});

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/pool.js';
 import { actorOf, type StaffAuth } from '../staff/auth.js';
-import { Id, LanguageSchema, Strict, errors, Text } from '../http/schemas.js';
+import { Id, LanguageSchema, Paragraphs, Strict, errors, Text } from '../http/schemas.js';
+import type { MessageTextsService } from './message-texts.js';
 import { outboxService } from './outbox.js';
 import type { verificationService } from './verification.js';
 
@@ -78,5 +79,62 @@ export const outboxAdminRoutes =
       '/api/v1/admin/outbox',
       { schema: { tags: ['admin'], security, summary: 'Backlog per channel and lane, and the age of the oldest waiting code' } },
       async () => outbox.backlog(),
+    );
+  };
+
+/** Staff change the messages' texts per language, with a preview on a sample booking. */
+export const messageTextRoutes =
+  (texts: MessageTextsService, auth: StaffAuth): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.addHook('preValidation', auth.require('admin'));
+    const params = Strict({ lang: LanguageSchema });
+    const Texts = Type.Record(Type.String({ pattern: '^[a-zA-Z]{1,40}$' }), Paragraphs({ minLength: 1, maxLength: 2000, pattern: '\\S' }), {
+      description: 'Texts by their key (see GET); {placeholders} as in the shipped text',
+    });
+    app.get(
+      '/api/v1/admin/message-texts/:lang',
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'Every message text of a language: shipped, in use, and who changed it',
+          params,
+          response: errors(400, 401, 403),
+        },
+      },
+      async (request) => texts.list(request.params.lang),
+    );
+    app.put(
+      '/api/v1/admin/message-texts/:lang',
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'Change message texts of a language (a text equal to the shipped one drops the change); used by every node within 5 s',
+          params,
+          body: Strict({ texts: Texts }),
+          response: errors(400, 401, 403),
+        },
+      },
+      async (request) => texts.save(actorOf(request), request.params.lang, request.body.texts),
+    );
+    app.delete(
+      '/api/v1/admin/message-texts/:lang',
+      { schema: { tags: ['admin'], security, summary: 'Every text of a language back to the shipped one', params, response: errors(400, 401, 403) } },
+      async (request) => texts.reset(actorOf(request), request.params.lang),
+    );
+    app.post(
+      '/api/v1/admin/message-texts/:lang/preview',
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'Every message rendered on a sample booking with these texts (nothing is saved)',
+          params,
+          body: Strict({ texts: Texts }),
+          response: errors(400, 401, 403),
+        },
+      },
+      async (request) => texts.preview(request.params.lang, request.body.texts),
     );
   };

@@ -36,7 +36,33 @@ export interface MessageTexts {
   offerSms: string;
 }
 
+/** The shipped texts. Staff may change any of them per language (notify/message-texts.ts); `textsFor` merges both. */
 export const MESSAGE_TEXTS: Record<Language, MessageTexts> = { de, en, tr, ru, uk, ar, pl };
+export const MESSAGE_TEXT_KEYS = Object.keys(de) as (keyof MessageTexts)[];
+
+/** The texts in use: the shipped ones with staff's changes over them, per language (a copy of the database's, reloaded every few seconds). */
+let inUse: Record<Language, MessageTexts> = { ...MESSAGE_TEXTS };
+/** Texts not yet saved, while a preview renders (rendering is synchronous, so nothing else renders meanwhile). */
+let previewing: { locale: Language; texts: MessageTexts } | null = null;
+
+export const textsFor = (locale: Language): MessageTexts => (previewing?.locale === locale ? previewing.texts : inUse[locale]);
+
+/** Takes staff's changed texts (rows from message_texts) as the ones in use. */
+export function useChangedTexts(rows: { lang: Language; key: keyof MessageTexts; text: string }[]): void {
+  const next = Object.fromEntries(Object.entries(MESSAGE_TEXTS).map(([l, t]) => [l, { ...t }])) as Record<Language, MessageTexts>;
+  for (const r of rows) if (next[r.lang] && r.key in next[r.lang]) next[r.lang][r.key] = r.text;
+  inUse = next;
+}
+
+/** Renders with texts not yet saved: what a preview shows. */
+export function renderWith<T>(locale: Language, texts: MessageTexts, render: () => T): T {
+  previewing = { locale, texts };
+  try {
+    return render();
+  } finally {
+    previewing = null;
+  }
+}
 
 export interface AppointmentText {
   dose: number;
@@ -54,13 +80,13 @@ export interface Rendered {
 const WHEN = { weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
 
 const when = (iso: string, locale: Locale, zone: string) =>
-  interpolate(MESSAGE_TEXTS[locale].at, { when: formatter(INTL_LOCALES[locale], zone, WHEN).format(new Date(iso)) });
+  interpolate(textsFor(locale).at, { when: formatter(INTL_LOCALES[locale], zone, WHEN).format(new Date(iso)) });
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function lines(appointments: AppointmentText[], locale: Locale): string[] {
   return appointments.map((a) =>
-    interpolate(MESSAGE_TEXTS[locale].dose, {
+    interpolate(textsFor(locale).dose, {
       dose: a.dose,
       when: when(a.startsAt, locale, a.center.timeZone),
       center: a.center.name,
@@ -86,15 +112,15 @@ function compose(locale: Locale, subject: string, before: string[], list: string
 }
 
 export function codeMessage(code: string, locale: Locale): Rendered {
-  const w = MESSAGE_TEXTS[locale];
+  const w = textsFor(locale);
   return compose(locale, w.codeSubject, [interpolate(w.code, { code })], [], [w.codeValid]);
 }
 
 /** SMS have no subject and little room: one plain sentence. */
-export const codeSms = (code: string, locale: Locale): string => interpolate(MESSAGE_TEXTS[locale].codeSms, { code });
+export const codeSms = (code: string, locale: Locale): string => interpolate(textsFor(locale).codeSms, { code });
 
 export function confirmationMessage(bookingCode: string, appointments: AppointmentText[], locale: Locale): Rendered {
-  const w = MESSAGE_TEXTS[locale];
+  const w = textsFor(locale);
   return compose(
     locale,
     interpolate(w.confirmationSubject, { code: bookingCode }),
@@ -106,7 +132,7 @@ export function confirmationMessage(bookingCode: string, appointments: Appointme
 
 export function confirmationSms(bookingCode: string, appointments: AppointmentText[], locale: Locale): string {
   const first = appointments[0]!;
-  return interpolate(MESSAGE_TEXTS[locale].confirmationSms, {
+  return interpolate(textsFor(locale).confirmationSms, {
     code: bookingCode,
     when: when(first.startsAt, locale, first.center.timeZone),
     center: first.center.name,
@@ -114,17 +140,17 @@ export function confirmationSms(bookingCode: string, appointments: AppointmentTe
 }
 
 export function cancellationMessage(bookingCode: string, appointments: AppointmentText[], locale: Locale): Rendered {
-  const w = MESSAGE_TEXTS[locale];
+  const w = textsFor(locale);
   return compose(locale, interpolate(w.cancellationSubject, { code: bookingCode }), [w.cancelled], lines(appointments, locale), []);
 }
 
 export function reminderMessage(bookingCode: string, appointment: AppointmentText, locale: Locale): Rendered {
-  const w = MESSAGE_TEXTS[locale];
+  const w = textsFor(locale);
   return compose(locale, w.reminderSubject, [interpolate(w.reminder, { code: bookingCode })], lines([appointment], locale), []);
 }
 
 export function offerMessage(first: Pick<AppointmentText, 'startsAt' | 'center'>, deadline: string, link: string, locale: Locale): Rendered {
-  const w = MESSAGE_TEXTS[locale];
+  const w = textsFor(locale);
   const zone = first.center.timeZone;
   return compose(
     locale,
@@ -141,7 +167,7 @@ export function offerMessage(first: Pick<AppointmentText, 'startsAt' | 'center'>
 
 export function offerSms(first: { startsAt: string; center: { name: string; timeZone: string } }, deadline: string, link: string, locale: Locale): string {
   const zone = first.center.timeZone;
-  return interpolate(MESSAGE_TEXTS[locale].offerSms, {
+  return interpolate(textsFor(locale).offerSms, {
     when: when(first.startsAt, locale, zone),
     center: first.center.name,
     deadline: when(deadline, locale, zone),

@@ -10,6 +10,7 @@ import { peoplePage } from './pages/people.js';
 import { hotlinePage } from './pages/hotline.js';
 import { checkinPage } from './pages/checkin.js';
 import { textsPage } from './pages/texts.js';
+import { messageTextsPage } from './pages/message-texts.js';
 
 type Role = 'admin' | 'agent' | 'checkin';
 type Page = (main: HTMLElement) => Promise<void | (() => void)> | void | (() => void);
@@ -28,6 +29,7 @@ const PAGES: { path: string; label: string; roles: Role[]; page: Page }[] = [
   { path: '/staff/protokoll', label: 'Protokoll', roles: ['admin'], page: auditPage },
   { path: '/staff/barrieren', label: 'Barriere-Meldungen', roles: ['admin'], page: barrierReportsPage },
   { path: '/staff/rechtstexte', label: 'Rechtstexte', roles: ['admin'], page: textsPage },
+  { path: '/staff/nachrichtentexte', label: 'Nachrichtentexte', roles: ['admin'], page: messageTextsPage },
   { path: '/staff/hotline', label: 'Hotline', roles: ['admin', 'agent'], page: hotlinePage },
   { path: '/staff/checkin', label: 'Check-in', roles: ['admin', 'checkin'], page: checkinPage },
 ];
