@@ -1,3 +1,4 @@
+import { en as staffEnglish } from '../web/staff/i18n/en.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -345,6 +346,36 @@ describe('staff console in a real browser', () => {
     await admin.page.getByText('Gespeichert (1).', { exact: false }).waitFor();
     const stored = await node.db.query(`SELECT lang, key, text, updated_by FROM message_texts`);
     assert.deepEqual(stored.rows, [{ lang: 'pl', key: 'codeSms', text: 'Kod do szczepienia: {code}. Ważny 30 minut.', updated_by: 'staff:leitung' }]);
+    assert.deepEqual(admin.errors, []);
+    await admin.close();
+  });
+
+  test('the console in English: every admin page without German words of the console, states in English words, axe on each, the choice kept', async () => {
+    const admin = await loggedIn('leitung');
+    await admin.page.getByRole('button', { name: 'English', exact: true }).click();
+    await admin.page.getByRole('button', { name: 'Log out' }).waitFor();
+    assert.equal(await admin.page.getAttribute('html', 'lang'), 'en');
+    // German texts of the console that must not show once it speaks English (long enough not to be a name).
+    const german = Object.entries(staffEnglish)
+      .filter(([de, english]) => de !== english && de.length > 12 && !de.includes('{'))
+      .map(([de]) => de);
+    const links = await admin.page.locator('#nav a').evaluateAll((as) => as.map((a) => [a.textContent!, a.getAttribute('href')!]));
+    assert.ok(links.length >= 14, 'every admin page is in the menu');
+    for (const [name, href] of links) {
+      await admin.page.goto(`${origin}${href}`);
+      await admin.page.getByRole('heading', { level: 1 }).first().waitFor();
+      await admin.page.waitForLoadState('networkidle');
+      const text = await admin.page.locator('body').innerText();
+      const left = german.filter((g) => text.includes(g));
+      assert.deepEqual(left, [], `${name} (${href}) still shows German`);
+      await checkAccessibility(admin.page, `staff in English: ${name}`);
+    }
+    await admin.page.goto(`${origin}/staff/dashboard`);
+    await admin.page.getByRole('heading', { level: 1, name: 'Live overview' }).waitFor();
+    await admin.page.locator('figure.metric').filter({ hasText: 'Queue (people)' }).waitFor();
+    assert.equal(await admin.page.getAttribute('html', 'lang'), 'en', 'kept after a reload');
+    await admin.page.getByRole('button', { name: 'Deutsch', exact: true }).click();
+    await admin.page.getByRole('button', { name: 'Abmelden' }).waitFor();
     assert.deepEqual(admin.errors, []);
     await admin.close();
   });

@@ -1,4 +1,3 @@
-import { t } from './i18n.js';
 import { randomKey } from './storage.js';
 import type { AppointmentShape, BookingAnswerShape, BookingViewShape, CenterShape, HoldShape, PersonShape } from '../../src/http/schemas.js';
 import type { RoomShape, StatusShape } from '../../src/queue/schemas.js';
@@ -72,6 +71,12 @@ const MAX_DELAY_MS = 30_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The words api() shows, in the language of the app that uses it (the citizens' app and the staff console each set theirs). */
+export const apiWords = {
+  busy: (seconds: number) => `Gerade ist sehr viel los. Wir versuchen es in ${seconds} s automatisch noch einmal.`,
+  unreachable: () => 'Der Server ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
+};
+
 /**
  * Calls the API. Overload (503/429 with Retry-After), gateway errors and lost connections are
  * retried with backoff and jitter while a calm line tells the person what is happening; POSTs
@@ -111,7 +116,7 @@ export async function api<T>(method: string, path: string, options: Options = {}
     }
     if (options.maxAttempts !== undefined && attempt >= options.maxAttempts) {
       busy(null);
-      throw new ApiError(0, 'UNREACHABLE', t('error.unreachable'));
+      throw new ApiError(0, 'UNREACHABLE', apiWords.unreachable());
     }
     wait = Math.min(MAX_DELAY_MS, wait) * (0.8 + Math.random() * 0.4);
     busy(Math.ceil(wait / 1000));
@@ -130,5 +135,5 @@ function busy(seconds: number | null): void {
     return;
   }
   line.hidden = false;
-  line.textContent = t('busy', { seconds });
+  line.textContent = apiWords.busy(seconds);
 }

@@ -2,6 +2,7 @@ import { fill, h } from './dom.js';
 import { lang, setLang, t, type Lang } from './i18n.js';
 import { LANGUAGES, LANGUAGE_NAMES } from '../../src/languages.js';
 import { installationInfo } from './server-time.js';
+import { apiWords } from './api.js';
 import { startPage } from './pages/start.js';
 import { searchPage } from './pages/search.js';
 import { waitingRoomPage } from './pages/waiting-room.js';
@@ -190,6 +191,9 @@ document.addEventListener('click', (event) => {
   go(url.pathname + url.search);
 });
 window.addEventListener('popstate', () => void render(true));
+
+apiWords.busy = (seconds) => t('busy', { seconds });
+apiWords.unreachable = () => t('error.unreachable');
 
 // The page's language's catalogue first (German is built in); should it not load, German it is.
 // A ?lang= in the address is a choice, and kept.

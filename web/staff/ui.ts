@@ -1,3 +1,4 @@
+import { t, staffLocale } from './i18n.js';
 import { ApiError } from '../src/api.js';
 import { fill, formValues, h, notice } from '../src/dom.js';
 import { dayIn, formatter, INSTALLATION_ZONE } from '../../src/time/zone.js';
@@ -98,13 +99,14 @@ export function problem(err: unknown): HTMLElement {
         : null,
     );
   }
-  return notice('problem', 'Der Server ist nicht erreichbar.');
+  return notice('problem', t('Der Server ist nicht erreichbar.'));
 }
 
 export function table(headers: string[], rows: (string | number | Node | null)[][], caption?: string): HTMLElement {
   return h(
     'div',
-    { class: 'table-wrap' },
+    // A wide table scrolls sideways: the region can be reached and scrolled with the keyboard.
+    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption ?? headers.join(', ') },
     h(
       'table',
       {},
@@ -135,7 +137,7 @@ export function table(headers: string[], rows: (string | number | Node | null)[]
 }
 
 // The console works in the installation's zone (the hotline's, and release instants'): the server's one constant.
-const local = (options: Intl.DateTimeFormatOptions) => formatter('de-DE', INSTALLATION_ZONE, options);
+const local = (options: Intl.DateTimeFormatOptions) => formatter(staffLocale(), INSTALLATION_ZONE, options);
 export const dateTime = (iso: string) => local({ day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 export const time = (iso: string) => local({ hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 export const dateOnly = (iso: string) => local({ day: 'numeric', month: 'numeric', year: 'numeric' }).format(new Date(iso));
@@ -192,9 +194,9 @@ export function lineChart(title: string, unit: string, points: ChartPoint[], for
   return h(
     'figure',
     { class: 'metric' },
-    h('figcaption', {}, h('span', {}, `${title} (${unit})`), h('strong', {}, `jetzt ${format(latest)}`)),
+    h('figcaption', {}, h('span', {}, `${title} (${unit})`), h('strong', {}, t('jetzt {value}', { value: format(latest) }))),
     svg,
-    h('p', { class: 'hint' }, `höchster Wert ${format(highest)} · ${clock(first)}–${clock(last)} Uhr`),
+    h('p', { class: 'hint' }, t('höchster Wert {value} · {from}–{to} Uhr', { value: format(highest), from: clock(first), to: clock(last) })),
   );
 }
 

@@ -1,3 +1,4 @@
+import { t } from '../i18n.js';
 import { word } from '../words.js';
 import { ApiError } from '../../src/api.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
@@ -13,7 +14,7 @@ interface CheckinBooking {
 }
 
 const dob = (iso: string) => iso.split('-').reverse().join('.');
-const stateText = (s: string | null) => (s === null ? 'offen' : word('attendance', s));
+const stateText = (s: string | null) => (s === null ? t('offen') : word('attendance', s));
 
 /** The check-in desk: scan or type the code, check the ID, mark attended or no-show; the day's list. */
 export async function checkinPage(main: HTMLElement): Promise<void | (() => void)> {
@@ -21,7 +22,7 @@ export async function checkinPage(main: HTMLElement): Promise<void | (() => void
   try {
     centers = (await call<{ centers: { id: number; name: string }[] }>('GET', '/api/v1/checkin/centers')).centers;
   } catch (err) {
-    fill(main, h('h1', {}, 'Check-in'), problem(err));
+    fill(main, h('h1', {}, t('Check-in')), problem(err));
     return;
   }
   const found = h('div', { 'aria-live': 'polite' });
@@ -29,16 +30,21 @@ export async function checkinPage(main: HTMLElement): Promise<void | (() => void
   const lookup: HTMLFormElement = h(
     'form',
     { class: 'card', onsubmit: (e: Event) => (e.preventDefault(), void find(formValues(lookup).code ?? '')) },
-    h('h2', {}, 'Buchung suchen'),
-    input({ name: 'code', label: 'Buchungscode oder QR-Code scannen', hint: 'Ein Handscanner tippt den QR-Code hier ein und drückt Enter.', required: true }),
-    h('button', { type: 'submit' }, 'Suchen'),
+    h('h2', {}, t('Buchung suchen')),
+    input({
+      name: 'code',
+      label: t('Buchungscode oder QR-Code scannen'),
+      hint: t('Ein Handscanner tippt den QR-Code hier ein und drückt Enter.'),
+      required: true,
+    }),
+    h('button', { type: 'submit' }, t('Suchen')),
   );
   const dayForm: HTMLFormElement = h(
     'form',
     { class: 'row', onsubmit: (e: Event) => (e.preventDefault(), void showDay()) },
-    input({ name: 'centerId', label: 'Zentrum', options: centers.map((c) => [String(c.id), c.name]) }),
-    input({ name: 'day', label: 'Tag', type: 'date', value: dayOf(new Date().toISOString()) }),
-    h('button', { type: 'submit', class: 'secondary' }, 'Tagesliste'),
+    input({ name: 'centerId', label: t('Zentrum'), options: centers.map((c) => [String(c.id), c.name]) }),
+    input({ name: 'day', label: t('Tag'), type: 'date', value: dayOf(new Date().toISOString()) }),
+    h('button', { type: 'submit', class: 'secondary' }, t('Tagesliste')),
   );
 
   async function find(code: string): Promise<void> {
@@ -47,7 +53,7 @@ export async function checkinPage(main: HTMLElement): Promise<void | (() => void
     } catch (err) {
       fill(
         found,
-        err instanceof ApiError && err.code === 'BOOKING_NOT_FOUND' ? notice('problem', 'Keine Buchung mit diesem Code an Ihren Zentren.') : problem(err),
+        err instanceof ApiError && err.code === 'BOOKING_NOT_FOUND' ? notice('problem', t('Keine Buchung mit diesem Code an Ihren Zentren.')) : problem(err),
       );
     }
     lookup.querySelector<HTMLInputElement>('input')!.select();
@@ -59,7 +65,11 @@ export async function checkinPage(main: HTMLElement): Promise<void | (() => void
         const r = await call<CheckinBooking>('POST', `/api/v1/checkin/bookings/${encodeURIComponent(b.bookingCode)}/attendance`, { dose, state });
         show(r);
         if (r.standby)
-          fill(found, found.firstChild, notice('info', `Die Dosis geht an die Standby-Liste: zusätzlicher Termin heute um ${time(r.standby.startsAt)} Uhr.`));
+          fill(
+            found,
+            found.firstChild,
+            notice('info', t('Die Dosis geht an die Standby-Liste: zusätzlicher Termin heute um {time} Uhr.', { time: time(r.standby.startsAt) })),
+          );
         await showDay();
       } catch (err) {
         fill(found, found.firstChild, problem(err));
@@ -71,10 +81,10 @@ export async function checkinPage(main: HTMLElement): Promise<void | (() => void
         'section',
         { class: 'card', 'aria-labelledby': 'booking-title' },
         h('h2', { id: 'booking-title' }, `${b.bookingCode}: ${b.person.lastName}, ${b.person.firstName}`),
-        h('p', { class: 'dob' }, `Geburtsdatum ${dob(b.person.dateOfBirth)} – bitte mit dem Ausweis vergleichen.`),
-        b.status !== 'active' ? notice('problem', 'Diese Buchung ist storniert.') : null,
+        h('p', { class: 'dob' }, t('Geburtsdatum {dob} – bitte mit dem Ausweis vergleichen.', { dob: dob(b.person.dateOfBirth) })),
+        b.status !== 'active' ? notice('problem', t('Diese Buchung ist storniert.')) : null,
         table(
-          ['Impfung', 'Zentrum', 'Zeit', 'Anwesenheit', 'Erfassen'],
+          [t('Impfung'), t('Zentrum'), t('Zeit'), t('Anwesenheit'), t('Erfassen')],
           b.appointments.map((a) => [
             `${a.dose}.`,
             a.centerName,
@@ -84,8 +94,8 @@ export async function checkinPage(main: HTMLElement): Promise<void | (() => void
               ? h(
                   'div',
                   { class: 'row' },
-                  h('button', { type: 'button', onclick: mark(a.dose, 'attended') }, 'Erschienen'),
-                  h('button', { type: 'button', class: 'secondary', onclick: mark(a.dose, 'no_show') }, 'Nicht erschienen'),
+                  h('button', { type: 'button', onclick: mark(a.dose, 'attended') }, t('Erschienen')),
+                  h('button', { type: 'button', class: 'secondary', onclick: mark(a.dose, 'no_show') }, t('Nicht erschienen')),
                 )
               : null,
           ]),
@@ -103,9 +113,9 @@ export async function checkinPage(main: HTMLElement): Promise<void | (() => void
       }>('GET', `/api/v1/checkin/centers/${v.centerId}/days/${v.day}`);
       fill(
         list,
-        h('p', {}, `${r.counts.booked} Termine, ${r.counts.attended} erschienen, ${r.counts.noShow} nicht erschienen.`),
+        h('p', {}, t('{booked} Termine, {attended} erschienen, {noShow} nicht erschienen.', r.counts)),
         table(
-          ['Zeit', 'Impfung', 'Code', 'Name', 'Anwesenheit'],
+          [t('Zeit'), t('Impfung'), t('Code'), t('Name'), t('Anwesenheit')],
           r.appointments.map((a) => [
             time(a.startsAt),
             `${a.dose}.`,
@@ -113,7 +123,7 @@ export async function checkinPage(main: HTMLElement): Promise<void | (() => void
             a.name,
             stateText(a.attendance),
           ]),
-          'Tagesliste',
+          t('Tagesliste'),
         ),
       );
     } catch (err) {
@@ -126,7 +136,7 @@ export async function checkinPage(main: HTMLElement): Promise<void | (() => void
     void find(text);
   });
   if (camera) lookup.append(camera.button, camera.view);
-  fill(main, h('h1', { tabindex: -1 }, 'Check-in'), lookup, found, h('h2', {}, 'Tagesliste'), dayForm, list);
+  fill(main, h('h1', { tabindex: -1 }, t('Check-in')), lookup, found, h('h2', {}, t('Tagesliste')), dayForm, list);
   lookup.querySelector<HTMLInputElement>('input')!.focus();
   await showDay();
   return () => camera?.stop();
@@ -147,7 +157,7 @@ type BarcodeDetectorClass = new (options: { formats: string[] }) => BarcodeDetec
 function cameraScanner(onCode: (text: string) => void): { button: HTMLElement; view: HTMLElement; stop: () => void } | null {
   const Detector = (window as unknown as { BarcodeDetector?: BarcodeDetectorClass }).BarcodeDetector;
   if (!Detector || !navigator.mediaDevices?.getUserMedia) return null;
-  const video = h('video', { muted: true, playsinline: true, 'aria-label': 'Kamerabild' });
+  const video = h('video', { muted: true, playsinline: true, 'aria-label': t('Kamerabild') });
   const status = h('p', { 'aria-live': 'polite' });
   const view = h('div', { class: 'camera', hidden: true }, video, status);
   let stream: MediaStream | null = null;
@@ -157,21 +167,21 @@ function cameraScanner(onCode: (text: string) => void): { button: HTMLElement; v
     stream?.getTracks().forEach((track) => track.stop());
     stream = null;
     view.hidden = true;
-    button.textContent = 'Mit der Kamera scannen';
+    button.textContent = t('Mit der Kamera scannen');
   };
   const start = async () => {
     try {
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
     } catch {
-      fill(status, 'Die Kamera ist nicht verfügbar. Bitte den Code eintippen oder den Handscanner nutzen.');
+      fill(status, t('Die Kamera ist nicht verfügbar. Bitte den Code eintippen oder den Handscanner nutzen.'));
       view.hidden = false;
       return;
     }
     video.srcObject = stream;
     await video.play().catch(() => undefined);
     view.hidden = false;
-    fill(status, 'Halten Sie den QR-Code der Bestätigung vor die Kamera.');
-    button.textContent = 'Kamera beenden';
+    fill(status, t('Halten Sie den QR-Code der Bestätigung vor die Kamera.'));
+    button.textContent = t('Kamera beenden');
     const detector = new Detector({ formats: ['qr_code'] });
     let busy = false;
     timer = window.setInterval(async () => {
@@ -193,7 +203,7 @@ function cameraScanner(onCode: (text: string) => void): { button: HTMLElement; v
   const button: HTMLButtonElement = h(
     'button',
     { type: 'button', class: 'secondary', onclick: () => void (stream ? stop() : start()) },
-    'Mit der Kamera scannen',
+    t('Mit der Kamera scannen'),
   );
   return { button, view, stop };
 }

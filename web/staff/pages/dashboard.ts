@@ -1,3 +1,4 @@
+import { t, staffLocale } from '../i18n.js';
 import { fill, h } from '../../src/dom.js';
 import { call } from '../session.js';
 import { lineChart, problem, table, type ChartPoint } from '../ui.js';
@@ -31,7 +32,7 @@ export function dashboardPage(main: HTMLElement): () => void {
   const charts = h('div', { class: 'charts' });
   const details = h('div');
   const status = h('p', { class: 'hint', 'aria-live': 'off' });
-  fill(main, h('h1', { tabindex: -1 }, 'Live-Übersicht'), status, charts, details);
+  fill(main, h('h1', { tabindex: -1 }, t('Live-Übersicht')), status, charts, details);
   let timer = 0;
   let stopped = false;
 
@@ -45,7 +46,10 @@ export function dashboardPage(main: HTMLElement): () => void {
       history.push({ at: Date.now(), reading });
       if (history.length > KEEP) history.shift();
       render(reading);
-      status.textContent = `Stand ${new Date(reading.at).toLocaleTimeString('de-DE')} · aktualisiert alle ${EVERY_MS / 1000} s`;
+      status.textContent = t('Stand {time} · aktualisiert alle {seconds} s', {
+        time: new Date(reading.at).toLocaleTimeString(staffLocale()),
+        seconds: EVERY_MS / 1000,
+      });
     } catch (err) {
       fill(details, problem(err));
     }
@@ -60,76 +64,81 @@ export function dashboardPage(main: HTMLElement): () => void {
     fill(
       charts,
       lineChart(
-        'Warteschlange',
-        'Personen',
+        t('Warteschlange'),
+        t('Personen'),
         series((x) => sum(x.rooms, (room) => room.waiting)),
-        (v) => v.toLocaleString('de-DE'),
+        (v) => v.toLocaleString(staffLocale()),
       ),
       lineChart(
-        'Einlass',
-        'Personen pro Sekunde',
+        t('Einlass'),
+        t('Personen pro Sekunde'),
         series((x) => sum(x.rooms, (room) => room.admissionsPerSecond)),
-        (v) => v.toLocaleString('de-DE', { maximumFractionDigits: 1 }),
+        (v) => v.toLocaleString(staffLocale(), { maximumFractionDigits: 1 }),
       ),
       lineChart(
-        'Aktive Sitzungen',
-        'Personen beim Buchen',
+        t('Aktive Sitzungen'),
+        t('Personen beim Buchen'),
         series((x) => sum(x.rooms, (room) => room.active)),
-        (v) => v.toLocaleString('de-DE'),
+        (v) => v.toLocaleString(staffLocale()),
       ),
-      lineChart('Buchungen', 'pro Minute', series(perMinute), (v) => v.toLocaleString('de-DE', { maximumFractionDigits: 0 })),
+      lineChart(t('Buchungen'), t('pro Minute'), series(perMinute), (v) => v.toLocaleString(staffLocale(), { maximumFractionDigits: 0 })),
       lineChart(
-        'Codes in Warteschlange',
-        'Nachrichten',
+        t('Codes in Warteschlange'),
+        t('Nachrichten'),
         series((x) =>
           sum(
             x.outbox.backlog.filter((b) => b.priority === 0),
             (b) => b.queued,
           ),
         ),
-        (v) => v.toLocaleString('de-DE'),
+        (v) => v.toLocaleString(staffLocale()),
       ),
       lineChart(
-        'Nachrichten in Warteschlange',
-        'Nachrichten',
+        t('Nachrichten in Warteschlange'),
+        t('Nachrichten'),
         series((x) => sum(x.outbox.backlog, (b) => b.queued)),
-        (v) => v.toLocaleString('de-DE'),
+        (v) => v.toLocaleString(staffLocale()),
       ),
       lineChart(
-        'Fehlerquote',
-        '% der Antworten 5xx',
+        t('Fehlerquote'),
+        t('% der Antworten 5xx'),
         series((x, prev) => (prev ? errorRate(prev.reading.http, x.http) * 100 : 0)),
-        (v) => `${v.toLocaleString('de-DE', { maximumFractionDigits: 2 })} %`,
+        (v) => `${v.toLocaleString(staffLocale(), { maximumFractionDigits: 2 })} %`,
       ),
       lineChart(
-        'p95 Antwortzeit',
-        'Millisekunden',
+        t('p95 Antwortzeit'),
+        t('Millisekunden'),
         series((x, prev) => {
           const p = prev ? p95Between(prev.reading.http, x.http) : null;
           return p === null || !Number.isFinite(p) ? 0 : p * 1000;
         }),
-        (v) => `${v.toLocaleString('de-DE')} ms`,
+        (v) => `${v.toLocaleString(staffLocale())} ms`,
       ),
     );
     fill(
       details,
-      h('h2', {}, 'Warteräume'),
+      h('h2', {}, t('Warteräume')),
       r.rooms.length
         ? table(
-            ['Freigabe', 'Zustand', 'Wartend', 'Aktiv', 'Eingelassen', 'Einlass/s', 'Freie Erstimpfungen'],
+            [t('Freigabe'), t('Zustand'), t('Wartend'), t('Aktiv'), t('Eingelassen'), 'Einlass/s', t('Freie Erstimpfungen')],
             r.rooms.map((x) => [x.releaseId, word('room', x.state), x.waiting, x.active, x.admittedTotal, x.admissionsPerSecond, x.remainingFirstDoses]),
           )
-        : h('p', {}, 'Keine Warteräume.'),
-      h('h2', {}, 'Freie Kapazität je Zentrum'),
+        : h('p', {}, t('Keine Warteräume.')),
+      h('h2', {}, t('Freie Kapazität je Zentrum')),
       table(
-        ['Zentrum', 'Frei (freigegeben)', 'Noch nicht freigegeben'],
+        [t('Zentrum'), t('Frei (freigegeben)'), t('Noch nicht freigegeben')],
         r.centers.map((c) => [c.name, c.free, c.upcoming]),
       ),
-      h('h2', {}, 'Buchungen'),
+      h('h2', {}, t('Buchungen')),
       h(
         'p',
         {},
-        `${r.bookings.active} aktiv (davon ${r.bookings.phone} telefonisch), ${r.bookings.cancelled} storniert. Ältester wartender Code: ${Math.round(r.outbox.oldestCodeSeconds)} s.`,
+        t('{active} aktiv (davon {phone} telefonisch), {cancelled} storniert. Ältester wartender Code: {seconds} s.', {
+          active: r.bookings.active,
+          phone: r.bookings.phone,
+          cancelled: r.bookings.cancelled,
+          seconds: Math.round(r.outbox.oldestCodeSeconds),
+        }),
       ),
     );
   }

@@ -1,3 +1,5 @@
+import { word } from '../words.js';
+import { t, staffLocale } from '../i18n.js';
 import { isLanguage, LANGUAGES, LANGUAGE_NAMES } from '../../../src/languages.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
@@ -13,7 +15,7 @@ interface AgentCenter {
 }
 
 const day = (iso: string) =>
-  new Intl.DateTimeFormat('de-DE', { weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(`${iso}T12:00:00Z`));
+  new Intl.DateTimeFormat(staffLocale(), { weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(`${iso}T12:00:00Z`));
 const parseDate = (text: string) => {
   const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text.trim());
   return m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : text.trim();
@@ -25,7 +27,7 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
   try {
     campaigns = await loadCampaigns();
   } catch (err) {
-    fill(main, h('h1', {}, 'Hotline'), problem(err));
+    fill(main, h('h1', {}, t('Hotline')), problem(err));
     return;
   }
   const results = h('div');
@@ -35,10 +37,10 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
   const search: HTMLFormElement = h(
     'form',
     { class: 'card', onsubmit: (e: Event) => (e.preventDefault(), void find()) },
-    h('h2', {}, '1. Freie Termine finden'),
-    input({ name: 'campaignId', label: 'Kampagne', options: campaigns.map((c) => [String(c.id), c.name]) }),
-    input({ name: 'postalCode', label: 'Postleitzahl des Anrufers', required: true }),
-    h('button', { type: 'submit' }, 'Suchen'),
+    h('h2', {}, t('1. Freie Termine finden')),
+    input({ name: 'campaignId', label: t('Kampagne'), options: campaigns.map((c) => [String(c.id), c.name]) }),
+    input({ name: 'postalCode', label: t('Postleitzahl des Anrufers'), required: true }),
+    h('button', { type: 'submit' }, t('Suchen')),
   );
 
   async function find(): Promise<void> {
@@ -51,25 +53,35 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
       fill(
         results,
         r.centers.length === 0
-          ? notice('info', 'Keine freien Termine in der Nähe.')
+          ? notice('info', t('Keine freien Termine in der Nähe.'))
           : r.centers.map((c) =>
               h(
                 'section',
                 { class: 'card', 'aria-labelledby': `c-${c.id}` },
-                h('h3', { id: `c-${c.id}` }, `${c.name} (${c.distanceKm.toLocaleString('de-DE')} km)`),
+                h('h3', { id: `c-${c.id}` }, `${c.name} (${c.distanceKm.toLocaleString(staffLocale())} km)`),
                 h('p', {}, c.address),
                 c.days.slice(0, 14).map((d) =>
                   h(
                     'details',
                     {},
-                    h('summary', {}, `${day(d.date)}: ${d.free} frei${d.keptForPhone ? `, davon ${d.keptForPhone} für die Hotline` : ''}`),
+                    h(
+                      'summary',
+                      {},
+                      d.keptForPhone
+                        ? t('{day}: {free} frei, davon {kept} für die Hotline', { day: day(d.date), free: d.free, kept: d.keptForPhone })
+                        : t('{day}: {free} frei', { day: day(d.date), free: d.free }),
+                    ),
                     h(
                       'div',
                       { class: 'row' },
                       d.slots.map((s) =>
                         h(
                           'button',
-                          { type: 'button', class: 'slot', onclick: () => choose(s.id, `${c.name}, ${day(d.date)}, ${time(s.startsAt)} Uhr`) },
+                          {
+                            type: 'button',
+                            class: 'slot',
+                            onclick: () => choose(s.id, t('{center}, {day}, {time} Uhr', { center: c.name, day: day(d.date), time: time(s.startsAt) })),
+                          },
                           `${time(s.startsAt)} (${s.free})`,
                         ),
                       ),
@@ -87,27 +99,27 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
   function choose(slotId: number, label: string): void {
     chosen = { slotId, label };
     const el = form(
-      '2. Für den Anrufer buchen',
+      t('2. Für den Anrufer buchen'),
       [
-        { name: 'firstName', label: 'Vorname', required: true },
-        { name: 'lastName', label: 'Nachname', required: true },
-        { name: 'dateOfBirth', label: 'Geburtsdatum (TT.MM.JJJJ)', required: true },
-        { name: 'postalCode', label: 'Postleitzahl', value: formValues(search).postalCode, required: true },
-        { name: 'phone', label: 'Handynummer' },
-        { name: 'email', label: 'E-Mail' },
+        { name: 'firstName', label: t('Vorname'), required: true },
+        { name: 'lastName', label: t('Nachname'), required: true },
+        { name: 'dateOfBirth', label: t('Geburtsdatum (TT.MM.JJJJ)'), required: true },
+        { name: 'postalCode', label: t('Postleitzahl'), value: formValues(search).postalCode, required: true },
+        { name: 'phone', label: t('Handynummer') },
+        { name: 'email', label: t('E-Mail') },
         {
           name: 'sendBy',
-          label: 'Bestätigung per',
+          label: t('Bestätigung per'),
           options: [
-            ['letter', 'Brief (zum Drucken)'],
+            ['letter', t('Brief (zum Drucken)')],
             ['sms', 'SMS'],
-            ['email', 'E-Mail'],
+            ['email', t('E-Mail')],
           ],
         },
         // The caller's language: the SMS, e-mail or letter is written in it.
-        { name: 'locale', label: 'Sprache der Bestätigung', options: LANGUAGES.map((l) => [l, LANGUAGE_NAMES[l]] as [string, string]) },
+        { name: 'locale', label: t('Sprache der Bestätigung'), options: LANGUAGES.map((l) => [l, LANGUAGE_NAMES[l]] as [string, string]) },
       ],
-      'Verbindlich buchen',
+      t('Verbindlich buchen'),
       async (v) => {
         const r = await call<{ bookingCode: string; letter: string; sendBy: string }>('POST', '/api/v1/agent/bookings', {
           slotId: chosen!.slotId,
@@ -127,11 +139,15 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
           {},
           notice(
             'success',
-            h('p', {}, 'Gebucht. Buchungscode: ', h('strong', { class: 'booking-code' }, r.bookingCode)),
-            h('p', {}, r.sendBy === 'letter' ? 'Brief zum Drucken:' : `Bestätigung geht per ${r.sendBy === 'sms' ? 'SMS' : 'E-Mail'} raus. Brieftext:`),
+            h('p', {}, t('Gebucht. Buchungscode: '), h('strong', { class: 'booking-code' }, r.bookingCode)),
+            h(
+              'p',
+              {},
+              r.sendBy === 'letter' ? t('Brief zum Drucken:') : t('Bestätigung geht per {channel} raus. Brieftext:', { channel: word('channel', r.sendBy) }),
+            ),
           ),
           h('pre', { class: 'letter' }, r.letter),
-          h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, 'Brief drucken'),
+          h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('Brief drucken')),
         );
       },
     );
@@ -144,8 +160,8 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
 
   fill(
     main,
-    h('h1', { tabindex: -1 }, 'Hotline: für Anrufer buchen'),
-    h('p', {}, 'Buchungen hier gehen nicht durch den Warteraum und nutzen den für die Hotline reservierten Anteil.'),
+    h('h1', { tabindex: -1 }, t('Hotline: für Anrufer buchen')),
+    h('p', {}, t('Buchungen hier gehen nicht durch den Warteraum und nutzen den für die Hotline reservierten Anteil.')),
     search,
     results,
     booking,

@@ -1,3 +1,4 @@
+import { t } from '../i18n.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
 import { dateTime, input, problem } from '../ui.js';
@@ -6,26 +7,26 @@ import { word } from '../words.js';
 
 /** What each text is, for the people who edit it. */
 const LABELS: Record<string, string> = {
-  at: 'Zeitpunkt im Satz ({when})',
-  dose: 'Zeile je Termin',
-  codeSubject: 'Code: Betreff der E-Mail',
-  code: 'Code: erster Satz',
-  codeValid: 'Code: Gültigkeit und Warnung',
-  codeSms: 'Code: SMS',
-  confirmationSubject: 'Bestätigung: Betreff',
-  booked: 'Bestätigung: erster Satz',
-  bookingCode: 'Bestätigung: Buchungscode',
-  bring: 'Bestätigung: was mitbringen, wie absagen',
-  confirmationSms: 'Bestätigung: SMS',
-  cancellationSubject: 'Absage: Betreff',
-  cancelled: 'Absage: erster Satz',
-  reminderSubject: 'Erinnerung: Betreff',
-  reminder: 'Erinnerung: erster Satz',
-  offerSubject: 'Wartelisten-Angebot: Betreff',
-  offer: 'Wartelisten-Angebot: der Termin',
-  offerDeadline: 'Wartelisten-Angebot: Frist',
-  offerOtherwise: 'Wartelisten-Angebot: ohne Antwort',
-  offerSms: 'Wartelisten-Angebot: SMS',
+  at: t('Zeitpunkt im Satz ({when})'),
+  dose: t('Zeile je Termin'),
+  codeSubject: t('Code: Betreff der E-Mail'),
+  code: t('Code: erster Satz'),
+  codeValid: t('Code: Gültigkeit und Warnung'),
+  codeSms: t('Code: SMS'),
+  confirmationSubject: t('Bestätigung: Betreff'),
+  booked: t('Bestätigung: erster Satz'),
+  bookingCode: t('Bestätigung: Buchungscode'),
+  bring: t('Bestätigung: was mitbringen, wie absagen'),
+  confirmationSms: t('Bestätigung: SMS'),
+  cancellationSubject: t('Absage: Betreff'),
+  cancelled: t('Absage: erster Satz'),
+  reminderSubject: t('Erinnerung: Betreff'),
+  reminder: t('Erinnerung: erster Satz'),
+  offerSubject: t('Wartelisten-Angebot: Betreff'),
+  offer: t('Wartelisten-Angebot: der Termin'),
+  offerDeadline: t('Wartelisten-Angebot: Frist'),
+  offerOtherwise: t('Wartelisten-Angebot: ohne Antwort'),
+  offerSms: t('Wartelisten-Angebot: SMS'),
 };
 
 interface Listing {
@@ -40,8 +41,8 @@ export function messageTextsPage(main: HTMLElement): void {
   const choose: HTMLFormElement = h(
     'form',
     { class: 'row', onsubmit: (e: Event) => (e.preventDefault(), void load()) },
-    input({ name: 'lang', label: 'Sprache', options: LANGUAGES.map((l): [string, string] => [l, LANGUAGE_NAMES[l]]) }),
-    h('button', { type: 'submit', class: 'secondary' }, 'Laden'),
+    input({ name: 'lang', label: t('Sprache'), options: LANGUAGES.map((l): [string, string] => [l, LANGUAGE_NAMES[l]]) }),
+    h('button', { type: 'submit', class: 'secondary' }, t('Laden')),
   );
   const lang = () => formValues(choose).lang as Language;
   let shown: Listing = { texts: [] };
@@ -68,8 +69,8 @@ export function messageTextsPage(main: HTMLElement): void {
           h(
             'p',
             { class: 'hint', id: `t-${x.key}-hint` },
-            x.updatedAt ? `geändert ${dateTime(x.updatedAt)} von ${x.updatedBy} · ` : 'mitgelieferter Text · ',
-            `Platzhalter: ${[...x.shipped.matchAll(/\{\w+\}/g)].map((m) => m[0]).join(' ') || 'keine'}`,
+            x.updatedAt ? t('geändert {when} von {who} · ', { when: dateTime(x.updatedAt), who: x.updatedBy ?? '' }) : t('mitgelieferter Text · '),
+            t('Platzhalter: {list}', { list: [...x.shipped.matchAll(/\{\w+\}/g)].map((m) => m[0]).join(' ') || t('keine') }),
           ),
           h(
             'textarea',
@@ -101,7 +102,7 @@ export function messageTextsPage(main: HTMLElement): void {
     });
     fill(
       preview,
-      h('h2', {}, 'Vorschau (Beispielbuchung, nichts gespeichert)'),
+      h('h2', {}, t('Vorschau (Beispielbuchung, nichts gespeichert)')),
       r.messages.map((m) =>
         h(
           'section',
@@ -115,19 +116,19 @@ export function messageTextsPage(main: HTMLElement): void {
   });
   const save = act(async () => {
     const changed = edited();
-    if (Object.keys(changed).length === 0) return void fill(out, notice('info', 'Nichts geändert.'));
+    if (Object.keys(changed).length === 0) return void fill(out, notice('info', t('Nichts geändert.')));
     show(await call<Listing>('PUT', `/api/v1/admin/message-texts/${lang()}`, { texts: changed }));
-    fill(out, notice('success', `Gespeichert (${Object.keys(changed).length}). Alle Server verwenden die Texte spätestens in 5 Sekunden.`));
+    fill(out, notice('success', t('Gespeichert ({count}). Alle Server verwenden die Texte spätestens in 5 Sekunden.', { count: Object.keys(changed).length })));
   });
   const reset = act(async () => {
     show(await call<Listing>('DELETE', `/api/v1/admin/message-texts/${lang()}`));
-    fill(out, notice('success', 'Alle Texte dieser Sprache sind wieder die mitgelieferten.'));
+    fill(out, notice('success', t('Alle Texte dieser Sprache sind wieder die mitgelieferten.')));
   });
 
   fill(
     main,
-    h('h1', { tabindex: -1 }, 'Nachrichtentexte'),
-    h('p', {}, 'Die Texte der E-Mails und SMS an Bürgerinnen und Bürger, je Sprache. Platzhalter in geschweiften Klammern müssen bleiben.'),
+    h('h1', { tabindex: -1 }, t('Nachrichtentexte')),
+    h('p', {}, t('Die Texte der E-Mails und SMS an Bürgerinnen und Bürger, je Sprache. Platzhalter in geschweiften Klammern müssen bleiben.')),
     choose,
     h(
       'form',
@@ -136,9 +137,9 @@ export function messageTextsPage(main: HTMLElement): void {
       h(
         'div',
         { class: 'row' },
-        h('button', { type: 'button', class: 'secondary', onclick: showPreview }, 'Vorschau'),
-        h('button', { type: 'submit' }, 'Speichern'),
-        h('button', { type: 'button', class: 'danger', onclick: reset }, 'Alle auf mitgelieferte Texte zurücksetzen'),
+        h('button', { type: 'button', class: 'secondary', onclick: showPreview }, t('Vorschau')),
+        h('button', { type: 'submit' }, t('Speichern')),
+        h('button', { type: 'button', class: 'danger', onclick: reset }, t('Alle auf mitgelieferte Texte zurücksetzen')),
       ),
       out,
     ),

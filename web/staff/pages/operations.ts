@@ -1,3 +1,4 @@
+import { t } from '../i18n.js';
 import { word } from '../words.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
@@ -23,16 +24,16 @@ export async function messagesPage(main: HTMLElement): Promise<void> {
     { class: 'row', onsubmit: (e: Event) => (e.preventDefault(), void refresh()) },
     input({
       name: 'state',
-      label: 'Zustand',
+      label: t('Zustand'),
       options: [
         ['failed', `${word('message', 'failed')} (dead letters)`],
-        ['', 'alle'],
+        ['', t('alle')],
         ['queued', word('message', 'queued')],
         ['sent', word('message', 'sent')],
       ],
     }),
-    input({ name: 'recipient', label: 'Empfänger' }),
-    h('button', { type: 'submit', class: 'secondary' }, 'Anzeigen'),
+    input({ name: 'recipient', label: t('Empfänger') }),
+    h('button', { type: 'submit', class: 'secondary' }, t('Anzeigen')),
   );
   async function refresh(): Promise<void> {
     const v = formValues(filter);
@@ -41,7 +42,7 @@ export async function messagesPage(main: HTMLElement): Promise<void> {
     fill(
       listing,
       table(
-        ['Nr.', 'Art', 'Kanal', 'Empfänger', 'Zustand', 'Versuche', 'Fehler', 'Erstellt', 'Aktion'],
+        [t('Nr.'), t('Art'), t('Kanal'), t('Empfänger'), t('Zustand'), t('Versuche'), t('Fehler'), t('Erstellt'), t('Aktion')],
         messages.map((m) => [
           m.id,
           word('kind', m.kind),
@@ -66,15 +67,15 @@ export async function messagesPage(main: HTMLElement): Promise<void> {
                     }
                   },
                 },
-                'Erneut senden',
+                t('Erneut senden'),
               )
             : null,
         ]),
-        'Nachrichten',
+        t('Nachrichten'),
       ),
     );
   }
-  fill(main, h('h1', { tabindex: -1 }, 'Nachrichten'), filter, listing);
+  fill(main, h('h1', { tabindex: -1 }, t('Nachrichten')), filter, listing);
   await refresh().catch((err) => fill(listing, problem(err)));
 }
 
@@ -84,7 +85,7 @@ export async function exportsPage(main: HTMLElement): Promise<void> {
   try {
     centers = await loadCenters();
   } catch (err) {
-    fill(main, h('h1', {}, 'Exporte'), problem(err));
+    fill(main, h('h1', {}, t('Exporte')), problem(err));
     return;
   }
   const link = h('p', {});
@@ -100,24 +101,24 @@ export async function exportsPage(main: HTMLElement): Promise<void> {
           h(
             'a',
             { href: `/api/v1/admin/exports/appointments.csv?centerId=${v.centerId}&day=${v.day}`, download: `termine-${v.centerId}-${v.day}.csv` },
-            `Termine ${v.day} herunterladen (CSV)`,
+            t('Termine {day} herunterladen (CSV)', { day: v.day ?? '' }),
           ),
         );
       },
     },
-    h('h2', {}, 'Termine eines Tages als CSV'),
-    input({ name: 'centerId', label: 'Impfzentrum', options: centers.map((c) => [String(c.id), c.name]) }),
-    input({ name: 'day', label: 'Tag', type: 'date', value: new Date().toISOString().slice(0, 10), required: true }),
-    h('button', { type: 'submit' }, 'Export vorbereiten'),
+    h('h2', {}, t('Termine eines Tages als CSV')),
+    input({ name: 'centerId', label: t('Impfzentrum'), options: centers.map((c) => [String(c.id), c.name]) }),
+    input({ name: 'day', label: t('Tag'), type: 'date', value: new Date().toISOString().slice(0, 10), required: true }),
+    h('button', { type: 'submit' }, t('Export vorbereiten')),
     link,
   );
-  fill(main, h('h1', { tabindex: -1 }, 'Exporte'), el);
+  fill(main, h('h1', { tabindex: -1 }, t('Exporte')), el);
 }
 
 /** The audit log. */
 export async function auditPage(main: HTMLElement): Promise<void> {
   const listing = h('div');
-  fill(main, h('h1', { tabindex: -1 }, 'Protokoll'), listing);
+  fill(main, h('h1', { tabindex: -1 }, t('Protokoll')), listing);
   try {
     const { entries } = await call<{ entries: { id: number; at: string; actor: string; action: string; target: unknown; before: unknown; after: unknown }[] }>(
       'GET',
@@ -127,9 +128,9 @@ export async function auditPage(main: HTMLElement): Promise<void> {
     fill(
       listing,
       table(
-        ['Zeit', 'Wer', 'Was', 'Ziel', 'Vorher', 'Nachher'],
+        [t('Zeit'), t('Wer'), t('Was'), t('Ziel'), t('Vorher'), t('Nachher')],
         entries.map((e) => [dateTime(e.at), e.actor, e.action, short(e.target), short(e.before), short(e.after)]),
-        'Letzte 200 Einträge',
+        t('Letzte 200 Einträge'),
       ),
     );
   } catch (err) {
@@ -154,8 +155,8 @@ export async function barrierReportsPage(main: HTMLElement): Promise<void> {
   const out = h('div', { 'aria-live': 'polite' });
   fill(
     main,
-    h('h1', { tabindex: -1 }, 'Barriere-Meldungen'),
-    h('p', {}, 'Was Bürgerinnen und Bürger über die Erklärung zur Barrierefreiheit melden. Die Kontaktangabe wird nach der Aufbewahrungsfrist gelöscht.'),
+    h('h1', { tabindex: -1 }, t('Barriere-Meldungen')),
+    h('p', {}, t('Was Bürgerinnen und Bürger über die Erklärung zur Barrierefreiheit melden. Die Kontaktangabe wird nach der Aufbewahrungsfrist gelöscht.')),
     out,
     listing,
   );
@@ -167,7 +168,7 @@ export async function barrierReportsPage(main: HTMLElement): Promise<void> {
     const markDone = (r: BarrierReport) => async () => {
       try {
         await call('POST', `/api/v1/admin/barrier-reports/${r.id}/done`);
-        fill(out, notice('success', `Meldung ${r.id} ist erledigt.`));
+        fill(out, notice('success', t('Meldung {id} ist erledigt.', { id: r.id })));
         await refresh();
       } catch (err) {
         fill(out, problem(err));
@@ -177,21 +178,21 @@ export async function barrierReportsPage(main: HTMLElement): Promise<void> {
       listing,
       open.reports.length
         ? table(
-            ['Nr.', 'Eingang', 'Seite', 'Meldung', 'Kontakt', 'Aktion'],
+            [t('Nr.'), t('Eingang'), t('Seite'), t('Meldung'), t('Kontakt'), t('Aktion')],
             open.reports.map((r) => [
               r.id,
               dateTime(r.createdAt),
               r.page ?? '–',
               h('span', { class: 'paragraphs' }, r.message),
               r.contact ?? '–',
-              h('button', { type: 'button', class: 'secondary', onclick: markDone(r) }, 'Erledigt'),
+              h('button', { type: 'button', class: 'secondary', onclick: markDone(r) }, t('Erledigt')),
             ]),
-            `Offen: ${open.reports.length}`,
+            t('Offen: {count}', { count: open.reports.length }),
           )
-        : h('p', {}, 'Keine offenen Meldungen.'),
+        : h('p', {}, t('Keine offenen Meldungen.')),
       done.reports.length
         ? table(
-            ['Nr.', 'Eingang', 'Seite', 'Meldung', 'Erledigt'],
+            [t('Nr.'), t('Eingang'), t('Seite'), t('Meldung'), t('Erledigt')],
             done.reports.map((r) => [
               r.id,
               dateTime(r.createdAt),
@@ -199,7 +200,7 @@ export async function barrierReportsPage(main: HTMLElement): Promise<void> {
               h('span', { class: 'paragraphs' }, r.message),
               `${dateTime(r.doneAt!)} (${r.doneBy})`,
             ]),
-            `Erledigt: ${done.reports.length}`,
+            t('Erledigt: {count}', { count: done.reports.length }),
           )
         : null,
     );

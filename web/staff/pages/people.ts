@@ -1,3 +1,4 @@
+import { t } from '../i18n.js';
 import { word } from '../words.js';
 import { fill, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
@@ -31,47 +32,61 @@ export async function peoplePage(main: HTMLElement): Promise<void> {
   const said = h('div', { 'aria-live': 'polite' });
 
   const refresh = async () => {
-    const [a, t] = await Promise.all([call<{ accounts: Account[] }>('GET', '/api/v1/admin/staff'), call<{ tokens: Token[] }>('GET', '/api/v1/admin/tokens')]);
+    const [a, tk] = await Promise.all([call<{ accounts: Account[] }>('GET', '/api/v1/admin/staff'), call<{ tokens: Token[] }>('GET', '/api/v1/admin/tokens')]);
     fill(
       accounts,
       table(
-        ['Name', 'Benutzer', 'Rolle', 'Zentren', 'Status', 'Aktionen'],
+        [t('Name'), t('Benutzer'), t('Rolle'), t('Zentren'), t('Status'), t('Aktionen')],
         a.accounts.map((x) => [
           x.displayName,
           x.username,
           word('role', x.role),
-          x.centerIds?.join(', ') ?? 'alle',
-          x.disabled ? 'gesperrt' : 'aktiv',
+          x.centerIds?.join(', ') ?? t('alle'),
+          x.disabled ? t('gesperrt') : t('aktiv'),
           h(
             'div',
             { class: 'row' },
-            h('button', { type: 'button', class: 'secondary', onclick: () => void reset(x) }, 'Passwort zurücksetzen'),
-            h('button', { type: 'button', class: x.disabled ? 'secondary' : 'danger', onclick: () => void toggle(x) }, x.disabled ? 'Entsperren' : 'Sperren'),
+            h('button', { type: 'button', class: 'secondary', onclick: () => void reset(x) }, t('Passwort zurücksetzen')),
+            h(
+              'button',
+              { type: 'button', class: x.disabled ? 'secondary' : 'danger', onclick: () => void toggle(x) },
+              x.disabled ? t('Entsperren') : t('Sperren'),
+            ),
           ),
         ]),
-        'Konten',
+        t('Konten'),
       ),
     );
     fill(
       tokens,
       table(
-        ['Name', 'Rolle', 'Erstellt von', 'Erstellt', 'Zuletzt benutzt', 'Aktion'],
-        t.tokens.map((x) => [
+        [t('Name'), t('Rolle'), t('Erstellt von'), t('Erstellt'), t('Zuletzt benutzt'), t('Aktion')],
+        tk.tokens.map((x) => [
           x.name,
           word('role', x.role),
           x.createdBy,
           dateTime(x.createdAt),
           x.lastUsedAt ? dateTime(x.lastUsedAt) : '–',
-          x.revokedAt ? `widerrufen ${dateTime(x.revokedAt)}` : h('button', { type: 'button', class: 'danger', onclick: () => void revoke(x) }, 'Widerrufen'),
+          x.revokedAt
+            ? t('widerrufen {when}', { when: dateTime(x.revokedAt) })
+            : h('button', { type: 'button', class: 'danger', onclick: () => void revoke(x) }, t('Widerrufen')),
         ]),
-        'API-Tokens',
+        t('API-Tokens'),
       ),
     );
   };
   const reset = async (x: Account) => {
     try {
       const r = await call<{ password: string }>('POST', `/api/v1/admin/staff/${x.id}/password`, {});
-      fill(said, notice('success', `Neues Passwort für ${x.username}: `, h('code', {}, r.password), ' (nur jetzt sichtbar; alle Sitzungen wurden beendet).'));
+      fill(
+        said,
+        notice(
+          'success',
+          t('Neues Passwort für {user}: ', { user: x.username }),
+          h('code', {}, r.password),
+          t(' (nur jetzt sichtbar; alle Sitzungen wurden beendet).'),
+        ),
+      );
     } catch (err) {
       fill(said, problem(err));
     }
@@ -95,17 +110,17 @@ export async function peoplePage(main: HTMLElement): Promise<void> {
 
   fill(
     main,
-    h('h1', { tabindex: -1 }, 'Personal und Zugänge'),
+    h('h1', { tabindex: -1 }, t('Personal und Zugänge')),
     said,
     form(
-      'Neues Konto',
+      t('Neues Konto'),
       [
-        { name: 'displayName', label: 'Name', required: true },
-        { name: 'username', label: 'Benutzername (a–z, 0–9, . _ -)', required: true },
-        { name: 'role', label: 'Rolle', options: ROLES },
-        { name: 'centerIds', label: 'Nur für Zentren (Nummern, durch Komma getrennt; leer = alle)' },
+        { name: 'displayName', label: t('Name'), required: true },
+        { name: 'username', label: t('Benutzername (a–z, 0–9, . _ -)'), required: true },
+        { name: 'role', label: t('Rolle'), options: ROLES },
+        { name: 'centerIds', label: t('Nur für Zentren (Nummern, durch Komma getrennt; leer = alle)') },
       ],
-      'Anlegen',
+      t('Anlegen'),
       async (v) => {
         const r = await call<{ account: Account; password: string }>('POST', '/api/v1/admin/staff', {
           username: v.username,
@@ -114,21 +129,26 @@ export async function peoplePage(main: HTMLElement): Promise<void> {
           centerIds: centerList(v.centerIds ?? ''),
         });
         await refresh();
-        return notice('success', `Konto ${r.account.username} angelegt. Erstes Passwort: `, h('code', {}, r.password), ' (nur jetzt sichtbar).');
+        return notice(
+          'success',
+          t('Konto {user} angelegt. Erstes Passwort: ', { user: r.account.username }),
+          h('code', {}, r.password),
+          t(' (nur jetzt sichtbar).'),
+        );
       },
     ),
     accounts,
     form(
-      'Neues API-Token (für Automatisierung)',
+      t('Neues API-Token (für Automatisierung)'),
       [
-        { name: 'name', label: 'Wofür', required: true },
-        { name: 'role', label: 'Rolle', options: ROLES },
+        { name: 'name', label: t('Wofür'), required: true },
+        { name: 'role', label: t('Rolle'), options: ROLES },
       ],
-      'Token erzeugen',
+      t('Token erzeugen'),
       async (v) => {
         const r = await call<{ token: string }>('POST', '/api/v1/admin/tokens', { name: v.name, role: v.role });
         await refresh();
-        return notice('success', 'Token (nur jetzt sichtbar): ', h('code', {}, r.token));
+        return notice('success', t('Token (nur jetzt sichtbar): '), h('code', {}, r.token));
       },
     ),
     tokens,

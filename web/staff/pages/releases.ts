@@ -1,3 +1,4 @@
+import { t } from '../i18n.js';
 import { word } from '../words.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
@@ -27,7 +28,7 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
   try {
     [campaigns, centers] = await Promise.all([loadCampaigns(), loadCenters()]);
   } catch (err) {
-    fill(main, h('h1', {}, 'Freigaben'), problem(err));
+    fill(main, h('h1', {}, t('Freigaben')), problem(err));
     return;
   }
   const listing = h('div');
@@ -38,23 +39,23 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
   const el: HTMLFormElement = h(
     'form',
     { class: 'card', onsubmit: (e: Event) => (e.preventDefault(), void schedule()) },
-    h('h2', {}, 'Neue Freigabe'),
-    input({ name: 'campaignId', label: 'Kampagne', options: campaigns.map((c) => [String(c.id), c.name]) }),
-    input({ name: 'centerId', label: 'Impfzentrum', options: [['', 'alle'], ...centers.map((c): [string, string] => [String(c.id), c.name])] }),
-    input({ name: 'from', label: 'Erstimpfungen von (Tag)', type: 'date', required: true }),
-    input({ name: 'to', label: 'bis (Tag)', type: 'date', required: true }),
-    input({ name: 'opensAt', label: 'Freigabe am (Ortszeit)', type: 'datetime-local', required: true }),
-    input({ name: 'waitingRoom', label: 'Mit Warteraum', type: 'checkbox', value: 'on' }),
-    input({ name: 'prequeueMinutes', label: 'Warteraum öffnet … Minuten vorher', type: 'number', value: 30, min: 0 }),
-    input({ name: 'expectedCrowd', label: 'Erwartete Personen zur Öffnung', type: 'number', min: 0 }),
-    input({ name: 'phoneShare', label: 'Anteil für die Hotline (%)', type: 'number', value: 0, min: 0, max: 90 }),
-    input({ name: 'phoneUntil', label: 'Hotline-Anteil reserviert bis (Ortszeit)', type: 'datetime-local' }),
-    input({ name: 'waitlistShare', label: 'Anteil für die Warteliste (%)', type: 'number', value: 0, min: 0, max: 100 }),
+    h('h2', {}, t('Neue Freigabe')),
+    input({ name: 'campaignId', label: t('Kampagne'), options: campaigns.map((c) => [String(c.id), c.name]) }),
+    input({ name: 'centerId', label: t('Impfzentrum'), options: [['', t('alle')], ...centers.map((c): [string, string] => [String(c.id), c.name])] }),
+    input({ name: 'from', label: t('Erstimpfungen von (Tag)'), type: 'date', required: true }),
+    input({ name: 'to', label: t('bis (Tag)'), type: 'date', required: true }),
+    input({ name: 'opensAt', label: t('Freigabe am (Ortszeit)'), type: 'datetime-local', required: true }),
+    input({ name: 'waitingRoom', label: t('Mit Warteraum'), type: 'checkbox', value: 'on' }),
+    input({ name: 'prequeueMinutes', label: t('Warteraum öffnet … Minuten vorher'), type: 'number', value: 30, min: 0 }),
+    input({ name: 'expectedCrowd', label: t('Erwartete Personen zur Öffnung'), type: 'number', min: 0 }),
+    input({ name: 'phoneShare', label: t('Anteil für die Hotline (%)'), type: 'number', value: 0, min: 0, max: 90 }),
+    input({ name: 'phoneUntil', label: t('Hotline-Anteil reserviert bis (Ortszeit)'), type: 'datetime-local' }),
+    input({ name: 'waitlistShare', label: t('Anteil für die Warteliste (%)'), type: 'number', value: 0, min: 0, max: 100 }),
     h(
       'div',
       { class: 'row' },
-      h('button', { type: 'button', class: 'secondary', onclick: () => void check() }, 'Checkliste prüfen'),
-      h('button', { type: 'submit' }, 'Freigabe planen'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => void check() }, t('Checkliste prüfen')),
+      h('button', { type: 'submit' }, t('Freigabe planen')),
     ),
     checklist,
     outcome,
@@ -68,7 +69,7 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
     const atCenter = (s: Slot) => !v.centerId || s.centerId === Number(v.centerId);
     // The chosen first doses, and every unreleased second dose of the campaign there (their second appointments).
     const slotIds = slots.filter((s) => s.releaseId === null && atCenter(s) && (s.dose === 2 || inRange(s))).map((s) => s.id);
-    if (!v.opensAt) throw new Error('Bitte den Zeitpunkt der Freigabe angeben.');
+    if (!v.opensAt) throw new Error(t('Bitte den Zeitpunkt der Freigabe angeben.'));
     const waitingRoom = (el.querySelector('[name="waitingRoom"]') as HTMLInputElement).checked;
     return {
       campaignId,
@@ -86,23 +87,23 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
     try {
       const body = await plan();
       if (body.slotIds.length === 0) {
-        fill(checklist, notice('problem', 'Keine noch nicht freigegebenen Termine in dieser Auswahl.'));
+        fill(checklist, notice('problem', t('Keine noch nicht freigegebenen Termine in dieser Auswahl.')));
         return;
       }
       warnings = (await call<{ warnings: Warning[] }>('POST', '/api/v1/admin/releases/checklist', body)).warnings;
       fill(
         checklist,
         warnings.length === 0
-          ? notice('success', `Checkliste ohne Warnung (${body.slotIds.length} Termine).`)
+          ? notice('success', t('Checkliste ohne Warnung ({count} Termine).', { count: body.slotIds.length }))
           : notice(
               'problem',
-              h('p', {}, `Die Checkliste warnt (${body.slotIds.length} Termine):`),
+              h('p', {}, t('Die Checkliste warnt ({count} Termine):', { count: body.slotIds.length })),
               h(
                 'ul',
                 { class: 'warnings' },
                 warnings.map((w) => h('li', {}, h('strong', {}, w.code), ': ', w.message)),
               ),
-              input({ name: 'acknowledged', label: 'Ich habe jede Warnung gelesen und plane die Freigabe trotzdem.', type: 'checkbox' }),
+              input({ name: 'acknowledged', label: t('Ich habe jede Warnung gelesen und plane die Freigabe trotzdem.'), type: 'checkbox' }),
             ),
       );
     } catch (err) {
@@ -116,14 +117,14 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
       if (warnings === null) return;
       const acknowledged = (el.querySelector('[name="acknowledged"]') as HTMLInputElement | null)?.checked ?? false;
       if (warnings.length > 0 && !acknowledged) {
-        fill(outcome, notice('problem', 'Bitte die Warnungen lesen und bestätigen – oder den Plan ändern und neu prüfen.'));
+        fill(outcome, notice('problem', t('Bitte die Warnungen lesen und bestätigen – oder den Plan ändern und neu prüfen.')));
         return;
       }
       const body = await plan();
       const created = await call<{ id: number }>('POST', '/api/v1/admin/releases', { ...body, acknowledge: warnings.map((w) => w.code) });
       warnings = null;
       fill(checklist);
-      fill(outcome, notice('success', `Freigabe Nr. ${created.id} geplant (${body.slotIds.length} Termine).`));
+      fill(outcome, notice('success', t('Freigabe Nr. {id} geplant ({count} Termine).', { id: created.id, count: body.slotIds.length })));
       await refresh();
     } catch (err) {
       fill(outcome, problem(err));
@@ -153,30 +154,30 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
     fill(
       listing,
       table(
-        ['Nr.', 'Öffnet', 'Warteraum', 'Termine', 'Erstimpfungen', 'gebucht', 'für Hotline'],
+        [t('Nr.'), t('Öffnet'), t('Warteraum'), t('Termine'), t('Erstimpfungen'), 'gebucht', t('für Hotline')],
         releases.map((r) => [
           r.id,
           dateTime(r.opensAt),
-          r.waitingRoom ? (r.roomState ?? 'ja') : 'nein',
+          r.waitingRoom ? (r.roomState ? word('room', r.roomState) : t('ja')) : t('nein'),
           r.slots,
           r.firstDoseUnits,
           r.firstDosesTaken,
           r.phoneReserved,
         ]),
-        'Freigaben dieser Kampagne',
+        t('Freigaben dieser Kampagne'),
       ),
     );
   }
   el.querySelector('[name="campaignId"]')!.addEventListener('change', () => void refresh());
 
-  fill(main, h('h1', { tabindex: -1 }, 'Freigaben'), el, listing);
+  fill(main, h('h1', { tabindex: -1 }, t('Freigaben')), el, listing);
   await refresh().catch((err) => fill(listing, problem(err)));
 }
 
 /** Waiting-room controls: pause, resume, close; targets and difficulty, live. */
 export async function roomsPage(main: HTMLElement): Promise<void> {
   const listing = h('div');
-  fill(main, h('h1', { tabindex: -1 }, 'Warteräume steuern'), listing);
+  fill(main, h('h1', { tabindex: -1 }, t('Warteräume steuern')), listing);
   const refresh = async () => {
     const d = await call<{ rooms: { releaseId: number; state: string; waiting: number; active: number; admissionsPerSecond: number }[] }>(
       'GET',
@@ -184,7 +185,7 @@ export async function roomsPage(main: HTMLElement): Promise<void> {
     );
     fill(
       listing,
-      d.rooms.length === 0 ? h('p', {}, 'Keine Warteräume.') : null,
+      d.rooms.length === 0 ? h('p', {}, t('Keine Warteräume.')) : null,
       d.rooms.map((room) => {
         const out = h('div', { 'aria-live': 'polite' });
         const act = (path: string) => async () => {
@@ -208,28 +209,28 @@ export async function roomsPage(main: HTMLElement): Promise<void> {
               );
               try {
                 await call('PATCH', `/api/v1/admin/queue/rooms/${room.releaseId}`, body);
-                fill(out, notice('success', 'Übernommen.'));
+                fill(out, notice('success', t('Übernommen.')));
               } catch (err) {
                 fill(out, problem(err));
               }
             },
           },
-          input({ name: 'targetActive', label: 'Ziel aktive Sitzungen', type: 'number', min: 0 }),
-          input({ name: 'maxAdmissionsPerSecond', label: 'Höchstens Einlässe pro Sekunde', type: 'number', min: 0, step: 'any' }),
-          input({ name: 'difficulty', label: 'Schwierigkeit der Rechenaufgabe (Bits)', type: 'number', min: 0, max: 32 }),
-          h('button', { type: 'submit', class: 'secondary' }, 'Einstellungen übernehmen'),
+          input({ name: 'targetActive', label: t('Ziel aktive Sitzungen'), type: 'number', min: 0 }),
+          input({ name: 'maxAdmissionsPerSecond', label: t('Höchstens Einlässe pro Sekunde'), type: 'number', min: 0, step: 'any' }),
+          input({ name: 'difficulty', label: t('Schwierigkeit der Rechenaufgabe (Bits)'), type: 'number', min: 0, max: 32 }),
+          h('button', { type: 'submit', class: 'secondary' }, t('Einstellungen übernehmen')),
         );
         return h(
           'section',
           { class: 'card', 'aria-labelledby': `room-${room.releaseId}` },
-          h('h2', { id: `room-${room.releaseId}` }, `Freigabe ${room.releaseId}: ${word('room', room.state)}`),
-          h('p', {}, `${room.waiting} wartend, ${room.active} aktiv, ${room.admissionsPerSecond} Einlässe/s`),
+          h('h2', { id: `room-${room.releaseId}` }, t('Freigabe {id}: {state}', { id: room.releaseId, state: word('room', room.state) })),
+          h('p', {}, t('{waiting} wartend, {active} aktiv, {rate} Einlässe/s', { waiting: room.waiting, active: room.active, rate: room.admissionsPerSecond })),
           h(
             'div',
             { class: 'row' },
-            h('button', { type: 'button', class: 'secondary', onclick: act('pause') }, 'Anhalten'),
-            h('button', { type: 'button', class: 'secondary', onclick: act('resume') }, 'Fortsetzen'),
-            h('button', { type: 'button', class: 'danger', onclick: act('close') }, 'Schließen'),
+            h('button', { type: 'button', class: 'secondary', onclick: act('pause') }, t('Anhalten')),
+            h('button', { type: 'button', class: 'secondary', onclick: act('resume') }, t('Fortsetzen')),
+            h('button', { type: 'button', class: 'danger', onclick: act('close') }, t('Schließen')),
           ),
           settings,
           out,

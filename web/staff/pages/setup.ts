@@ -1,3 +1,4 @@
+import { t } from '../i18n.js';
 import { fill, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
 import { form, problem, table } from '../ui.js';
@@ -52,30 +53,30 @@ export async function centersPage(main: HTMLElement): Promise<void> {
     fill(
       listing,
       table(
-        ['Nr.', 'Name', 'Adresse', 'PLZ', 'Kreis'],
+        [t('Nr.'), t('Name'), t('Adresse'), 'PLZ', t('Kreis')],
         (await loadCenters()).map((c) => [c.id, c.name, c.address, c.postalCode, c.district]),
-        'Impfzentren',
+        t('Impfzentren'),
       ),
     );
   fill(
     main,
-    h('h1', { tabindex: -1 }, 'Impfzentren'),
+    h('h1', { tabindex: -1 }, t('Impfzentren')),
     form(
-      'Neues Impfzentrum',
+      t('Neues Impfzentrum'),
       [
-        { name: 'name', label: 'Name', required: true },
-        { name: 'address', label: 'Adresse (Straße, PLZ Ort)', required: true },
-        { name: 'postalCode', label: 'Postleitzahl', required: true },
-        { name: 'district', label: 'Kreis / kreisfreie Stadt', required: true },
-        { name: 'lat', label: 'Breitengrad', type: 'number', step: 'any', required: true },
-        { name: 'lon', label: 'Längengrad', type: 'number', step: 'any', required: true },
+        { name: 'name', label: t('Name'), required: true },
+        { name: 'address', label: t('Adresse (Straße, PLZ Ort)'), required: true },
+        { name: 'postalCode', label: t('Postleitzahl'), required: true },
+        { name: 'district', label: t('Kreis / kreisfreie Stadt'), required: true },
+        { name: 'lat', label: t('Breitengrad'), type: 'number', step: 'any', required: true },
+        { name: 'lon', label: t('Längengrad'), type: 'number', step: 'any', required: true },
         {
           name: 'state',
-          label: 'Bundesland (seine Feiertage fallen aus den Terminserien)',
-          options: [['', 'nicht angegeben (nur bundesweite Feiertage)'], ...LAENDER],
+          label: t('Bundesland (seine Feiertage fallen aus den Terminserien)'),
+          options: [['', t('nicht angegeben (nur bundesweite Feiertage)')], ...LAENDER],
         },
       ],
-      'Anlegen',
+      t('Anlegen'),
       async (v) => {
         const created = await call<{ id: number }>('POST', '/api/v1/admin/centers', {
           name: v.name,
@@ -87,7 +88,7 @@ export async function centersPage(main: HTMLElement): Promise<void> {
           ...(v.state ? { state: v.state } : {}),
         });
         await refresh();
-        return `Impfzentrum Nr. ${created.id} angelegt.`;
+        return t('Impfzentrum Nr. {id} angelegt.', { id: created.id });
       },
     ),
     listing,
@@ -102,43 +103,45 @@ export async function campaignsPage(main: HTMLElement): Promise<void> {
     fill(
       listing,
       table(
-        ['Nr.', 'Name', 'Impfstoff', 'Alter', 'Kreise', 'Gruppen'],
+        [t('Nr.'), t('Name'), t('Impfstoff'), t('Alter'), t('Kreise'), t('Gruppen')],
         (await loadCampaigns()).map((c) => [
           c.id,
           c.name,
-          `${c.vaccine.name} (${c.vaccine.doses === 2 ? `2 Dosen, ${c.vaccine.minIntervalDays}–${c.vaccine.maxIntervalDays} Tage` : '1 Dosis'})`,
+          c.vaccine.doses === 2
+            ? t('{vaccine} (2 Dosen, {min}–{max} Tage)', { vaccine: c.vaccine.name, min: c.vaccine.minIntervalDays, max: c.vaccine.maxIntervalDays })
+            : t('{vaccine} (1 Dosis)', { vaccine: c.vaccine.name }),
           [c.eligibility.minAge ?? '', c.eligibility.maxAge ?? ''].join('–'),
-          c.eligibility.districts?.join(', ') ?? 'alle',
-          c.eligibility.priorityGroups?.join(', ') ?? 'alle',
+          c.eligibility.districts?.join(', ') ?? t('alle'),
+          c.eligibility.priorityGroups?.join(', ') ?? t('alle'),
         ]),
-        'Kampagnen',
+        t('Kampagnen'),
       ),
     );
   fill(
     main,
-    h('h1', { tabindex: -1 }, 'Kampagnen und Regeln'),
+    h('h1', { tabindex: -1 }, t('Kampagnen und Regeln')),
     form(
-      'Neue Kampagne',
+      t('Neue Kampagne'),
       [
-        { name: 'name', label: 'Name', required: true },
-        { name: 'vaccine', label: 'Impfstoff', required: true },
+        { name: 'name', label: t('Name'), required: true },
+        { name: 'vaccine', label: t('Impfstoff'), required: true },
         {
           name: 'doses',
-          label: 'Dosen',
+          label: t('Dosen'),
           options: [
-            ['2', '2 Dosen'],
-            ['1', '1 Dosis'],
+            ['2', t('2 Dosen')],
+            ['1', t('1 Dosis')],
           ],
         },
-        { name: 'minIntervalDays', label: 'Abstand mindestens (Tage)', type: 'number', value: 21, min: 1 },
-        { name: 'maxIntervalDays', label: 'Abstand höchstens (Tage)', type: 'number', value: 42, min: 1 },
-        { name: 'minAge', label: 'Mindestalter (am Impftag)', type: 'number', min: 0 },
-        { name: 'maxAge', label: 'Höchstalter', type: 'number', min: 0 },
-        { name: 'districts', label: 'Nur für Kreise (durch Komma getrennt, leer = alle)' },
-        { name: 'priorityGroups', label: 'Nur für Gruppen (durch Komma getrennt, leer = alle)' },
-        { name: 'requireVerifiedContact', label: 'Bestätigte Handynummer oder E-Mail nötig', type: 'checkbox' },
+        { name: 'minIntervalDays', label: t('Abstand mindestens (Tage)'), type: 'number', value: 21, min: 1 },
+        { name: 'maxIntervalDays', label: t('Abstand höchstens (Tage)'), type: 'number', value: 42, min: 1 },
+        { name: 'minAge', label: t('Mindestalter (am Impftag)'), type: 'number', min: 0 },
+        { name: 'maxAge', label: t('Höchstalter'), type: 'number', min: 0 },
+        { name: 'districts', label: t('Nur für Kreise (durch Komma getrennt, leer = alle)') },
+        { name: 'priorityGroups', label: t('Nur für Gruppen (durch Komma getrennt, leer = alle)') },
+        { name: 'requireVerifiedContact', label: t('Bestätigte Handynummer oder E-Mail nötig'), type: 'checkbox' },
       ],
-      'Anlegen',
+      t('Anlegen'),
       async (v) => {
         const doses = Number(v.doses);
         const created = await call<{ id: number }>('POST', '/api/v1/admin/campaigns', {
@@ -156,7 +159,7 @@ export async function campaignsPage(main: HTMLElement): Promise<void> {
           ...(v.requireVerifiedContact ? { requireVerifiedContact: true } : {}),
         });
         await refresh();
-        return `Kampagne Nr. ${created.id} angelegt.`;
+        return t('Kampagne Nr. {id} angelegt.', { id: created.id });
       },
     ),
     listing,
@@ -171,42 +174,44 @@ export async function slotsPage(main: HTMLElement): Promise<void> {
   try {
     [centers, campaigns] = await Promise.all([loadCenters(), loadCampaigns()]);
   } catch (err) {
-    fill(main, h('h1', {}, 'Terminserien'), problem(err));
+    fill(main, h('h1', {}, t('Terminserien')), problem(err));
     return;
   }
   const today = new Date().toISOString().slice(0, 10);
   fill(
     main,
-    h('h1', { tabindex: -1 }, 'Terminserien'),
+    h('h1', { tabindex: -1 }, t('Terminserien')),
     h(
       'p',
       {},
-      'Eine Serie legt Termine für jeden gewählten Wochentag zwischen zwei Tagen an: Öffnungszeit × Takt × Kapazität. Bundesweite Feiertage werden übersprungen; Landesfeiertage als zusätzliche Tage angeben.',
+      t(
+        'Eine Serie legt Termine für jeden gewählten Wochentag zwischen zwei Tagen an: Öffnungszeit × Takt × Kapazität. Bundesweite Feiertage werden übersprungen; Landesfeiertage als zusätzliche Tage angeben.',
+      ),
     ),
     form(
-      'Neue Terminserie',
+      t('Neue Terminserie'),
       [
-        { name: 'centerId', label: 'Impfzentrum', options: centers.map((c) => [String(c.id), c.name]) },
-        { name: 'campaignId', label: 'Kampagne', options: campaigns.map((c) => [String(c.id), c.name]) },
+        { name: 'centerId', label: t('Impfzentrum'), options: centers.map((c) => [String(c.id), c.name]) },
+        { name: 'campaignId', label: t('Kampagne'), options: campaigns.map((c) => [String(c.id), c.name]) },
         {
           name: 'dose',
-          label: 'Dosis',
+          label: t('Dosis'),
           options: [
-            ['1', '1. Impfung'],
-            ['2', '2. Impfung'],
+            ['1', t('1. Impfung')],
+            ['2', t('2. Impfung')],
           ],
         },
-        { name: 'from', label: 'Von (Tag)', type: 'date', value: today, required: true },
-        { name: 'to', label: 'Bis (Tag)', type: 'date', value: today, required: true },
-        { name: 'weekdays', label: 'Wochentage (1 = Mo … 7 = So, durch Komma getrennt)', value: '1,2,3,4,5,6' },
-        { name: 'opens', label: 'Öffnet', type: 'time', value: '08:00', required: true },
-        { name: 'closes', label: 'Schließt', type: 'time', value: '18:00', required: true },
-        { name: 'intervalMinutes', label: 'Takt (Minuten)', type: 'number', value: 10, min: 1 },
-        { name: 'capacity', label: 'Personen je Termin', type: 'number', value: 6, min: 0 },
-        { name: 'skipDates', label: 'Zusätzlich auslassen (Tage JJJJ-MM-TT, durch Komma getrennt)' },
-        { name: 'skipHolidays', label: 'Bundesweite Feiertage auslassen', type: 'checkbox', value: 'on' },
+        { name: 'from', label: t('Von (Tag)'), type: 'date', value: today, required: true },
+        { name: 'to', label: t('Bis (Tag)'), type: 'date', value: today, required: true },
+        { name: 'weekdays', label: t('Wochentage (1 = Mo … 7 = So, durch Komma getrennt)'), value: '1,2,3,4,5,6' },
+        { name: 'opens', label: t('Öffnet'), type: 'time', value: '08:00', required: true },
+        { name: 'closes', label: t('Schließt'), type: 'time', value: '18:00', required: true },
+        { name: 'intervalMinutes', label: t('Takt (Minuten)'), type: 'number', value: 10, min: 1 },
+        { name: 'capacity', label: t('Personen je Termin'), type: 'number', value: 6, min: 0 },
+        { name: 'skipDates', label: t('Zusätzlich auslassen (Tage JJJJ-MM-TT, durch Komma getrennt)') },
+        { name: 'skipHolidays', label: t('Bundesweite Feiertage auslassen'), type: 'checkbox', value: 'on' },
       ],
-      'Termine anlegen',
+      t('Termine anlegen'),
       async (v) => {
         const created = await call<{ slots: { id: number }[] }>('POST', '/api/v1/admin/slots', {
           series: {
@@ -224,7 +229,7 @@ export async function slotsPage(main: HTMLElement): Promise<void> {
             skipHolidays: v.skipHolidays === 'on',
           },
         });
-        return notice('success', `${created.slots.length} Termine angelegt. Freigeben unter „Freigaben“.`);
+        return notice('success', t('{count} Termine angelegt. Freigeben unter „Freigaben“.', { count: created.slots.length }));
       },
     ),
   );
