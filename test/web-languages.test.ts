@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startTestNode, type TestNode } from './support/node.js';
-import { setUpWorld, type World } from './support/fixtures.js';
+import { post, setUpWorld, type World } from './support/fixtures.js';
+import { until } from './support/queue.js';
 import { checkAccessibility, chooseLanguage, launchBrowser, phone, screenshot } from './support/browser.js';
 import { direction, LANGUAGE_NAMES, type Language } from '../src/languages.js';
 import { de } from '../web/src/i18n/de.js';
@@ -16,7 +17,7 @@ import { pl } from '../web/src/i18n/pl.js';
 /**
  * Every language in Chromium on a phone: a person whose phone speaks it gets the app in it (the
  * page's lang and dir, every heading, an error, the messages' language) through a whole booking,
- * the manage page, the waiting room, the wait list and a legal page, each checked by axe. Arabic
+ * the manage page, the waiting room, the draw check, the wait list, an offer and a legal page, each checked by axe. Arabic
  * lays out right to left. German is the flows of web.test.ts.
  */
 const OTHERS: [Language, string, Record<string, string>][] = [
@@ -60,8 +61,43 @@ describe('the citizen app in every language', () => {
     for (const word of GERMAN) assert.ok(!text.includes(word), `${where}: German "${word}" on the page`);
   };
 
+  test('العربية: joining the wait list from a sold-out search, the code comes by SMS in Arabic, the place in line, right to left', async () => {
+    const w = await setUpWorld(node.app, { campaignName: 'Kampagne voll', firstSlots: 1, firstCapacity: 1 });
+    assert.equal((await post(node.app, '/api/v1/holds', { slotId: w.firstSlotIds[0] })).status, 201, 'the only unit is taken');
+    await node.view.reload();
+    const { page, errors } = await phone(browser, 'ar-SY');
+    await page.goto(`${origin}/suche?kampagne=${w.campaignId}`);
+    await page.locator('input[name="postalCode"]').fill('58332');
+    await page.getByRole('button', { name: ar['search.submit'], exact: true }).click();
+    await page.getByRole('link', { name: ar['waitlist.cta'], exact: true }).click();
+    await heading(page, ar['waitlist.title']!);
+    await page.locator('input[name="firstName"]').fill('ليلى');
+    await page.locator('input[name="lastName"]').fill('الانتظار');
+    await page.locator('input[name="dateOfBirth"]').fill('٠٣/٠٤/١٩٤٤');
+    await page.locator('input[name="postalCode"]').fill('58332');
+    await page.locator('input[name="phone"]').fill('0170 5550288');
+    await page.getByRole('button', { name: ar['verify.sendSms'], exact: true }).click();
+    const sms = await until(
+      () => node.db.query(`SELECT body_text, locale FROM messages WHERE kind = 'code' AND recipient = '+491705550288' AND state = 'sent'`),
+      (r) => r.rowCount === 1,
+    );
+    assert.equal(sms.rows[0].locale, 'ar');
+    assert.match(sms.rows[0].body_text, /^رمز Ansturm الخاص بك: \d{6}/);
+    await page.locator('input[name="verificationCode"]').fill(/\b(\d{6})\b/.exec(sms.rows[0].body_text)![1]!);
+    await page.getByRole('button', { name: ar['verify.confirm'], exact: true }).click();
+    await page.getByRole('button', { name: ar['waitlist.submit'], exact: true }).last().click();
+    await page.getByText(ar['waitlist.onList']!).waitFor();
+    assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+    await checkAccessibility(page, 'ar wait list (place)');
+    await screenshot(page, 'ar-4-waitlist-place');
+    const entry = await node.db.query(`SELECT state, locale, date_of_birth::text AS dob FROM waitlist_entries WHERE campaign_id = $1`, [w.campaignId]);
+    assert.deepEqual(entry.rows, [{ state: 'waiting', locale: 'ar', dob: '1944-04-03' }], 'Arabic-Indic digits read as a date, the entry in Arabic');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   for (const [l, locale, words] of OTHERS) {
-    test(`${LANGUAGE_NAMES[l]} (${l}): booking, an error, manage, waiting room, wait list and a legal page, each accessible`, async () => {
+    test(`${LANGUAGE_NAMES[l]} (${l}): booking, an error, manage, waiting room, draw check, wait list, an offer and a legal page, each accessible`, async () => {
       const w = await setUpWorld(node.app, { campaignName: `Kampagne ${l}`, firstSlots: 2 });
       const { page, errors } = await phone(browser, locale);
 
@@ -79,6 +115,10 @@ describe('the citizen app in every language', () => {
         const menu = (await page.locator('header .langs').boundingBox())!;
         assert.ok(brand.x > menu.x, 'the brand stands right of the language menu');
         assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('main')!).direction), 'rtl');
+        // Numbers keep their order inside right-to-left text: the hotline number, and opening hours 08:00–18:00.
+        const tel = page.locator('footer a[href^="tel:"]');
+        assert.equal(await tel.evaluate((a) => getComputedStyle(a).direction), 'ltr');
+        assert.match((await page.locator('footer').innerText()).replace(/[\u2066-\u2069]/g, ''), /08:00–18:00/);
       }
 
       // Search by postal code (typed in Arabic-Indic digits on the Arabic page), hold, details, booking.
@@ -124,6 +164,15 @@ describe('the citizen app in every language', () => {
       await page.goto(`${origin}/warteliste?kampagne=${w.campaignId}`);
       await heading(page, words['waitlist.title']!);
       await checkAccessibility(page, `${l} wait list`);
+
+      // The draw check of the waiting room (before the opening: the check value only), and an offer link that leads nowhere.
+      await page.goto(`${origin}/warteraum/${room.releaseId}/auslosung`);
+      await heading(page, words['draw.title']!);
+      await page.getByText(words['draw.seedHash']!).waitFor();
+      await checkAccessibility(page, `${l} draw check`);
+      await page.goto(`${origin}/angebot/7f0c2b1e-1d2c-4c4e-9a43-3f1f7f9b6a11?secret=nichts-gueltiges`);
+      await page.getByText(words['offer.missing']!).waitFor();
+      await checkAccessibility(page, `${l} offer (unknown)`);
 
       // A legal page: the operator's text where it exists in this language, else the German one, marked as German.
       await page.goto(`${origin}/datenschutz`);

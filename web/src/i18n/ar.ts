@@ -62,7 +62,8 @@ export const ar: Record<Key, string> = {
   'rules.verified': 'تحتاج إلى رقم هاتف محمول أو عنوان بريد إلكتروني نرسل إليه رمز التأكيد.',
 
   'hours.title': 'أوقات العمل',
-  'hours.line': '{days}: {opens}–{closes}',
+  // The times kept left to right (isolated), or a right-to-left line shows 08:00–18:00 as 18:00–08:00.
+  'hours.line': '{days}: \u2066{opens}–{closes}\u2069',
 
   'search.title': 'البحث عن موعد',
   'search.admitted': 'جاء دورك. اختر موعدك الآن.',
