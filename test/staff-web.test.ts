@@ -42,8 +42,8 @@ describe('staff console in a real browser', () => {
     page.setDefaultTimeout(15_000);
     await page.goto(`${origin}/staff`);
     await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
-    await page.getByLabel('Benutzername').fill(username);
-    await page.getByLabel('Passwort').fill(`${username}-passwort-123`);
+    await page.getByLabel('Benutzername', { exact: true }).fill(username);
+    await page.getByLabel('Passwort', { exact: true }).fill(`${username}-passwort-123`);
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await page.getByRole('button', { name: 'Abmelden' }).waitFor();
     return { page, errors, close: () => context.close() };
@@ -71,11 +71,11 @@ describe('staff console in a real browser', () => {
     // A centre and a campaign.
     await page.getByRole('link', { name: 'Impfzentren', exact: true }).click();
     await page.getByLabel('Name', { exact: true }).fill('Impfzentrum Konsole');
-    await page.getByLabel('Adresse (Straße, PLZ Ort)').fill('Hauptstraße 5, 58332 Schwelm');
-    await page.getByLabel('Postleitzahl').fill('58332');
-    await page.getByLabel('Kreis / kreisfreie Stadt').fill('Ennepe-Ruhr-Kreis');
-    await page.getByLabel('Breitengrad').fill('51.2863');
-    await page.getByLabel('Längengrad').fill('7.2939');
+    await page.getByLabel('Adresse (Straße, PLZ Ort)', { exact: true }).fill('Hauptstraße 5, 58332 Schwelm');
+    await page.getByLabel('Postleitzahl', { exact: true }).fill('58332');
+    await page.getByLabel('Kreis / kreisfreie Stadt', { exact: true }).fill('Ennepe-Ruhr-Kreis');
+    await page.getByLabel('Breitengrad', { exact: true }).fill('51.2863');
+    await page.getByLabel('Längengrad', { exact: true }).fill('7.2939');
     await page.getByRole('button', { name: 'Anlegen' }).click();
     await page.getByText(/Impfzentrum Nr\. \d+ angelegt/).waitFor();
     await checkAccessibility(page, 'staff: centres');
@@ -83,8 +83,8 @@ describe('staff console in a real browser', () => {
 
     await page.getByRole('link', { name: 'Kampagnen', exact: true }).click();
     await page.getByLabel('Name', { exact: true }).fill('Konsolenkampagne');
-    await page.getByLabel('Impfstoff').fill('Comirnaty');
-    await page.getByLabel('Mindestalter (am Impftag)').fill('18');
+    await page.getByLabel('Impfstoff', { exact: true }).fill('Comirnaty');
+    await page.getByLabel('Mindestalter (am Impftag)', { exact: true }).fill('18');
     await page.getByRole('button', { name: 'Anlegen' }).click();
     await page.getByText(/Kampagne Nr\. \d+ angelegt/).waitFor();
     const campaignId = (await node.db.query(`SELECT id FROM campaigns WHERE name = 'Konsolenkampagne'`)).rows[0].id as number;
@@ -92,16 +92,16 @@ describe('staff console in a real browser', () => {
     // Slot series: first doses from today on, every 10 minutes round the clock; second doses later.
     await page.getByRole('link', { name: 'Terminserien', exact: true }).click();
     const series = async (dose: string, from: string, to: string) => {
-      await page.getByLabel('Impfzentrum').selectOption(String(centerId));
-      await page.getByLabel('Kampagne').selectOption(String(campaignId));
-      await page.getByLabel('Dosis').selectOption(dose);
-      await page.getByLabel('Von (Tag)').fill(from);
-      await page.getByLabel('Bis (Tag)').fill(to);
-      await page.getByLabel('Wochentage (1 = Mo … 7 = So, durch Komma getrennt)').fill('1,2,3,4,5,6,7');
-      await page.getByLabel('Öffnet').fill('00:00');
-      await page.getByLabel('Schließt').fill('23:59');
-      await page.getByLabel('Takt (Minuten)').fill('10');
-      await page.getByLabel('Personen je Termin').fill('2');
+      await page.getByLabel('Impfzentrum', { exact: true }).selectOption(String(centerId));
+      await page.getByLabel('Kampagne', { exact: true }).selectOption(String(campaignId));
+      await page.getByLabel('Dosis', { exact: true }).selectOption(dose);
+      await page.getByLabel('Von (Tag)', { exact: true }).fill(from);
+      await page.getByLabel('Bis (Tag)', { exact: true }).fill(to);
+      await page.getByLabel('Wochentage (1 = Mo … 7 = So, durch Komma getrennt)', { exact: true }).fill('1,2,3,4,5,6,7');
+      await page.getByLabel('Öffnet', { exact: true }).fill('00:00');
+      await page.getByLabel('Schließt', { exact: true }).fill('23:59');
+      await page.getByLabel('Takt (Minuten)', { exact: true }).fill('10');
+      await page.getByLabel('Personen je Termin', { exact: true }).fill('2');
       await page.getByRole('button', { name: 'Termine anlegen' }).click();
       await page.getByText(/\d+ Termine angelegt/).waitFor();
     };
@@ -114,14 +114,14 @@ describe('staff console in a real browser', () => {
 
     // The release: opens in a moment, no waiting room, 30 % kept for the hotline for an hour.
     await page.getByRole('link', { name: 'Freigaben', exact: true }).click();
-    await page.getByLabel('Kampagne').selectOption(String(campaignId));
-    await page.getByLabel('Erstimpfungen von (Tag)').fill(berlinDay(0));
-    await page.getByLabel('bis (Tag)').fill(berlinDay(0));
-    await page.getByLabel('Freigabe am (Ortszeit)').fill(berlinLocal(new Date(Date.now() + 60_000)));
-    await page.getByLabel('Mit Warteraum').uncheck();
-    await page.getByLabel('Erwartete Personen zur Öffnung').fill('40000');
-    await page.getByLabel('Anteil für die Hotline (%)').fill('30');
-    await page.getByLabel('Hotline-Anteil reserviert bis (Ortszeit)').fill(berlinLocal(new Date(Date.now() + 3_600_000)));
+    await page.getByLabel('Kampagne', { exact: true }).selectOption(String(campaignId));
+    await page.getByLabel('Erstimpfungen von (Tag)', { exact: true }).fill(berlinDay(0));
+    await page.getByLabel('bis (Tag)', { exact: true }).fill(berlinDay(0));
+    await page.getByLabel('Freigabe am (Ortszeit)', { exact: true }).fill(berlinLocal(new Date(Date.now() + 60_000)));
+    await page.getByLabel('Mit Warteraum', { exact: true }).uncheck();
+    await page.getByLabel('Erwartete Personen zur Öffnung', { exact: true }).fill('40000');
+    await page.getByLabel('Anteil für die Hotline (%)', { exact: true }).fill('30');
+    await page.getByLabel('Hotline-Anteil reserviert bis (Ortszeit)', { exact: true }).fill(berlinLocal(new Date(Date.now() + 3_600_000)));
     await page.getByRole('button', { name: 'Checkliste prüfen' }).click();
     await page.getByText('Die Checkliste warnt').waitFor();
     await page.getByText('NO_WAITING_ROOM').waitFor();
@@ -135,7 +135,7 @@ describe('staff console in a real browser', () => {
       0,
       'nothing scheduled without acknowledging',
     );
-    await page.getByLabel('Ich habe jede Warnung gelesen und plane die Freigabe trotzdem.').check();
+    await page.getByLabel('Ich habe jede Warnung gelesen und plane die Freigabe trotzdem.', { exact: true }).check();
     await page.getByRole('button', { name: 'Freigabe planen' }).click();
     await page.getByText(/Freigabe Nr\. \d+ geplant/).waitFor();
     // Opened now for the rest of the test (the console scheduled it a minute ahead, as staff would).
@@ -185,16 +185,16 @@ describe('staff console in a real browser', () => {
     // The agent books a caller on the kept share.
     const agent = await loggedIn('hotline');
     await agent.page.getByRole('heading', { level: 1, name: 'Hotline: für Anrufer buchen' }).waitFor();
-    await agent.page.getByLabel('Kampagne').selectOption(String(campaignId));
-    await agent.page.getByLabel('Postleitzahl des Anrufers').fill('58332');
+    await agent.page.getByLabel('Kampagne', { exact: true }).selectOption(String(campaignId));
+    await agent.page.getByLabel('Postleitzahl des Anrufers', { exact: true }).fill('58332');
     await agent.page.getByRole('button', { name: 'Suchen' }).click();
     const day = agent.page.locator('details').filter({ hasText: 'für die Hotline' }).first();
     await day.locator('summary').click();
     await day.getByRole('button').first().click();
-    await agent.page.getByLabel('Vorname').fill('Hanna');
-    await agent.page.getByLabel('Nachname').fill('Anruferin');
-    await agent.page.getByLabel('Geburtsdatum (TT.MM.JJJJ)').fill('03.03.1941');
-    await agent.page.getByLabel('Bestätigung per').selectOption('letter');
+    await agent.page.getByLabel('Vorname', { exact: true }).fill('Hanna');
+    await agent.page.getByLabel('Nachname', { exact: true }).fill('Anruferin');
+    await agent.page.getByLabel('Geburtsdatum (TT.MM.JJJJ)', { exact: true }).fill('03.03.1941');
+    await agent.page.getByLabel('Bestätigung per', { exact: true }).selectOption('letter');
     await checkAccessibility(agent.page, 'staff: hotline');
     await agent.page.getByRole('button', { name: 'Verbindlich buchen' }).click();
     await agent.page.getByText('Brief zum Drucken:').waitFor();
@@ -209,9 +209,9 @@ describe('staff console in a real browser', () => {
     // A check-in account for this centre, made from the console.
     await page.getByRole('link', { name: 'Personal', exact: true }).click();
     await page.getByLabel('Name', { exact: true }).fill('Empfang Schwelm');
-    await page.getByLabel('Benutzername (a–z, 0–9, . _ -)').fill('empfang');
-    await page.getByLabel('Rolle').first().selectOption('checkin');
-    await page.getByLabel('Nur für Zentren (Nummern, durch Komma getrennt; leer = alle)').fill(String(centerId));
+    await page.getByLabel('Benutzername (a–z, 0–9, . _ -)', { exact: true }).fill('empfang');
+    await page.getByLabel('Rolle', { exact: true }).first().selectOption('checkin');
+    await page.getByLabel('Nur für Zentren (Nummern, durch Komma getrennt; leer = alle)', { exact: true }).fill(String(centerId));
     await page.getByRole('button', { name: 'Anlegen' }).click();
     const password = (await page.locator('.notice-success code').textContent())!.trim();
     assert.ok(password.length >= 12);
@@ -243,8 +243,8 @@ describe('staff console in a real browser', () => {
     });
     const deskPage = await desk.newPage();
     await deskPage.goto(`${origin}/staff`);
-    await deskPage.getByLabel('Benutzername').fill('empfang');
-    await deskPage.getByLabel('Passwort').fill(password);
+    await deskPage.getByLabel('Benutzername', { exact: true }).fill('empfang');
+    await deskPage.getByLabel('Passwort', { exact: true }).fill(password);
     await deskPage.getByRole('button', { name: 'Anmelden' }).click();
     await deskPage.getByRole('heading', { level: 1, name: 'Check-in' }).waitFor();
     // A scanner types the QR code's text and Enter into the focused field.
@@ -261,7 +261,7 @@ describe('staff console in a real browser', () => {
     assert.deepEqual(attendance.rows[0], { state: 'attended', by_actor: 'staff:empfang' });
 
     // The camera: scan the next person's confirmation; the camera stops at the first code read.
-    await deskPage.getByLabel('Buchungscode oder QR-Code scannen').fill('');
+    await deskPage.getByLabel('Buchungscode oder QR-Code scannen', { exact: true }).fill('');
     await deskPage.getByRole('button', { name: 'Mit der Kamera scannen' }).click();
     await deskPage.getByText('Halten Sie den QR-Code der Bestätigung vor die Kamera.').waitFor();
     assert.equal(await deskPage.evaluate(() => (window as unknown as { cameraOn: boolean }).cameraOn), true);
@@ -305,10 +305,10 @@ describe('staff console in a real browser', () => {
     const admin = await loggedIn('leitung');
     await admin.page.getByRole('link', { name: 'Rechtstexte', exact: true }).click();
     await admin.page.getByRole('heading', { level: 1, name: 'Rechtstexte' }).waitFor();
-    await admin.page.getByLabel('Seite').selectOption('datenschutz');
+    await admin.page.getByLabel('Seite', { exact: true }).selectOption('datenschutz');
     await admin.page.getByLabel('Sprache', { exact: true }).selectOption('ar');
     await admin.page.getByRole('button', { name: 'Laden' }).click();
-    const editor = admin.page.getByLabel('Text (Markdown)');
+    const editor = admin.page.getByLabel('Text (Markdown)', { exact: true });
     await admin.page.waitForFunction(() => (document.querySelector('#s-markdown') as HTMLTextAreaElement).value.startsWith('# بيان حماية البيانات'));
     assert.equal(await editor.getAttribute('dir'), 'rtl');
     await editor.fill('# بيان حماية البيانات\n\nالمسؤول: إدارة مقاطعة موستركرايس، شارع أمتسفيغ 1.');
@@ -332,7 +332,7 @@ describe('staff console in a real browser', () => {
     await admin.page.getByRole('heading', { level: 1, name: 'Nachrichtentexte' }).waitFor();
     await admin.page.getByLabel('Sprache', { exact: true }).selectOption('pl');
     await admin.page.getByRole('button', { name: 'Laden' }).click();
-    const sms = admin.page.getByLabel('Code: SMS');
+    const sms = admin.page.getByLabel('Code: SMS', { exact: true });
     await admin.page.waitForFunction(() => (document.querySelector('#t-codeSms') as HTMLTextAreaElement).value.startsWith('Twój kod Ansturm'));
     await sms.fill('Kod do szczepienia: wkrótce.');
     await admin.page.getByRole('button', { name: 'Speichern' }).click();
@@ -385,8 +385,8 @@ describe('staff console in a real browser', () => {
     const page = await context.newPage();
     await page.goto(`${origin}/staff/dashboard`);
     for (let i = 0; i < 5; i++) {
-      await page.getByLabel('Benutzername').fill('leitung');
-      await page.getByLabel('Passwort').fill('falsch-falsch');
+      await page.getByLabel('Benutzername', { exact: true }).fill('leitung');
+      await page.getByLabel('Passwort', { exact: true }).fill('falsch-falsch');
       // Each try waits for its own answer (the alert of the first stays on screen for the others).
       const answered = page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST');
       await page.getByRole('button', { name: 'Anmelden' }).click();

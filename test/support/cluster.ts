@@ -130,3 +130,18 @@ export function useCluster(workers: number, env: () => Record<string, string> = 
   });
   return ctx;
 }
+
+/**
+ * A set-up request as a patient client makes it: a 503 or 429 (the load shedder of a cluster still
+ * warming up on a busy machine) is waited out for its Retry-After and tried again, at most `attempts`
+ * times. Set-up is not what these tests test; the rush itself uses plain fetch.
+ */
+export async function patientFetch(url: string, init: RequestInit = {}, attempts = 30): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, init);
+    if ((res.status !== 503 && res.status !== 429) || attempt >= attempts) return res;
+    await res.arrayBuffer();
+    const after = Math.min(2, Math.max(0.2, Number(res.headers.get('retry-after')) || 1));
+    await new Promise((resolve) => setTimeout(resolve, after * 1000));
+  }
+}
