@@ -15,7 +15,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
  */
 const ROOMS = '{agent,availability,booking,capacity,catalog,checkin,content,feed,notify,privacy,queue,reports,staff,waitlist}';
 const files = [
-  { category: 'core', pattern: 'src/{errors,config,languages}.ts' },
+  { category: 'core', pattern: 'src/{errors,config,languages,log}.ts' },
   { category: 'core', pattern: 'src/{time,db}/*.ts' },
   { category: 'schemas', pattern: 'src/{http,queue}/schemas.ts' },
   { category: 'schemas', pattern: 'src/http/formats.ts' },

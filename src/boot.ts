@@ -1,3 +1,4 @@
+import { framedNotice } from './log.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -38,9 +39,14 @@ async function seed(url: string, config: Config, log: Logger): Promise<void> {
     if (config.seedDemo) await seedDemoIfEmpty(db, log);
     const first = await ensureFirstAdmin(db);
     if (first) {
-      log.warn(
-        `created the first staff admin for the console at /staff: username "${first.username}", password "${first.password}" (shown only this once; change it or reset it with npm run staff)`,
-      );
+      framedNotice([
+        'The first staff admin for the console at /staff:',
+        `  username  ${first.username}`,
+        `  password  ${first.password}`,
+        'Shown only this once. Change it after logging in, or reset it with',
+        `  npm run staff -- reset-password ${first.username}`,
+      ]);
+      log.warn({ username: first.username }, 'created the first staff admin; its password is printed above, framed, and not logged');
     }
   } finally {
     await db.end();
@@ -58,6 +64,7 @@ export async function resolveAdminToken(config: Config, log: Logger): Promise<st
   const token = randomBytes(24).toString('base64url');
   await mkdir(config.dataDir, { recursive: true });
   await writeFile(file, token + '\n', { mode: 0o600 });
-  log.warn(`generated an admin token (kept in ${file}; shown only this once): ${token}`);
+  framedNotice([`An admin token for the API was generated and kept in ${file}:`, `  ${token}`, 'Shown only this once.']);
+  log.warn({ file }, 'generated an admin token; it is printed above, framed, and not logged');
   return token;
 }

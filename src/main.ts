@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './log.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { prepareDatabase, resolveAdminToken, startDatabase } from './boot.js';
 import { whenDatabaseAnswers } from './db/wait.js';
@@ -30,7 +31,7 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
-const log = pino({ level: config.logLevel, base: { pid: process.pid } });
+const log = createLogger({ level: config.logLevel, base: { pid: process.pid } });
 
 if (cluster.isPrimary) await runPrimary(config, log);
 else await runWorker(config, log);

@@ -106,6 +106,19 @@ test('/metrics adds up what both workers counted', async () => {
   assert.match(text, /^ansturm_process_resident_memory_bytes \d+/m);
 });
 
+test('the first admin’s password is printed framed for a person, never inside a JSON log line', () => {
+  const output = ctx.cluster.output();
+  const framed = /\| +password +(\S+) +\|/.exec(output);
+  assert.ok(framed, 'a framed notice with the password');
+  assert.match(output, /\| The first staff admin for the console at \/staff: +\|/);
+  const jsonLines = output.split('\n').filter((line) => line.startsWith('{'));
+  assert.ok(
+    jsonLines.some((line) => /created the first staff admin/.test(line)),
+    'the log says an admin was made',
+  );
+  assert.ok(!jsonLines.some((line) => line.includes(framed[1]!)), 'the password is in no log line');
+});
+
 test('workers keep idle connections as Fastify would (72 s), not Node’s 5 s: clients and load balancers reuse them safely', async () => {
   const res = await fetch(ctx.cluster.baseUrl + '/api/v1/campaigns');
   await res.arrayBuffer();
