@@ -69,6 +69,8 @@ export interface Config {
   readonly measuredCrowd: number;
   /** How long in-flight requests get to finish on SIGTERM before workers are killed (the exit is then non-zero). */
   readonly shutdownGraceMs: number;
+  /** After SIGTERM, how long a node says "not ready" (/readyz 503) while still serving, so a load balancer stops sending first. */
+  readonly drainNoticeMs: number;
   /** Prometheus scrapes /metrics here, not on the public port (0: any free port, logged at start). */
   readonly metricsHost: string;
   readonly metricsPort: number;
@@ -113,6 +115,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_LOGINS_PER_MINUTE',
   'ANSTURM_MEASURED_CROWD',
   'ANSTURM_SHUTDOWN_GRACE_MS',
+  'ANSTURM_DRAIN_NOTICE_MS',
   'ANSTURM_METRICS_HOST',
   'ANSTURM_METRICS_PORT',
   'ANSTURM_DATA_LICENSE',
@@ -213,6 +216,8 @@ export function loadConfig(env: Env = process.env): Config {
     metricsHost: env.ANSTURM_METRICS_HOST || '127.0.0.1', // loopback: metrics say much about a release; expose them on purpose
     metricsPort: int('ANSTURM_METRICS_PORT', 9464, 0, 65535), // 9464: the usual port of a Prometheus exporter beside an app
     shutdownGraceMs: int('ANSTURM_SHUTDOWN_GRACE_MS', 25_000, 100, 600_000), // 25 s: under systemd's 90 s stop timeout
+    // 0 alone; behind a balancer at least its health-check interval x fall count (HAProxy 1 s x 2: 3000)
+    drainNoticeMs: int('ANSTURM_DRAIN_NOTICE_MS', 0, 0, 60_000),
     logLevel,
     dbPoolSize: int('ANSTURM_DB_POOL_SIZE', 10, 1, 500),
     // One lane each way per node: hot rows (the earliest second-dose slot) serialise batches anyway,

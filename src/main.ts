@@ -176,6 +176,12 @@ async function runWorker(config: Config, log: Logger): Promise<void> {
   const close = async () => {
     if (stopped.signal.aborted) return;
     stopped.abort();
+    // Behind a balancer: say "not ready" first and keep serving until its health checks have seen it.
+    if (node && config.drainNoticeMs > 0) {
+      node.drain();
+      log.info({ noticeMs: config.drainNoticeMs }, 'draining: /readyz says not ready; serving until the balancer has noticed');
+      await new Promise((resolve) => setTimeout(resolve, config.drainNoticeMs));
+    }
     await server.close(); // stop accepting, answer what is in flight
     await node?.close();
     process.exit(0);

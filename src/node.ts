@@ -52,6 +52,8 @@ export interface RunningNode {
   clock: Clock;
   /** The Prometheus text of this process's metrics (a cluster's primary merges the workers'). */
   metricsText: () => Promise<string>;
+  /** Says "not ready" from now on (/readyz 503, reason draining) while it still serves. */
+  drain(): void;
   /** Stops accepting, finishes in-flight requests, then lets go of the database. */
   close(): Promise<void>;
 }
@@ -151,7 +153,9 @@ async function openNode(
   leader.start();
   opened.push(() => leader.stop());
   const content = contentPages(config.contentDir);
+  const lifecycle = { draining: false };
   const app = await buildServer({
+    lifecycle,
     db,
     view,
     queue,
@@ -197,6 +201,7 @@ async function openNode(
     queueView,
     clock,
     metricsText,
+    drain: () => void (lifecycle.draining = true),
     // In the order of a drain: stop accepting and finish in-flight requests first, the database last.
     close: closeOpened,
   };

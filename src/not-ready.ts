@@ -30,7 +30,7 @@ export interface Standby {
 /**
  * What a worker answers while it waits for its database (at start, or while PostgreSQL is
  * away at start): every request gets 503 with Retry-After, a person opening a page the calm
- * page that reloads itself, and /healthz says "not ready", so a load balancer sends people
+ * page that reloads itself, and /readyz says "not ready" (/healthz: alive), so a load balancer sends people
  * elsewhere. The port answers from the first moment, and the same server later carries the
  * node (a second listen in a cluster worker would get a port of its own).
  */
@@ -76,10 +76,15 @@ function notReady(request: IncomingMessage, response: ServerResponse): void {
   response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
   response.setHeader('cache-control', 'no-store');
   const url = request.url ?? '/';
-  if (request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/assets/') && url !== '/healthz') {
+  // Alive (the process runs), not ready (no database yet): a balancer keeps it out, a supervisor leaves it be.
+  if (url === '/healthz') {
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ ok: true, ready: false }));
+    return;
+  }
+  if (request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/assets/') && url !== '/readyz') {
     response.writeHead(503, { 'content-type': 'text/html; charset=utf-8' }).end(BUSY_PAGE);
     return;
   }
-  const body = url === '/healthz' ? JSON.stringify({ ok: false, ready: false }) : BODY;
+  const body = url === '/readyz' ? JSON.stringify({ ready: false, notReady: ['starting'] }) : BODY;
   response.writeHead(503, { 'content-type': 'application/json; charset=utf-8' }).end(body);
 }

@@ -6,7 +6,7 @@ import underPressure from '@fastify/under-pressure';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Logger } from 'pino';
-import type { Db } from './db/pool.js';
+import { databaseAnswers, type Db } from './db/pool.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { ErrorReply } from './http/schemas.js';
 import { addInputFormats, finiteNumbersOnly } from './http/formats.js';
@@ -47,7 +47,13 @@ import { feedRoutes } from './feed/routes.js';
 import { OPEN_DATA_TERMS } from './feed/terms.js';
 import { openDataLimit, openDataRoutes } from './http/open-data.js';
 
+/** What the node's readiness says beyond its database and views: set when it drains. */
+export interface Lifecycle {
+  draining: boolean;
+}
+
 export interface ServerDeps {
+  lifecycle: Lifecycle;
   db: Db;
   view: AvailabilityView;
   queue: QueueService;
@@ -239,6 +245,38 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   for (const room of rooms) await app.register(room);
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true, availabilityAsOf: new Date(deps.view.loadedAt).toISOString() }));
+  // Probes are answered even under pressure: a busy node is alive and ready, and a balancer that took it
+  // out for being busy would only make the others busier.
+  const probe = { schema: { hide: true }, config: { pressureHandler: () => undefined } };
+  app.get('/healthz', probe, async () => ({ ok: true, availabilityAsOf: new Date(deps.view.loadedAt).toISOString() }));
+  const readiness = readinessCheck(deps);
+  app.get('/readyz', probe, async (_request, reply) => {
+    const r = await readiness();
+    if (!r.ready) void reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS));
+    return reply.header('cache-control', 'no-store').send(r);
+  });
   return app;
+}
+
+/** How stale the availability view may be and still serve: it refreshes every second or so. */
+const VIEW_STALE_MS = 30_000;
+
+/**
+ * Ready to take traffic: not draining, the database answers (asked at most once a second, so a
+ * balancer's probes add no load), the availability view is loaded and fresh.
+ */
+function readinessCheck(deps: ServerDeps) {
+  let asked: { at: number; answers: Promise<boolean> } | undefined;
+  return async () => {
+    const now = Date.now();
+    if (!asked || now - asked.at >= 1_000) asked = { at: now, answers: databaseAnswers(deps.db) };
+    const database = await asked.answers;
+    const viewAgeMs = now - deps.view.loadedAt;
+    const reasons = [
+      ...(deps.lifecycle.draining ? ['draining'] : []),
+      ...(database ? [] : ['database']),
+      ...(viewAgeMs <= VIEW_STALE_MS ? [] : ['availability view']),
+    ];
+    return { ready: reasons.length === 0, ...(reasons.length ? { notReady: reasons } : {}), database, draining: deps.lifecycle.draining, viewAgeMs };
+  };
 }

@@ -203,8 +203,9 @@ describe('a node whose database is away at start', () => {
     try {
       cluster = await startCluster(postgres.url, 1, {}, { portOnly: true });
       const health = await call(cluster.baseUrl, 'GET', '/healthz');
-      assert.equal(health.status, 503);
+      assert.equal(health.status, 200, 'alive');
       assert.equal(health.body.ready, false);
+      assert.equal((await call(cluster.baseUrl, 'GET', '/readyz')).status, 503, 'not ready');
       const hold = await call(cluster.baseUrl, 'POST', '/api/v1/holds', { slotId: 1 });
       assert.equal(hold.status, 503);
       assert.equal(hold.code, 'UNAVAILABLE');
@@ -214,7 +215,7 @@ describe('a node whose database is away at start', () => {
       assert.match(await page.text(), /Bitte einen Moment Geduld/);
 
       await postgres.start();
-      await until('the node is ready', async () => (await call(cluster!.baseUrl, 'GET', '/healthz')).status === 200, 60_000);
+      await until('the node is ready', async () => (await call(cluster!.baseUrl, 'GET', '/readyz')).status === 200, 60_000);
       const known = await call(cluster.baseUrl, 'POST', '/api/v1/holds', { slotId: 999_999 });
       assert.equal(known.status, 404, 'the node now answers from its database');
       assert.match(cluster.output(), /the database is not reachable; waiting for it/);
