@@ -1,3 +1,4 @@
+import { LANGUAGES, LANGUAGE_NAMES } from '../../src/languages.js';
 import { t, staffLocale } from './i18n.js';
 import { ApiError } from '../src/api.js';
 import { fill, formValues, h, notice } from '../src/dom.js';
@@ -83,6 +84,18 @@ export function form(
   );
   return el;
 }
+
+/** An action whose failure is shown in `out` (the server's complaint, or that it cannot be reached). */
+export const guarded = (out: HTMLElement, run: () => Promise<void>) => async (): Promise<void> => {
+  try {
+    await run();
+  } catch (err) {
+    fill(out, problem(err));
+  }
+};
+
+/** Every language citizens can use, by its own name, as options of a select. */
+export const languageOptions = (): [string, string][] => LANGUAGES.map((l): [string, string] => [l, LANGUAGE_NAMES[l]]);
 
 export function problem(err: unknown): HTMLElement {
   if (err instanceof ApiError) {

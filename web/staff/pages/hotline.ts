@@ -1,9 +1,9 @@
 import { word } from '../words.js';
 import { t, staffLocale } from '../i18n.js';
-import { isLanguage, LANGUAGES, LANGUAGE_NAMES } from '../../../src/languages.js';
+import { isLanguage } from '../../../src/languages.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
-import { form, input, problem, time } from '../ui.js';
+import { form, input, languageOptions, problem, time } from '../ui.js';
 import { loadCampaigns } from './setup.js';
 
 interface AgentCenter {
@@ -117,7 +117,7 @@ export async function hotlinePage(main: HTMLElement): Promise<void> {
           ],
         },
         // The caller's language: the SMS, e-mail or letter is written in it.
-        { name: 'locale', label: t('Sprache der Bestätigung'), options: LANGUAGES.map((l) => [l, LANGUAGE_NAMES[l]] as [string, string]) },
+        { name: 'locale', label: t('Sprache der Bestätigung'), options: languageOptions() },
       ],
       t('Verbindlich buchen'),
       async (v) => {

@@ -1,8 +1,8 @@
 import { t } from '../i18n.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
-import { dateTime, input, problem } from '../ui.js';
-import { direction, LANGUAGES, LANGUAGE_NAMES, type Language } from '../../../src/languages.js';
+import { dateTime, guarded, input, languageOptions } from '../ui.js';
+import { direction, type Language } from '../../../src/languages.js';
 import { word } from '../words.js';
 
 /** What each text is, for the people who edit it. */
@@ -41,7 +41,7 @@ export function messageTextsPage(main: HTMLElement): void {
   const choose: HTMLFormElement = h(
     'form',
     { class: 'row', onsubmit: (e: Event) => (e.preventDefault(), void load()) },
-    input({ name: 'lang', label: t('Sprache'), options: LANGUAGES.map((l): [string, string] => [l, LANGUAGE_NAMES[l]]) }),
+    input({ name: 'lang', label: t('Sprache'), options: languageOptions() }),
     h('button', { type: 'submit', class: 'secondary' }, t('Laden')),
   );
   const lang = () => formValues(choose).lang as Language;
@@ -81,13 +81,7 @@ export function messageTextsPage(main: HTMLElement): void {
       ),
     );
   }
-  const act = (run: () => Promise<void>) => async () => {
-    try {
-      await run();
-    } catch (err) {
-      fill(out, problem(err));
-    }
-  };
+  const act = (run: () => Promise<void>) => guarded(out, run);
   async function load(): Promise<void> {
     await act(async () => {
       show(await call<Listing>('GET', `/api/v1/admin/message-texts/${lang()}`));

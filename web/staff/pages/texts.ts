@@ -1,8 +1,8 @@
 import { t } from '../i18n.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
-import { dateTime, input, problem } from '../ui.js';
-import { direction, LANGUAGES, LANGUAGE_NAMES, type Language } from '../../../src/languages.js';
+import { dateTime, guarded, input, languageOptions, problem } from '../ui.js';
+import { direction, type Language } from '../../../src/languages.js';
 
 const PAGES: [string, string][] = [
   ['impressum', t('Impressum')],
@@ -38,7 +38,7 @@ export function textsPage(main: HTMLElement): void {
     'form',
     { class: 'row', onsubmit: (e: Event) => (e.preventDefault(), void load()) },
     input({ name: 'page', label: t('Seite'), options: PAGES }),
-    input({ name: 'lang', label: t('Sprache'), options: LANGUAGES.map((l): [string, string] => [l, LANGUAGE_NAMES[l]]) }),
+    input({ name: 'lang', label: t('Sprache'), options: languageOptions() }),
     h('button', { type: 'submit', class: 'secondary' }, t('Laden')),
   );
   const chosen = () => formValues(choose) as { page: string; lang: Language };
@@ -63,13 +63,7 @@ export function textsPage(main: HTMLElement): void {
       source.updatedAt ? t(' · zuletzt {when} von {who}', { when: dateTime(source.updatedAt), who: source.updatedBy ?? '' }) : '',
     );
   }
-  const act = (run: () => Promise<void>) => async () => {
-    try {
-      await run();
-    } catch (err) {
-      fill(out, problem(err));
-    }
-  };
+  const act = (run: () => Promise<void>) => guarded(out, run);
   const showPreview = act(async () => {
     const page = await call<{ title: string; html: string }>('POST', `${path()}/preview`, { markdown: editor.value });
     const body = h('div', { class: 'legal', lang: chosen().lang, dir: direction(chosen().lang) });
