@@ -25,7 +25,7 @@ const files =
         .sort()
         .map((f) => join('test', f));
 
-await ensureChromium(files);
+await ensureDebianPrograms(files);
 
 const dir = await mkdtemp(join(tmpdir(), 'ansturm-test-'));
 await import('node:fs/promises').then((fs) => fs.chmod(dir, 0o755)); // the postgres user must reach it when we run as root
@@ -46,19 +46,26 @@ await rm(dir, { recursive: true, force: true });
 process.exit(code);
 
 /**
- * The browser tests drive Debian's Chromium (playwright-core never downloads one). When it is
- * missing, install it if this process may (root with apt-get, as on CI and a fresh VM); otherwise
- * stop before any test starts, with the one command to run.
+ * Some tests run Debian programs: the browser tests its Chromium (playwright-core never downloads one),
+ * the balancer test its HAProxy. When one a chosen test needs is missing, install it if this process
+ * may (root with apt-get, as on CI and a fresh VM); otherwise stop before any test starts, with the one
+ * command to run.
  */
-async function ensureChromium(testFiles: string[]): Promise<void> {
-  const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'; // as test/support/browser.ts
-  if (existsSync(CHROMIUM) || !testFiles.some((f) => /web\.test\.ts$/.test(f))) return;
-  const command = 'apt-get update && apt-get install -y --no-install-recommends chromium';
+async function ensureDebianPrograms(testFiles: string[]): Promise<void> {
+  const programs = [
+    { pkg: 'chromium', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', for: /web(-languages)?\.test\.ts$/ }, // as test/support/browser.ts
+    { pkg: 'haproxy', path: '/usr/sbin/haproxy', for: /haproxy\.test\.ts$/ },
+  ];
+  const missing = programs.filter((p) => !existsSync(p.path) && testFiles.some((f) => p.for.test(f)));
+  if (missing.length === 0) return;
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.map((p) => p.pkg).join(' ')}`;
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-    console.log(`npm test: ${CHROMIUM} is missing; installing Debian's chromium for the browser tests: ${command}`);
+    console.log(`npm test: ${missing.map((p) => p.path).join(', ')} missing; installing from Debian: ${command}`);
     const done = spawnSync('sh', ['-c', command], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (done.status === 0 && existsSync(CHROMIUM)) return;
+    if (done.status === 0 && missing.every((p) => existsSync(p.path))) return;
   }
-  console.error(`npm test: the browser tests need Debian's Chromium at ${CHROMIUM}. Install it, then run npm test again:\n\n  sudo sh -c '${command}'\n`);
+  console.error(
+    `npm test: some tests need ${missing.map((p) => p.pkg).join(' and ')} from Debian. Install, then run npm test again:\n\n  sudo sh -c '${command}'\n`,
+  );
   process.exit(1);
 }
