@@ -19,8 +19,12 @@ export interface DataLicence {
 export interface Config {
   readonly host: string;
   readonly port: number;
-  /** Absent: start the embedded PostgreSQL under dataDir. */
+  /** Absent: start the embedded PostgreSQL under dataDir. Several hosts (libpq's form): the primary among them. */
   readonly databaseUrl: string | undefined;
+  /** A streaming replica for read-mostly work (the views, the dashboard); absent: everything reads the primary. */
+  readonly databaseReplicaUrl: string | undefined;
+  /** Over this staleness the replica's reads go to the primary instead. */
+  readonly replicaMaxLagMs: number;
   readonly dataDir: string;
   readonly embeddedPgPort: number;
   readonly adminToken: string | undefined;
@@ -124,6 +128,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_OPEN_DATA_PER_MINUTE',
   'ANSTURM_CONTENT_DIR',
   'ANSTURM_RETENTION_DAYS',
+  'ANSTURM_REPLICA_MAX_LAG_MS',
 ]);
 
 /** Licences an operator is likely to name, with their text's address, so naming one is enough. */
@@ -173,6 +178,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
   }
+  const databaseReplicaUrl = env.DATABASE_REPLICA_URL || undefined;
+  if (databaseReplicaUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseReplicaUrl)) {
+    problems.push('DATABASE_REPLICA_URL: expected a postgres:// or postgresql:// URL');
+  }
+  if (databaseReplicaUrl !== undefined && databaseUrl === undefined) {
+    problems.push('DATABASE_REPLICA_URL: a replica needs DATABASE_URL (the embedded database has no replica)');
+  }
   const adminToken = env.ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < 16) {
     problems.push('ADMIN_TOKEN: must be at least 16 characters');
@@ -209,6 +221,9 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '127.0.0.1',
     port: int('PORT', 3000, 0, 65535),
     databaseUrl,
+    databaseReplicaUrl,
+    // 2 s: a search may show a slot taken a moment ago (the hold is decided by the primary), never more.
+    replicaMaxLagMs: int('ANSTURM_REPLICA_MAX_LAG_MS', 2_000, 0, 600_000),
     dataDir: resolve(env.ANSTURM_DATA_DIR || 'data'),
     embeddedPgPort: int('ANSTURM_EMBEDDED_PG_PORT', 54329, 1024, 65535),
     adminToken,

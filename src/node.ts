@@ -4,6 +4,7 @@ import { AvailabilityView } from './availability/view.js';
 import type { Config } from './config.js';
 import { createPool, type Db } from './db/pool.js';
 import { sharedSecret } from './db/settings.js';
+import { ReadSource } from './db/replica.js';
 import { Leader } from './jobs/leader.js';
 import { coreTasks } from './jobs/tasks.js';
 import { buildServer } from './server.js';
@@ -13,6 +14,8 @@ import { agentService } from './agent/service.js';
 
 /** Connections per node reserved for staff routes. */
 const STAFF_POOL_SIZE = 3;
+/** Connections per node to the replica: the views' refreshes and the dashboard, a few statements a second. */
+const REPLICA_POOL_SIZE = 4;
 /** Connections per node for the outbox's dispatchers (claims, and recording each outcome). */
 const OUTBOX_POOL_SIZE = 2;
 /**
@@ -104,13 +107,18 @@ async function openNode(
     () => staffDb.end(),
     () => db.end(),
   );
+  // Read-mostly work may read a replica (DATABASE_REPLICA_URL) while it is fresh enough; writes never do.
+  const replica = config.databaseReplicaUrl ? createPool(config.databaseReplicaUrl, REPLICA_POOL_SIZE, config.dbConnectTimeoutMs, clock) : undefined;
+  const reads = new ReadSource(db, replica, config.replicaMaxLagMs, log.child({ component: 'replica' }));
+  opened.push(() => reads.stop());
+  await reads.start();
   const identityKey = config.identityKey ?? (await sharedSecret(db, 'identity_hash_key'));
-  const view = new AvailabilityView(db, databaseUrl, config.availabilityRefreshMs, log.child({ component: 'availability' }));
+  const view = new AvailabilityView(reads, databaseUrl, config.availabilityRefreshMs, log.child({ component: 'availability' }));
   opened.push(() => view.stop());
   await view.start();
   const keys = new KeyRing(db);
   await keys.start();
-  const queueView = new QueueView(db, config.queueRefreshMs, log.child({ component: 'queue' }), clock);
+  const queueView = new QueueView(reads, config.queueRefreshMs, log.child({ component: 'queue' }), clock);
   opened.push(() => queueView.stop());
   await queueView.start();
   const queue = queueService({ db, keys, view: queueView, availability: view, identityKey, staleSeconds: config.queueStaleSeconds, clock });
@@ -120,7 +128,7 @@ async function openNode(
   const texts = messageTexts(staffDb);
   opened.push(() => texts.stop());
   await texts.start();
-  const metrics = createMetrics(db, queueView);
+  const metrics = createMetrics(db, queueView, reads);
   const metricsText = cluster.isWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();
   const bookings = bookingService({ holdTtlSeconds: config.holdTtlSeconds, identityKey });
   const waitlist = waitlistService({ db, bookings, identityKey, publicUrl: config.publicUrl, offerMinutes: config.offerMinutes });
@@ -168,6 +176,7 @@ async function openNode(
     auth: staffAuth(staffDb, adminToken),
     staff: staffService(staffDb),
     staffDb,
+    reads,
     agent: agentService(bookings),
     https: config.publicUrl.startsWith('https://'),
     loginsPerMinute: config.loginsPerMinute,

@@ -37,6 +37,7 @@ import { agentRoutes } from './agent/routes.js';
 import type { agentService } from './agent/service.js';
 import { checkinRoutes } from './checkin/routes.js';
 import { reportRoutes } from './reports/routes.js';
+import type { ReadSource } from './db/replica.js';
 import type { DataLicence } from './config.js';
 import type { Clock } from './time/clock.js';
 import type { ContentPages } from './content/pages.js';
@@ -75,6 +76,8 @@ export interface ServerDeps {
   measuredCrowd: number;
   /** The staff routes' own pool (see node.ts). */
   staffDb: Db;
+  /** Read-mostly work: a fresh replica (DATABASE_REPLICA_URL), else the primary. */
+  reads: ReadSource;
   agent: ReturnType<typeof agentService>;
   bookings: BookingService;
   /** How public holds and confirmations are batched into group commits. */
@@ -230,7 +233,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     staffAdminRoutes(deps.staffDb, deps.staff, deps.auth),
     agentRoutes(deps.staffDb, deps.agent, deps.auth),
     checkinRoutes(deps.staffDb, deps.auth, deps.bookings),
-    reportRoutes({ db: deps.staffDb, auth: deps.auth, queueView: deps.queueView, availability: deps.view, metricsText: deps.metricsText }),
+    reportRoutes({ db: deps.staffDb, reads: deps.reads.or(deps.staffDb), auth: deps.auth, queueView: deps.queueView, availability: deps.view, metricsText: deps.metricsText }),
     contentRoutes(deps.content, deps.legalPages, deps.barrierReports, BARRIER_REPORTS_PER_MINUTE),
     contentAdminRoutes(deps.barrierReports, deps.legalPages, deps.auth),
     webRoutes(deps.hotline, deps.clock),

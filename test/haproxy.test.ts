@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { startNode, type RunningNode } from '../src/node.js';
 import { ADMIN_TOKEN, startTestNode, type TestNode } from './support/node.js';
 import { until } from './support/queue.js';
+import { startHaproxy, type RunningHaproxy } from './support/haproxy.js';
 
 /**
  * Debian's HAProxy with the shipped configuration (deploy/haproxy/haproxy.cfg) in front of three
@@ -17,58 +16,24 @@ describe('HAProxy in front of three nodes', () => {
   let first: TestNode;
   const others: RunningNode[] = [];
   const addresses: string[] = [];
-  let haproxy: ChildProcess | undefined;
+  let haproxy: RunningHaproxy | undefined;
   let front = '';
-  let stats = '';
-
-  const freePort = () =>
-    new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const port = (server.address() as { port: number }).port;
-        server.close(() => resolve(port));
-      });
-    });
 
   before(async () => {
     first = await startTestNode({});
     for (let i = 0; i < 2; i++)
       others.push(await startNode(loadConfig({ ANSTURM_MAX_EVENT_LOOP_DELAY_MS: '0' }), first.url, ADMIN_TOKEN, pino({ level: 'silent' })));
     for (const node of [first, ...others]) addresses.push((await node.app.listen({ host: '127.0.0.1', port: 0 })).replace('http://', ''));
-    const [frontPort, statsPort] = [await freePort(), await freePort()];
-    front = `http://127.0.0.1:${frontPort}`;
-    stats = `http://127.0.0.1:${statsPort}/stats;csv`;
-    haproxy = spawn('haproxy', ['-db', '-f', 'deploy/haproxy/haproxy.cfg'], {
-      env: {
-        ...process.env,
-        HAPROXY_BIND: `127.0.0.1:${frontPort}`,
-        HAPROXY_STATS_BIND: `127.0.0.1:${statsPort}`,
-        ANSTURM_NODE_1: addresses[0]!,
-        ANSTURM_NODE_2: addresses[1]!,
-        ANSTURM_NODE_3: addresses[2]!,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    // Should this test process die, HAProxy does not stay behind.
-    process.once('exit', () => haproxy?.kill('SIGKILL'));
+    haproxy = await startHaproxy(addresses as [string, string, string]);
+    front = haproxy.front;
   });
   after(async () => {
-    if (haproxy?.exitCode === null) {
-      haproxy.kill('SIGTERM');
-      await new Promise((resolve) => haproxy!.once('exit', resolve));
-    }
+    await haproxy?.stop();
     for (const node of others) await node.close().catch(() => undefined);
     await first?.stop();
   });
 
-  /** Each server's state as HAProxy sees it (UP, DOWN, ...), from its stats CSV. */
-  const states = async (): Promise<Record<string, string>> => {
-    const csv = await fetch(stats)
-      .then((r) => r.text())
-      .catch(() => '');
-    const rows = csv.split('\n').map((line) => line.split(','));
-    const status = rows[0]?.indexOf('status') ?? -1;
-    return Object.fromEntries(rows.filter((r) => r[0] === 'nodes' && /^node\d$/.test(r[1] ?? '')).map((r) => [r[1]!, (r[status] ?? '').split(' ')[0]!]));
-  };
+  const states = () => haproxy!.states();
   const campaignsServed = async (node: RunningNode) => {
     const m = /^ansturm_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/campaigns",status="200"\} (\d+)$/m.exec(await node.metricsText());
     return m ? Number(m[1]) : 0;

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { run, type Db } from '../db/pool.js';
+import { run, type Queryable } from '../db/pool.js';
+import { primaryConnection } from '../db/hosts.js';
 import * as catalogSql from '../catalog/repo.js';
 import * as sql from './repo.js';
 import { distanceKm, type Point } from './geo.js';
@@ -77,7 +78,7 @@ export class AvailabilityView {
   private stopped = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Queryable,
     private readonly databaseUrl: string,
     private readonly refreshMs: number,
     private readonly log: Logger,
@@ -255,7 +256,7 @@ export class AvailabilityView {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'ansturm-listen' });
+    const client = primaryConnection(this.databaseUrl, { application_name: 'ansturm-listen' });
     client.on('notification', () => void this.reload());
     client.on('error', (err) => {
       this.log.warn({ err }, 'catalog listener lost; reconnecting');

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { primaryClient } from './hosts.js';
 import { clockOffsetStatement, systemClock, type Clock } from '../time/clock.js';
 
 /** A parameterised statement, written by hand next to the aggregate that owns it. */
@@ -29,6 +30,8 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 export function createPool(connectionString: string, max: number, connectTimeoutMs = 5_000, clock: Clock = systemClock): Db {
   const pool = new pg.Pool({
     connectionString,
+    // Several hosts in the URL: each connection goes to the one that is the primary now (db/hosts.ts).
+    Client: primaryClient(connectionString),
     max,
     application_name: 'ansturm',
     connectionTimeoutMillis: connectTimeoutMs,
@@ -99,11 +102,11 @@ const CONNECTION_LOST = /^(Connection terminated|Client has encountered a connec
  * The database is not there (stopped, restarting, failing over, unreachable) rather than the
  * request being wrong: the request is answered 503 with Retry-After and may be sent again.
  * 57P01-57P03: the server shuts down, crashed, or is still starting; class 08: the connection failed;
- * 53300: it has no connection slot left.
+ * 53300: it has no connection slot left; 25006: it is read-only (a standby: the primary is failing over).
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = pgCode(err);
-  if (code !== undefined && (SOCKET_ERRORS.has(code) || /^57P0[123]$/.test(code) || code.startsWith('08') || code === '53300')) return true;
+  if (code !== undefined && (SOCKET_ERRORS.has(code) || /^57P0[123]$/.test(code) || code.startsWith('08') || code === '53300' || code === '25006')) return true;
   if (err instanceof AggregateError) return err.errors.some(isDatabaseUnavailable);
   return err instanceof Error && CONNECTION_LOST.test(err.message);
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { primaryConnection } from '../db/hosts.js';
 
 export interface PeriodicTask {
   name: string;
@@ -88,7 +89,7 @@ export class Leader {
 
   private async tryToLead(): Promise<void> {
     if (!this.client) {
-      const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'ansturm-leader' });
+      const client = primaryConnection(this.databaseUrl, { application_name: 'ansturm-leader' });
       client.on('error', () => this.lose(client));
       await client.connect();
       this.client = client;

@@ -3,13 +3,14 @@ import type { Db } from '../db/pool.js';
 import { run } from '../db/pool.js';
 import { backlog } from '../notify/repo.js';
 import type { QueueView } from '../queue/view.js';
+import type { ReadSource } from '../db/replica.js';
 
 /**
  * The metrics of one process. In a cluster the primary merges every worker's registry
  * (src/metrics/cluster.ts): counters and histograms add up; gauges that describe shared
  * state (the line, the outbox), which every worker sees alike, take the largest value.
  */
-export function createMetrics(db: Db, queueView: QueueView) {
+export function createMetrics(db: Db, queueView: QueueView, reads?: ReadSource) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'ansturm_' });
 
@@ -42,6 +43,27 @@ export function createMetrics(db: Db, queueView: QueueView) {
   queueGauge('ansturm_queue_active', 'Admissions not yet used or lapsed', (m, now) => m.activeAdmissions(now));
   queueGauge('ansturm_queue_abandoned', 'Places skipped because their people stopped polling', (m) => m.abandoned);
   queueGauge('ansturm_queue_admission_rate', 'Admissions per second over the last minute', (m) => m.admissionRate());
+
+  if (reads?.hasReplica) {
+    new client.Gauge({
+      name: 'ansturm_replica_staleness_seconds',
+      help: 'How far the replica (DATABASE_REPLICA_URL) is behind the primary, measured every second; NaN when unknown',
+      aggregator: 'max',
+      registers: [registry],
+      collect() {
+        this.set(reads.staleness === null ? NaN : reads.staleness / 1000);
+      },
+    });
+    new client.Gauge({
+      name: 'ansturm_replica_in_use',
+      help: 'Whether the read-mostly work reads the replica (1) or the primary (0, the replica is away or too stale)',
+      aggregator: 'min',
+      registers: [registry],
+      collect() {
+        this.set(reads.onReplica ? 1 : 0);
+      },
+    });
+  }
 
   const outboxBacklog = new client.Gauge({
     name: 'ansturm_outbox_backlog',

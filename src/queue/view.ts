@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { run, type Db } from '../db/pool.js';
+import { run, type Queryable } from '../db/pool.js';
 import { Fenwick } from './fenwick.js';
 import * as sql from './repo.js';
 import type { Clock } from '../time/clock.js';
@@ -147,7 +147,7 @@ export class QueueView {
   );
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Queryable,
     private readonly refreshMs: number,
     private readonly log: Logger,
     private readonly clock: Clock,

@@ -1,4 +1,4 @@
-import { run, tx, type Db } from '../db/pool.js';
+import { run, tx, type Db, type Queryable } from '../db/pool.js';
 import { fail } from '../errors.js';
 import type { Actor } from '../staff/auth.js';
 import { audit } from '../staff/audit.js';
@@ -11,6 +11,8 @@ import * as sql from './repo.js';
 
 export interface ReportSources {
   db: Db;
+  /** Where the dashboard reads: a fresh replica, else `db`. */
+  reads: Queryable;
   queueView: QueueView;
   availability: AvailabilityView;
   metricsText: () => Promise<string>;
@@ -23,11 +25,11 @@ export function reportService(deps: ReportSources) {
     async dashboard() {
       const now = deps.availability.now(); // the database's clock, which set the admissions' ends
       const [perMinute, totals, centers, outbox, codeAge, metrics] = await Promise.all([
-        run<{ minute: Date; n: number }>(deps.db, sql.bookingsPerMinute(30)),
-        run(deps.db, sql.bookingTotals()),
-        run(deps.db, sql.remainingPerCenter()),
-        run(deps.db, backlog()),
-        run<{ seconds: number }>(deps.db, oldestCodeAge()),
+        run<{ minute: Date; n: number }>(deps.reads, sql.bookingsPerMinute(30)),
+        run(deps.reads, sql.bookingTotals()),
+        run(deps.reads, sql.remainingPerCenter()),
+        run(deps.reads, backlog()),
+        run<{ seconds: number }>(deps.reads, oldestCodeAge()),
         deps.metricsText(),
       ]);
       return {

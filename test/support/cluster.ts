@@ -13,6 +13,8 @@ export interface RunningCluster {
   /** Resolves with the primary's exit code once it has ended by itself. */
   exited: Promise<number | null>;
   stop(): Promise<number | null>;
+  /** SIGKILL of the primary and its workers at once, as when the machine loses power. */
+  kill(): Promise<void>;
 }
 
 export interface ClusterOptions {
@@ -20,6 +22,8 @@ export interface ClusterOptions {
   portOnly?: boolean;
   /** How long it may take to start. */
   timeoutMs?: number;
+  /** What to run: the sources through tsx (the default), or the build (`dist/main.js`, as `npm start` does). */
+  entry?: 'src/main.ts' | 'dist/main.js';
 }
 
 /**
@@ -32,7 +36,8 @@ export async function startCluster(
   env: Record<string, string> = {},
   options: ClusterOptions = {},
 ): Promise<RunningCluster> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const args = options.entry === 'dist/main.js' ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -91,6 +96,11 @@ export async function startCluster(
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       return exited;
+    },
+    async kill() {
+      for (const pid of workerPids) killQuietly(pid);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }
