@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migratedTemplate } from '../test/support/db.js';
+import { debianPostgresBin } from '../test/topology/postgres.js';
 
 const TEST_PG_PORT = 54399;
 
@@ -55,6 +56,8 @@ async function ensureDebianPrograms(testFiles: string[]): Promise<void> {
   const programs = [
     { pkg: 'chromium', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', for: /web(-languages)?\.test\.ts$/ }, // as test/support/browser.ts
     { pkg: 'haproxy', path: '/usr/sbin/haproxy', for: /haproxy\.test\.ts$/ },
+    // A primary and a standby of Debian's own PostgreSQL, made with its pg_basebackup (test/topology/postgres.ts)
+    { pkg: 'postgresql', path: debianPostgresBin() ?? '/usr/lib/postgresql/<version>/bin', for: /database-hosts\.test\.ts$/ },
   ];
   const missing = programs.filter((p) => !existsSync(p.path) && testFiles.some((f) => p.for.test(f)));
   if (missing.length === 0) return;
@@ -62,7 +65,7 @@ async function ensureDebianPrograms(testFiles: string[]): Promise<void> {
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     console.log(`npm test: ${missing.map((p) => p.path).join(', ')} missing; installing from Debian: ${command}`);
     const done = spawnSync('sh', ['-c', command], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (done.status === 0 && missing.every((p) => existsSync(p.path))) return;
+    if (done.status === 0 && missing.every((p) => existsSync(p.pkg === 'postgresql' ? (debianPostgresBin() ?? p.path) : p.path))) return;
   }
   console.error(
     `npm test: some tests need ${missing.map((p) => p.pkg).join(' and ')} from Debian. Install, then run npm test again:\n\n  sudo sh -c '${command}'\n`,

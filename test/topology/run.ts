@@ -18,6 +18,8 @@ import { startHaproxy } from '../support/haproxy.js';
 import { startSmtpSink } from '../support/peers.js';
 import { freePort } from '../support/postgres.js';
 import { startReplicatedPostgres, type PgServer } from './postgres.js';
+import { verifyDraw } from '../../src/cli/verify-draw.js';
+import { solve } from '../../src/queue/pow.js';
 
 const reduced = process.argv.includes('--reduced');
 /** Citizens booking at once, and bookings between two faults that show the rush is steady again. */
@@ -98,6 +100,10 @@ async function main(): Promise<void> {
   await until('HAProxy sees all three nodes UP', allUp);
   say(`three nodes on :${ports.join(', :')} behind HAProxy ${haproxy.front}`);
 
+  await waitingRoomAcrossNodes(
+    haproxy.front,
+    ports.map((p) => `http://127.0.0.1:${p}`),
+  );
   const { campaignId, firstDoseIds } = await setUpCampaign(haproxy.front);
   const backup = await pg.baseBackup(pg.primary);
   say('base backup of the primary taken (WAL archived from here on)');
@@ -125,7 +131,7 @@ async function main(): Promise<void> {
       answers.push(answer);
       return { ...answer, body: parsed };
     } catch (err) {
-      networkErrors.push(`${what}: ${String(err)}`);
+      networkErrors.push(`${what}: ${String(err)} (${String((err as Error).cause)})`);
       const answer: Answer = { sentAt, at: Date.now(), what, status: 0, retryAfter: null };
       answers.push(answer);
       return { ...answer, body: {} as Record<string, any> };
@@ -328,13 +334,96 @@ async function build(): Promise<void> {
   await new Promise<void>((resolve, reject) => execFile(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], (err) => (err ? reject(err) : resolve())));
 }
 
-async function setUpCampaign(front: string) {
-  const admin = async (path: string, body: unknown) => {
-    const res = await patientFetch(front + path, { method: 'POST', headers: { 'content-type': 'application/json', ...ADMIN }, body: JSON.stringify(body) });
-    const parsed = (await res.json()) as Record<string, any>;
-    assert.equal(res.status, 201, JSON.stringify(parsed));
-    return parsed;
+async function adminCall(front: string, method: string, path: string, body: unknown): Promise<Record<string, any>> {
+  const res = await patientFetch(front + path, { method, headers: { 'content-type': 'application/json', ...ADMIN }, body: JSON.stringify(body) });
+  const parsed = (await res.json()) as Record<string, any>;
+  assert.ok(res.status === 200 || res.status === 201, `${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`);
+  return parsed;
+}
+
+/**
+ * FIFO and the draw hold across nodes: a waiting room whose people join through three different nodes,
+ * 30 before opening (the draw) and 15 after (in order of arrival); admissions paused, so every place stays
+ * visible. Every node must show each person the same place: the pre-queue in the published, verifiable
+ * draw order, then the later ones in the order they came, whichever node they came through.
+ */
+async function waitingRoomAcrossNodes(front: string, nodeUrls: string[]): Promise<void> {
+  const getJson = async (url: string) => {
+    const res = await patientFetch(url);
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
+  const joinAt = async (nodeUrl: string, releaseId: number) => {
+    const { body: c } = await getJson(`${nodeUrl}/api/v1/queue/rooms/${releaseId}/challenge`);
+    const res = await patientFetch(`${nodeUrl}/api/v1/queue/rooms/${releaseId}/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ challenge: c.challenge, nonce: solve(c.challenge, c.difficulty) }),
+    });
+    const body = (await res.json()) as { ticket: string; ticketId: string };
+    assert.equal(res.status, 201, JSON.stringify(body));
+    return body;
+  };
+  const center = await adminCall(front, 'POST', '/api/v1/admin/centers', {
+    name: 'Warteraum',
+    address: 'Weg 2',
+    postalCode: '58332',
+    district: 'EN',
+    lat: 51.29,
+    lon: 7.29,
+  });
+  const campaign = await adminCall(front, 'POST', '/api/v1/admin/campaigns', { name: 'Topology line', vaccine: { name: 'LineVax', doses: 1 } });
+  const slots = await adminCall(front, 'POST', '/api/v1/admin/slots', {
+    slots: [{ centerId: center.id, campaignId: campaign.id, startsAt: morningIn(3), durationMinutes: 15, capacity: 100, dose: 1 }],
+  });
+  const opensAt = Date.now() + 15_000;
+  const release = await adminCall(front, 'POST', '/api/v1/admin/releases', {
+    campaignId: campaign.id,
+    slotIds: slots.slots.map((s: { id: number }) => s.id),
+    opensAt: new Date(opensAt).toISOString(),
+    waitingRoom: true,
+    prequeueMinutes: 5,
+    acknowledge: 'all',
+  });
+  const releaseId = release.id as number;
+  await adminCall(front, 'PATCH', `/api/v1/admin/queue/rooms/${releaseId}`, { difficulty: 0, maxAdmissionsPerSecond: 0 });
+  for (const url of nodeUrls) await until(`the room on ${url}`, async () => (await getJson(`${url}/api/v1/queue/rooms/${releaseId}`)).status === 200);
+
+  const pre = [];
+  for (let i = 0; i < 30; i++) pre.push(await joinAt(nodeUrls[i % 3]!, releaseId));
+  assert.ok(Date.now() < opensAt, 'the pre-queue filled before opening');
+  await until(
+    'the room to open and every node to show its seed',
+    async () => (await Promise.all(nodeUrls.map(async (url) => Boolean((await getJson(`${url}/api/v1/queue/rooms/${releaseId}`)).body.seed)))).every(Boolean),
+    60_000,
+  );
+  const draw = await verifyDraw(front, releaseId);
+  assert.deepEqual({ tickets: draw.tickets, seed: draw.seedMatchesHash, order: draw.orderMatches }, { tickets: 30, seed: true, order: true });
+  const published = (await getJson(`${front}/api/v1/queue/rooms/${releaseId}/prequeue`)).body.ticketIds as string[];
+  const live = [];
+  for (let i = 0; i < 15; i++) live.push(await joinAt(nodeUrls[i % 3]!, releaseId));
+
+  // Each person asks a node other than the one they joined through.
+  const expected = [...pre.map((t) => published.indexOf(t.ticketId) + 1), ...live.map((_, i) => 30 + i + 1)];
+  const everyone = [...pre, ...live];
+  const positions = async () =>
+    Promise.all(
+      everyone.map(
+        async (t, i) => (await getJson(`${nodeUrls[(i + 1) % 3]}/api/v1/queue/tickets/${encodeURIComponent(t.ticket)}`)).body.position as number | null,
+      ),
+    );
+  let seen: (number | null)[] = [];
+  await until('every node to show every place', async () => JSON.stringify((seen = await positions())) === JSON.stringify(expected), 30_000).catch(
+    (err: unknown) => {
+      throw new Error(`places seen ${JSON.stringify(seen)}, expected ${JSON.stringify(expected)}`, { cause: err });
+    },
+  );
+  say(
+    `waiting room across nodes: 30 joined before opening through three nodes, the draw verified (seed matches its hash, order is the HMAC order); 15 after opening; every node shows each of the 45 the same place, in draw order then order of arrival`,
+  );
+}
+
+async function setUpCampaign(front: string) {
+  const admin = (path: string, body: unknown) => adminCall(front, 'POST', path, body);
   const center = await admin('/api/v1/admin/centers', { name: 'Topologie', address: 'Weg 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 });
   const campaign = await admin('/api/v1/admin/campaigns', {
     name: 'Topology',
