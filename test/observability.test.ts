@@ -11,7 +11,7 @@ import { startTestNode, type TestNode } from './support/node.js';
 describe('alert rules and dashboard', () => {
   let node: TestNode;
   before(async () => {
-    node = await startTestNode({});
+    node = await startTestNode({}, { replicaOfItself: true }); // the replica's metrics are exported only with one
   });
   after(() => node.stop());
 
@@ -33,6 +33,7 @@ describe('alert rules and dashboard', () => {
       'AnsturmHoldsSlow',
       'AnsturmServerErrors',
       'AnsturmReplicationLag',
+      'AnsturmReplicaStale',
       'AnsturmDiskFilling',
     ])
       assert.match(rules, new RegExp(`alert: ${alert}\\n`));

@@ -23,9 +23,11 @@ export interface TestNode extends RunningNode {
  * event-loop load shedder is off (a busy machine must not shed a test's requests); a test about
  * shedding turns it on with ANSTURM_MAX_EVENT_LOOP_DELAY_MS.
  */
-export async function startTestNode(env: Record<string, string> = {}, opts: { log?: Logger } = {}): Promise<TestNode> {
+export async function startTestNode(env: Record<string, string> = {}, opts: { log?: Logger; replicaOfItself?: boolean } = {}): Promise<TestNode> {
   const database = await freshDatabase();
-  const config = loadConfig({ ANSTURM_AVAILABILITY_REFRESH_MS: '200', ANSTURM_MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
+  // A "replica" that is the database itself (a primary reads as current): the replica's code paths and metrics.
+  const replica = opts.replicaOfItself ? { DATABASE_URL: database.url, DATABASE_REPLICA_URL: database.url } : {};
+  const config = loadConfig({ ANSTURM_AVAILABILITY_REFRESH_MS: '200', ANSTURM_MAX_EVENT_LOOP_DELAY_MS: '0', ...replica, ...env });
   const clock = new TestClock();
   const node = await startNode(config, database.url, ADMIN_TOKEN, opts.log ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' }), { clock });
   return {

@@ -321,6 +321,7 @@ async function main(): Promise<void> {
   console.log(`# restore from the base backup + WAL archive: ${restoredCodes.size} bookings (${missingInRestore.length} missing) in ${seconds(restoreMs)} s`);
 
   assert.deepEqual(lost, [], 'every booking acknowledged with 201 exists');
+  assert.equal(found.size, acknowledged.size, 'a booking sent again with its Idempotency-Key is made once: no booking beyond those acknowledged');
   assert.deepEqual(overbooked, [], 'no slot is overbooked');
   assert.deepEqual(miscounted, [], 'taken equals live holds + active bookings for every slot');
   assert.deepEqual(undelivered, [], 'every confirmation is delivered');
