@@ -129,6 +129,7 @@ const KNOWN_PREFIXED = new Set([
   'ANSTURM_CONTENT_DIR',
   'ANSTURM_RETENTION_DAYS',
   'ANSTURM_REPLICA_MAX_LAG_MS',
+  'ANSTURM_LOG_FORMAT', // read by log.ts, before the configuration
 ]);
 
 /** Licences an operator is likely to name, with their text's address, so naming one is enough. */
@@ -200,6 +201,10 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL=${logLevel}: expected one of fatal, error, warn, info, debug, trace, silent`);
+  }
+
+  if (env.ANSTURM_LOG_FORMAT && !['json', 'pretty'].includes(env.ANSTURM_LOG_FORMAT)) {
+    problems.push(`ANSTURM_LOG_FORMAT=${env.ANSTURM_LOG_FORMAT}: expected json or pretty`);
   }
 
   const hotlinePhone = env.ANSTURM_HOTLINE_PHONE || '116 117';

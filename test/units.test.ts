@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CODE_ALPHABET, formatBookingCode, newBookingCode, parseBookingCode } from '../src/booking/code.js';
 import { ageOn } from '../src/booking/eligibility.js';
@@ -85,6 +87,25 @@ describe('configuration', () => {
       assert.match(err.message, /PORT=eighty/);
       assert.match(err.message, /ANSTURM_HOLD_TTL: unknown setting/);
     }
+  });
+  test("every setting the README, the operator's guide and the deploy files name is one Ansturm knows", () => {
+    const filesIn = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((f) => (f.isDirectory() ? filesIn(join(dir, f.name)) : [join(dir, f.name)]));
+    const files = ['README.md', 'ARCHITECTURE.md', ...filesIn('deploy')];
+    const named = new Set(files.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\bANSTURM_[A-Z0-9_]*[A-Z0-9]\b/g)].map((m) => m[0])));
+    named.delete('ANSTURM_NODE_'); // HAProxy's own environment (deploy/haproxy/haproxy.cfg), not Ansturm's
+    for (const name of ['ANSTURM_NODE_1', 'ANSTURM_NODE_2', 'ANSTURM_NODE_3']) named.delete(name);
+    assert.ok(named.size >= 20, `found ${named.size}`);
+    const unknown = [...named].filter((name) => {
+      try {
+        loadConfig({ [name]: name === 'ANSTURM_LOG_FORMAT' ? 'json' : '' });
+        return false;
+      } catch (err) {
+        return err instanceof ConfigError && err.problems.some((p) => p.startsWith(`${name}: unknown setting`));
+      }
+    });
+    assert.deepEqual(unknown, []);
+    assert.throws(() => loadConfig({ ANSTURM_LOG_FORMAT: 'xml' }), /ANSTURM_LOG_FORMAT=xml: expected json or pretty/);
   });
   test('the data licence: a known one by its name alone, any other with the address of its text', () => {
     assert.deepEqual(loadConfig({}).dataLicence, {
