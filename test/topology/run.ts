@@ -299,6 +299,10 @@ async function main(): Promise<void> {
     const [row] = await db.query<{ last: string | null }>('SELECT last_archived_wal AS last FROM pg_stat_archiver');
     return (row?.last ?? '') >= segment;
   });
+  // Archiving goes on after the failover: the promoted standby archived everything it was offered.
+  const [archiver] = await db.query<{ failed: number; ready: number }>(
+    `SELECT failed_count::int AS failed, (SELECT count(*)::int FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready') AS ready FROM pg_stat_archiver`,
+  );
   const restoreStarted = Date.now();
   const restored = await pg.restore(backup);
   const restoredCodes = new Set(
@@ -318,6 +322,7 @@ async function main(): Promise<void> {
   console.log(`# slots ${ledger.length}: overbooked ${overbooked.length}, taken != holds + bookings ${miscounted.length}`);
   console.log(`# confirmations: ${found.size} bookings, ${found.size - undelivered.length} delivered by SMTP, ${duplicates} duplicates`);
   console.log(`# replica staleness end to end: p50 ${quantile(staleness, 0.5)} ms, p95 ${quantile(staleness, 0.95)} ms, max ${Math.max(...staleness)} ms`);
+  console.log(`# WAL archiving on the new primary: ${archiver!.failed} failed, ${archiver!.ready} waiting`);
   console.log(`# restore from the base backup + WAL archive: ${restoredCodes.size} bookings (${missingInRestore.length} missing) in ${seconds(restoreMs)} s`);
 
   assert.deepEqual(lost, [], 'every booking acknowledged with 201 exists');
@@ -326,6 +331,7 @@ async function main(): Promise<void> {
   assert.deepEqual(miscounted, [], 'taken equals live holds + active bookings for every slot');
   assert.deepEqual(undelivered, [], 'every confirmation is delivered');
   assert.deepEqual(missingInRestore, [], 'the restore holds every booking');
+  assert.deepEqual(archiver, { failed: 0, ready: 0 }, 'the new primary archives every segment (none refused, none waiting)');
   assert.ok(acknowledged.size >= STEADY * phases.length, 'the rush booked through every phase');
   say('topology test passed');
 }
