@@ -3,8 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { startCluster, type RunningCluster } from './support/cluster.js';
-import { morningIn } from './support/fixtures.js';
+import { setUpRushCampaign, startCluster, type RunningCluster } from './support/cluster.js';
 import { freePort, startOwnPostgres, type OwnPostgres } from './support/postgres.js';
 
 /**
@@ -14,7 +13,6 @@ import { freePort, startOwnPostgres, type OwnPostgres } from './support/postgres
  * in the ledger afterwards. Runs against a PostgreSQL of its own that it stops, starts and kills.
  */
 
-const ADMIN = { authorization: 'Bearer cluster-admin-token-0123456789' };
 const CLIENTS = 16;
 /** Bounds of the rush, whatever happens: it stops by itself. */
 const RUSH_MAX_REQUESTS = 40_000;
@@ -54,32 +52,6 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
   }
 }
 
-async function setUpCampaign(baseUrl: string) {
-  const admin = async (path: string, body: unknown) => {
-    const res = await call(baseUrl, 'POST', path, body, ADMIN);
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body;
-  };
-  const center = await admin('/api/v1/admin/centers', { name: 'Ausfall', address: 'Weg 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 });
-  const campaign = await admin('/api/v1/admin/campaigns', { name: 'Outage', vaccine: { name: 'OutVax', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } });
-  const slots = await admin('/api/v1/admin/slots', {
-    slots: [
-      ...Array.from({ length: 4 }, (_, i) => ({
-        centerId: center.id,
-        campaignId: campaign.id,
-        startsAt: morningIn(2 + i),
-        durationMinutes: 15,
-        capacity: 5000,
-        dose: 1,
-      })),
-      { centerId: center.id, campaignId: campaign.id, startsAt: morningIn(30), durationMinutes: 15, capacity: 20000, dose: 2 },
-    ],
-  });
-  const ids: number[] = slots.slots.map((s: { id: number }) => s.id);
-  await admin('/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' });
-  return { campaignId: campaign.id as number, firstDoseIds: ids.slice(0, 4) };
-}
-
 describe('PostgreSQL stops, restarts and crashes during a rush', () => {
   let cluster: RunningCluster;
   before(async () => {
@@ -88,7 +60,7 @@ describe('PostgreSQL stops, restarts and crashes during a rush', () => {
   after(() => cluster?.stop());
 
   test('only 503 with Retry-After during the outage, no worker dies, service returns, nothing acknowledged is lost', async () => {
-    const { campaignId, firstDoseIds } = await setUpCampaign(cluster.baseUrl);
+    const { campaignId, firstDoseIds } = await setUpRushCampaign(cluster.baseUrl, 'Ausfall', 5000, 20000);
     const answers: { at: number; what: string; answer: Answer }[] = [];
     const acknowledged: { code: string; dateOfBirth: string }[] = [];
     const networkErrors: string[] = [];
@@ -269,7 +241,7 @@ describe('the primary says when something is wrong', () => {
 
   test('a shutdown that has to kill a worker with a request in flight exits non-zero', async () => {
     const cluster = await startCluster(postgres.url, 1, { ANSTURM_SHUTDOWN_GRACE_MS: '500' });
-    const { firstDoseIds } = await setUpCampaign(cluster.baseUrl);
+    const { firstDoseIds } = await setUpRushCampaign(cluster.baseUrl, 'Abbruch', 5000, 20000);
     const db = new pg.Client(postgres.url);
     await db.connect();
     try {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before } from 'node:test';
 import pg from 'pg';
 import { freshDatabase } from './db.js';
+import { morningIn } from './fixtures.js';
 
 export interface RunningCluster {
   baseUrl: string;
@@ -154,4 +155,45 @@ export async function patientFetch(url: string, init: RequestInit = {}, attempts
     const after = Math.min(2, Math.max(0.2, Number(res.headers.get('retry-after')) || 1));
     await new Promise((resolve) => setTimeout(resolve, after * 1000));
   }
+}
+
+/** What a rush books: four first-dose slots and one second-dose slot of a two-dose campaign, released now. */
+export interface RushCampaign {
+  campaignId: number;
+  firstDoseIds: number[];
+}
+
+/**
+ * Sets up a rush over HTTP with the admin token (through a balancer, or straight at a cluster): a centre, a
+ * two-dose campaign, four first-dose slots of `firstCapacity` and a second-dose slot of `secondCapacity`, released.
+ */
+export async function setUpRushCampaign(baseUrl: string, name: string, firstCapacity: number, secondCapacity: number): Promise<RushCampaign> {
+  const admin = async (path: string, body: unknown) => {
+    const res = await patientFetch(baseUrl + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer cluster-admin-token-0123456789' },
+      body: JSON.stringify(body),
+    });
+    const answer = (await res.json()) as Record<string, any>;
+    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${JSON.stringify(answer)}`);
+    return answer;
+  };
+  const center = await admin('/api/v1/admin/centers', { name, address: 'Weg 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 });
+  const campaign = await admin('/api/v1/admin/campaigns', { name, vaccine: { name: `${name}Vax`, doses: 2, minIntervalDays: 21, maxIntervalDays: 42 } });
+  const slots = await admin('/api/v1/admin/slots', {
+    slots: [
+      ...Array.from({ length: 4 }, (_, i) => ({
+        centerId: center.id,
+        campaignId: campaign.id,
+        startsAt: morningIn(2 + i),
+        durationMinutes: 15,
+        capacity: firstCapacity,
+        dose: 1,
+      })),
+      { centerId: center.id, campaignId: campaign.id, startsAt: morningIn(30), durationMinutes: 15, capacity: secondCapacity, dose: 2 },
+    ],
+  });
+  const ids: number[] = slots.slots.map((s: { id: number }) => s.id);
+  await admin('/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' });
+  return { campaignId: campaign.id as number, firstDoseIds: ids.slice(0, 4) };
 }

@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCluster, patientFetch, type RunningCluster } from '../support/cluster.js';
+import { startCluster, patientFetch, setUpRushCampaign, type RunningCluster } from '../support/cluster.js';
 import { morningIn } from '../support/fixtures.js';
 import { startHaproxy } from '../support/haproxy.js';
 import { startSmtpSink } from '../support/peers.js';
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     haproxy.front,
     ports.map((p) => `http://127.0.0.1:${p}`),
   );
-  const { campaignId, firstDoseIds } = await setUpCampaign(haproxy.front);
+  const { campaignId, firstDoseIds } = await setUpRushCampaign(haproxy.front, 'Topologie', 20_000, 80_000);
   const backup = await pg.baseBackup(pg.primary);
   say('base backup of the primary taken (WAL archived from here on)');
 
@@ -427,31 +427,6 @@ async function waitingRoomAcrossNodes(front: string, nodeUrls: string[]): Promis
   say(
     `waiting room across nodes: 30 joined before opening through three nodes, the draw verified (seed matches its hash, order is the HMAC order); 15 after opening; every node shows each of the 45 the same place, in draw order then order of arrival`,
   );
-}
-
-async function setUpCampaign(front: string) {
-  const admin = (path: string, body: unknown) => adminCall(front, 'POST', path, body);
-  const center = await admin('/api/v1/admin/centers', { name: 'Topologie', address: 'Weg 1', postalCode: '58332', district: 'EN', lat: 51.29, lon: 7.29 });
-  const campaign = await admin('/api/v1/admin/campaigns', {
-    name: 'Topology',
-    vaccine: { name: 'TopVax', doses: 2, minIntervalDays: 21, maxIntervalDays: 42 },
-  });
-  const slots = await admin('/api/v1/admin/slots', {
-    slots: [
-      ...Array.from({ length: 4 }, (_, i) => ({
-        centerId: center.id,
-        campaignId: campaign.id,
-        startsAt: morningIn(2 + i),
-        durationMinutes: 15,
-        capacity: 20_000,
-        dose: 1,
-      })),
-      { centerId: center.id, campaignId: campaign.id, startsAt: morningIn(30), durationMinutes: 15, capacity: 80_000, dose: 2 },
-    ],
-  });
-  const ids: number[] = slots.slots.map((s: { id: number }) => s.id);
-  await admin('/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' });
-  return { campaignId: campaign.id as number, firstDoseIds: ids.slice(0, 4) };
 }
 
 /** Milliseconds from the primary's current WAL position to the standby having replayed it. */
