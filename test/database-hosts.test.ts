@@ -81,4 +81,25 @@ describe('DATABASE_URL with several hosts', () => {
       await reads.stop();
     }
   });
+
+  test('after a failover the promoted standby archives its WAL, the segments the old primary archived already included', async () => {
+    // A quiet database (as before a release): the old primary has archived its finished segments, and the
+    // standby still holds them (no restartpoint has removed them yet) when it is promoted.
+    const [{ finished }] = (await pg.primary.query<{ finished: string }>('SELECT pg_walfile_name(pg_switch_wal()) AS finished')) as [{ finished: string }];
+    const archivedOnPrimary = async () =>
+      ((await pg.primary.query<{ last: string | null }>('SELECT last_archived_wal AS last FROM pg_stat_archiver'))[0]!.last ?? '') >= finished;
+    for (const deadline = Date.now() + 30_000; !(await archivedOnPrimary()) && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(await archivedOnPrimary(), 'the old primary archived its segments');
+    await pg.primary.kill();
+    await pg.promote(pg.standby);
+    const [{ segment }] = (await pg.standby.query<{ segment: string }>('SELECT pg_walfile_name(pg_switch_wal()) AS segment')) as [{ segment: string }];
+    const archiver = async () =>
+      (
+        await pg.standby.query<{ last: string | null; failed: number }>('SELECT last_archived_wal AS last, failed_count::int AS failed FROM pg_stat_archiver')
+      )[0]!;
+    let state = await archiver();
+    for (const deadline = Date.now() + 30_000; ((state.last ?? '') < segment || state.failed > 0) && Date.now() < deadline; state = await archiver())
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok((state.last ?? '') >= segment && state.failed === 0, `archiver ${JSON.stringify(state)}, waiting for ${segment}`);
+  });
 });

@@ -135,7 +135,7 @@ export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
         `listen_addresses = '127.0.0.1'`,
         `max_connections = 300`,
         `cluster_name = '${name}'`,
-        `archive_command = 'test ! -f ${archiveDir}/%f && cp %p ${archiveDir}/%f || cmp -s %p ${archiveDir}/%f'`,
+        `archive_command = 'test ! -f ${archiveDir}/%f && cp %p ${archiveDir}/%f.tmp && mv ${archiveDir}/%f.tmp ${archiveDir}/%f || cmp -s %p ${archiveDir}/%f'`,
         `unix_socket_directories = '${dir}'`,
         `fsync = on`,
         '',
