@@ -8,12 +8,14 @@ import { benchFeed } from './feed.js';
 import { benchQueueStatus } from './queue-status.js';
 import { benchQueueJoin } from './queue-join.js';
 import { pageWeights, printWeights } from './page-weights.js';
+import { benchCost, printCost } from './cost.js';
 
-// `npm run bench -- web` measures only the citizen pages, `npm run bench -- feed` only the open-data feed.
+// `npm run bench -- web` measures only the citizen pages, `-- feed` only the open-data feed, `-- cost` only the cost per step.
 const onlyWeb = process.argv.includes('web');
 const onlyFeed = process.argv.includes('feed');
+const onlyCost = process.argv.includes('cost');
 const all = [benchQueueStatus, benchQueueJoin, benchAvailability, benchFeed, () => benchBooking(32), () => benchBooking(128)];
-const benches = onlyWeb ? [] : onlyFeed ? [benchFeed] : all;
+const benches = onlyWeb || onlyCost ? [] : onlyFeed ? [benchFeed] : all;
 for (const bench of benches)
   for (const r of [await bench()].flat()) {
     console.log(`\n${r.name}`);
@@ -24,4 +26,5 @@ for (const bench of benches)
     for (const [k, v] of Object.entries(r.extra)) console.log(`  ${k.padEnd(32)} ${v}`);
   }
 
-if (!onlyFeed) printWeights(await pageWeights());
+if (!onlyWeb && !onlyFeed) printCost(await benchCost());
+if (!onlyFeed && !onlyCost) printWeights(await pageWeights());

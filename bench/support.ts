@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, chmod, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -19,6 +19,8 @@ export async function benchDatabase() {
   await migrate(pg.url, pino({ level: 'warn' }));
   return {
     url: pg.url,
+    /** The postmaster's process id: the root of PostgreSQL's process tree (bench/accounting.ts). */
+    postmasterPid: async () => Number((await readFile(join(dir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]),
     async stop() {
       await pg.stop();
       await rm(dir, { recursive: true, force: true });

@@ -17,40 +17,97 @@ import { PRESETS, scaled, type Scenario } from './presets.js';
 import { writeReport } from './report.js';
 import { simulate } from './simulate.js';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    scale: { type: 'string' },
-    crowd: { type: 'string' },
-    slots: { type: 'string' },
-    centers: { type: 'string' },
-    interval: { type: 'string' },
-    'one-dose': { type: 'boolean' },
-    'sms-rate': { type: 'string' },
-    verification: { type: 'boolean' },
-    'no-waiting-room': { type: 'boolean' },
-    spike: { type: 'string' },
-    early: { type: 'string' },
-    abandon: { type: 'string' },
-    bots: { type: 'string' },
-    tabs: { type: 'string' },
-    waitlist: { type: 'boolean' },
-    duration: { type: 'string' },
-    workers: { type: 'string' },
-    out: { type: 'string' },
-    seed: { type: 'string' },
-    target: { type: 'string' },
-    metrics: { type: 'string' },
-  },
-});
+const OPTIONS = {
+  scale: { type: 'string' },
+  crowd: { type: 'string' },
+  slots: { type: 'string' },
+  centers: { type: 'string' },
+  interval: { type: 'string' },
+  'one-dose': { type: 'boolean' },
+  'sms-rate': { type: 'string' },
+  verification: { type: 'boolean' },
+  'no-waiting-room': { type: 'boolean' },
+  spike: { type: 'string' },
+  early: { type: 'string' },
+  abandon: { type: 'string' },
+  bots: { type: 'string' },
+  tabs: { type: 'string' },
+  waitlist: { type: 'boolean' },
+  duration: { type: 'string' },
+  workers: { type: 'string' },
+  out: { type: 'string' },
+  seed: { type: 'string' },
+  target: { type: 'string' },
+  metrics: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const USAGE = `Replays a release day against Ansturm and writes a report (HTML and JSON).
+
+  npm run simulate -- [preset] [options]
+
+Presets:
+${Object.entries(PRESETS)
+  .map(([name, p]) => `  ${name.padEnd(16)} ${p.description} (crowd ${p.crowd.toLocaleString('en')}, first doses ${p.releases.join(' + ')})`)
+  .join('\n')}
+
+Options:
+  --scale F              the preset's people and appointments times F
+  --crowd N              people who try to book
+  --slots N[,N...]       first-dose appointments per release
+  --centers N            vaccination centres
+  --interval MIN-MAX     days between the doses
+  --one-dose             a one-dose vaccine
+  --sms-rate N           SMS per second the gateway takes
+  --verification         people confirm a code by SMS before booking
+  --no-waiting-room      the release opens without a waiting room
+  --spike S              seconds over which the crowd arrives after opening
+  --early F              share that arrives before opening (the pre-queue)
+  --abandon F            share that gives up while waiting
+  --bots F               share of bots (refused by the proof of work and the rules)
+  --tabs F               share that opens a second tab
+  --waitlist             people who find nothing join the wait list
+  --duration S           at most this many seconds after opening
+  --workers N            Ansturm's worker processes (own instance; default: one per core)
+  --seed N               the random seed (default 2021)
+  --out DIR              where the report goes (default simulation-reports)
+  --target URL           a running Ansturm on 127.0.0.1 (with ADMIN_TOKEN and DATABASE_URL set) instead of an own one
+  --metrics URL          the target's /metrics (default http://127.0.0.1:9464/metrics)
+  -h, --help             this text
+
+Examples:
+  npm run simulate -- burgenland
+  npm run simulate -- sachsen --scale 0.25
+  npm run simulate -- --crowd 5000 --slots 1000 --centers 4 --no-waiting-room --duration 60`;
+
+function readArgs() {
+  try {
+    return parseArgs({ allowPositionals: true, options: OPTIONS });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\nnpm run simulate -- --help lists the options and presets.`);
+    process.exit(2);
+  }
+}
+const { values, positionals } = readArgs();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const preset = positionals[0] ?? 'small';
 const chosen = PRESETS[preset];
 if (!chosen) {
-  console.error(`unknown preset ${preset}; presets: ${Object.keys(PRESETS).join(', ')}`);
+  console.error(`unknown preset ${preset}; presets: ${Object.keys(PRESETS).join(', ')} (npm run simulate -- --help)`);
   process.exit(2);
 }
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+for (const name of ['scale', 'crowd', 'centers', 'sms-rate', 'spike', 'early', 'abandon', 'bots', 'tabs', 'duration', 'workers', 'seed'] as const) {
+  const v = values[name];
+  if (v !== undefined && !(Number.isFinite(Number(v)) && Number(v) >= 0)) {
+    console.error(`--${name} ${v}: expected a number (npm run simulate -- --help)`);
+    process.exit(2);
+  }
+}
 let scenario: Scenario = values.scale ? scaled(chosen, Number(values.scale)) : { ...chosen };
 scenario = {
   ...scenario,
@@ -92,7 +149,7 @@ const files = writeReport(values.out ?? 'simulation-reports', report);
 const i = report.integrity;
 console.log(report.verdict.text);
 console.log(
-  `opening to sold out: ${report.soldOutSeconds ?? 'not sold out'} s · bookings/s ${report.bookingsPerSecond} (peak ${report.peakBookingsPerSecond}) · fairness ${i.fairness.rankCorrelation} · code delivery p95 ${i.codeDeliveryMs.p95} ms`,
+  `sold out (every released first dose booked or held): ${report.soldOutSeconds === null ? 'no' : `${report.soldOutSeconds} s after opening`} · fully booked (every one booked): ${report.fullyBookedSeconds === null ? 'no' : `${report.fullyBookedSeconds} s`} · bookings/s ${report.bookingsPerSecond} (peak ${report.peakBookingsPerSecond}) · fairness ${i.fairness.rankCorrelation} · code delivery p95 ${i.codeDeliveryMs.p95} ms`,
 );
 console.log(
   `overbooked ${i.overbookedSlots} · without second dose ${i.bookingsWithoutSecondDose} · messages lost ${i.messagesLost} · ledger mismatches ${i.ledgerMismatches}`,

@@ -1,4 +1,5 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import pg from 'pg';
 import { ADMIN, benchDatabase, startAnsturm } from '../bench/support.js';
 import { citizen } from './citizen.js';
 import { client } from './http.js';
@@ -85,6 +86,9 @@ export async function simulate(o: SimulateOptions) {
       random() < s.earlyShare ? startedAt + random() * (opensAt - startedAt) : opensAt + Math.min(-Math.log(1 - random()) / 3, 1) * s.spikeSeconds * 1000,
     );
     let soldOutAt: number | null = null;
+    let fullyBookedAt: number | null = null;
+    const ledger = new pg.Pool({ connectionString: owned?.url ?? process.env.DATABASE_URL ?? '', max: 1 });
+    ledger.on('error', () => undefined);
     const people = arrivals.map((at, i) => citizen(i, at, { api, rec, scenario: s, world, sms, deadline, random }));
     let done = false;
     const all = Promise.all(people).then(() => (done = true));
@@ -100,9 +104,15 @@ export async function simulate(o: SimulateOptions) {
         const rooms = (d.body?.rooms ?? []) as { waiting: number; admissionsPerSecond: number; state: string }[];
         const waiting = rooms.reduce((n, r) => n + r.waiting, 0);
         const rate = rooms.reduce((n, r) => n + r.admissionsPerSecond, 0);
-        // Sold out: every released first dose is taken, booked or held (held ones come back only if they lapse).
-        const centers = (d.body?.centers ?? []) as { free: number }[];
-        if (soldOutAt === null && Date.now() > opensAt && centers.length > 0 && centers.every((c) => c.free === 0)) soldOutAt = Date.now();
+        // Sold out: every first dose of every release is taken (booked or held; a held one comes back only if it
+        // lapses). Fully booked: every one of them is booked. Read from the ledger, not from a view.
+        if (fullyBookedAt === null && Date.now() > opensAt) {
+          const row = (await ledger.query<LedgerReading>(LEDGER_READING, [world.campaignId]).catch(() => ({ rows: [] as LedgerReading[] }))).rows[0];
+          if (row && row.unopened === 0 && row.released > 0) {
+            if (soldOutAt === null && row.free === 0) soldOutAt = Date.now();
+            if (row.booked >= row.released) fullyBookedAt = Date.now();
+          }
+        }
         // The server's own p95 for the last second (its latency histogram), beside what the citizens saw.
         const http = d.body?.http as HttpReading | undefined;
         const serverP95 = http && previousHttp ? p95Between(previousHttp, http) : null;
@@ -117,6 +127,7 @@ export async function simulate(o: SimulateOptions) {
     await Promise.race([all, new Promise((r) => setTimeout(r, deadline + 10_000 - Date.now()))]);
     done = true;
     await sampler;
+    await ledger.end();
     // Give the outbox a moment to send what the last bookings wrote, then read the database.
     await new Promise((r) => setTimeout(r, 3000));
     const after = await metricsText();
@@ -143,6 +154,8 @@ export async function simulate(o: SimulateOptions) {
           : `Did not hold: ${failures} failed requests, ${integrity.overbookedSlots} overbooked slots, ${integrity.bookingsWithoutSecondDose} bookings without a second dose, ${integrity.messagesLost} messages lost, ${integrity.ledgerMismatches} ledger mismatches.`,
       },
       soldOutSeconds: soldOutAt === null ? null : Math.round((soldOutAt - opensAt) / 1000),
+      fullyBookedSeconds: fullyBookedAt === null ? null : Math.round((fullyBookedAt - opensAt) / 1000),
+      openedAfterSeconds: Math.round((opensAt - startedAt) / 1000),
       peakBookingsPerSecond: rec.seconds.reduce((m, x, k) => Math.max(m, x.booked - (rec.seconds[k - 1]?.booked ?? 0)), 0),
       bookingsPerSecond: bookingSeconds ? Math.round((rec.counters.booked / bookingSeconds) * 10) / 10 : 0,
       counters: rec.counters,
@@ -177,3 +190,19 @@ export async function simulate(o: SimulateOptions) {
 }
 
 export type SimulationReport = Awaited<ReturnType<typeof simulate>>;
+
+interface LedgerReading {
+  released: number;
+  unopened: number;
+  free: number;
+  booked: number;
+}
+
+/** The campaign's first doses: released and opened, in releases not yet open, not taken, and booked. */
+const LEDGER_READING = `
+  SELECT COALESCE(sum(s.capacity) FILTER (WHERE r.opens_at <= now()), 0)::int AS released,
+         COALESCE(sum(s.capacity) FILTER (WHERE r.opens_at > now()), 0)::int AS unopened,
+         COALESCE(sum(s.capacity - s.taken) FILTER (WHERE r.opens_at <= now()), 0)::int AS free,
+         (SELECT count(*) FROM bookings b WHERE b.campaign_id = $1 AND b.status = 'active')::int AS booked
+  FROM slots s JOIN releases r ON r.id = s.release_id
+  WHERE s.campaign_id = $1 AND s.dose = 1`;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,9 +30,18 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     );
     assert.ok(report.timeline.length >= 5);
     assert.ok(report.server.cpuSeconds > 0);
+    // Sold out = every released first dose booked or held; fully booked = every one booked.
+    if (report.fullyBookedSeconds !== null) assert.ok(report.soldOutSeconds !== null && report.soldOutSeconds <= report.fullyBookedSeconds);
+    if (report.counters.booked === 100) assert.notEqual(report.fullyBookedSeconds, null, 'all 100 booked: fully booked');
+    else assert.equal(report.fullyBookedSeconds, null, `${report.counters.booked} of 100 booked: not fully booked`);
     const files = writeReport(out, report);
     const html = readFileSync(files.html, 'utf8');
     assert.match(html, /<svg/);
+    assert.equal((html.match(/seconds since the simulation started/g) ?? []).length, 5, 'every chart has its time axis');
+    assert.match(html, /class="legend"><span class="key"><span style="background:#0b4f8a"><\/span>as the citizens saw it/);
+    assert.match(html, />opening<\/text>/, 'the opening is marked');
+    assert.match(html, /<td>booked<\/td><td class="n">\d+<\/td>/);
+    assert.doesNotMatch(html, /\{"|":/, 'no raw JSON in the page');
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'self-contained: no scripts, nothing fetched');
     assert.equal(JSON.parse(readFileSync(files.json, 'utf8')).integrity.overbookedSlots, 0);
   } finally {
@@ -45,4 +55,23 @@ test('rank correlation: 1 for the same order, -1 for the reverse, ties share the
   assert.equal(spearman([1, 2, 3, 4], [40, 30, 20, 10]), -1);
   assert.equal(spearman([1, 2, 3, 4], [5, 5, 6, 6]), 0.8944);
   assert.equal(spearman([1], [1]), null);
+});
+
+test('npm run simulate -- --help lists options and presets; a wrong option or number is a clear message, not a stack trace', async () => {
+  const run = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, ['--import', 'tsx', 'simulator/run.ts', ...args], (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+      ),
+    );
+  const help = await run('--help');
+  assert.equal(help.code, 0);
+  for (const preset of Object.keys(PRESETS)) assert.match(help.stdout, new RegExp(`^  ${preset} `, 'm'));
+  assert.match(help.stdout, /--crowd N/);
+  for (const args of [['--nonsense'], ['--crowd', 'many'], ['atlantis']]) {
+    const wrong = await run(...args);
+    assert.equal(wrong.code, 2, args.join(' '));
+    assert.match(wrong.stderr, /--help/);
+    assert.doesNotMatch(wrong.stderr, /^\s+at /m, 'no stack trace');
+  }
 });

@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import type pg from 'pg';
+
+/**
+ * What the operating system and the database count, not estimates: CPU seconds of a process tree from
+ * /proc (user + system time of every live process in it, plus what its processes reaped from children
+ * that ended, so a PostgreSQL backend that exited is still counted in its postmaster), and the database's
+ * write transactions (xids assigned) and WAL bytes.
+ */
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  /** utime + stime + cutime + cstime, in ticks. */
+  ticks: number;
+}
+
+function processes(): Proc[] {
+  const all: Proc[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // ended while we looked
+    }
+    // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state): ppid is field 4, utime..cstime fields 14-17.
+    all.push({ pid: Number(entry), ppid: Number(fields[1]), ticks: [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) });
+  }
+  return all;
+}
+
+/** CPU seconds used so far by `root` and every process below it (the ended ones included, once reaped). */
+export function treeCpuSeconds(root: number): number {
+  const all = processes();
+  const children = new Map<number, Proc[]>();
+  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  let ticks = 0;
+  const stack = all.filter((p) => p.pid === root);
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    ticks += p.ticks;
+    stack.push(...(children.get(p.pid) ?? []));
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+export interface DatabaseWork {
+  /** Transactions that wrote (each gets a transaction id; read-only ones do not). */
+  writeTransactions: number;
+  walBytes: number;
+}
+
+/** The database's counters now: exact, with no statistics delay. */
+export async function databaseWork(db: pg.ClientBase): Promise<DatabaseWork> {
+  const { rows } = await db.query<{ xid: string; wal: string }>(
+    `SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xid, (pg_current_wal_lsn() - '0/0'::pg_lsn)::text AS wal`,
+  );
+  return { writeTransactions: Number(rows[0]!.xid), walBytes: Number(rows[0]!.wal) };
+}

@@ -1,0 +1,194 @@
+/**
+ * What one citizen costs the installation, step by step (`npm run bench -- cost`): the CPU time of every
+ * Ansturm process and of every PostgreSQL process, read from the operating system's accounting (/proc),
+ * and the database's write transactions and WAL bytes, per join, status poll, search, hold, verification
+ * code (sent), and booking; then per whole citizen on the ways the presets take. The nodes' periodic work
+ * (view refreshes, the leader's tasks, the outbox's polling) is measured while idle first and taken off.
+ */
+import { availableParallelism } from 'node:os';
+import pg from 'pg';
+import { client } from '../simulator/http.js';
+import { databaseWork, treeCpuSeconds, type DatabaseWork } from './accounting.js';
+import { benchCatalog, benchDatabase, benchWaitingRoom, day, startAnsturm } from './support.js';
+
+const PER_STEP = Number(process.env.BENCH_COST_N ?? 2000);
+const CONCURRENCY = 32;
+const IDLE_SECONDS = 3;
+
+export interface StepCost {
+  step: string;
+  count: number;
+  perSecond: number;
+  /** CPU milliseconds per step: Ansturm's processes, PostgreSQL's processes. */
+  appMs: number;
+  dbMs: number;
+  writeTransactions: number;
+  walBytes: number;
+}
+
+export async function benchCost(): Promise<{
+  steps: StepCost[];
+  citizens: { way: string; steps: string; appMs: number; dbMs: number; walBytes: number }[];
+  idle: string;
+}> {
+  const database = await benchDatabase();
+  const node = await startAnsturm(database.url, availableParallelism(), {
+    ANSTURM_JOINS_PER_MINUTE: '0',
+    ANSTURM_MAX_EVENT_LOOP_DELAY_MS: '0',
+    ANSTURM_SMS_PER_SECOND: '100000',
+    ANSTURM_DB_CONNECT_TIMEOUT_MS: '30000',
+  });
+  const db = new pg.Client(database.url);
+  await db.connect();
+  try {
+    const postgres = await database.postmasterPid();
+    const http = client(node.url, CONCURRENCY);
+    const base = node.url;
+    const cpu = () => ({ app: treeCpuSeconds(node.pid), db: treeCpuSeconds(postgres) });
+
+    // The idle rate: what the nodes and PostgreSQL use per second with nobody there.
+    const idleFrom = { at: Date.now(), cpu: cpu() };
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    const idleSeconds = (Date.now() - idleFrom.at) / 1000;
+    const idleNow = cpu();
+    const idle = { app: (idleNow.app - idleFrom.cpu.app) / idleSeconds, db: (idleNow.db - idleFrom.cpu.db) / idleSeconds };
+
+    const steps: StepCost[] = [];
+    /** Runs `one(i)` for i < count from CONCURRENCY loops and records what it cost. */
+    const measure = async (step: string, count: number, one: (i: number) => Promise<void>, settle: () => Promise<void> = async () => undefined) => {
+      const before: { cpu: ReturnType<typeof cpu>; work: DatabaseWork; at: number } = { cpu: cpu(), work: await databaseWork(db), at: Date.now() };
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          for (let i = next++; i < count; i = next++) await one(i);
+        }),
+      );
+      await settle();
+      const seconds = (Date.now() - before.at) / 1000;
+      const after = { cpu: cpu(), work: await databaseWork(db) };
+      steps.push({
+        step,
+        count,
+        perSecond: Math.round(count / seconds),
+        appMs: round(((after.cpu.app - before.cpu.app - idle.app * seconds) * 1000) / count),
+        dbMs: round(((after.cpu.db - before.cpu.db - idle.db * seconds) * 1000) / count),
+        // Our own two readings write nothing; each is one read-only statement.
+        writeTransactions: round((after.work.writeTransactions - before.work.writeTransactions) / count),
+        walBytes: Math.round((after.work.walBytes - before.work.walBytes) / count),
+      });
+    };
+    const ok = (what: string, answer: { status: number; body: any }, ...statuses: number[]) => {
+      if (!statuses.includes(answer.status)) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body;
+    };
+
+    // The waiting room: a pre-queue join (challenge + join, 0-bit puzzle: the server's work, not the phone's), then a poll.
+    const room = await benchWaitingRoom(base, { opensInMs: 3_600_000, prequeueMinutes: 120 });
+    const tickets: string[] = [];
+    await measure('join (challenge + join)', PER_STEP, async (i) => {
+      const c = ok('challenge', await http.request('GET', `/api/v1/queue/rooms/${room}/challenge`), 200);
+      tickets[i] = ok('join', await http.request('POST', `/api/v1/queue/rooms/${room}/tickets`, { challenge: c.challenge, nonce: '0' }), 201).ticket;
+    });
+    await measure('status poll', PER_STEP, async (i) => {
+      ok('status', await http.request('GET', `/api/v1/queue/tickets/${encodeURIComponent(tickets[i]!)}`), 200);
+    });
+
+    // Searching, holding and booking at 4 centres with a week of slots, released.
+    const { campaignId } = await benchCatalog(base, 4, 7);
+    await measure('search (4 centres, a week)', PER_STEP, async () => {
+      ok('search', await http.request('GET', `/api/v1/availability?campaignId=${campaignId}&postalCode=58332&radiusKm=50&from=${day(1)}&to=${day(7)}`), 200);
+    });
+    const firstDoses = (
+      await db.query<{ id: number }>(`SELECT id FROM slots WHERE campaign_id = $1 AND dose = 1 ORDER BY starts_at, id`, [campaignId])
+    ).rows.map((r) => r.id);
+    const holds: string[] = [];
+    await measure('hold (both doses)', PER_STEP, async (i) => {
+      for (let k = 0; ; k++) {
+        const hold = await http.request('POST', '/api/v1/holds', { slotId: firstDoses[(i + k * 7) % firstDoses.length] });
+        if (hold.status === 201) return void (holds[i] = hold.body.holdId);
+        if (hold.status !== 409 || k > 20) ok('hold', hold, 201);
+      }
+    });
+    await measure('booking (confirm the hold)', PER_STEP, async (i) => {
+      ok(
+        'booking',
+        await http.request('POST', '/api/v1/bookings', {
+          holdId: holds[i],
+          person: { firstName: `Kosten${i}`, lastName: 'Bench', dateOfBirth: `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`, postalCode: '58332' },
+        }),
+        201,
+      );
+    });
+
+    // A verification code, until the SMS is handed over (here: the local mailbox transport).
+    const sentCodes = async () =>
+      Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE kind = 'code' AND state = 'sent'`)).rows[0]!.n);
+    const codesBefore = await sentCodes();
+    await measure(
+      'verification code (requested and sent)',
+      PER_STEP,
+      async (i) => void ok('code', await http.request('POST', '/api/v1/verifications', { channel: 'sms', contact: `+49151${String(10_000_000 + i)}` }), 202),
+      async () => {
+        for (const deadline = Date.now() + 120_000; (await sentCodes()) - codesBefore < PER_STEP && Date.now() < deadline;)
+          await new Promise((resolve) => setTimeout(resolve, 100));
+      },
+    );
+
+    const cost = (name: string) => steps.find((s) => s.step.startsWith(name))!;
+    const way = (name: string, parts: [string, number][]) => ({
+      way: name,
+      steps: parts.map(([s, n]) => (n === 1 ? s : `${n} x ${s}`)).join(' + '),
+      appMs: round(parts.reduce((sum, [s, n]) => sum + cost(s).appMs * n, 0)),
+      dbMs: round(parts.reduce((sum, [s, n]) => sum + cost(s).dbMs * n, 0)),
+      walBytes: Math.round(parts.reduce((sum, [s, n]) => sum + cost(s).walBytes * n, 0)),
+    });
+    return {
+      steps,
+      citizens: [
+        way('straight to booking (no waiting room)', [
+          ['search', 1],
+          ['hold', 1],
+          ['booking', 1],
+        ]),
+        way('through the waiting room, 20 polls while waiting', [
+          ['join', 1],
+          ['status poll', 20],
+          ['search', 1],
+          ['hold', 1],
+          ['booking', 1],
+        ]),
+        way('waiting room and an SMS code (niedersachsen)', [
+          ['join', 1],
+          ['status poll', 20],
+          ['verification code', 1],
+          ['search', 1],
+          ['hold', 1],
+          ['booking', 1],
+        ]),
+      ],
+      idle: `idle: Ansturm ${round(idle.app * 1000)} ms/s, PostgreSQL ${round(idle.db * 1000)} ms/s (taken off each step)`,
+    };
+  } finally {
+    await db.end();
+    await node.stop();
+    await database.stop();
+  }
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+export function printCost(report: Awaited<ReturnType<typeof benchCost>>): void {
+  console.log('\ncost per step (CPU from /proc: every Ansturm process, every PostgreSQL process; the database counts the rest)');
+  console.log(`  ${report.idle}`);
+  console.log('  step                                      count     /s   Ansturm ms  PostgreSQL ms  write tx    WAL bytes');
+  for (const s of report.steps)
+    console.log(
+      `  ${s.step.padEnd(40)} ${String(s.count).padStart(6)} ${String(s.perSecond).padStart(6)} ${s.appMs.toFixed(3).padStart(12)} ${s.dbMs.toFixed(3).padStart(14)} ${s.writeTransactions.toFixed(2).padStart(9)} ${String(s.walBytes).padStart(12)}`,
+    );
+  const booking = report.steps.filter((s) => s.step.startsWith('hold') || s.step.startsWith('booking'));
+  const full = booking.reduce((sum, s) => sum + s.appMs + s.dbMs, 0);
+  console.log(`  full booking (hold + confirmation, both doses), Ansturm + PostgreSQL: ${full.toFixed(3)} ms CPU (target <= 0.5 ms)`);
+  console.log('\ncost per citizen (the steps above, as each way takes them)');
+  for (const c of report.citizens)
+    console.log(`  ${c.way.padEnd(48)} Ansturm ${c.appMs.toFixed(2)} ms  PostgreSQL ${c.dbMs.toFixed(2)} ms  WAL ${c.walBytes} bytes   (${c.steps})`);
+}
