@@ -112,6 +112,14 @@ function page(r: Record<string, any>): string {
 <h2>Outcome</h2><ul><li>Sold out (every released first dose booked or held): ${r.soldOutSeconds === null ? 'no' : `${r.soldOutSeconds} s after opening`}</li><li>Fully booked (every released first dose booked): ${r.fullyBookedSeconds === null || r.fullyBookedSeconds === undefined ? 'no' : `${r.fullyBookedSeconds} s after opening`}</li><li>Bookings per second: ${r.bookingsPerSecond} on average from the first to the last booking, ${r.peakBookingsPerSecond} in the busiest second</li>
 <li>Server-side p95 per second (its latency histogram): median ${r.serverLatency?.medianSecondP95Ms} ms, worst ${r.serverLatency?.worstSecondP95Ms} ms</li>
 <li>Server: ${r.server.cpuSeconds} CPU s (${r.server.cpuCores} cores busy on average), ${r.server.residentMb} MB resident (Node processes; PostgreSQL not counted)</li></ul>
+<h2>Cost</h2><table><thead><tr><th></th><th>in all</th><th>per person who came</th></tr></thead><tbody>
+<tr><td>Ansturm CPU (every process, from /proc)</td><td class="n">${r.cost.ansturmCpuSeconds ?? 'n/a'} s</td><td class="n">${r.cost.perCitizen.ansturmCpuMs ?? 'n/a'} ms</td></tr>
+<tr><td>PostgreSQL CPU (every process, from /proc)</td><td class="n">${r.cost.postgresCpuSeconds ?? 'n/a'} s</td><td class="n">${r.cost.perCitizen.postgresCpuMs ?? 'n/a'} ms</td></tr>
+<tr><td>write transactions</td><td class="n">${fmt(r.cost.writeTransactions)}</td><td class="n">${r.cost.perCitizen.writeTransactions}</td></tr>
+<tr><td>WAL</td><td class="n">${fmt(r.cost.walBytes / 1024)} KiB</td><td class="n">${r.cost.perCitizen.walBytes} bytes</td></tr>
+<tr><td>the simulator's own CPU</td><td class="n">${r.loadGenerator.cpuSeconds} s (${Math.round(r.loadGenerator.busyShare * 100)} % of a core, event-loop delay p99 ${r.loadGenerator.eventLoopDelayP99Ms} ms)</td><td class="n">${r.loadGenerator.cpuPerCitizenMs} ms</td></tr>
+</tbody></table>
+<p class="${r.loadGenerator.wasTheLimit ? 'bad' : 'good'}">${r.loadGenerator.wasTheLimit ? 'The simulator was the limit of this run (its core saturated or its event loop late): the server may carry more.' : 'The simulator was not the limit of this run.'}</p>
 <h2>People</h2><table><tbody>${Object.entries(r.counters as Record<string, number>)
     .map(([k, v]) => `<tr><td>${esc(COUNTER_NAMES[k] ?? k)}</td><td class="n">${fmt(v)}</td></tr>`)
     .join('')}</tbody></table>

@@ -157,4 +157,12 @@ console.log(
 console.log(
   `server: ${report.server.cpuSeconds} CPU s, ${report.server.residentMb} MB, p95 per second median ${report.serverLatency.medianSecondP95Ms} ms, worst ${report.serverLatency.worstSecondP95Ms} ms · report: ${files.html} and ${files.json}`,
 );
+const c = report.cost.perCitizen;
+const g = report.loadGenerator;
+console.log(
+  `cost per person who came (/proc and the database): Ansturm ${c.ansturmCpuMs ?? 'n/a'} ms CPU, PostgreSQL ${c.postgresCpuMs ?? 'n/a'} ms CPU, ${c.writeTransactions} write transactions, ${c.walBytes} WAL bytes`,
+);
+console.log(
+  `load generator: ${g.cpuSeconds} CPU s (${g.cpuPerCitizenMs} ms per person, ${Math.round(g.busyShare * 100)} % of one core), event-loop delay p99 ${g.eventLoopDelayP99Ms} ms${g.wasTheLimit ? ' — the simulator, not the server, was the limit of this run' : ''}`,
+);
 process.exitCode = report.verdict.held ? 0 : 1;

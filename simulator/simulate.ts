@@ -1,5 +1,7 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
+import { databaseWork, treeCpuSeconds } from '../bench/accounting.js';
 import { ADMIN, benchDatabase, startAnsturm } from '../bench/support.js';
 import { citizen } from './citizen.js';
 import { client } from './http.js';
@@ -78,6 +80,16 @@ export async function simulate(o: SimulateOptions) {
     const rec = new Recorder(opensAt);
     const random = mulberry32(o.seed ?? 2021);
     const before = await metricsText();
+    // The cost, from the operating system's accounting (own instance only) and the database's counters.
+    const postmaster = owned && 'postmasterPid' in owned ? await owned.postmasterPid() : undefined;
+    const accounting = () => ({ app: node ? treeCpuSeconds(node.pid) : NaN, db: postmaster ? treeCpuSeconds(postmaster) : NaN });
+    const counting = new pg.Client(owned?.url ?? process.env.DATABASE_URL ?? '');
+    await counting.connect();
+    const costFrom = { cpu: accounting(), work: await databaseWork(counting) };
+    // The simulator's own CPU and event loop: when either is saturated, it (not the server) was the limit.
+    const ownCpuFrom = process.cpuUsage();
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
     const startedAt = Date.now();
 
     // Arrivals: the early share spread over the lead time (the pre-queue), the rest in a spike after
@@ -128,6 +140,10 @@ export async function simulate(o: SimulateOptions) {
     done = true;
     await sampler;
     await ledger.end();
+    const costTo = { cpu: accounting(), work: await databaseWork(counting) };
+    await counting.end();
+    const ownCpu = process.cpuUsage(ownCpuFrom);
+    loopDelay.disable();
     // Give the outbox a moment to send what the last bookings wrote, then read the database.
     await new Promise((r) => setTimeout(r, 3000));
     const after = await metricsText();
@@ -176,6 +192,20 @@ export async function simulate(o: SimulateOptions) {
         cpuCores: Math.round(((after.cpu - before.cpu) / wall) * 100) / 100,
         residentMb: Math.round(after.rss / 2 ** 20),
       },
+      cost: costOf(costFrom, costTo, rec.counters.arrived),
+      loadGenerator: (() => {
+        const cpuSeconds = (ownCpu.user + ownCpu.system) / 1e6;
+        const busyShare = cpuSeconds / Math.max(1, (Date.now() - startedAt) / 1000);
+        const loopP99Ms = Math.round(loopDelay.percentile(99) / 1e6);
+        return {
+          cpuSeconds: Math.round(cpuSeconds * 10) / 10,
+          cpuPerCitizenMs: Math.round(((cpuSeconds * 1000) / Math.max(1, rec.counters.arrived)) * 100) / 100,
+          busyShare: Math.round(busyShare * 100) / 100,
+          eventLoopDelayP99Ms: loopP99Ms,
+          // One process runs on one core: above 90 % busy, or its event loop a tenth of a second late, it set the pace.
+          wasTheLimit: busyShare > 0.9 || loopP99Ms > 100,
+        };
+      })(),
       integrity,
       endpoints,
       timeline: rec.seconds,
@@ -206,3 +236,21 @@ const LEDGER_READING = `
          (SELECT count(*) FROM bookings b WHERE b.campaign_id = $1 AND b.status = 'active')::int AS booked
   FROM slots s JOIN releases r ON r.id = s.release_id
   WHERE s.campaign_id = $1 AND s.dose = 1`;
+
+type Reading = { cpu: { app: number; db: number }; work: { writeTransactions: number; walBytes: number } };
+
+/** What the run cost the server, in all and per person who came. */
+function costOf(from: Reading, to: Reading, people: number) {
+  const app = to.cpu.app - from.cpu.app;
+  const db = to.cpu.db - from.cpu.db;
+  const tx = to.work.writeTransactions - from.work.writeTransactions;
+  const wal = to.work.walBytes - from.work.walBytes;
+  const per = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round((n / Math.max(1, people)) * 10 ** digits) / 10 ** digits : null);
+  return {
+    ansturmCpuSeconds: Number.isFinite(app) ? Math.round(app * 10) / 10 : null,
+    postgresCpuSeconds: Number.isFinite(db) ? Math.round(db * 10) / 10 : null,
+    writeTransactions: tx,
+    walBytes: wal,
+    perCitizen: { ansturmCpuMs: per(app * 1000), postgresCpuMs: per(db * 1000), writeTransactions: per(tx), walBytes: per(wal, 0) },
+  };
+}

@@ -30,6 +30,12 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     );
     assert.ok(report.timeline.length >= 5);
     assert.ok(report.server.cpuSeconds > 0);
+    // The cost, from /proc and the database's counters: Ansturm's processes (PostgreSQL here is the test's own, shared: not counted).
+    assert.ok(report.cost.perCitizen.ansturmCpuMs !== null && report.cost.perCitizen.ansturmCpuMs > 0, JSON.stringify(report.cost));
+    assert.equal(report.cost.postgresCpuSeconds, null);
+    assert.ok(report.cost.writeTransactions >= report.counters.booked, 'every booking wrote at least one transaction');
+    assert.ok(report.cost.walBytes > 0);
+    assert.ok(report.loadGenerator.cpuSeconds > 0 && report.loadGenerator.eventLoopDelayP99Ms >= 0);
     // Sold out = every released first dose booked or held; fully booked = every one booked.
     if (report.fullyBookedSeconds !== null) assert.ok(report.soldOutSeconds !== null && report.soldOutSeconds <= report.fullyBookedSeconds);
     if (report.counters.booked === 100) assert.notEqual(report.fullyBookedSeconds, null, 'all 100 booked: fully booked');
@@ -41,6 +47,8 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     assert.match(html, /class="legend"><span class="key"><span style="background:#0b4f8a"><\/span>as the citizens saw it/);
     assert.match(html, />opening<\/text>/, 'the opening is marked');
     assert.match(html, /<td>booked<\/td><td class="n">\d+<\/td>/);
+    assert.match(html, /<h2>Cost<\/h2>/);
+    assert.match(html, /The simulator (was|was not) the limit of this run/);
     assert.doesNotMatch(html, /\{"|":/, 'no raw JSON in the page');
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'self-contained: no scripts, nothing fetched');
     assert.equal(JSON.parse(readFileSync(files.json, 'utf8')).integrity.overbookedSlots, 0);
