@@ -14,6 +14,8 @@ import { benchCatalog, benchDatabase, benchWaitingRoom, day, startAnsturm } from
 const PER_STEP = Number(process.env.BENCH_COST_N ?? 2000);
 const CONCURRENCY = 32;
 const IDLE_SECONDS = 3;
+/** People put into a waiting room to weigh what each costs a worker's memory. */
+const MEMORY_PEOPLE = Number(process.env.BENCH_COST_MEMORY_N ?? 20_000);
 
 export interface StepCost {
   step: string;
@@ -26,11 +28,16 @@ export interface StepCost {
   walBytes: number;
 }
 
-export async function benchCost(): Promise<{
+export interface CostReport {
   steps: StepCost[];
   citizens: { way: string; steps: string; appMs: number; dbMs: number; walBytes: number }[];
   idle: string;
-}> {
+  idleRates: { appMsPerSecond: number; dbMsPerSecond: number };
+  workers: number;
+  bytesPerWaitingPerson: number;
+}
+
+export async function benchCost(): Promise<CostReport> {
   const database = await benchDatabase();
   const node = await startAnsturm(database.url, availableParallelism(), {
     ANSTURM_JOINS_PER_MINUTE: '0',
@@ -52,6 +59,7 @@ export async function benchCost(): Promise<{
     const idleSeconds = (Date.now() - idleFrom.at) / 1000;
     const idleNow = cpu();
     const idle = { app: (idleNow.app - idleFrom.cpu.app) / idleSeconds, db: (idleNow.db - idleFrom.cpu.db) / idleSeconds };
+    const workers = availableParallelism();
 
     const steps: StepCost[] = [];
     /** Runs `one(i)` for i < count from CONCURRENCY loops and records what it cost. */
@@ -93,13 +101,37 @@ export async function benchCost(): Promise<{
       ok('status', await http.request('GET', `/api/v1/queue/tickets/${encodeURIComponent(tickets[i]!)}`), 200);
     });
 
+    // Memory: every worker keeps every waiting room; weigh MEMORY_PEOPLE more people in a room of their own.
+    const heapUsed = async () => {
+      const text = await (await fetch(node.metricsUrl)).text();
+      return Number(/^ansturm_nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? NaN); // summed over the workers
+    };
+    // An open room with admissions paused: everyone who joins stays waiting, in every worker's view.
+    const crowdRoom = await benchWaitingRoom(base, { opensInMs: 1_000, prequeueMinutes: 1 }, { maxAdmissionsPerSecond: 0 });
+    const roomNow = async () => (await http.request('GET', `/api/v1/queue/rooms/${crowdRoom}`)).body as { seed?: string; waiting?: number } | undefined;
+    for (const deadline = Date.now() + 30_000; !(await roomNow())?.seed && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 200));
+    const roomSize = async () => (await roomNow())?.waiting;
+    const heapBefore = await heapUsed();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = next++; i < MEMORY_PEOPLE; i = next++) {
+          const c = ok('challenge', await http.request('GET', `/api/v1/queue/rooms/${crowdRoom}/challenge`), 200);
+          ok('join', await http.request('POST', `/api/v1/queue/rooms/${crowdRoom}/tickets`, { challenge: c.challenge, nonce: '0' }), 201);
+        }
+      }),
+    );
+    for (const deadline = Date.now() + 30_000; ((await roomSize()) ?? 0) < MEMORY_PEOPLE && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 200));
+    const bytesPerWaitingPerson = Math.max(0, Math.round((await heapUsed()) - heapBefore) / workers / MEMORY_PEOPLE);
+
     // Searching, holding and booking at 4 centres with a week of slots, released.
     const { campaignId } = await benchCatalog(base, 4, 7);
     await measure('search (4 centres, a week)', PER_STEP, async () => {
       ok('search', await http.request('GET', `/api/v1/availability?campaignId=${campaignId}&postalCode=58332&radiusKm=50&from=${day(1)}&to=${day(7)}`), 200);
     });
     const firstDoses = (
-      await db.query<{ id: number }>(`SELECT id FROM slots WHERE campaign_id = $1 AND dose = 1 ORDER BY starts_at, id`, [campaignId])
+      await db.query<{ id: number }>(`SELECT id::int AS id FROM slots WHERE campaign_id = $1 AND dose = 1 ORDER BY starts_at, id`, [campaignId])
     ).rows.map((r) => r.id);
     const holds: string[] = [];
     await measure('hold (both doses)', PER_STEP, async (i) => {
@@ -167,6 +199,9 @@ export async function benchCost(): Promise<{
         ]),
       ],
       idle: `idle: Ansturm ${round(idle.app * 1000)} ms/s, PostgreSQL ${round(idle.db * 1000)} ms/s (taken off each step)`,
+      idleRates: { appMsPerSecond: round(idle.app * 1000), dbMsPerSecond: round(idle.db * 1000) },
+      workers,
+      bytesPerWaitingPerson: Math.round(bytesPerWaitingPerson),
     };
   } finally {
     await db.end();
@@ -177,7 +212,7 @@ export async function benchCost(): Promise<{
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-export function printCost(report: Awaited<ReturnType<typeof benchCost>>): void {
+export function printCost(report: CostReport): void {
   console.log('\ncost per step (CPU from /proc: every Ansturm process, every PostgreSQL process; the database counts the rest)');
   console.log(`  ${report.idle}`);
   console.log('  step                                      count     /s   Ansturm ms  PostgreSQL ms  write tx    WAL bytes');
@@ -188,6 +223,7 @@ export function printCost(report: Awaited<ReturnType<typeof benchCost>>): void {
   const booking = report.steps.filter((s) => s.step.startsWith('hold') || s.step.startsWith('booking'));
   const full = booking.reduce((sum, s) => sum + s.appMs + s.dbMs, 0);
   console.log(`  full booking (hold + confirmation, both doses), Ansturm + PostgreSQL: ${full.toFixed(3)} ms CPU (target <= 0.5 ms)`);
+  console.log(`  memory: about ${report.bytesPerWaitingPerson} bytes of heap per waiting person in each of ${report.workers} workers`);
   console.log('\ncost per citizen (the steps above, as each way takes them)');
   for (const c of report.citizens)
     console.log(`  ${c.way.padEnd(48)} Ansturm ${c.appMs.toFixed(2)} ms  PostgreSQL ${c.dbMs.toFixed(2)} ms  WAL ${c.walBytes} bytes   (${c.steps})`);

@@ -1,0 +1,151 @@
+/**
+ * `npm run plan -- --crowd 2000000 --slots 150000 --window 10m [--poll 10s] [--nodes 3] ...`: what a release
+ * day of that shape needs, from the costs measured on this installation. `npm run plan -- calibrate` measures
+ * them (bench/cost.ts: CPU from /proc, the database's counters) and keeps them in data/capacity-calibration.json.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { crowdFor, plan, type Calibration, type Day, type StepCost } from './model.js';
+
+const CALIBRATION = resolve(process.env.ANSTURM_DATA_DIR ?? 'data', 'capacity-calibration.json');
+
+const USAGE = `What a release day needs, from the costs measured on this installation.
+
+  npm run plan -- calibrate                     measure the costs here (about 2 minutes) and keep them
+  npm run plan -- --crowd N --slots N --window 10m [options]
+
+Options:
+  --crowd N          people who come
+  --slots N          first-dose appointments released
+  --window T         over how long they come (e.g. 600s, 10m, 1h)
+  --poll T           seconds between a waiting person's polls, on average (default 10s)
+  --peak F           the busiest second against the average (default 2: arrivals bunch at the opening)
+  --nodes N          application nodes (default 3)
+  --utilisation F    share of a core to count on at the peak (default 0.6)
+  --verification     people confirm an SMS code before booking
+  --no-waiting-room  the release opens without a waiting room
+  -h, --help         this text`;
+
+function readArgs() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        crowd: { type: 'string' },
+        slots: { type: 'string' },
+        window: { type: 'string' },
+        poll: { type: 'string' },
+        peak: { type: 'string' },
+        nodes: { type: 'string' },
+        utilisation: { type: 'string' },
+        verification: { type: 'boolean' },
+        'no-waiting-room': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+}
+
+function fail(message: string): never {
+  console.error(`${message}\n\nnpm run plan -- --help lists the options.`);
+  process.exit(2);
+}
+
+/** 600, 600s, 10m, 1h -> seconds. */
+function duration(name: string, raw: string | undefined, fallback?: number): number {
+  if (raw === undefined) return fallback ?? fail(`--${name} is needed`);
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(raw);
+  if (!m) return fail(`--${name} ${raw}: expected a duration such as 600s, 10m or 1h`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 's' | 'm' | 'h'];
+}
+
+function number(name: string, raw: string | undefined, fallback?: number, min = 0): number {
+  if (raw === undefined) return fallback ?? fail(`--${name} is needed`);
+  const n = Number(raw.replace(/_/g, ''));
+  if (!Number.isFinite(n) || n < min) return fail(`--${name} ${raw}: expected a number of at least ${min}`);
+  return n;
+}
+
+const { values, positionals } = readArgs();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+if (positionals[0] === 'calibrate') {
+  const { benchCost, printCost } = await import('../bench/cost.js');
+  const report = await benchCost();
+  printCost(report);
+  const step = (name: string): StepCost => {
+    const s = report.steps.find((x) => x.step.startsWith(name))!;
+    return { appMs: s.appMs, dbMs: s.dbMs, writeTransactions: s.writeTransactions, walBytes: s.walBytes };
+  };
+  const calibration: Calibration = {
+    measuredAt: new Date().toISOString(),
+    machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${cpus()[0]?.model ?? ''}`.trim(),
+    cores: availableParallelism(),
+    workers: report.workers,
+    steps: { join: step('join'), poll: step('status poll'), search: step('search'), hold: step('hold'), booking: step('booking'), code: step('verification') },
+    idle: report.idleRates,
+    bytesPerWaitingPerson: report.bytesPerWaitingPerson,
+  };
+  mkdirSync(dirname(CALIBRATION), { recursive: true });
+  writeFileSync(CALIBRATION, JSON.stringify(calibration, null, 2) + '\n');
+  console.log(`\nkept in ${CALIBRATION}; npm run plan -- --crowd ... now plans from it`);
+  process.exit(0);
+}
+if (positionals.length > 0) fail(`unknown command ${positionals[0]}`);
+
+const reference = join(import.meta.dirname, 'reference-calibration.json');
+const fromHere = existsSync(CALIBRATION);
+const calibration = JSON.parse(readFileSync(fromHere ? CALIBRATION : reference, 'utf8')) as Calibration;
+const day: Day = {
+  crowd: number('crowd', values.crowd, undefined, 1),
+  slots: number('slots', values.slots, undefined, 1),
+  windowSeconds: duration('window', values.window),
+  pollSeconds: duration('poll', values.poll, 10),
+  peak: number('peak', values.peak, 2, 1),
+  nodes: number('nodes', values.nodes, 3, 1),
+  utilisation: number('utilisation', values.utilisation, 0.6, 0.05),
+  verification: values.verification ?? false,
+  waitingRoom: !values['no-waiting-room'],
+};
+if (day.windowSeconds <= 0) fail('--window must be longer than 0');
+const p = plan(day, calibration);
+const here = crowdFor(calibration.cores * day.utilisation, day, calibration);
+
+console.log(
+  `costs ${fromHere ? `measured on this installation ${calibration.measuredAt}` : `of the reference machine (run npm run plan -- calibrate to measure yours)`}: ${calibration.machine}\n`,
+);
+console.log(
+  `${day.crowd.toLocaleString('en')} people for ${day.slots.toLocaleString('en')} appointments over ${day.windowSeconds} s (peak ${day.peak}x the average), polls every ${day.pollSeconds} s${day.waitingRoom ? '' : ', no waiting room'}${day.verification ? ', SMS codes' : ''}:\n`,
+);
+console.log('requests per second at the peak');
+for (const [route, n] of [
+  ['POST /api/v1/queue/rooms/{id}/tickets (+ challenge)', p.perSecond.joins],
+  ['GET /api/v1/queue/tickets/{ticket}', p.perSecond.polls],
+  ['GET /api/v1/availability', p.perSecond.searches],
+  ['POST /api/v1/holds', p.perSecond.holds],
+  ['POST /api/v1/bookings', p.perSecond.bookings],
+  ['POST /api/v1/verifications (+ the SMS)', p.perSecond.codes],
+] as const)
+  console.log(`  ${route.padEnd(52)} ${n.toLocaleString('en').padStart(10)}`);
+console.log(`\ncores at ${Math.round(day.utilisation * 100)} % busy`);
+console.log(
+  `  application nodes      ${p.appCores} cores in all: ${day.nodes} nodes of ${p.coresPerNode} cores, or ${Math.max(2, Math.ceil(p.appCores / 8))} nodes of 8 (one worker per core)`,
+);
+console.log(`  PostgreSQL primary     ${p.dbCores} cores`);
+console.log(
+  `  database writes        ${p.dbWriteTransactionsPerSecond.toLocaleString('en')} transactions/s, ${p.walMegabytesPerSecond} MB/s of WAL (the standby receives the same)`,
+);
+console.log(
+  `  memory per worker      ${p.memoryPerWorkerMb} MB for the waiting room (${calibration.bytesPerWaitingPerson} bytes per person, every worker keeps every room)`,
+);
+console.log(
+  `\nthis machine (${calibration.cores} cores, application and PostgreSQL together) carries about ${here.toLocaleString('en')} people for a day of this shape.\n` +
+    `Run the simulator with that crowd (npm run simulate -- --crowd ${here} ...) and set ANSTURM_MEASURED_CROWD to what it held with no failure.`,
+);
