@@ -255,13 +255,21 @@ export class AvailabilityView {
     };
   }
 
+  /** Listens again in a second, and keeps trying while the database is away (a failover takes a few tries). */
+  private relisten(): void {
+    setTimeout(() => {
+      if (this.stopped) return;
+      this.listen().catch(() => this.relisten());
+    }, 1000).unref();
+  }
+
   private async listen(): Promise<void> {
     const client = primaryConnection(this.databaseUrl, { application_name: 'ansturm-listen' });
     client.on('notification', () => void this.reload());
     client.on('error', (err) => {
       this.log.warn({ err }, 'catalog listener lost; reconnecting');
       this.listener = undefined;
-      setTimeout(() => !this.stopped && void this.listen().catch(() => undefined), 1000).unref();
+      this.relisten();
     });
     await client.connect();
     await client.query('LISTEN ansturm_catalog');
