@@ -9,13 +9,16 @@ import { benchQueueStatus } from './queue-status.js';
 import { benchQueueJoin } from './queue-join.js';
 import { pageWeights, printWeights } from './page-weights.js';
 import { benchCost, printCost } from './cost.js';
+import { benchRefreshers, printRefreshers } from './refreshers.js';
 
 // `npm run bench -- web` measures only the citizen pages, `-- feed` only the open-data feed, `-- cost` only the cost per step.
 const onlyWeb = process.argv.includes('web');
 const onlyFeed = process.argv.includes('feed');
 const onlyCost = process.argv.includes('cost');
+// `-- refreshers` measures only how the database's load grows with the nodes refreshing the waiting rooms.
+const onlyRefreshers = process.argv.includes('refreshers');
 const all = [benchQueueStatus, benchQueueJoin, benchAvailability, benchFeed, () => benchBooking(32), () => benchBooking(128)];
-const benches = onlyWeb || onlyCost ? [] : onlyFeed ? [benchFeed] : all;
+const benches = onlyWeb || onlyCost || onlyRefreshers ? [] : onlyFeed ? [benchFeed] : all;
 for (const bench of benches)
   for (const r of [await bench()].flat()) {
     console.log(`\n${r.name}`);
@@ -26,5 +29,6 @@ for (const bench of benches)
     for (const [k, v] of Object.entries(r.extra)) console.log(`  ${k.padEnd(32)} ${v}`);
   }
 
-if (!onlyWeb && !onlyFeed) printCost(await benchCost());
-if (!onlyFeed && !onlyCost) printWeights(await pageWeights());
+if (onlyRefreshers) printRefreshers(await benchRefreshers());
+if (!onlyWeb && !onlyFeed && !onlyRefreshers) printCost(await benchCost());
+if (!onlyFeed && !onlyCost && !onlyRefreshers) printWeights(await pageWeights());
