@@ -11,6 +11,9 @@ import { startReplicatedPostgres, type ReplicatedPostgres } from './topology/pos
  * primary and a synchronous standby (test/topology/postgres.ts). The whole failover under a rush is
  * `npm run test:topology`; this is the part each commit runs.
  */
+/** PostgreSQL's archiver sleeps at most 60 s between looks at what is ready (PGARCH_AUTOWAKE_INTERVAL). */
+const ARCHIVER_WAKES_MS = 90_000;
+
 describe('DATABASE_URL with several hosts', () => {
   test("libpq's multi-host form becomes one URL per host, with user, database and options kept", () => {
     assert.deepEqual(splitHosts('postgres://a:b%40c@db1:5432,db2:5433/ansturm?sslmode=require&target_session_attrs=read-write'), [
@@ -88,7 +91,9 @@ describe('DATABASE_URL with several hosts', () => {
     const [{ finished }] = (await pg.primary.query<{ finished: string }>('SELECT pg_walfile_name(pg_switch_wal()) AS finished')) as [{ finished: string }];
     const archivedOnPrimary = async () =>
       ((await pg.primary.query<{ last: string | null }>('SELECT last_archived_wal AS last FROM pg_stat_archiver'))[0]!.last ?? '') >= finished;
-    for (const deadline = Date.now() + 30_000; !(await archivedOnPrimary()) && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 100));
+    // PostgreSQL's archiver wakes when a segment is ready, and at the latest every 60 s: wait past that.
+    for (const deadline = Date.now() + ARCHIVER_WAKES_MS; !(await archivedOnPrimary()) && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     assert.ok(await archivedOnPrimary(), 'the old primary archived its segments');
     await pg.primary.kill();
     await pg.promote(pg.standby);
@@ -98,7 +103,7 @@ describe('DATABASE_URL with several hosts', () => {
         await pg.standby.query<{ last: string | null; failed: number }>('SELECT last_archived_wal AS last, failed_count::int AS failed FROM pg_stat_archiver')
       )[0]!;
     let state = await archiver();
-    for (const deadline = Date.now() + 30_000; ((state.last ?? '') < segment || state.failed > 0) && Date.now() < deadline; state = await archiver())
+    for (const deadline = Date.now() + ARCHIVER_WAKES_MS; ((state.last ?? '') < segment || state.failed > 0) && Date.now() < deadline; state = await archiver())
       await new Promise((resolve) => setTimeout(resolve, 100));
     assert.ok((state.last ?? '') >= segment && state.failed === 0, `archiver ${JSON.stringify(state)}, waiting for ${segment}`);
   });
