@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { setUpRushCampaign, startCluster, type RunningCluster } from './support/cluster.js';
+import { setUpRushCampaign, startCluster, waitUntil as until, type RunningCluster } from './support/cluster.js';
 import { freePort, startOwnPostgres, type OwnPostgres } from './support/postgres.js';
 
 /**
@@ -41,15 +40,6 @@ async function call(baseUrl: string, method: string, path: string, body?: unknow
   const text = await res.text();
   const parsed = text.startsWith('{') ? (JSON.parse(text) as Record<string, any>) : {};
   return { status: res.status, code: parsed.code, retryAfter: res.headers.get('retry-after'), body: parsed };
-}
-
-/** Waits until `check` holds, polling; fails after `ms`. Nothing here sleeps for time to pass. */
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(20);
-  }
 }
 
 describe('PostgreSQL stops, restarts and crashes during a rush', () => {

@@ -197,3 +197,21 @@ export async function setUpRushCampaign(baseUrl: string, name: string, firstCapa
   await admin('/api/v1/admin/releases', { campaignId: campaign.id, slotIds: ids, opensAt: new Date(Date.now() - 1000).toISOString(), acknowledge: 'all' });
   return { campaignId: campaign.id as number, firstDoseIds: ids.slice(0, 4) };
 }
+
+/**
+ * Waits until `check` holds, polling every 50 ms; fails after `ms`, naming `what`. Nothing sleeps for time to pass.
+ * With `retryErrors` a check that throws (a server still starting) counts as "not yet".
+ */
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, ms = 60_000, { retryErrors = false } = {}): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const ok = retryErrors
+      ? await Promise.resolve()
+          .then(check)
+          .catch(() => false)
+      : await check();
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

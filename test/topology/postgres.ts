@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { freePort } from '../support/postgres.js';
+import { waitUntil } from '../support/cluster.js';
+import { freePort, isAlive } from '../support/postgres.js';
 
 /**
  * Debian's PostgreSQL as an operator runs it, on loopback: a primary and a synchronous standby
@@ -106,7 +107,7 @@ export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
         admin = undefined;
         const pid = await s.pid();
         process.kill(pid, 'SIGKILL');
-        for (let i = 0; i < 400 && alive(pid); i++) await sleep(25);
+        for (let i = 0; i < 400 && isAlive(pid); i++) await sleep(25);
       },
       async stop() {
         await admin?.end().catch(() => undefined);
@@ -246,20 +247,5 @@ export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
   };
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** A server still starting refuses the check's connection: that is "not yet". */
+const waitFor = (what: string, check: () => Promise<boolean>) => waitUntil(what, check, 60_000, { retryErrors: true });

@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCluster, patientFetch, setUpRushCampaign, type RunningCluster } from '../support/cluster.js';
+import { startCluster, patientFetch, setUpRushCampaign, waitUntil, type RunningCluster } from '../support/cluster.js';
 import { morningIn } from '../support/fixtures.js';
 import { startHaproxy } from '../support/haproxy.js';
 import { startSmtpSink } from '../support/peers.js';
@@ -44,13 +44,8 @@ const started = Date.now();
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const say = (line: string) => console.log(`# [${seconds(Date.now() - started)} s] ${line}`);
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 90_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(50);
-  }
-}
+/** Longer than the outage test's default: restarts on a busy 2-core machine take a while. */
+const until = (what: string, check: () => boolean | Promise<boolean>, ms = 90_000) => waitUntil(what, check, ms);
 
 const cleanup: (() => Promise<unknown>)[] = [];
 let failed = false;
