@@ -1,12 +1,16 @@
 /**
- * How the database's load grows with the number of nodes (`npm run bench -- refreshers`): every node refreshes
- * each waiting room once a second by reading the tickets that changed since its last read (queue/view.ts), so
- * each join is read once per node. Lightweight refreshers stand in for nodes (one connection each, the view's
- * own statement, its own cursor) against one PostgreSQL while people join at a steady rate through a real node;
- * PostgreSQL's CPU comes from /proc. Issue #15 item 4: the figure the design change must flatten.
+ * How the database's load grows with the number of nodes (`npm run bench -- refreshers`): every node keeps
+ * each waiting room in memory and refreshes it once a second (queue/view.ts). Stand-in nodes, each a real
+ * QueueView on one connection of its own, refresh against one PostgreSQL while people join at a steady rate
+ * through a real node whose leader publishes the pages of changes. Two ways, in the same run: each view
+ * reading the changed tickets itself (the design before: every node reads every join) and each reading the
+ * leader's pages (now). PostgreSQL's CPU comes from /proc. Issue #15 item 4.
  */
 import pg from 'pg';
-import { ticketChanges } from '../src/queue/repo.js';
+import { pino } from 'pino';
+import type { Queryable } from '../src/db/pool.js';
+import { systemClock } from '../src/time/clock.js';
+import { QueueView, type ChangeSource } from '../src/queue/view.js';
 import { client } from '../simulator/http.js';
 import { treeCpuSeconds } from './accounting.js';
 import { benchDatabase, benchWaitingRoom, startAnsturm } from './support.js';
@@ -16,9 +20,15 @@ const LEVELS = [1, 10, 25, 50];
 const MEASURE_SECONDS = 10;
 
 export interface RefresherReading {
+  source: ChangeSource;
   refreshers: number;
   joinsPerSecond: number;
-  rowsReadPerSecond: number;
+  /** Statements the stand-in nodes sent, per second. */
+  statementsPerSecond: number;
+  /** Rows they received per second: changed tickets, or pages. */
+  rowsPerSecond: number;
+  /** Bytes they received from PostgreSQL per second (their sockets' count). */
+  kilobytesPerSecond: number;
   postgresCpuMsPerSecond: number;
 }
 
@@ -53,37 +63,50 @@ export async function benchRefreshers(): Promise<RefresherReading[]> {
     })();
 
     const readings: RefresherReading[] = [];
-    for (const refreshers of LEVELS) {
-      let stop = false;
-      let rows = 0;
-      let counting = false;
-      const loops = Array.from({ length: refreshers }, async () => {
-        const db = new pg.Client(database.url);
-        await db.connect();
-        let cursor = new Date();
-        while (!stop) {
-          const next = Date.now() + 1000;
-          const changes = await db.query<{ changed_at: Date }>(ticketChanges(room, cursor).text, ticketChanges(room, cursor).values);
-          if (counting) rows += changes.rowCount ?? 0;
-          cursor = changes.rows.at(-1)?.changed_at ?? cursor;
-          await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+    for (const source of ['tickets', 'pages'] as const)
+      for (const refreshers of LEVELS) {
+        let statements = 0;
+        let rows = 0;
+        const nodes = await Promise.all(
+          Array.from({ length: refreshers }, async () => {
+            const connection = new pg.Client(database.url);
+            await connection.connect();
+            const counted: Queryable = {
+              async query(text, values) {
+                const res = await connection.query(text, values);
+                statements++;
+                rows += res.rowCount ?? 0;
+                return res;
+              },
+            };
+            const view = new QueueView(counted, 1000, pino({ level: 'silent' }), systemClock, source);
+            await view.start();
+            return {
+              connection,
+              view,
+              received: () => (connection as unknown as { connection: { stream: { bytesRead: number } } }).connection.stream.bytesRead,
+            };
+          }),
+        );
+        await new Promise((r) => setTimeout(r, 2_000)); // every view has caught up
+        const received = () => nodes.reduce((n, x) => n + x.received(), 0);
+        const from = { at: Date.now(), cpu: treeCpuSeconds(postmaster), joined, statements, rows, bytes: received() };
+        await new Promise((r) => setTimeout(r, MEASURE_SECONDS * 1000));
+        const seconds = (Date.now() - from.at) / 1000;
+        readings.push({
+          source,
+          refreshers,
+          joinsPerSecond: Math.round((joined - from.joined) / seconds),
+          statementsPerSecond: Math.round((statements - from.statements) / seconds),
+          rowsPerSecond: Math.round((rows - from.rows) / seconds),
+          kilobytesPerSecond: Math.round((received() - from.bytes) / seconds / 1024),
+          postgresCpuMsPerSecond: Math.round(((treeCpuSeconds(postmaster) - from.cpu) * 1000) / seconds),
+        });
+        for (const n of nodes) {
+          await n.view.stop();
+          await n.connection.end();
         }
-        await db.end();
-      });
-      await new Promise((r) => setTimeout(r, 2_000)); // every refresher has caught up
-      counting = true;
-      const from = { at: Date.now(), cpu: treeCpuSeconds(postmaster), joined };
-      await new Promise((r) => setTimeout(r, MEASURE_SECONDS * 1000));
-      const seconds = (Date.now() - from.at) / 1000;
-      readings.push({
-        refreshers,
-        joinsPerSecond: Math.round((joined - from.joined) / seconds),
-        rowsReadPerSecond: Math.round(rows / seconds),
-        postgresCpuMsPerSecond: Math.round(((treeCpuSeconds(postmaster) - from.cpu) * 1000) / seconds),
-      });
-      stop = true;
-      await Promise.all(loops);
-    }
+      }
     return readings;
   } finally {
     joining = false;
@@ -95,10 +118,10 @@ export async function benchRefreshers(): Promise<RefresherReading[]> {
 }
 
 export function printRefreshers(readings: RefresherReading[]): void {
-  console.log('\nwaiting-room refreshers against one PostgreSQL (each stands in for a node; one real node joins people)');
-  console.log('  refreshers   joins/s   ticket rows read/s   PostgreSQL CPU ms/s');
+  console.log('\nwaiting-room views against one PostgreSQL (each stands in for a node; one real node joins people and publishes)');
+  console.log('  changes read from   nodes   joins/s   statements/s   rows/s   KB/s received   PostgreSQL CPU ms/s');
   for (const r of readings)
     console.log(
-      `  ${String(r.refreshers).padStart(10)} ${String(r.joinsPerSecond).padStart(9)} ${String(r.rowsReadPerSecond).padStart(20)} ${String(r.postgresCpuMsPerSecond).padStart(21)}`,
+      `  ${r.source.padEnd(17)} ${String(r.refreshers).padStart(7)} ${String(r.joinsPerSecond).padStart(9)} ${String(r.statementsPerSecond).padStart(14)} ${String(r.rowsPerSecond).padStart(8)} ${String(r.kilobytesPerSecond).padStart(15)} ${String(r.postgresCpuMsPerSecond).padStart(21)}`,
     );
 }

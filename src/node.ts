@@ -29,6 +29,7 @@ import { HoldStats } from './queue/hold-stats.js';
 import { queueService, type QueueService } from './queue/service.js';
 import { KeyRing } from './queue/signing.js';
 import { QueueView } from './queue/view.js';
+import { changePublisher } from './queue/publisher.js';
 import { Dispatcher } from './notify/dispatcher.js';
 import { mailboxTransport, smsGatewayTransport, smtpTransport } from './notify/transports.js';
 import { verificationService } from './notify/verification.js';
@@ -153,6 +154,7 @@ async function openNode(
     [
       ...coreTasks(db, log),
       admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds, clock),
+      changePublisher(db, log.child({ component: 'queue' }), clock),
       waitlistMatcher(db, waitlist, log.child({ component: 'waitlist' })),
       retentionTask(db, log.child({ component: 'retention' }), config.retentionDays),
     ],

@@ -83,13 +83,51 @@ export interface TicketChange {
   state: string;
   admission_expires_at: Date | null;
   changed_at: Date;
+  /** Grows with every change of this ticket (a bigint, as text). */
+  version: string;
 }
 
 /** Tickets that changed since `since` (the caller re-reads a window, so late commits are not missed). */
 export const ticketChanges = (releaseId: number, since: Date): Sql => ({
-  text: `SELECT id, idx, phase, state, admission_expires_at, changed_at FROM queue_tickets
+  text: `SELECT id, idx, phase, state, admission_expires_at, changed_at, version FROM queue_tickets
          WHERE release_id = $1 AND changed_at > $2 ORDER BY changed_at`,
   values: [releaseId, since],
+});
+
+// --- pages of changes: read once by the leader, shared by every node ------------------
+
+export const insertChangePage = (releaseId: number, upto: Date, entries: number, body: Buffer): Sql => ({
+  text: `INSERT INTO queue_change_pages (release_id, upto, entries, body) VALUES ($1, $2, $3, $4)`,
+  values: [releaseId, upto, entries, body],
+});
+
+/** Where the last page of a room ended: a new leader goes on from there. */
+export const lastPageEnd = (releaseId: number): Sql => ({
+  text: `SELECT upto FROM queue_change_pages WHERE release_id = $1 ORDER BY seq DESC LIMIT 1`,
+  values: [releaseId],
+});
+
+export interface ChangePageRow {
+  seq: string;
+  release_id: number;
+  body: Buffer;
+}
+
+export const changePagesAfter = (seq: string, limit: number): Sql => ({
+  text: `SELECT seq, release_id, body FROM queue_change_pages WHERE seq > $1 ORDER BY seq LIMIT $2`,
+  values: [seq, limit],
+});
+
+export const lastPageSeq = (): Sql => ({
+  text: `SELECT coalesce(max(seq), 0)::text AS seq FROM queue_change_pages`,
+  values: [],
+});
+
+/** Pages older than a node may lag behind go; each room keeps its last one (a new leader's starting point). */
+export const pruneChangePages = (keepSeconds: number): Sql => ({
+  text: `DELETE FROM queue_change_pages p WHERE written_at < clock_now() - make_interval(secs => $1)
+           AND seq < (SELECT max(seq) FROM queue_change_pages q WHERE q.release_id = p.release_id)`,
+  values: [keepSeconds],
 });
 
 /** Records that these tickets still poll; skipped ones that poll again return to their place. */
