@@ -2,7 +2,7 @@ import { solve } from '../src/queue/pow.js';
 import type { Client } from './http.js';
 import type { Recorder } from './recorder.js';
 import type { Scenario } from './presets.js';
-import type { SmsSink } from './sms-sink.js';
+import type { SmsCodes } from './sms-sink.js';
 import type { World } from './world.js';
 
 export interface CitizenContext {
@@ -10,7 +10,7 @@ export interface CitizenContext {
   rec: Recorder;
   scenario: Scenario;
   world: World;
-  sms: SmsSink;
+  sms: SmsCodes;
   deadline: number;
   random: () => number;
 }
@@ -142,7 +142,7 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
     const sent = await call('verify', 'POST', '/api/v1/verifications', { channel: 'sms', contact: person.phone });
     if (!sent || sent.status !== 202) return false;
     while (Date.now() < ctx.deadline) {
-      const got = ctx.sms.code(person.phone);
+      const got = await ctx.sms.code(person.phone);
       if (got && got.at >= asked - 1000) {
         rec.codeWaits.push(got.at - asked);
         rec.counters.codesReceived++;

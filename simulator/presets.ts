@@ -27,6 +27,8 @@ export interface Scenario {
   waitlist: boolean;
   /** Hard stop for the whole run, seconds after the first release opens. */
   durationSeconds: number;
+  /** The join puzzle's difficulty (leading zero bits): every virtual citizen solves it for real. */
+  difficulty: number;
 }
 
 const base = {
@@ -44,6 +46,8 @@ const base = {
   botShare: 0.01,
   waitlist: false,
   durationSeconds: 180,
+  // A phone spends about a second on the production puzzle; here the crowd shares the server's cores.
+  difficulty: 4,
 };
 
 /** Modelled on what was reported in spring 2021. */

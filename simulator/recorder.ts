@@ -19,6 +19,16 @@ export interface Second {
   admissionRate: number;
 }
 
+/** A recorder's observations since its last hand-over (see Recorder.takePart). */
+export interface RecorderPart {
+  cells: [key: string, latencies: number[], statuses: Record<string, number>][];
+  counters: Recorder['counters'];
+  codeWaits: number[];
+  joinTimes: [string, number][];
+  firstBookingAt: number | null;
+  lastBookingAt: number | null;
+}
+
 export const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
 
 export class Recorder {
@@ -61,6 +71,50 @@ export class Recorder {
     this.secondLatencies.push(ms);
     if (status === 503 || status === 429) this.secondShed++;
     else if (status === 0 || status >= 500) this.secondFailures++;
+  }
+
+  /**
+   * What this recorder saw since the last call, handed over and forgotten here: a crowd process sends it to
+   * the simulator's main process twice a second (crowd.ts), which absorbs it into its own recorder.
+   */
+  takePart(): RecorderPart {
+    const part: RecorderPart = {
+      cells: [...this.cells.entries()].map(([key, cell]) => [key, cell.latencies, cell.statuses]),
+      counters: this.counters,
+      codeWaits: this.codeWaits,
+      joinTimes: [...this.joinTimes.entries()],
+      firstBookingAt: this.firstBookingAt,
+      lastBookingAt: this.lastBookingAt,
+    };
+    this.cells = new Map();
+    this.counters = Object.fromEntries(Object.keys(this.counters).map((k) => [k, 0])) as Recorder['counters'];
+    this.codeWaits = [];
+    this.joinTimes = new Map();
+    this.firstBookingAt = this.lastBookingAt = null;
+    this.secondLatencies = [];
+    return part;
+  }
+
+  /** Takes in what another process's recorder saw (takePart) as if it had been recorded here. */
+  absorb(part: RecorderPart): void {
+    for (const [key, latencies, statuses] of part.cells) {
+      let cell = this.cells.get(key);
+      if (!cell) this.cells.set(key, (cell = { latencies: [], statuses: {} }));
+      for (const ms of latencies) {
+        cell.latencies.push(ms);
+        this.secondLatencies.push(ms);
+      }
+      for (const [status, n] of Object.entries(statuses)) {
+        cell.statuses[status] = (cell.statuses[status] ?? 0) + n;
+        if (status === '503' || status === '429') this.secondShed += n;
+        else if (status === '0' || Number(status) >= 500) this.secondFailures += n;
+      }
+    }
+    for (const [k, n] of Object.entries(part.counters)) this.counters[k as keyof Recorder['counters']] += n;
+    for (const ms of part.codeWaits) this.codeWaits.push(ms);
+    for (const [id, at] of part.joinTimes) this.joinTimes.set(id, at);
+    if (part.firstBookingAt !== null) this.firstBookingAt = Math.min(this.firstBookingAt ?? Infinity, part.firstBookingAt);
+    if (part.lastBookingAt !== null) this.lastBookingAt = Math.max(this.lastBookingAt ?? 0, part.lastBookingAt);
   }
 
   booked(): void {

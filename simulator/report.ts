@@ -117,9 +117,15 @@ function page(r: Record<string, any>): string {
 <tr><td>PostgreSQL CPU (every process, from /proc)</td><td class="n">${r.cost.postgresCpuSeconds ?? 'n/a'} s</td><td class="n">${r.cost.perCitizen.postgresCpuMs ?? 'n/a'} ms</td></tr>
 <tr><td>write transactions</td><td class="n">${fmt(r.cost.writeTransactions)}</td><td class="n">${r.cost.perCitizen.writeTransactions}</td></tr>
 <tr><td>WAL</td><td class="n">${fmt(r.cost.walBytes / 1024)} KiB</td><td class="n">${r.cost.perCitizen.walBytes} bytes</td></tr>
-<tr><td>the simulator's own CPU</td><td class="n">${r.loadGenerator.cpuSeconds} s (${Math.round(r.loadGenerator.busyShare * 100)} % of a core, event-loop delay p99 ${r.loadGenerator.eventLoopDelayP99Ms} ms)</td><td class="n">${r.loadGenerator.cpuPerCitizenMs} ms</td></tr>
+<tr><td>the simulator's own CPU (${r.loadGenerator.processes} process${r.loadGenerator.processes === 1 ? '' : 'es'})</td><td class="n">${r.loadGenerator.cpuSeconds} s (busiest process ${Math.round(r.loadGenerator.busyShare * 100)} % of a core, event-loop delay p99 ${r.loadGenerator.eventLoopDelayP99Ms} ms)</td><td class="n">${r.loadGenerator.cpuPerCitizenMs} ms</td></tr>
 </tbody></table>
-<p class="${r.loadGenerator.wasTheLimit ? 'bad' : 'good'}">${r.loadGenerator.wasTheLimit ? 'The simulator was the limit of this run (its core saturated or its event loop late): the server may carry more.' : 'The simulator was not the limit of this run.'}</p>
+<p class="${r.loadGenerator.wasTheLimit || r.loadGenerator.machineWasTheLimit ? 'bad' : 'good'}">${
+    r.loadGenerator.wasTheLimit
+      ? 'The simulator was the limit of this run (a core of it saturated or its event loop late): the server may carry more. Run it with more --processes.'
+      : r.loadGenerator.machineWasTheLimit
+        ? `The machine was full: the simulator and the server together used ${Math.round((r.loadGenerator.machineShare ?? 0) * 100)} % of its cores. The server alone may carry more on a machine of its own.`
+        : 'The simulator was not the limit of this run.'
+  }</p>
 <h2>People</h2><table><tbody>${Object.entries(r.counters as Record<string, number>)
     .map(([k, v]) => `<tr><td>${esc(COUNTER_NAMES[k] ?? k)}</td><td class="n">${fmt(v)}</td></tr>`)
     .join('')}</tbody></table>

@@ -8,7 +8,7 @@
  *
  * Options: --scale F, --crowd N, --slots N[,N...] (first doses per release), --centers N, --interval MIN-MAX (days),
  * --one-dose, --sms-rate N, --verification, --no-waiting-room, --spike S (seconds), --early F, --abandon F, --bots F,
- * --tabs F, --waitlist, --duration S, --workers N, --out DIR, --seed N, --target URL (127.0.0.1 only),
+ * --tabs F, --waitlist, --duration S, --workers N, --processes N, --difficulty N, --out DIR, --seed N, --target URL (127.0.0.1 only),
  * --metrics URL (the target's /metrics, default http://127.0.0.1:9464/metrics).
  * Presets: small, burgenland, ennepe-ruhr, westfalen-lippe, niedersachsen, sachsen.
  */
@@ -35,6 +35,8 @@ const OPTIONS = {
   waitlist: { type: 'boolean' },
   duration: { type: 'string' },
   workers: { type: 'string' },
+  processes: { type: 'string' },
+  difficulty: { type: 'string' },
   out: { type: 'string' },
   seed: { type: 'string' },
   target: { type: 'string' },
@@ -69,6 +71,8 @@ Options:
   --waitlist             people who find nothing join the wait list
   --duration S           at most this many seconds after opening
   --workers N            Ansturm's worker processes (own instance; default: one per core)
+  --processes N          processes that drive the crowd (default 1); the report says when they were the limit
+  --difficulty N         the join puzzle's difficulty in leading zero bits (default 4; every citizen solves it)
   --seed N               the random seed (default 2021)
   --out DIR              where the report goes (default simulation-reports)
   --target URL           a running Ansturm on 127.0.0.1 (with ADMIN_TOKEN and DATABASE_URL set) instead of an own one
@@ -101,7 +105,22 @@ if (!chosen) {
   process.exit(2);
 }
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-for (const name of ['scale', 'crowd', 'centers', 'sms-rate', 'spike', 'early', 'abandon', 'bots', 'tabs', 'duration', 'workers', 'seed'] as const) {
+for (const name of [
+  'scale',
+  'crowd',
+  'centers',
+  'sms-rate',
+  'spike',
+  'early',
+  'abandon',
+  'bots',
+  'tabs',
+  'duration',
+  'workers',
+  'processes',
+  'difficulty',
+  'seed',
+] as const) {
   const v = values[name];
   if (v !== undefined && !(Number.isFinite(Number(v)) && Number(v) >= 0)) {
     console.error(`--${name} ${v}: expected a number (npm run simulate -- --help)`);
@@ -126,6 +145,7 @@ scenario = {
   ...(values.tabs ? { secondTabShare: Number(values.tabs) } : {}),
   ...(values.waitlist ? { waitlist: true } : {}),
   ...(values.duration ? { durationSeconds: Number(values.duration) } : {}),
+  ...(values.difficulty ? { difficulty: Number(values.difficulty) } : {}),
 };
 if (!Number.isFinite(scenario.crowd) || scenario.crowd < 1 || scenario.releases.some((n) => !Number.isFinite(n) || n < 1)) {
   console.error('--crowd and --slots need positive numbers');
@@ -142,6 +162,7 @@ const report = await simulate({
   ...(values.metrics ? { metricsUrl: values.metrics } : {}),
   ...(values.workers ? { workers: num(values.workers) } : {}),
   ...(values.seed ? { seed: num(values.seed) } : {}),
+  ...(values.processes ? { processes: num(values.processes) } : {}),
   onSecond: (line) => process.stdout.write(`\r${line.padEnd(150)}`),
 });
 process.stdout.write('\n');
@@ -163,6 +184,6 @@ console.log(
   `cost per person who came (/proc and the database): Ansturm ${c.ansturmCpuMs ?? 'n/a'} ms CPU, PostgreSQL ${c.postgresCpuMs ?? 'n/a'} ms CPU, ${c.writeTransactions} write transactions, ${c.walBytes} WAL bytes`,
 );
 console.log(
-  `load generator: ${g.cpuSeconds} CPU s (${g.cpuPerCitizenMs} ms per person, ${Math.round(g.busyShare * 100)} % of one core), event-loop delay p99 ${g.eventLoopDelayP99Ms} ms${g.wasTheLimit ? ' — the simulator, not the server, was the limit of this run' : ''}`,
+  `load generator: ${g.processes} process${g.processes === 1 ? '' : 'es'}, ${g.cpuSeconds} CPU s (${g.cpuPerCitizenMs} ms per person; busiest process ${Math.round(g.busyShare * 100)} % of a core), event-loop delay p99 ${g.eventLoopDelayP99Ms} ms${g.machineShare === null ? '' : `, machine ${Math.round(g.machineShare * 100)} % busy with simulator + server`}${g.wasTheLimit ? ' — the simulator, not the server, was the limit of this run' : g.machineWasTheLimit ? ' — the machine was full: the simulator and the server shared its cores' : ''}`,
 );
 process.exitCode = report.verdict.held ? 0 : 1;

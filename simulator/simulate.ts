@@ -3,7 +3,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { databaseWork, treeCpuSeconds } from '../bench/accounting.js';
 import { ADMIN, benchDatabase, startAnsturm } from '../bench/support.js';
-import { citizen } from './citizen.js';
+import { driveHere, forkCrowd, type CrowdUsage } from './crowd.js';
+import { mulberry32 } from './random.js';
 import { client } from './http.js';
 import { checkIntegrity } from './integrity.js';
 import type { Scenario } from './presets.js';
@@ -24,19 +25,10 @@ export interface SimulateOptions {
   /** Seconds from set-up to the first release opening (the pre-queue fills meanwhile). */
   leadSeconds?: number;
   sockets?: number;
+  /** Processes that drive the crowd (default 1: this one). */
+  processes?: number;
   onSecond?: (line: string) => void;
   seed?: number;
-}
-
-/** A small, seeded random source, so two runs of a scenario behave alike. */
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function parseUsage(text: string) {
@@ -62,7 +54,9 @@ export async function simulate(o: SimulateOptions) {
   // Metrics are served on the primary's own listener (ANSTURM_METRICS_PORT), not on the public port.
   const metricsUrl = o.metricsUrl ?? node?.metricsUrl ?? 'http://127.0.0.1:9464/metrics';
   const admin = o.target ? { authorization: `Bearer ${process.env.ADMIN_TOKEN ?? ''}` } : ADMIN;
-  const api = client(target, o.sockets ?? 512);
+  // Set-up's requests; the crowd has its own connections (crowd.ts).
+  const api = client(target, 16);
+  let crowd: ReturnType<typeof forkCrowd> | undefined;
   // The once-a-second reading has its own connections, so it is not queued behind the crowd's.
   const monitor = client(target, 2);
   const metricsText = async () => {
@@ -101,9 +95,13 @@ export async function simulate(o: SimulateOptions) {
     let fullyBookedAt: number | null = null;
     const ledger = new pg.Pool({ connectionString: owned?.url ?? process.env.DATABASE_URL ?? '', max: 1 });
     ledger.on('error', () => undefined);
-    const people = arrivals.map((at, i) => citizen(i, at, { api, rec, scenario: s, world, sms, deadline, random }));
+    const people = arrivals.map((at, i): [number, number] => [i, at]);
+    const crowdRun = { target, sockets: o.sockets ?? 512, scenario: s, world, opensAt, deadline, seed: o.seed ?? 2021, codesUrl: sms.codesUrl };
+    const processes = Math.max(1, o.processes ?? 1);
+    crowd = processes > 1 ? forkCrowd(processes, crowdRun, people, rec) : undefined;
+    let crowdUsage: CrowdUsage[] = [];
     let done = false;
-    const all = Promise.all(people).then(() => (done = true));
+    const all = (crowd ? crowd.finished.then((u) => void (crowdUsage = u)) : driveHere(crowdRun, people, rec, sms, random)).then(() => (done = true));
 
     // Once a second: the server's view of the line, and a progress line.
     let t = 0;
@@ -194,16 +192,30 @@ export async function simulate(o: SimulateOptions) {
       },
       cost: costOf(costFrom, costTo, rec.counters.arrived),
       loadGenerator: (() => {
-        const cpuSeconds = (ownCpu.user + ownCpu.system) / 1e6;
-        const busyShare = cpuSeconds / Math.max(1, (Date.now() - startedAt) / 1000);
-        const loopP99Ms = Math.round(loopDelay.percentile(99) / 1e6);
+        const main = {
+          cpuSeconds: (ownCpu.user + ownCpu.system) / 1e6,
+          wallSeconds: Math.max(1, (Date.now() - startedAt) / 1000),
+          eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        };
+        const all = [main, ...crowdUsage];
+        const cpuSeconds = all.reduce((n, u) => n + u.cpuSeconds, 0);
+        // The busiest process and the latest event loop: one process runs on one core.
+        const busyShare = Math.max(...all.map((u) => u.cpuSeconds / Math.max(1, u.wallSeconds)));
+        const loopP99Ms = Math.round(Math.max(...all.map((u) => u.eventLoopDelayP99Ms)));
+        // The simulator, Ansturm and PostgreSQL share this machine's cores: when together they used nearly all of
+        // them, the machine, not Ansturm alone, set the pace.
+        const serverCpu = costTo.cpu.app - costFrom.cpu.app + (costTo.cpu.db - costFrom.cpu.db);
+        const machineShare = Number.isFinite(serverCpu) ? (cpuSeconds + serverCpu) / (main.wallSeconds * availableParallelism()) : null;
         return {
+          processes,
           cpuSeconds: Math.round(cpuSeconds * 10) / 10,
           cpuPerCitizenMs: Math.round(((cpuSeconds * 1000) / Math.max(1, rec.counters.arrived)) * 100) / 100,
           busyShare: Math.round(busyShare * 100) / 100,
           eventLoopDelayP99Ms: loopP99Ms,
-          // One process runs on one core: above 90 % busy, or its event loop a tenth of a second late, it set the pace.
+          machineShare: machineShare === null ? null : Math.round(machineShare * 100) / 100,
+          // Above 90 % busy, or its event loop a tenth of a second late, a crowd process set the pace.
           wasTheLimit: busyShare > 0.9 || loopP99Ms > 100,
+          machineWasTheLimit: machineShare !== null && machineShare > 0.95,
         };
       })(),
       integrity,
@@ -211,6 +223,7 @@ export async function simulate(o: SimulateOptions) {
       timeline: rec.seconds,
     };
   } finally {
+    crowd?.stop();
     api.close();
     monitor.close();
     await node?.stop();

@@ -88,8 +88,8 @@ export async function setUpWorld(api: Client, admin: Record<string, string>, s: 
       acknowledge: 'all',
     });
     if (s.waitingRoom) {
-      // Joining costs a phone a second of work; the simulated crowd shares two cores, so the puzzle is kept small here.
-      await call('PATCH', `/api/v1/admin/queue/rooms/${release.id}`, { difficulty: 4, targetActive: 2_000, maxAdmissionsPerSecond: 200 });
+      // The puzzle is real (each virtual citizen solves it) and as hard as the scenario says (--difficulty).
+      await call('PATCH', `/api/v1/admin/queue/rooms/${release.id}`, { difficulty: s.difficulty, targetActive: 2_000, maxAdmissionsPerSecond: 200 });
     }
     releases.push({ id: release.id, opensAt, units });
   }

@@ -1,0 +1,108 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { citizen } from './citizen.js';
+import { client } from './http.js';
+import type { Scenario } from './presets.js';
+import { mulberry32 } from './random.js';
+import { Recorder, type RecorderPart } from './recorder.js';
+import { remoteCodes, type SmsCodes } from './sms-sink.js';
+import type { World } from './world.js';
+
+/**
+ * The crowd: every virtual citizen of a run, driven from this process or, with `--processes N`, from N
+ * processes of their own (each takes every N-th person, its own sockets and its own core), so the load
+ * generator is not the limit of a run. The other processes send what they saw twice a second; this
+ * process's recorder absorbs it. Each process measures its own CPU and event-loop delay.
+ */
+
+export interface CrowdRun {
+  target: string;
+  sockets: number;
+  scenario: Scenario;
+  world: World;
+  opensAt: number;
+  deadline: number;
+  seed: number;
+  codesUrl: string;
+}
+
+/** What one process of the crowd used: its CPU and how late its event loop ran. */
+export interface CrowdUsage {
+  cpuSeconds: number;
+  wallSeconds: number;
+  eventLoopDelayP99Ms: number;
+}
+
+type Message = { type: 'part'; part: RecorderPart } | { type: 'done'; part: RecorderPart; usage: CrowdUsage };
+
+/** Drives these people (index, arrival) with `rec` and `sms` in this process; resolves when all are done. */
+export async function driveHere(run: CrowdRun, people: [number, number][], rec: Recorder, sms: SmsCodes, random: () => number): Promise<void> {
+  const api = client(run.target, run.sockets);
+  try {
+    await Promise.all(people.map(([i, at]) => citizen(i, at, { api, rec, scenario: run.scenario, world: run.world, sms, deadline: run.deadline, random })));
+  } finally {
+    api.close();
+  }
+}
+
+/**
+ * Forks `processes` crowd processes for these people and feeds what they see into `rec`. `finished` resolves
+ * with each process's usage once all are done; `stop()` kills those still running (only these, by their id).
+ */
+export function forkCrowd(processes: number, run: CrowdRun, people: [number, number][], rec: Recorder) {
+  const children: ChildProcess[] = [];
+  const finished = Promise.all(
+    Array.from({ length: processes }, (_, k) => {
+      const child = fork(new URL('./crowd.ts', import.meta.url), ['--crowd-process'], {
+        execArgv: ['--import', 'tsx'],
+        serialization: 'advanced',
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      children.push(child);
+      return new Promise<CrowdUsage>((resolve, reject) => {
+        child.on('message', (m: Message) => {
+          rec.absorb(m.part);
+          if (m.type === 'done') resolve(m.usage);
+        });
+        child.on('exit', (code) => reject(new Error(`crowd process ${k} ended with ${code} before its people were done`)));
+        child.send({
+          run: { ...run, sockets: Math.max(1, Math.ceil(run.sockets / processes)), seed: run.seed + k },
+          people: people.filter((_, n) => n % processes === k),
+        });
+      });
+    }),
+  );
+  return {
+    finished,
+    stop() {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** The body of a crowd process: one task from the parent, its people driven, its usage reported. */
+async function crowdProcess(task: { run: CrowdRun; people: [number, number][] }): Promise<void> {
+  const started = Date.now();
+  const cpuFrom = process.cpuUsage();
+  const loop = monitorEventLoopDelay({ resolution: 20 });
+  loop.enable();
+  const rec = new Recorder(task.run.opensAt);
+  const send = (m: Message) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
+  const timer = setInterval(() => void send({ type: 'part', part: rec.takePart() }), 500);
+  await driveHere(task.run, task.people, rec, remoteCodes(task.run.codesUrl), mulberry32(task.run.seed));
+  clearInterval(timer);
+  const cpu = process.cpuUsage(cpuFrom);
+  loop.disable();
+  await send({
+    type: 'done',
+    part: rec.takePart(),
+    usage: { cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: (Date.now() - started) / 1000, eventLoopDelayP99Ms: loop.percentile(99) / 1e6 },
+  });
+  process.disconnect();
+}
+
+if (process.argv.includes('--crowd-process')) {
+  // Without its parent a crowd process has no one to report to: it ends.
+  process.on('disconnect', () => process.exit(0));
+  process.once('message', (task: { run: CrowdRun; people: [number, number][] }) => void crowdProcess(task));
+}
