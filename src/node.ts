@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import { createPool, type Db } from './db/pool.js';
 import { sharedSecret } from './db/settings.js';
 import { ReadSource } from './db/replica.js';
-import { Leader } from './jobs/leader.js';
+import { CHANGES_LOCK, Leader } from './jobs/leader.js';
 import { coreTasks } from './jobs/tasks.js';
 import { buildServer } from './server.js';
 import { staffAuth } from './staff/auth.js';
@@ -51,6 +51,8 @@ export interface RunningNode {
   db: Db;
   view: AvailabilityView;
   leader: Leader;
+  /** Leads the waiting rooms' pages of changes (queue/publisher.ts), apart from the other periodic tasks. */
+  changesLeader: Leader;
   queue: QueueService;
   queueView: QueueView;
   clock: Clock;
@@ -154,7 +156,6 @@ async function openNode(
     [
       ...coreTasks(db, log),
       admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds, clock),
-      changePublisher(db, log.child({ component: 'queue' }), clock),
       waitlistMatcher(db, waitlist, log.child({ component: 'waitlist' })),
       retentionTask(db, log.child({ component: 'retention' }), config.retentionDays),
     ],
@@ -162,6 +163,15 @@ async function openNode(
   );
   leader.start();
   opened.push(() => leader.stop());
+  const changesLeader = new Leader(
+    databaseUrl,
+    [changePublisher(db, log.child({ component: 'queue' }), clock)],
+    log.child({ component: 'leader' }),
+    250,
+    CHANGES_LOCK,
+  );
+  changesLeader.start();
+  opened.push(() => changesLeader.stop());
   const content = contentPages(config.contentDir);
   const lifecycle = { draining: false };
   const app = await buildServer({
@@ -208,6 +218,7 @@ async function openNode(
     db,
     view,
     leader,
+    changesLeader,
     queue,
     queueView,
     clock,

@@ -30,7 +30,7 @@ function secondNode() {
   return { view, asked, ticketReads: () => asked.filter((q) => /FROM queue_tickets/.test(q)).length };
 }
 
-const publish = () => node.leader.runNow('publish-queue-changes');
+const publish = () => node.changesLeader.runNow('publish-queue-changes');
 
 describe('the waiting rooms’ changes are read once and shared as pages', () => {
   test('a node learns joins and admissions from the pages without reading the tickets; a new leader goes on without a gap', async () => {

@@ -9,7 +9,12 @@ export interface PeriodicTask {
 }
 
 /** Advisory lock key for "the node that runs periodic work" ('ansturm1' as an integer). */
-const LEADER_LOCK = 0x616e7374_75726d31n;
+export const LEADER_LOCK = 0x616e7374_75726d31n;
+/**
+ * The waiting rooms' one reader (queue/publisher.ts) leads on its own ('ansturm2'): its turn every half second
+ * must not wait behind the admission controller and the other tasks in a rush.
+ */
+export const CHANGES_LOCK = 0x616e7374_75726d32n;
 
 /**
  * Runs periodic tasks on exactly one process at a time: whoever holds a session-level
@@ -33,6 +38,7 @@ export class Leader {
     private readonly tasks: PeriodicTask[],
     private readonly log: Logger,
     private readonly tickMs = 500,
+    private readonly lock = LEADER_LOCK,
   ) {}
 
   start(): void {
@@ -94,10 +100,10 @@ export class Leader {
       await client.connect();
       this.client = client;
     }
-    const res = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK.toString()]);
+    const res = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [this.lock.toString()]);
     if (res.rows[0]!.ok) {
       this.isLeader = true;
-      this.log.info('this process now runs the periodic tasks');
+      this.log.info({ tasks: this.tasks.map((t) => t.name) }, 'this process now runs these periodic tasks');
     }
   }
 
