@@ -10,6 +10,7 @@ import { benchQueueJoin } from './queue-join.js';
 import { pageWeights, printWeights } from './page-weights.js';
 import { benchCost, printCost } from './cost.js';
 import { benchRefreshers, printRefreshers } from './refreshers.js';
+import { benchTargets, printTargets } from './targets.js';
 
 // `npm run bench -- web` measures only the citizen pages, `-- feed` only the open-data feed, `-- cost` only the cost per step.
 const onlyWeb = process.argv.includes('web');
@@ -17,8 +18,10 @@ const onlyFeed = process.argv.includes('feed');
 const onlyCost = process.argv.includes('cost');
 // `-- refreshers` measures only how the database's load grows with the nodes refreshing the waiting rooms.
 const onlyRefreshers = process.argv.includes('refreshers');
+// `-- targets` measures the speed targets three times and prints the medians against them.
+const onlyTargets = process.argv.includes('targets');
 const all = [benchQueueStatus, benchQueueJoin, benchAvailability, benchFeed, () => benchBooking(32), () => benchBooking(128)];
-const benches = onlyWeb || onlyCost || onlyRefreshers ? [] : onlyFeed ? [benchFeed] : all;
+const benches = onlyWeb || onlyCost || onlyRefreshers || onlyTargets ? [] : onlyFeed ? [benchFeed] : all;
 for (const bench of benches)
   for (const r of [await bench()].flat()) {
     console.log(`\n${r.name}`);
@@ -30,5 +33,7 @@ for (const bench of benches)
   }
 
 if (onlyRefreshers) printRefreshers(await benchRefreshers());
-if (!onlyWeb && !onlyFeed && !onlyRefreshers) printCost(await benchCost());
-if (!onlyFeed && !onlyCost && !onlyRefreshers) printWeights(await pageWeights());
+if (onlyTargets) printTargets(await benchTargets());
+const only = onlyRefreshers || onlyTargets;
+if (!onlyWeb && !onlyFeed && !only) printCost(await benchCost());
+if (!onlyFeed && !onlyCost && !only) printWeights(await pageWeights());

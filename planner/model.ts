@@ -1,7 +1,10 @@
 /**
  * The capacity model: what a crowd needs, from the costs measured on this installation
- * (`npm run plan -- calibrate`, bench/cost.ts). Every figure is a rate times a measured cost; nothing
- * here is a guess but the shape of the day, which the options set.
+ * (`npm run plan -- calibrate`, bench/cost.ts). The day is followed second by second: people arrive on the
+ * simulator's curve (a share before the opening, the rest densest at the opening and thinning out over the
+ * window), join, wait and poll as the server tells them (queue/status.ts), are let in at the room's pace
+ * while appointments last, search, hold and book. Each second's load is its rates times the measured costs;
+ * the plan is the busiest second. Nothing here is a guess but the shape of the day, which the options set.
  */
 
 /** What one step costs, as bench/cost.ts measured it (milliseconds of CPU, per step). */
@@ -17,7 +20,7 @@ export interface Calibration {
   machine: string;
   cores: number;
   workers: number;
-  steps: { join: StepCost; poll: StepCost; search: StepCost; hold: StepCost; booking: StepCost; code: StepCost };
+  steps: { join: StepCost; bind?: StepCost; poll: StepCost; search: StepCost; hold: StepCost; booking: StepCost; code: StepCost };
   /** What a node and PostgreSQL use per second with nobody there (views, leader, outbox), CPU ms/s. */
   idle: { appMsPerSecond: number; dbMsPerSecond: number };
   /** Heap a worker holds per person in a waiting room (each worker keeps every room). */
@@ -28,12 +31,14 @@ export interface Day {
   crowd: number;
   /** First-dose appointments released. */
   slots: number;
-  /** Seconds over which the crowd arrives. */
+  /** Seconds over which the crowd arrives after the opening. */
   windowSeconds: number;
-  /** Seconds between a waiting person's polls, on average. */
-  pollSeconds: number;
-  /** The busiest second against the average (arrivals bunch at the opening). */
-  peak: number;
+  /** Seconds between a waiting person's polls; undefined: as the server tells them (2-30 s by place). */
+  pollSeconds?: number;
+  /** Share of the crowd that comes before the opening, into the pre-queue (default 0.15). */
+  earlyShare?: number;
+  /** The waiting room's pace: admissions per second (the simulator's 200; a new room's default is 50). */
+  admitPerSecond?: number;
   waitingRoom: boolean;
   verification: boolean;
   /** Share of a core a planner may count on at the peak (the rest is headroom). */
@@ -42,7 +47,10 @@ export interface Day {
 }
 
 export interface Plan {
+  /** Requests per second per route in the busiest second. */
   perSecond: { joins: number; polls: number; searches: number; holds: number; bookings: number; codes: number };
+  /** Seconds after the opening of the busiest second. */
+  peakAtSecond: number;
   appCores: number;
   dbCores: number;
   coresPerNode: number;
@@ -54,55 +62,131 @@ export interface Plan {
 /** A person searches about twice and holds about 1.2 times per booking (a time taken meanwhile is tried again). */
 const SEARCHES_PER_BOOKING = 2;
 const HOLDS_PER_BOOKING = 1.2;
+/** Arrivals after the opening: an exponential with this many means in the window, cut at the window's end. */
+const ARRIVAL_STEEPNESS = 3;
+export const DEFAULT_EARLY_SHARE = 0.15;
+export const DEFAULT_ADMIT_PER_SECOND = 200;
 
-export function plan(day: Day, c: Calibration): Plan {
-  const booked = Math.min(day.crowd, day.slots);
-  const joins = day.waitingRoom ? (day.crowd / day.windowSeconds) * day.peak : 0;
-  // At the peak nearly everyone who came is waiting and polling.
-  const polls = day.waitingRoom ? day.crowd / day.pollSeconds : 0;
-  const bookings = (booked / day.windowSeconds) * day.peak;
-  const rates = {
-    joins,
-    polls,
-    searches: bookings * SEARCHES_PER_BOOKING,
-    holds: bookings * HOLDS_PER_BOOKING,
-    bookings,
-    codes: day.verification ? bookings : 0,
-  };
+/** The share of the after-opening arrivals that has come by `x` (0..1 of the window): the simulator's curve. */
+export function arrivedShare(x: number): number {
+  const k = ARRIVAL_STEEPNESS;
+  return Math.min(1, (1 - Math.exp(-k * Math.max(0, x))) / (1 - Math.exp(-k)));
+}
+
+/**
+ * Status polls per second of `waiting` people in line, let in at `rate` per second, polling as the server
+ * tells them: every max(2 s, min(30 s, a quarter of their expected wait)) (queue/status.ts pollAfter).
+ */
+export function pollsPerSecond(waiting: number, rate: number, fixedSeconds?: number): number {
+  if (waiting <= 0) return 0;
+  if (fixedSeconds) return waiting / fixedSeconds;
+  if (rate <= 0) return waiting / 5;
+  const fast = Math.min(waiting, 8 * rate); // ahead/rate/4 <= 2 s
+  const slowFrom = 120 * rate; // ahead/rate/4 >= 30 s
+  const middle = Math.max(0, Math.min(waiting, slowFrom) - fast);
+  const slow = Math.max(0, waiting - slowFrom);
+  return fast / 2 + (middle > 0 ? 4 * rate * Math.log((fast + middle) / fast) : 0) + slow / 30;
+}
+
+interface Second {
+  t: number;
+  rates: Plan['perSecond'];
+  waiting: number;
+}
+
+/** The day second by second, from the opening until the line is empty or the appointments are gone. */
+export function timeline(day: Day): Second[] {
+  const early = day.waitingRoom ? (day.earlyShare ?? DEFAULT_EARLY_SHARE) : 0;
+  const admit = day.admitPerSecond ?? DEFAULT_ADMIT_PER_SECOND;
+  const later = day.crowd * (1 - early);
+  let waiting = day.crowd * early;
+  let left = day.slots;
+  const seconds: Second[] = [];
+  for (let t = 0; t < day.windowSeconds + 3600 && (t < day.windowSeconds || waiting >= 1); t++) {
+    const arriving = later * (arrivedShare((t + 1) / day.windowSeconds) - arrivedShare(t / day.windowSeconds));
+    let bookings: number;
+    let searches: number;
+    let joins = 0;
+    if (day.waitingRoom) {
+      joins = arriving;
+      waiting += arriving;
+      bookings = Math.min(waiting, admit, left);
+      waiting -= bookings;
+      searches = bookings * SEARCHES_PER_BOOKING;
+      // Once the appointments are gone the line is told so and empties.
+      if (left - bookings <= 0) waiting = 0;
+    } else {
+      bookings = Math.min(arriving, left);
+      // Everyone who comes searches; those too late find nothing and search again.
+      searches = arriving * SEARCHES_PER_BOOKING;
+    }
+    left -= bookings;
+    seconds.push({
+      t,
+      waiting,
+      rates: {
+        joins,
+        polls: day.waitingRoom ? pollsPerSecond(waiting, admit, day.pollSeconds) : 0,
+        searches,
+        holds: bookings * HOLDS_PER_BOOKING,
+        bookings,
+        codes: day.verification ? bookings : 0,
+      },
+    });
+  }
+  return seconds;
+}
+
+function load(rates: Plan['perSecond'], c: Calibration, pick: (x: StepCost) => number): number {
   const s = c.steps;
-  const sum = (pick: (x: StepCost) => number) =>
-    rates.joins * pick(s.join) +
+  return (
+    rates.joins * (pick(s.join) + (s.bind ? pick(s.bind) : 0)) +
     rates.polls * pick(s.poll) +
     rates.searches * pick(s.search) +
     rates.holds * pick(s.hold) +
     rates.bookings * pick(s.booking) +
-    rates.codes * pick(s.code);
-  const appCores = (sum((x) => x.appMs) / 1000 + (day.nodes * c.idle.appMsPerSecond) / 1000) / day.utilisation;
-  const dbCores = (sum((x) => x.dbMs) / 1000 + c.idle.dbMsPerSecond / 1000) / day.utilisation;
+    rates.codes * pick(s.code)
+  );
+}
+
+export function plan(day: Day, c: Calibration): Plan {
+  const seconds = timeline(day);
+  const cpu = (x: Second) => load(x.rates, c, (s) => s.appMs + s.dbMs);
+  const peak = seconds.reduce((best, x) => (cpu(x) > cpu(best) ? x : best), seconds[0]!);
+  const appCores = (load(peak.rates, c, (x) => x.appMs) / 1000 + (day.nodes * c.idle.appMsPerSecond) / 1000) / day.utilisation;
+  const dbCores = (load(peak.rates, c, (x) => x.dbMs) / 1000 + c.idle.dbMsPerSecond / 1000) / day.utilisation;
+  const mostWaiting = Math.max(...seconds.map((x) => x.waiting), day.waitingRoom ? day.crowd * (day.earlyShare ?? DEFAULT_EARLY_SHARE) : 0);
   return {
-    perSecond: Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, Math.ceil(v)])) as Plan['perSecond'],
+    perSecond: Object.fromEntries(Object.entries(peak.rates).map(([k, v]) => [k, Math.ceil(v)])) as Plan['perSecond'],
+    peakAtSecond: peak.t,
     appCores: round(appCores),
     dbCores: round(dbCores),
     coresPerNode: Math.ceil(appCores / day.nodes),
-    dbWriteTransactionsPerSecond: Math.ceil(sum((x) => x.writeTransactions)),
-    walMegabytesPerSecond: round(sum((x) => x.walBytes) / 2 ** 20),
-    memoryPerWorkerMb: Math.ceil(((day.waitingRoom ? day.crowd : 0) * c.bytesPerWaitingPerson) / 2 ** 20),
+    dbWriteTransactionsPerSecond: Math.ceil(load(peak.rates, c, (x) => x.writeTransactions)),
+    walMegabytesPerSecond: round(load(peak.rates, c, (x) => x.walBytes) / 2 ** 20),
+    memoryPerWorkerMb: Math.ceil((mostWaiting * c.bytesPerWaitingPerson) / 2 ** 20),
   };
 }
 
 /**
  * The largest crowd `cores` (the application and PostgreSQL on the same machine, as here) carry for a day
- * of this shape, the appointments growing with the crowd in the day's proportion: the model solved for
- * the crowd (it is linear in it).
+ * of this shape, the appointments growing with the crowd in the day's proportion.
  */
 export function crowdFor(cores: number, day: Day, c: Calibration): number {
-  const at = (crowd: number) => {
+  const need = (crowd: number) => {
     const p = plan({ ...day, crowd, slots: (day.slots / day.crowd) * crowd, nodes: 1 }, c);
     return p.appCores + p.dbCores;
   };
-  const fixed = at(0);
-  const perPerson = (at(1_000_000) - fixed) / 1_000_000;
-  return Math.max(0, Math.floor((cores - fixed) / perPerson));
+  if (need(1) > cores) return 0;
+  let low = 1;
+  let high = 2;
+  while (need(high) <= cores && high < 1e9) [low, high] = [high, high * 2];
+  while (high - low > Math.max(1, low / 1000)) {
+    const mid = Math.floor((low + high) / 2);
+    if (need(mid) <= cores) low = mid;
+    else high = mid;
+  }
+  return low;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

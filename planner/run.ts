@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { crowdFor, plan, type Calibration, type Day, type StepCost } from './model.js';
+import { crowdFor, DEFAULT_ADMIT_PER_SECOND, DEFAULT_EARLY_SHARE, plan, type Calibration, type Day, type StepCost } from './model.js';
 
 const CALIBRATION = resolve(process.env.ANSTURM_DATA_DIR ?? 'data', 'capacity-calibration.json');
 
@@ -20,8 +20,9 @@ Options:
   --crowd N          people who come
   --slots N          first-dose appointments released
   --window T         over how long they come (e.g. 600s, 10m, 1h)
-  --poll T           seconds between a waiting person's polls, on average (default 10s)
-  --peak F           the busiest second against the average (default 2: arrivals bunch at the opening)
+  --poll T           seconds between a waiting person's polls (default: as the server tells them, 2-30 s by place)
+  --early F          share of the crowd that comes before the opening, into the pre-queue (default 0.15)
+  --admit N          admissions per second the waiting room lets in (default 200)
   --nodes N          application nodes (default 3)
   --utilisation F    share of a core to count on at the peak (default 0.6)
   --verification     people confirm an SMS code before booking
@@ -37,7 +38,8 @@ function readArgs() {
         slots: { type: 'string' },
         window: { type: 'string' },
         poll: { type: 'string' },
-        peak: { type: 'string' },
+        early: { type: 'string' },
+        admit: { type: 'string' },
         nodes: { type: 'string' },
         utilisation: { type: 'string' },
         verification: { type: 'boolean' },
@@ -89,7 +91,15 @@ if (positionals[0] === 'calibrate') {
     machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${cpus()[0]?.model ?? ''}`.trim(),
     cores: availableParallelism(),
     workers: report.workers,
-    steps: { join: step('join'), poll: step('status poll'), search: step('search'), hold: step('hold'), booking: step('booking'), code: step('verification') },
+    steps: {
+      join: step('join'),
+      bind: step('bind'),
+      poll: step('status poll'),
+      search: step('search'),
+      hold: step('hold'),
+      booking: step('booking'),
+      code: step('verification'),
+    },
     idle: report.idleRates,
     bytesPerWaitingPerson: report.bytesPerWaitingPerson,
   };
@@ -107,14 +117,16 @@ const day: Day = {
   crowd: number('crowd', values.crowd, undefined, 1),
   slots: number('slots', values.slots, undefined, 1),
   windowSeconds: duration('window', values.window),
-  pollSeconds: duration('poll', values.poll, 10),
-  peak: number('peak', values.peak, 2, 1),
+  ...(values.poll === undefined ? {} : { pollSeconds: duration('poll', values.poll) }),
+  earlyShare: number('early', values.early, DEFAULT_EARLY_SHARE),
+  admitPerSecond: number('admit', values.admit, DEFAULT_ADMIT_PER_SECOND, 1),
   nodes: number('nodes', values.nodes, 3, 1),
   utilisation: number('utilisation', values.utilisation, 0.6, 0.05),
   verification: values.verification ?? false,
   waitingRoom: !values['no-waiting-room'],
 };
 if (day.windowSeconds <= 0) fail('--window must be longer than 0');
+if ((day.earlyShare ?? 0) > 1) fail('--early is a share between 0 and 1');
 const p = plan(day, calibration);
 const here = crowdFor(calibration.cores * day.utilisation, day, calibration);
 
@@ -122,9 +134,9 @@ console.log(
   `costs ${fromHere ? `measured on this installation ${calibration.measuredAt}` : `of the reference machine (run npm run plan -- calibrate to measure yours)`}: ${calibration.machine}\n`,
 );
 console.log(
-  `${day.crowd.toLocaleString('en')} people for ${day.slots.toLocaleString('en')} appointments over ${day.windowSeconds} s (peak ${day.peak}x the average), polls every ${day.pollSeconds} s${day.waitingRoom ? '' : ', no waiting room'}${day.verification ? ', SMS codes' : ''}:\n`,
+  `${day.crowd.toLocaleString('en')} people for ${day.slots.toLocaleString('en')} appointments, arriving over ${day.windowSeconds} s after the opening (${Math.round((day.earlyShare ?? 0) * 100)} % before it)${day.waitingRoom ? `, let in at ${day.admitPerSecond}/s, polling ${day.pollSeconds ? `every ${day.pollSeconds} s` : 'as the server tells them'}` : ', no waiting room'}${day.verification ? ', SMS codes' : ''}:\n`,
 );
-console.log('requests per second at the peak');
+console.log(`requests per second in the busiest second (${p.peakAtSecond} s after the opening)`);
 for (const [route, n] of [
   ['POST /api/v1/queue/rooms/{id}/tickets (+ challenge)', p.perSecond.joins],
   ['GET /api/v1/queue/tickets/{ticket}', p.perSecond.polls],

@@ -33,7 +33,8 @@ export interface CrowdUsage {
   eventLoopDelayP99Ms: number;
 }
 
-type Message = { type: 'part'; part: RecorderPart } | { type: 'done'; part: RecorderPart; usage: CrowdUsage };
+/** A crowd process's report: what it saw since the last, and the CPU it has used so far (seconds). */
+type Message = { type: 'part'; part: RecorderPart; cpuSeconds: number } | { type: 'done'; part: RecorderPart; cpuSeconds: number; usage: CrowdUsage };
 
 /** Drives these people (index, arrival) with `rec` and `sms` in this process; resolves when all are done. */
 export async function driveHere(run: CrowdRun, people: [number, number][], rec: Recorder, sms: SmsCodes, random: () => number): Promise<void> {
@@ -51,6 +52,7 @@ export async function driveHere(run: CrowdRun, people: [number, number][], rec: 
  */
 export function forkCrowd(processes: number, run: CrowdRun, people: [number, number][], rec: Recorder) {
   const children: ChildProcess[] = [];
+  const cpu: number[] = Array.from({ length: processes }, () => 0);
   const finished = Promise.all(
     Array.from({ length: processes }, (_, k) => {
       const child = fork(new URL('./crowd.ts', import.meta.url), ['--crowd-process'], {
@@ -62,6 +64,7 @@ export function forkCrowd(processes: number, run: CrowdRun, people: [number, num
       return new Promise<CrowdUsage>((resolve, reject) => {
         child.on('message', (m: Message) => {
           rec.absorb(m.part);
+          cpu[k] = m.cpuSeconds;
           if (m.type === 'done') resolve(m.usage);
         });
         child.on('exit', (code) => reject(new Error(`crowd process ${k} ended with ${code} before its people were done`)));
@@ -74,6 +77,8 @@ export function forkCrowd(processes: number, run: CrowdRun, people: [number, num
   );
   return {
     finished,
+    /** The CPU the crowd processes have used so far, as they last reported it (twice a second). */
+    cpuSeconds: () => cpu.reduce((n, x) => n + x, 0),
     stop() {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     },
@@ -88,7 +93,11 @@ async function crowdProcess(task: { run: CrowdRun; people: [number, number][] })
   loop.enable();
   const rec = new Recorder(task.run.opensAt);
   const send = (m: Message) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
-  const timer = setInterval(() => void send({ type: 'part', part: rec.takePart() }), 500);
+  const used = () => {
+    const u = process.cpuUsage(cpuFrom);
+    return (u.user + u.system) / 1e6;
+  };
+  const timer = setInterval(() => void send({ type: 'part', part: rec.takePart(), cpuSeconds: used() }), 500);
   await driveHere(task.run, task.people, rec, remoteCodes(task.run.codesUrl), mulberry32(task.run.seed));
   clearInterval(timer);
   const cpu = process.cpuUsage(cpuFrom);
@@ -96,6 +105,7 @@ async function crowdProcess(task: { run: CrowdRun; people: [number, number][] })
   await send({
     type: 'done',
     part: rec.takePart(),
+    cpuSeconds: used(),
     usage: { cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: (Date.now() - started) / 1000, eventLoopDelayP99Ms: loop.percentile(99) / 1e6 },
   });
   process.disconnect();

@@ -29,6 +29,8 @@ export interface Scenario {
   durationSeconds: number;
   /** The join puzzle's difficulty (leading zero bits): every virtual citizen solves it for real. */
   difficulty: number;
+  /** The waiting room's pace: admissions per second at most. */
+  admitPerSecond: number;
 }
 
 const base = {
@@ -48,6 +50,7 @@ const base = {
   durationSeconds: 180,
   // A phone spends about a second on the production puzzle; here the crowd shares the server's cores.
   difficulty: 4,
+  admitPerSecond: 200,
 };
 
 /** Modelled on what was reported in spring 2021. */

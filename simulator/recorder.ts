@@ -17,6 +17,10 @@ export interface Second {
   booked: number;
   waiting: number;
   admissionRate: number;
+  /** Cores the server (Ansturm and PostgreSQL) used in this second, from /proc; null for a target not started here. */
+  serverCores: number | null;
+  /** Cores the simulator itself used in this second (all its processes). */
+  generatorCores: number;
 }
 
 /** A recorder's observations since its last hand-over (see Recorder.takePart). */
@@ -127,7 +131,7 @@ export class Recorder {
    * Closes the current reading (about a second; longer when the machine is saturated, so requests are
    * counted per second of the reading's length); `waiting` and `admissionRate` come from the server.
    */
-  tick(t: number, waiting: number, admissionRate: number, serverP95Ms: number): Second {
+  tick(t: number, waiting: number, admissionRate: number, serverP95Ms: number, serverCores: number | null = null, generatorCores = 0): Second {
     const sorted = this.secondLatencies.sort((a, b) => a - b);
     const seconds = Math.max(1, t - (this.seconds.at(-1)?.t ?? 0));
     const second = {
@@ -140,6 +144,8 @@ export class Recorder {
       booked: this.counters.booked,
       waiting,
       admissionRate,
+      serverCores,
+      generatorCores,
     };
     this.seconds.push(second);
     this.secondLatencies = [];

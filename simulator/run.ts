@@ -8,7 +8,7 @@
  *
  * Options: --scale F, --crowd N, --slots N[,N...] (first doses per release), --centers N, --interval MIN-MAX (days),
  * --one-dose, --sms-rate N, --verification, --no-waiting-room, --spike S (seconds), --early F, --abandon F, --bots F,
- * --tabs F, --waitlist, --duration S, --workers N, --processes N, --difficulty N, --out DIR, --seed N, --target URL (127.0.0.1 only),
+ * --tabs F, --waitlist, --duration S, --workers N, --processes N, --difficulty N, --admit N, --out DIR, --seed N, --target URL (127.0.0.1 only),
  * --metrics URL (the target's /metrics, default http://127.0.0.1:9464/metrics).
  * Presets: small, burgenland, ennepe-ruhr, westfalen-lippe, niedersachsen, sachsen.
  */
@@ -37,6 +37,7 @@ const OPTIONS = {
   workers: { type: 'string' },
   processes: { type: 'string' },
   difficulty: { type: 'string' },
+  admit: { type: 'string' },
   out: { type: 'string' },
   seed: { type: 'string' },
   target: { type: 'string' },
@@ -73,6 +74,7 @@ Options:
   --workers N            Ansturm's worker processes (own instance; default: one per core)
   --processes N          processes that drive the crowd (default 1); the report says when they were the limit
   --difficulty N         the join puzzle's difficulty in leading zero bits (default 4; every citizen solves it)
+  --admit N              admissions per second the waiting room lets in (default 200)
   --seed N               the random seed (default 2021)
   --out DIR              where the report goes (default simulation-reports)
   --target URL           a running Ansturm on 127.0.0.1 (with ADMIN_TOKEN and DATABASE_URL set) instead of an own one
@@ -146,6 +148,7 @@ scenario = {
   ...(values.waitlist ? { waitlist: true } : {}),
   ...(values.duration ? { durationSeconds: Number(values.duration) } : {}),
   ...(values.difficulty ? { difficulty: Number(values.difficulty) } : {}),
+  ...(values.admit ? { admitPerSecond: Number(values.admit) } : {}),
 };
 if (!Number.isFinite(scenario.crowd) || scenario.crowd < 1 || scenario.releases.some((n) => !Number.isFinite(n) || n < 1)) {
   console.error('--crowd and --slots need positive numbers');
@@ -185,5 +188,9 @@ console.log(
 );
 console.log(
   `load generator: ${g.processes} process${g.processes === 1 ? '' : 'es'}, ${g.cpuSeconds} CPU s (${g.cpuPerCitizenMs} ms per person; busiest process ${Math.round(g.busyShare * 100)} % of a core), event-loop delay p99 ${g.eventLoopDelayP99Ms} ms${g.machineShare === null ? '' : `, machine ${Math.round(g.machineShare * 100)} % busy with simulator + server`}${g.wasTheLimit ? ' — the simulator, not the server, was the limit of this run' : g.machineWasTheLimit ? ' — the machine was full: the simulator and the server shared its cores' : ''}`,
+);
+const pl = report.planner;
+console.log(
+  `capacity: ${report.keptUp ? 'kept up' : 'did not keep up'} (nothing failed or shed, every second's server p95 ≤ 1 s) with ${scenario.crowd.toLocaleString('en')} people · the planner (costs of ${pl.costsFrom}): this shape needs ${pl.predictedPeakCores} cores at its busiest${pl.measuredPeakCores === null ? '' : `, the server used at most ${pl.measuredPeakCores}`}; the server's ${pl.serverCores} cores here keep up with about ${pl.predictedCrowd.toLocaleString('en')} people (at 85 % busy)`,
 );
 process.exitCode = report.verdict.held ? 0 : 1;

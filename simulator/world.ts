@@ -89,7 +89,11 @@ export async function setUpWorld(api: Client, admin: Record<string, string>, s: 
     });
     if (s.waitingRoom) {
       // The puzzle is real (each virtual citizen solves it) and as hard as the scenario says (--difficulty).
-      await call('PATCH', `/api/v1/admin/queue/rooms/${release.id}`, { difficulty: s.difficulty, targetActive: 2_000, maxAdmissionsPerSecond: 200 });
+      await call('PATCH', `/api/v1/admin/queue/rooms/${release.id}`, {
+        difficulty: s.difficulty,
+        targetActive: 2_000,
+        maxAdmissionsPerSecond: s.admitPerSecond,
+      });
     }
     releases.push({ id: release.id, opensAt, units });
   }

@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { crowdFor, plan, type Calibration, type Day } from '../planner/model.js';
+import {
+  arrivedShare,
+  crowdFor,
+  DEFAULT_ADMIT_PER_SECOND,
+  DEFAULT_EARLY_SHARE,
+  plan,
+  pollsPerSecond,
+  timeline,
+  type Calibration,
+  type Day,
+} from '../planner/model.js';
 
 /** The capacity planner (npm run plan): its model against the costs measured on the reference machine, and its command line. */
 const calibration = JSON.parse(readFileSync(new URL('../planner/reference-calibration.json', import.meta.url), 'utf8')) as Calibration;
@@ -10,8 +20,6 @@ const day: Day = {
   crowd: 2_000_000,
   slots: 150_000,
   windowSeconds: 600,
-  pollSeconds: 10,
-  peak: 2,
   waitingRoom: true,
   verification: false,
   utilisation: 0.6,
@@ -25,28 +33,45 @@ test('the reference calibration holds a measured cost for every step', () => {
   assert.ok(calibration.bytesPerWaitingPerson > 0);
 });
 
-test('the plan is the rates times the measured costs: polls follow the crowd and the poll interval, codes only with verification', () => {
+test('people poll as the server tells them: every 2 s near the front, every 30 s far back, a quarter of the wait between', () => {
+  assert.equal(pollsPerSecond(100, 200), 50, 'all within 8 s of their turn: every 2 s');
+  const far = pollsPerSecond(1_000_000, 200);
+  // 1,600 near the front at 2 s, up to 24,000 places at a quarter of the wait, the rest every 30 s.
+  const expected = 1_600 / 2 + 800 * Math.log(24_000 / 1_600) + (1_000_000 - 24_000) / 30;
+  assert.ok(Math.abs(far - expected) < 1e-6, `${far} vs ${expected}`);
+  assert.ok(pollsPerSecond(50_000, 200) > pollsPerSecond(20_000, 200));
+  assert.equal(pollsPerSecond(1000, 200, 10), 100, 'a fixed interval when asked');
+});
+
+test("the day second by second: everyone who comes joins once, bookings at most the room's pace and the appointments", () => {
+  const seconds = timeline(day);
+  const sum = (pick: (r: (typeof seconds)[number]['rates']) => number) => seconds.reduce((n, x) => n + pick(x.rates), 0);
+  assert.ok(Math.abs(sum((r) => r.joins) - day.crowd * (1 - DEFAULT_EARLY_SHARE)) < 1, 'the later arrivals join after the opening');
+  assert.ok(Math.abs(sum((r) => r.bookings) - day.slots) < 1, 'every appointment is booked');
+  assert.ok(seconds.every((x) => x.rates.bookings <= DEFAULT_ADMIT_PER_SECOND + 1e-9));
+  assert.ok(seconds[0]!.rates.joins > seconds[300]!.rates.joins, 'arrivals are densest at the opening');
+  assert.equal(arrivedShare(1), 1);
   const p = plan(day, calibration);
-  assert.equal(p.perSecond.polls, 200_000, 'everyone waiting polls every 10 s');
-  assert.equal(p.perSecond.joins, Math.ceil((2_000_000 / 600) * 2));
-  assert.equal(p.perSecond.bookings, Math.ceil((150_000 / 600) * 2));
   assert.equal(p.perSecond.codes, 0);
-  const slower = plan({ ...day, pollSeconds: 20 }, calibration);
-  assert.equal(slower.perSecond.polls, 100_000);
-  assert.ok(slower.appCores < p.appCores);
   const withCodes = plan({ ...day, verification: true }, calibration);
-  assert.equal(withCodes.perSecond.codes, p.perSecond.bookings);
+  assert.equal(withCodes.perSecond.codes, withCodes.perSecond.bookings);
   assert.ok(withCodes.dbCores > p.dbCores);
+  const faster = plan({ ...day, pollSeconds: 5 }, calibration);
+  assert.ok(faster.appCores > p.appCores, 'polling more often costs more');
   const noRoom = plan({ ...day, waitingRoom: false }, calibration);
   assert.equal(noRoom.perSecond.polls + noRoom.perSecond.joins + noRoom.memoryPerWorkerMb, 0);
-  assert.equal(p.memoryPerWorkerMb, Math.ceil((2_000_000 * calibration.bytesPerWaitingPerson) / 2 ** 20));
+  const most = Math.max(...seconds.map((x) => x.waiting));
+  assert.equal(p.memoryPerWorkerMb, Math.ceil((most * calibration.bytesPerWaitingPerson) / 2 ** 20));
 });
 
 test('the crowd a machine carries is the plan solved for the crowd: planning that crowd needs those cores', () => {
   for (const cores of [1.2, 4, 32]) {
     const crowd = crowdFor(cores, day, calibration);
-    const p = plan({ ...day, crowd, slots: (day.slots / day.crowd) * crowd, nodes: 1 }, calibration);
-    assert.ok(Math.abs(p.appCores + p.dbCores - cores) < 0.02 * cores + 0.02, `${cores} cores: ${crowd} people need ${p.appCores + p.dbCores}`);
+    const need = (n: number) => {
+      const p = plan({ ...day, crowd: n, slots: (day.slots / day.crowd) * n, nodes: 1 }, calibration);
+      return p.appCores + p.dbCores;
+    };
+    assert.ok(need(crowd) <= cores && need(crowd * 1.01) > cores * 0.99, `${cores} cores: ${crowd} people need ${need(crowd)}`);
   }
 });
 
@@ -64,12 +89,14 @@ test('npm run plan -- --help, and clear messages for wrong options', async () =>
   const planned = await run('--crowd', '2000000', '--slots', '150000', '--window', '10m');
   assert.equal(planned.code, 0, planned.stderr);
   assert.match(planned.stdout, /of the reference machine \(run npm run plan -- calibrate/);
-  assert.match(planned.stdout, /GET \/api\/v1\/queue\/tickets\/\{ticket\}\s+200,000/);
+  assert.match(planned.stdout, /GET \/api\/v1\/queue\/tickets\/\{ticket\}\s+[\d,]+\n/);
+  assert.match(planned.stdout, /busiest second \(\d+ s after the opening\)/);
   assert.match(planned.stdout, /PostgreSQL primary\s+[\d.]+ cores/);
   for (const args of [
     ['--crowd', 'lots', '--slots', '1', '--window', '1m'],
     ['--crowd', '5', '--slots', '1', '--window', 'soon'],
     ['--crowd', '5'],
+    ['--crowd', '5', '--slots', '1', '--window', '1m', '--early', '2'],
     ['--bogus'],
   ]) {
     const wrong = await run(...args);

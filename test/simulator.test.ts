@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freshDatabase } from './support/db.js';
@@ -36,6 +36,11 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     assert.ok(report.cost.writeTransactions >= report.counters.booked, 'every booking wrote at least one transaction');
     assert.ok(report.cost.walBytes > 0);
     assert.ok(report.loadGenerator.cpuSeconds > 0 && report.loadGenerator.eventLoopDelayP99Ms >= 0);
+    // The planner beside the run: what this crowd needs at its busiest and the crowd the server's share carries.
+    assert.equal(typeof report.keptUp, 'boolean');
+    assert.ok(report.planner.predictedPeakCores > 0 && report.planner.predictedCrowd > 0, JSON.stringify(report.planner));
+    assert.ok(report.planner.serverCores > 0 && report.planner.serverCores <= availableParallelism());
+    assert.equal(report.planner.measuredPeakCores, null, "PostgreSQL is the test's own here: the server's CPU is not all counted");
     // Sold out = every released first dose booked or held; fully booked = every one booked.
     if (report.fullyBookedSeconds !== null) assert.ok(report.soldOutSeconds !== null && report.soldOutSeconds <= report.fullyBookedSeconds);
     if (report.counters.booked === 100) assert.notEqual(report.fullyBookedSeconds, null, 'all 100 booked: fully booked');
@@ -48,6 +53,8 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     assert.match(html, />opening<\/text>/, 'the opening is marked');
     assert.match(html, /<td>booked<\/td><td class="n">\d+<\/td>/);
     assert.match(html, /<h2>Cost<\/h2>/);
+    assert.match(html, /<h2>Capacity: the planner beside this run<\/h2>/);
+    assert.match(html, /people of this shape those cores carry with a p95 under a second, by the planner \(at 85 % busy\)<\/td><td class="n">[\d,]+</);
     assert.match(html, /The simulator (was|was not) the limit of this run|The machine was full/);
     assert.doesNotMatch(html, /\{"|":/, 'no raw JSON in the page');
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'self-contained: no scripts, nothing fetched');

@@ -43,6 +43,11 @@ export function createMetrics(db: Db, queueView: QueueView, reads?: ReadSource) 
   queueGauge('ansturm_queue_active', 'Admissions not yet used or lapsed', (m, now) => m.activeAdmissions(now));
   queueGauge('ansturm_queue_abandoned', 'Places skipped because their people stopped polling', (m) => m.abandoned);
   queueGauge('ansturm_queue_admission_rate', 'Admissions per second over the last minute', (m) => m.admissionRate());
+  queueGauge(
+    'ansturm_queue_memory_bytes',
+    "Memory the room's line takes in a worker (its own accounting: typed arrays exactly, map entries at ~80 bytes)",
+    (m) => m.footprintBytes(),
+  );
 
   if (reads?.hasReplica) {
     new client.Gauge({
