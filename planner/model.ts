@@ -121,12 +121,15 @@ export function timeline(day: Day): Second[] {
       searches = arriving * SEARCHES_PER_BOOKING;
     }
     left -= bookings;
+    // The pre-queue polls every second as the opening nears (pollAfter: half the time left, at least 1 s), and
+    // its people are still on that beat in the opening second.
+    const prequeueBeat = t === 0 && !day.pollSeconds ? day.crowd * early : 0;
     seconds.push({
       t,
       waiting,
       rates: {
         joins,
-        polls: day.waitingRoom ? pollsPerSecond(waiting, admit, day.pollSeconds) : 0,
+        polls: day.waitingRoom ? Math.max(prequeueBeat, pollsPerSecond(waiting, admit, day.pollSeconds)) : 0,
         searches,
         holds: bookings * HOLDS_PER_BOOKING,
         bookings,

@@ -50,6 +50,7 @@ test("the day second by second: everyone who comes joins once, bookings at most 
   assert.ok(Math.abs(sum((r) => r.bookings) - day.slots) < 1, 'every appointment is booked');
   assert.ok(seconds.every((x) => x.rates.bookings <= DEFAULT_ADMIT_PER_SECOND + 1e-9));
   assert.ok(seconds[0]!.rates.joins > seconds[300]!.rates.joins, 'arrivals are densest at the opening');
+  assert.ok(seconds[0]!.rates.polls >= day.crowd * DEFAULT_EARLY_SHARE, 'the pre-queue is still polling every second in the opening second');
   assert.equal(arrivedShare(1), 1);
   const p = plan(day, calibration);
   assert.equal(p.perSecond.codes, 0);
@@ -57,7 +58,7 @@ test("the day second by second: everyone who comes joins once, bookings at most 
   assert.equal(withCodes.perSecond.codes, withCodes.perSecond.bookings);
   assert.ok(withCodes.dbCores > p.dbCores);
   const faster = plan({ ...day, pollSeconds: 5 }, calibration);
-  assert.ok(faster.appCores > p.appCores, 'polling more often costs more');
+  assert.ok(faster.appCores > plan({ ...day, pollSeconds: 10 }, calibration).appCores, 'polling more often costs more');
   const noRoom = plan({ ...day, waitingRoom: false }, calibration);
   assert.equal(noRoom.perSecond.polls + noRoom.perSecond.joins + noRoom.memoryPerWorkerMb, 0);
   const most = Math.max(...seconds.map((x) => x.waiting));
