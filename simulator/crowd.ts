@@ -34,7 +34,7 @@ export interface CrowdUsage {
 }
 
 /** A crowd process's report: what it saw since the last, and the CPU it has used so far (seconds). */
-type Message = { type: 'part'; part: RecorderPart; cpuSeconds: number } | { type: 'done'; part: RecorderPart; cpuSeconds: number; usage: CrowdUsage };
+type Message = { type: 'part'; part: RecorderPart; usage: CrowdUsage } | { type: 'done'; part: RecorderPart; usage: CrowdUsage };
 
 /** Drives these people (index, arrival) with `rec` and `sms` in this process; resolves when all are done. */
 export async function driveHere(run: CrowdRun, people: [number, number][], rec: Recorder, sms: SmsCodes, random: () => number): Promise<void> {
@@ -52,7 +52,8 @@ export async function driveHere(run: CrowdRun, people: [number, number][], rec: 
  */
 export function forkCrowd(processes: number, run: CrowdRun, people: [number, number][], rec: Recorder) {
   const children: ChildProcess[] = [];
-  const cpu: number[] = Array.from({ length: processes }, () => 0);
+  const started = Date.now();
+  const latest: CrowdUsage[] = Array.from({ length: processes }, () => ({ cpuSeconds: 0, wallSeconds: 0, eventLoopDelayP99Ms: 0 }));
   const finished = Promise.all(
     Array.from({ length: processes }, (_, k) => {
       const child = fork(new URL('./crowd.ts', import.meta.url), ['--crowd-process'], {
@@ -64,7 +65,7 @@ export function forkCrowd(processes: number, run: CrowdRun, people: [number, num
       return new Promise<CrowdUsage>((resolve, reject) => {
         child.on('message', (m: Message) => {
           rec.absorb(m.part);
-          cpu[k] = m.cpuSeconds;
+          latest[k] = m.usage;
           if (m.type === 'done') resolve(m.usage);
         });
         child.on('exit', (code) => reject(new Error(`crowd process ${k} ended with ${code} before its people were done`)));
@@ -78,7 +79,12 @@ export function forkCrowd(processes: number, run: CrowdRun, people: [number, num
   return {
     finished,
     /** The CPU the crowd processes have used so far, as they last reported it (twice a second). */
-    cpuSeconds: () => cpu.reduce((n, x) => n + x, 0),
+    cpuSeconds: () => latest.reduce((n, x) => n + x.cpuSeconds, 0),
+    /**
+     * What each process used, as it last reported: at the end of a run some may still be waiting on people
+     * the deadline cut short, and their last report stands for them.
+     */
+    usage: (): CrowdUsage[] => latest.map((u) => ({ ...u, wallSeconds: Math.max(u.wallSeconds, (Date.now() - started) / 1000) })),
     stop() {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     },
@@ -93,21 +99,16 @@ async function crowdProcess(task: { run: CrowdRun; people: [number, number][] })
   loop.enable();
   const rec = new Recorder(task.run.opensAt);
   const send = (m: Message) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
-  const used = () => {
+  const usage = (): CrowdUsage => {
     const u = process.cpuUsage(cpuFrom);
-    return (u.user + u.system) / 1e6;
+    return { cpuSeconds: (u.user + u.system) / 1e6, wallSeconds: (Date.now() - started) / 1000, eventLoopDelayP99Ms: loop.percentile(99) / 1e6 };
   };
-  const timer = setInterval(() => void send({ type: 'part', part: rec.takePart(), cpuSeconds: used() }), 500);
+  const timer = setInterval(() => void send({ type: 'part', part: rec.takePart(), usage: usage() }), 500);
   await driveHere(task.run, task.people, rec, remoteCodes(task.run.codesUrl), mulberry32(task.run.seed));
   clearInterval(timer);
-  const cpu = process.cpuUsage(cpuFrom);
+  const last = usage();
   loop.disable();
-  await send({
-    type: 'done',
-    part: rec.takePart(),
-    cpuSeconds: used(),
-    usage: { cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: (Date.now() - started) / 1000, eventLoopDelayP99Ms: loop.percentile(99) / 1e6 },
-  });
+  await send({ type: 'done', part: rec.takePart(), usage: last });
   process.disconnect();
 }
 

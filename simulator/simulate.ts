@@ -180,7 +180,8 @@ export async function simulate(o: SimulateOptions) {
         wallSeconds: Math.max(1, (Date.now() - startedAt) / 1000),
         eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       };
-      const all = [main, ...crowdUsage];
+      // A process still waiting on people the deadline cut short has not said it is done: its last report counts.
+      const all = [main, ...(crowd && crowdUsage.length < processes ? crowd.usage() : crowdUsage)];
       const cpuSeconds = all.reduce((n, u) => n + u.cpuSeconds, 0);
       // The busiest process and the latest event loop: one process runs on one core.
       const busyShare = Math.max(...all.map((u) => u.cpuSeconds / Math.max(1, u.wallSeconds)));
