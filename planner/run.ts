@@ -3,13 +3,12 @@
  * day of that shape needs, from the costs measured on this installation. `npm run plan -- calibrate` measures
  * them (bench/cost.ts: CPU from /proc, the database's counters) and keeps them in data/capacity-calibration.json.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { CALIBRATION_FILE, loadCalibration } from './calibration.js';
 import { parseArgs } from 'node:util';
 import { crowdFor, DEFAULT_ADMIT_PER_SECOND, DEFAULT_EARLY_SHARE, plan, type Calibration, type Day, type StepCost } from './model.js';
-
-const CALIBRATION = resolve(process.env.ANSTURM_DATA_DIR ?? 'data', 'capacity-calibration.json');
 
 const USAGE = `What a release day needs, from the costs measured on this installation.
 
@@ -103,16 +102,14 @@ if (positionals[0] === 'calibrate') {
     idle: report.idleRates,
     bytesPerWaitingPerson: report.bytesPerWaitingPerson,
   };
-  mkdirSync(dirname(CALIBRATION), { recursive: true });
-  writeFileSync(CALIBRATION, JSON.stringify(calibration, null, 2) + '\n');
-  console.log(`\nkept in ${CALIBRATION}; npm run plan -- --crowd ... now plans from it`);
+  mkdirSync(dirname(CALIBRATION_FILE), { recursive: true });
+  writeFileSync(CALIBRATION_FILE, JSON.stringify(calibration, null, 2) + '\n');
+  console.log(`\nkept in ${CALIBRATION_FILE}; npm run plan -- --crowd ... now plans from it`);
   process.exit(0);
 }
 if (positionals.length > 0) fail(`unknown command ${positionals[0]}`);
 
-const reference = join(import.meta.dirname, 'reference-calibration.json');
-const fromHere = existsSync(CALIBRATION);
-const calibration = JSON.parse(readFileSync(fromHere ? CALIBRATION : reference, 'utf8')) as Calibration;
+const { costs: calibration, measuredHere: fromHere } = loadCalibration();
 const day: Day = {
   crowd: number('crowd', values.crowd, undefined, 1),
   slots: number('slots', values.slots, undefined, 1),

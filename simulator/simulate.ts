@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { crowdFor, plan, type Calibration, type Day } from '../planner/model.js';
+import { loadCalibration } from '../planner/calibration.js';
+import { crowdFor, plan, type Day } from '../planner/model.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { databaseWork, treeCpuSeconds } from '../bench/accounting.js';
@@ -318,6 +316,7 @@ const KEPT_UP_UTILISATION = 0.85;
  */
 function plannerBeside(s: Scenario, seconds: { serverCores: number | null; generatorCores: number }[], simulatorCores: number, ownInstance: boolean) {
   const calibration = loadCalibration();
+  const from = calibration.measuredHere ? 'this installation' : 'the reference machine';
   const day: Day = {
     crowd: s.crowd,
     slots: s.releases.reduce((n, x) => n + x, 0),
@@ -344,7 +343,7 @@ function plannerBeside(s: Scenario, seconds: { serverCores: number | null; gener
   }
   const serverShare = Math.max(0.1, availableParallelism() - simulatorThen);
   return {
-    costsFrom: calibration.from,
+    costsFrom: from,
     /** Cores the crowd needs in its busiest second (application + PostgreSQL, at 100 %). */
     predictedPeakCores: Math.round((predicted.appCores + predicted.dbCores) * 100) / 100,
     /** The most the server used, averaged over five seconds (own instance only). */
@@ -354,10 +353,4 @@ function plannerBeside(s: Scenario, seconds: { serverCores: number | null; gener
     /** The crowd of this shape those cores carry with a p95 under a second, by the planner (at 85 % busy). */
     predictedCrowd: crowdFor(serverShare * KEPT_UP_UTILISATION, day, calibration.costs),
   };
-}
-
-function loadCalibration(): { costs: Calibration; from: string } {
-  const here = resolve(process.env.ANSTURM_DATA_DIR ?? 'data', 'capacity-calibration.json');
-  const path = existsSync(here) ? here : fileURLToPath(new URL('../planner/reference-calibration.json', import.meta.url));
-  return { costs: JSON.parse(readFileSync(path, 'utf8')) as Calibration, from: path === here ? 'this installation' : 'the reference machine' };
 }
