@@ -7,6 +7,8 @@
  * the plan is the busiest second. Nothing here is a guess but the shape of the day, which the options set.
  */
 
+import { openingSpreadMs } from '../src/queue/status.js';
+
 /** What one step costs, as bench/cost.ts measured it (milliseconds of CPU, per step). */
 export interface StepCost {
   appMs: number;
@@ -99,7 +101,9 @@ export function timeline(day: Day): Second[] {
   const early = day.waitingRoom ? (day.earlyShare ?? DEFAULT_EARLY_SHARE) : 0;
   const admit = day.admitPerSecond ?? DEFAULT_ADMIT_PER_SECOND;
   const later = day.crowd * (1 - early);
-  let waiting = day.crowd * early;
+  const prequeue = day.crowd * early;
+  const spreadSeconds = Math.max(1, Math.round(openingSpreadMs(prequeue) / 1000));
+  let waiting = prequeue;
   let left = day.slots;
   const seconds: Second[] = [];
   for (let t = 0; t < day.windowSeconds + 3600 && (t < day.windowSeconds || waiting >= 1); t++) {
@@ -121,15 +125,15 @@ export function timeline(day: Day): Second[] {
       searches = arriving * SEARCHES_PER_BOOKING;
     }
     left -= bookings;
-    // The pre-queue polls every second as the opening nears (pollAfter: half the time left, at least 1 s), and
-    // its people are still on that beat in the opening second.
-    const prequeueBeat = t === 0 && !day.pollSeconds ? day.crowd * early : 0;
+    // The pre-queue comes back once, at a moment spread over the opening's first seconds (queue/status.ts),
+    // on top of the line's own polls.
+    const prequeueBack = !day.pollSeconds && t < spreadSeconds ? prequeue / spreadSeconds : 0;
     seconds.push({
       t,
       waiting,
       rates: {
         joins,
-        polls: day.waitingRoom ? Math.max(prequeueBeat, pollsPerSecond(waiting, admit, day.pollSeconds)) : 0,
+        polls: day.waitingRoom ? prequeueBack + pollsPerSecond(waiting, admit, day.pollSeconds) : 0,
         searches,
         holds: bookings * HOLDS_PER_BOOKING,
         bookings,

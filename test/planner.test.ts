@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { openingSpreadMs } from '../src/queue/status.js';
 import {
   arrivedShare,
   crowdFor,
@@ -50,7 +51,12 @@ test("the day second by second: everyone who comes joins once, bookings at most 
   assert.ok(Math.abs(sum((r) => r.bookings) - day.slots) < 1, 'every appointment is booked');
   assert.ok(seconds.every((x) => x.rates.bookings <= DEFAULT_ADMIT_PER_SECOND + 1e-9));
   assert.ok(seconds[0]!.rates.joins > seconds[300]!.rates.joins, 'arrivals are densest at the opening');
-  assert.ok(seconds[0]!.rates.polls >= day.crowd * DEFAULT_EARLY_SHARE, 'the pre-queue is still polling every second in the opening second');
+  // The pre-queue comes back spread over the opening's first seconds (queue/status.ts openingSpreadMs).
+  const prequeue = day.crowd * DEFAULT_EARLY_SHARE;
+  const spread = Math.round(openingSpreadMs(prequeue) / 1000);
+  assert.ok(spread > 1);
+  assert.ok(seconds[0]!.rates.polls >= prequeue / spread && seconds[0]!.rates.polls < prequeue / 2, 'the pre-queue is not all back in the first second');
+  assert.ok(seconds[spread]!.rates.polls < seconds[spread - 1]!.rates.polls, "and polls on the line's own beat after the spread");
   assert.equal(arrivedShare(1), 1);
   const p = plan(day, calibration);
   assert.equal(p.perSecond.codes, 0);

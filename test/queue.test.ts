@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { KeyRing } from '../src/queue/signing.js';
 import { solve } from '../src/queue/pow.js';
+import { openingSpreadMs, prequeuePollAfter } from '../src/queue/status.js';
 import { person, post, setUpWorld } from './support/fixtures.js';
 import { admin, startTestNode, type TestNode } from './support/node.js';
 import { join, opened, setRoom, status, until } from './support/queue.js';
@@ -195,6 +196,33 @@ describe('a release with a waiting room', () => {
     const late = await join(node.app, w.releaseId);
     assert.equal(late.status, 409);
     assert.equal(late.body.code, 'SOLD_OUT');
+  });
+
+  test('the pre-queue is told to come back at a moment spread over the opening, not all in its first second', async () => {
+    const opensAt = node.clock.now() + 10 * 60_000;
+    const w = await setUpWorld(node.app, { waitingRoom: true, prequeueMinutes: 30, opensAt: new Date(opensAt).toISOString(), firstCapacity: 5 });
+    await setRoom(node.app, w.releaseId, { difficulty: 0 });
+    await node.queueView.refresh();
+    const tickets: string[] = [];
+    for (let i = 0; i < 3; i++) tickets.push((await join(node.app, w.releaseId)).body.ticket);
+    const after = async () => Promise.all(tickets.map(async (t) => (await status(node.app, t)).body.pollAfterMs as number));
+
+    // Ten minutes before: every 30 s (±20 %), not every second.
+    for (const ms of await after()) assert.ok(ms >= 24_000 && ms <= 36_000, `${ms} ms ten minutes before the opening`);
+    // 40 s before: half the time left, so the last poll before the opening comes within its last 15 s.
+    await node.advance(opensAt - 40_000 - node.clock.now());
+    for (const ms of await after()) assert.ok(ms >= 16_000 && ms <= 24_000, `${ms} ms 40 s before`);
+    // 12 s before: straight past the opening, within its spread (1 s for a pre-queue this small).
+    await node.advance(opensAt - 12_000 - node.clock.now());
+    for (const ms of await after()) assert.ok(ms >= 12_500 && ms <= 13_500, `${ms} ms 12 s before`);
+
+    // A pre-queue of 300,000 comes back over 20 s, not in one second: 0.5 s after the opening at the earliest.
+    const spread = Array.from({ length: 2_000 }, () => prequeuePollAfter(5_000, 300_000) - 5_000);
+    assert.ok(Math.min(...spread) >= 500 && Math.max(...spread) <= 20_500);
+    const firstSecond = spread.filter((ms) => ms < 1_500).length / spread.length;
+    assert.ok(firstSecond < 0.1, `${Math.round(firstSecond * 100)} % in the opening's first second`);
+    assert.equal(openingSpreadMs(2_000), 1_000);
+    assert.equal(openingSpreadMs(20_000), 10_000);
   });
 });
 

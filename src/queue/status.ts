@@ -46,7 +46,7 @@ export function whatTheySee(claim: TicketClaim, memory: RoomMemory, availability
           waitlist: { campaignId: room.campaign_id, join: 'POST /api/v1/waitlist' },
         }
       : null,
-    pollAfterMs: pollAfter(state, ahead, rate || cap, room, now),
+    pollAfterMs: pollAfter(state, ahead, rate || cap, room, memory, now),
   };
 }
 
@@ -94,11 +94,37 @@ function eta(ahead: number, observed: number, cap: number, room: sql.RoomRow, no
 }
 
 /** Further back, less often; with ±20 % jitter so polls do not arrive in waves. */
-function pollAfter(state: string, ahead: number | undefined, rate: number, room: sql.RoomRow, now: number): number {
+function pollAfter(state: string, ahead: number | undefined, rate: number, room: sql.RoomRow, memory: RoomMemory, now: number): number {
+  if (state === 'prequeue') return prequeuePollAfter(room.opens_at.getTime() - now, memory.waitingTotal());
   let ms: number;
   if (state === 'admitted') ms = 15_000;
-  else if (state === 'prequeue') ms = Math.min(30_000, Math.max(1_000, (room.opens_at.getTime() - now) / 2));
   else if (ahead === undefined) ms = 30_000;
   else ms = Math.min(30_000, Math.max(2_000, rate > 0 ? ((ahead / rate) * 1000) / 4 : 5_000));
-  return Math.round(ms * (0.8 + Math.random() * 0.4));
+  return jitter(ms);
+}
+
+const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
+
+/** The pre-queue's last poll before the opening comes at most this long before it. */
+export const PREQUEUE_LAST_POLL_MS = 15_000;
+/** People in the pre-queue per second of the opening's spread, and the spread's bounds. */
+const PREQUEUE_PER_SPREAD_SECOND = 2_000;
+const SPREAD_MS = { min: 1_000, max: 20_000 };
+
+/**
+ * Over how many milliseconds after the opening a pre-queue of `people` comes back to learn its places: one
+ * second per 2,000 people, 1-20 s. The draw decides the order, not the moment of asking, and the first
+ * admitted keep their whole admission window (10 min by default) less these seconds; without the spread a
+ * pre-queue of 300,000 would ask in the same second.
+ */
+export const openingSpreadMs = (people: number) => Math.min(SPREAD_MS.max, Math.max(SPREAD_MS.min, (people / PREQUEUE_PER_SPREAD_SECOND) * 1000));
+
+/**
+ * Before the opening: every half of the time left (at most 30 s) while it is far, then once more within the last
+ * 15 s (so the place is not stale at the draw: ANSTURM_QUEUE_STALE_SECONDS, 45 s by default), then at a random
+ * moment in the opening's spread.
+ */
+export function prequeuePollAfter(untilOpenMs: number, people: number): number {
+  if (untilOpenMs > PREQUEUE_LAST_POLL_MS) return Math.max(1_000, jitter(Math.min(30_000, untilOpenMs / 2)));
+  return Math.max(0, untilOpenMs) + 500 + Math.round(Math.random() * openingSpreadMs(people));
 }
