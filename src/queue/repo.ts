@@ -186,6 +186,21 @@ export const setTicketState = (id: string, state: string): Sql => ({
   values: [id, state],
 });
 
+/**
+ * Binds the person to an active ticket in one statement when no other active ticket of theirs is in this line
+ * (the usual case). No row when the ticket is not active or another place of theirs exists; a 23505 from
+ * queue_one_place_per_person when a concurrent bind of the same person committed first.
+ */
+export const bindPersonAlone = (id: string, personHash: Buffer): Sql => ({
+  text: `UPDATE queue_tickets t SET person_hash = $2
+         WHERE t.id = $1 AND t.state IN ('waiting', 'admitted', 'skipped')
+           AND NOT EXISTS (SELECT 1 FROM queue_tickets o
+                           WHERE o.release_id = t.release_id AND o.person_hash = $2 AND o.id <> t.id
+                             AND o.state IN ('waiting', 'admitted', 'skipped'))
+         RETURNING t.id`,
+  values: [id, personHash],
+});
+
 export const bindPerson = (id: string, personHash: Buffer): Sql => ({
   text: `UPDATE queue_tickets SET person_hash = $2 WHERE id = $1`,
   values: [id, personHash],

@@ -136,6 +136,13 @@ export function queueService(deps: {
     async bindPerson(token: string, person: IdentityFields) {
       const claim = await ticketClaim(token);
       const hash = identityHash(deps.identityKey, person);
+      // Mostly nobody else holds a place of this person's: one statement. Otherwise (or when a second tab of
+      // theirs commits at the same moment) the transaction below decides which place stays.
+      const alone = await run(db, sql.bindPersonAlone(claim.t, hash)).catch((err: unknown) => {
+        if ((err as { code?: string }).code === '23505') return { rowCount: 0 };
+        throw err;
+      });
+      if (alone.rowCount === 1) return { ticketId: claim.t, bound: true };
       const dropped = await tx(db, async (q) => {
         const ticket = (await run<sql.TicketRow>(q, sql.ticketById(claim.t, true))).rows[0] ?? fail('TICKET_INVALID');
         if (!['waiting', 'admitted', 'skipped'].includes(ticket.state)) fail('TICKET_INACTIVE');
