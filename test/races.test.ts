@@ -13,7 +13,7 @@ import { join, opened, setRoom, status, until } from './support/queue.js';
 
 let node: TestNode;
 before(async () => {
-  node = await startTestNode({ ANSTURM_BOOKING_LANES: '4', ANSTURM_DB_POOL_SIZE: '12' });
+  node = await startTestNode({ ANSTURM_BOOKING_LANES: '4', ANSTURM_DB_POOL_SIZE: '12', ANSTURM_JOINS_PER_MINUTE: '0' });
 });
 after(() => node.stop());
 
@@ -129,6 +129,26 @@ test('one person bound to two places at once: one place stays, never a 500', asy
     [w.releaseId],
   );
   assert.equal(places.rows[0].n, 1);
+});
+
+test('forty people bind their places at once, two of them twice: each bound to their own place, the double ones once', async () => {
+  const w = await setUpWorld(node.app, { waitingRoom: true });
+  await setRoom(node.app, w.releaseId, { difficulty: 0 });
+  const tickets = [];
+  for (let i = 0; i < 42; i++) tickets.push((await join(node.app, w.releaseId)).body);
+  const who = (i: number) => ({ firstName: `Bind${i % 40}`, lastName: 'Gleichzeitig', dateOfBirth: '1960-01-01' });
+  const answers = await Promise.all(tickets.map((t, i) => inject('PUT', `/api/v1/queue/tickets/${encodeURIComponent(t.ticket)}/person`, who(i))));
+  assert.ok(
+    answers.every((x) => x.status === 200 || (x.status === 409 && ['DUPLICATE_PLACE', 'TICKET_INACTIVE'].includes(x.body.code))),
+    JSON.stringify(answers.filter((x) => x.status !== 200)),
+  );
+  assert.ok(answers.filter((x) => x.status === 200).length >= 40);
+  const places = await node.db.query<{ n: number; people: number }>(
+    `SELECT count(*)::int AS n, count(DISTINCT person_hash)::int AS people FROM queue_tickets
+     WHERE release_id = $1 AND person_hash IS NOT NULL AND state IN ('waiting', 'admitted')`,
+    [w.releaseId],
+  );
+  assert.deepEqual(places.rows[0], { n: 40, people: 40 }, 'forty people, one place each');
 });
 
 test('two admins create the same username at once: one account, the others USERNAME_TAKEN', async () => {

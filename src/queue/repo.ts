@@ -187,18 +187,19 @@ export const setTicketState = (id: string, state: string): Sql => ({
 });
 
 /**
- * Binds the person to an active ticket in one statement when no other active ticket of theirs is in this line
- * (the usual case). No row when the ticket is not active or another place of theirs exists; a 23505 from
- * queue_one_place_per_person when a concurrent bind of the same person committed first.
+ * Binds each person to their active ticket, a batch in one statement, where no other active ticket of theirs is
+ * in the line (the usual case). The tickets bound come back; the others are not active or the person has another
+ * place. A 23505 from queue_one_place_per_person when a bind of the same person committed meanwhile.
  */
-export const bindPersonAlone = (id: string, personHash: Buffer): Sql => ({
-  text: `UPDATE queue_tickets t SET person_hash = $2
-         WHERE t.id = $1 AND t.state IN ('waiting', 'admitted', 'skipped')
+export const bindPeopleAlone = (binds: { ticketId: string; hash: Buffer }[]): Sql => ({
+  text: `UPDATE queue_tickets t SET person_hash = b.hash
+         FROM unnest($1::uuid[], $2::bytea[]) AS b(id, hash)
+         WHERE t.id = b.id AND t.state IN ('waiting', 'admitted', 'skipped')
            AND NOT EXISTS (SELECT 1 FROM queue_tickets o
-                           WHERE o.release_id = t.release_id AND o.person_hash = $2 AND o.id <> t.id
+                           WHERE o.release_id = t.release_id AND o.person_hash = b.hash AND o.id <> t.id
                              AND o.state IN ('waiting', 'admitted', 'skipped'))
          RETURNING t.id`,
-  values: [id, personHash],
+  values: [binds.map((b) => b.ticketId), binds.map((b) => b.hash)],
 });
 
 export const bindPerson = (id: string, personHash: Buffer): Sql => ({

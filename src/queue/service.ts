@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { run, tx, type Db } from '../db/pool.js';
+import { GroupCommit } from '../db/group-commit.js';
+import { PG, pgCode, run, tx, type Db } from '../db/pool.js';
 import { fail } from '../errors.js';
 import { drawOf } from './draw.js';
 import { identityHash, type IdentityFields } from '../booking/identity.js';
@@ -41,6 +42,8 @@ const CHALLENGE_TTL_MS = 5 * 60_000;
 /** People this close to the front are recorded when they poll, so that those who left can be skipped. */
 const MIN_HORIZON = 200;
 const HORIZON_SECONDS = 120;
+/** Binds written at once, and waiting beyond this many a node answers 503 with Retry-After (the page tries again). */
+const BIND_BATCHING = { lanes: 2, maxBatch: 500, maxQueue: 10_000 };
 
 /** The HMAC that orders the pre-queue: anyone with the revealed seed can recompute it. */
 
@@ -59,6 +62,15 @@ export function queueService(deps: {
   const { db, keys, view, availability, clock } = deps;
   const batcher = new JoinBatcher(db);
   const touches = new Touches(db, Math.min(10_000, (deps.staleSeconds * 1000) / 4), clock);
+  // Binds in a rush share a transaction (one commit for many); the same ticket or person never twice in one.
+  const binds = new GroupCommit<{ ticketId: string; hash: Buffer }, boolean>(
+    db,
+    { ...BIND_BATCHING, keysOf: (b) => [b.ticketId, b.hash.toString('hex')] },
+    async (q, items) => {
+      const bound = new Set((await run<{ id: string }>(q, sql.bindPeopleAlone(items))).rows.map((r) => r.id));
+      return items.map((b) => bound.has(b.ticketId));
+    },
+  );
 
   const memoryOf = (releaseId: number): RoomMemory => view.room(releaseId) ?? fail('QUEUE_NOT_FOUND');
   /** Drawn once, the pre-queue's order never changes: read once per node, however many check it. */
@@ -136,13 +148,13 @@ export function queueService(deps: {
     async bindPerson(token: string, person: IdentityFields) {
       const claim = await ticketClaim(token);
       const hash = identityHash(deps.identityKey, person);
-      // Mostly nobody else holds a place of this person's: one statement. Otherwise (or when a second tab of
-      // theirs commits at the same moment) the transaction below decides which place stays.
-      const alone = await run(db, sql.bindPersonAlone(claim.t, hash)).catch((err: unknown) => {
-        if ((err as { code?: string }).code === '23505') return { rowCount: 0 };
+      // Mostly nobody else holds a place of this person's: bound with the others binding meanwhile. Otherwise (or
+      // when a second tab of theirs committed at the same moment) the transaction below picks the place that stays.
+      const bound = await binds.submit({ ticketId: claim.t, hash }).catch((err: unknown) => {
+        if (pgCode(err) === PG.uniqueViolation) return false;
         throw err;
       });
-      if (alone.rowCount === 1) return { ticketId: claim.t, bound: true };
+      if (bound) return { ticketId: claim.t, bound: true };
       const dropped = await tx(db, async (q) => {
         const ticket = (await run<sql.TicketRow>(q, sql.ticketById(claim.t, true))).rows[0] ?? fail('TICKET_INVALID');
         if (!['waiting', 'admitted', 'skipped'].includes(ticket.state)) fail('TICKET_INACTIVE');
