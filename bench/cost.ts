@@ -13,6 +13,8 @@ import { benchCatalog, benchDatabase, benchWaitingRoom, day, startAnsturm } from
 
 const PER_STEP = Number(process.env.BENCH_COST_N ?? 2000);
 const CONCURRENCY = 32;
+/** Steps measured again one request at a time. */
+const ONE_AT_A_TIME = Number(process.env.BENCH_COST_ALONE_N ?? 300);
 const IDLE_SECONDS = 3;
 /** People put into a waiting room to weigh what each costs a worker's memory. */
 const MEMORY_PEOPLE = Number(process.env.BENCH_COST_MEMORY_N ?? 20_000);
@@ -68,11 +70,17 @@ export async function benchCost(): Promise<CostReport> {
 
     const steps: StepCost[] = [];
     /** Runs `one(i)` for i < count from CONCURRENCY loops and records what it cost. */
-    const measure = async (step: string, count: number, one: (i: number) => Promise<void>, settle: () => Promise<void> = async () => undefined) => {
+    const measure = async (
+      step: string,
+      count: number,
+      one: (i: number) => Promise<void>,
+      settle: () => Promise<void> = async () => undefined,
+      loops = CONCURRENCY,
+    ) => {
       const before: { cpu: ReturnType<typeof cpu>; work: DatabaseWork; at: number } = { cpu: cpu(), work: await databaseWork(db), at: Date.now() };
       let next = 0;
       await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
+        Array.from({ length: loops }, async () => {
           for (let i = next++; i < count; i = next++) await one(i);
         }),
       );
@@ -97,24 +105,25 @@ export async function benchCost(): Promise<CostReport> {
 
     // The waiting room: a pre-queue join (challenge + join, 0-bit puzzle: the server's work, not the phone's), then a poll.
     const room = await benchWaitingRoom(base, { opensInMs: 3_600_000, prequeueMinutes: 120 });
-    const tickets: string[] = [];
-    await measure('join (challenge + join)', PER_STEP, async (i) => {
+    const joinOne = async (i: number, into: string[]) => {
       const c = ok('challenge', await http.request('GET', `/api/v1/queue/rooms/${room}/challenge`), 200);
-      tickets[i] = ok('join', await http.request('POST', `/api/v1/queue/rooms/${room}/tickets`, { challenge: c.challenge, nonce: '0' }), 201).ticket;
-    });
-    // Binding the person to the place (one place per person; the citizen app does it when they join).
-    await measure('bind (a person to the place)', PER_STEP, async (i) => {
-      ok(
+      into[i] = ok('join', await http.request('POST', `/api/v1/queue/rooms/${room}/tickets`, { challenge: c.challenge, nonce: '0' }), 201).ticket;
+    };
+    const bindOne = async (ticket: string, name: string, i: number) =>
+      void ok(
         'bind',
-        await http.request('PUT', `/api/v1/queue/tickets/${encodeURIComponent(tickets[i]!)}/person`, {
-          firstName: `Warte${i}`,
+        await http.request('PUT', `/api/v1/queue/tickets/${encodeURIComponent(ticket)}/person`, {
+          firstName: name,
           lastName: 'Bench',
           dateOfBirth: `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
         }),
         200,
         204,
       );
-    });
+    const tickets: string[] = [];
+    await measure('join (challenge + join)', PER_STEP, (i) => joinOne(i, tickets));
+    // Binding the person to the place (one place per person; the citizen app does it when they join).
+    await measure('bind (a person to the place)', PER_STEP, (i) => bindOne(tickets[i]!, `Warte${i}`, i));
     await measure('status poll', PER_STEP, async (i) => {
       ok('status', await http.request('GET', `/api/v1/queue/tickets/${encodeURIComponent(tickets[i]!)}`), 200);
     });
@@ -155,31 +164,77 @@ export async function benchCost(): Promise<CostReport> {
     const heapBytesPerWaitingPerson = Math.max(0, Math.round((await heapUsed()) - heapBefore) / workers / MEMORY_PEOPLE);
 
     // Searching, holding and booking at 4 centres with a week of slots, released.
-    const { campaignId } = await benchCatalog(base, 4, 7);
+    // Ten days of first doses (6,400 units) for the holds of both passes; the search asks for a week of them.
+    const { campaignId } = await benchCatalog(base, 4, 10);
     await measure('search (4 centres, a week)', PER_STEP, async () => {
       ok('search', await http.request('GET', `/api/v1/availability?campaignId=${campaignId}&postalCode=58332&radiusKm=50&from=${day(1)}&to=${day(7)}`), 200);
     });
     const firstDoses = (
       await db.query<{ id: number }>(`SELECT id::int AS id FROM slots WHERE campaign_id = $1 AND dose = 1 ORDER BY starts_at, id`, [campaignId])
     ).rows.map((r) => r.id);
-    const holds: string[] = [];
-    await measure('hold (both doses)', PER_STEP, async (i) => {
+    /** Holds into `into[i]`, starting at the `from`-th first-dose slot (spread so the holds do not all meet on one row). */
+    const holdOne = async (i: number, into: string[], from = i) => {
       for (let k = 0; ; k++) {
-        const hold = await http.request('POST', '/api/v1/holds', { slotId: firstDoses[(i + k * 7) % firstDoses.length] });
-        if (hold.status === 201) return void (holds[i] = hold.body.holdId);
+        const hold = await http.request('POST', '/api/v1/holds', { slotId: firstDoses[(from + k * 7) % firstDoses.length] });
+        if (hold.status === 201) return void (into[i] = hold.body.holdId);
         if (hold.status !== 409 || k > 20) ok('hold', hold, 201);
       }
-    });
-    await measure('booking (confirm the hold)', PER_STEP, async (i) => {
-      ok(
+    };
+    const holds: string[] = [];
+    await measure('hold (both doses)', PER_STEP, (i) => holdOne(i, holds));
+    const bookOne = async (holdId: string, name: string, i: number, phone?: string) =>
+      void ok(
         'booking',
         await http.request('POST', '/api/v1/bookings', {
-          holdId: holds[i],
-          person: { firstName: `Kosten${i}`, lastName: 'Bench', dateOfBirth: `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`, postalCode: '58332' },
+          holdId,
+          person: {
+            firstName: name,
+            lastName: 'Bench',
+            dateOfBirth: `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
+            postalCode: '58332',
+            ...(phone ? { phone } : {}),
+          },
         }),
         201,
       );
-    });
+    await measure('booking (confirm the hold)', PER_STEP, (i) => bookOne(holds[i]!, `Kosten${i}`, i));
+
+    // The same with a phone number, as most people (and the simulator's citizens) give one: the confirmation SMS and
+    // two reminders are written in the booking's transaction, and the outbox hands the SMS over.
+    const moreHolds: string[] = [];
+    for (let i = 0; i < PER_STEP; i += CONCURRENCY)
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, PER_STEP - i) }, (_, k) => holdOne(i + k, moreHolds)));
+    const sentConfirmations = async () =>
+      Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE kind = 'confirmation' AND state = 'sent'`)).rows[0]!.n);
+    const allConfirmationsSent = (count: number, before: number) => async () => {
+      for (const deadline = Date.now() + 120_000; (await sentConfirmations()) - before < count && Date.now() < deadline;)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    await measure(
+      'booked and confirmed by SMS (booking + the SMS sent)',
+      PER_STEP,
+      (i) => bookOne(moreHolds[i]!, `Sms${i}`, i, `+49152${String(10_000_000 + i)}`),
+      allConfirmationsSent(PER_STEP, await sentConfirmations()),
+    );
+
+    // The writing steps again, one request at a time: each is then a transaction of its own (a rush's group commits
+    // make a transaction carry many; an opening at a few hundred a second carries one or two each). The planner
+    // counts between the two by the rate (planner/model.ts).
+    const aloneTickets: string[] = [];
+    const aloneHolds: string[] = [];
+    const aloneSmsHolds: string[] = [];
+    await measure('one at a time: join', ONE_AT_A_TIME, (i) => joinOne(i, aloneTickets), undefined, 1);
+    await measure('one at a time: bind', ONE_AT_A_TIME, (i) => bindOne(aloneTickets[i]!, `Allein${i}`, i), undefined, 1);
+    await measure('one at a time: hold', ONE_AT_A_TIME, (i) => holdOne(i, aloneHolds, PER_STEP * 2 + i), undefined, 1);
+    await measure('one at a time: booking', ONE_AT_A_TIME, (i) => bookOne(aloneHolds[i]!, `Allein${i}`, i), undefined, 1);
+    for (let i = 0; i < ONE_AT_A_TIME; i++) await holdOne(i, aloneSmsHolds, PER_STEP * 3 + i);
+    await measure(
+      'one at a time: booked and confirmed by SMS',
+      ONE_AT_A_TIME,
+      (i) => bookOne(aloneSmsHolds[i]!, `AlleinSms${i}`, i, `+49153${String(10_000_000 + i)}`),
+      allConfirmationsSent(ONE_AT_A_TIME, await sentConfirmations()),
+      1,
+    );
 
     // A verification code, until the SMS is handed over (here: the local mailbox transport).
     const sentCodes = async () =>
@@ -245,14 +300,15 @@ export async function benchCost(): Promise<CostReport> {
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+const STEP_WIDTH = 54;
 
 export function printCost(report: CostReport): void {
   console.log('\ncost per step (CPU from /proc: every Ansturm process, every PostgreSQL process; the database counts the rest)');
   console.log(`  ${report.idle}`);
-  console.log('  step                                      count     /s   Ansturm ms  PostgreSQL ms  write tx    WAL bytes');
+  console.log(`  ${'step'.padEnd(STEP_WIDTH)} count     /s   Ansturm ms  PostgreSQL ms  write tx    WAL bytes`);
   for (const s of report.steps)
     console.log(
-      `  ${s.step.padEnd(40)} ${String(s.count).padStart(6)} ${String(s.perSecond).padStart(6)} ${s.appMs.toFixed(3).padStart(12)} ${s.dbMs.toFixed(3).padStart(14)} ${s.writeTransactions.toFixed(2).padStart(9)} ${String(s.walBytes).padStart(12)}`,
+      `  ${s.step.padEnd(STEP_WIDTH)} ${String(s.count).padStart(5)} ${String(s.perSecond).padStart(6)} ${s.appMs.toFixed(3).padStart(12)} ${s.dbMs.toFixed(3).padStart(14)} ${s.writeTransactions.toFixed(2).padStart(9)} ${String(s.walBytes).padStart(12)}`,
     );
   const booking = report.steps.filter((s) => s.step.startsWith('hold') || s.step.startsWith('booking'));
   const full = booking.reduce((sum, s) => sum + s.appMs + s.dbMs, 0);

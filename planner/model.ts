@@ -17,12 +17,24 @@ export interface StepCost {
   walBytes: number;
 }
 
+export interface AloneCost extends StepCost {
+  perSecond: number;
+}
+
+export type WritingStep = 'join' | 'bind' | 'hold' | 'booking' | 'bookedWithSms';
+
 export interface Calibration {
   measuredAt: string;
   machine: string;
   cores: number;
   workers: number;
-  steps: { join: StepCost; bind?: StepCost; poll: StepCost; search: StepCost; hold: StepCost; booking: StepCost; code: StepCost };
+  /**
+   * `bookedWithSms`: a booking with a phone number, until its confirmation SMS is handed over (the booking's
+   * transaction also writes the message and two reminders); the planner counts every booking so.
+   */
+  steps: { join: StepCost; bind?: StepCost; poll: StepCost; search: StepCost; hold: StepCost; booking: StepCost; bookedWithSms?: StepCost; code: StepCost };
+  /** The writing steps measured one request at a time (each its own transaction), with the rate one client reached. */
+  alone?: Partial<Record<WritingStep, AloneCost>>;
   /** What a node and PostgreSQL use per second with nobody there (views, leader, outbox), CPU ms/s. */
   idle: { appMsPerSecond: number; dbMsPerSecond: number };
   /** Heap a worker holds per person in a waiting room (each worker keeps every room). */
@@ -144,14 +156,34 @@ export function timeline(day: Day): Second[] {
   return seconds;
 }
 
+/**
+ * A writing step's cost at `rate` a second. Group commits let requests that overlap share a transaction, so
+ * what a request costs depends on how many come at once: alone, each is a transaction of its own (the step
+ * measured one request at a time); at a rate, a transaction carries on average the requests that arrive while
+ * one is written, so the transactions per request fall with the rate, down to what 32 clients at once made (the
+ * step measured so). The other costs go with the transactions: each one's commit, its round trips, its wake-ups.
+ */
+export function costAt(busy: StepCost, alone: AloneCost | undefined, rate: number): StepCost {
+  if (!alone || alone.writeTransactions <= busy.writeTransactions + 0.05) return busy;
+  // A group commit carries the request that starts it and those that came while the one before was written:
+  // 1 + rate x (one request's time alone) on average.
+  const batch = 1 + Math.max(0, rate) / alone.perSecond;
+  const w = Math.max(busy.writeTransactions, alone.writeTransactions / batch);
+  const f = (w - busy.writeTransactions) / (alone.writeTransactions - busy.writeTransactions);
+  const mix = (pick: (x: StepCost) => number) => pick(busy) + f * (pick(alone) - pick(busy));
+  return { appMs: mix((x) => x.appMs), dbMs: mix((x) => x.dbMs), writeTransactions: w, walBytes: mix((x) => x.walBytes) };
+}
+
 function load(rates: Plan['perSecond'], c: Calibration, pick: (x: StepCost) => number): number {
   const s = c.steps;
+  const at = (step: WritingStep, busy: StepCost | undefined, rate: number) => (busy ? pick(costAt(busy, c.alone?.[step], rate)) : 0);
+  const booked = s.bookedWithSms ? at('bookedWithSms', s.bookedWithSms, rates.bookings) : at('booking', s.booking, rates.bookings);
   return (
-    rates.joins * (pick(s.join) + (s.bind ? pick(s.bind) : 0)) +
+    rates.joins * (at('join', s.join, rates.joins) + at('bind', s.bind, rates.joins)) +
     rates.polls * pick(s.poll) +
     rates.searches * pick(s.search) +
-    rates.holds * pick(s.hold) +
-    rates.bookings * pick(s.booking) +
+    rates.holds * at('hold', s.hold, rates.holds) +
+    rates.bookings * booked +
     rates.codes * pick(s.code)
   );
 }

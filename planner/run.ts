@@ -8,7 +8,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { CALIBRATION_FILE, loadCalibration } from './calibration.js';
 import { parseArgs } from 'node:util';
-import { crowdFor, DEFAULT_ADMIT_PER_SECOND, DEFAULT_EARLY_SHARE, plan, type Calibration, type Day, type StepCost } from './model.js';
+import { crowdFor, DEFAULT_ADMIT_PER_SECOND, DEFAULT_EARLY_SHARE, plan, type AloneCost, type Calibration, type Day, type StepCost } from './model.js';
 
 const USAGE = `What a release day needs, from the costs measured on this installation.
 
@@ -85,6 +85,10 @@ if (positionals[0] === 'calibrate') {
     const s = report.steps.find((x) => x.step.startsWith(name))!;
     return { appMs: s.appMs, dbMs: s.dbMs, writeTransactions: s.writeTransactions, walBytes: s.walBytes };
   };
+  const alone = (name: string): AloneCost => {
+    const s = report.steps.find((x) => x.step === `one at a time: ${name}`)!;
+    return { ...step(s.step), perSecond: s.perSecond };
+  };
   const calibration: Calibration = {
     measuredAt: new Date().toISOString(),
     machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${cpus()[0]?.model ?? ''}`.trim(),
@@ -97,7 +101,15 @@ if (positionals[0] === 'calibrate') {
       search: step('search'),
       hold: step('hold'),
       booking: step('booking'),
+      bookedWithSms: step('booked and confirmed by SMS'),
       code: step('verification'),
+    },
+    alone: {
+      join: alone('join'),
+      bind: alone('bind'),
+      hold: alone('hold'),
+      booking: alone('booking'),
+      bookedWithSms: alone('booked and confirmed by SMS'),
     },
     idle: report.idleRates,
     bytesPerWaitingPerson: report.bytesPerWaitingPerson,

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { openingSpreadMs } from '../src/queue/status.js';
 import {
   arrivedShare,
+  costAt,
   crowdFor,
   DEFAULT_ADMIT_PER_SECOND,
   DEFAULT_EARLY_SHARE,
@@ -67,8 +68,33 @@ test("the day second by second: everyone who comes joins once, bookings at most 
   assert.ok(faster.appCores > plan({ ...day, pollSeconds: 10 }, calibration).appCores, 'polling more often costs more');
   const noRoom = plan({ ...day, waitingRoom: false }, calibration);
   assert.equal(noRoom.perSecond.polls + noRoom.perSecond.joins + noRoom.memoryPerWorkerMb, 0);
+  // A booking is counted with its confirmation SMS sent when the calibration measured that.
+  const sms = { ...calibration.steps.booking, appMs: calibration.steps.booking.appMs + 1, dbMs: calibration.steps.booking.dbMs + 1 };
+  const busyOnly: Calibration = { ...calibration, alone: undefined, steps: { ...calibration.steps, bookedWithSms: undefined } };
+  const plain = plan(day, busyOnly);
+  const withSms = plan(day, { ...busyOnly, steps: { ...busyOnly.steps, bookedWithSms: sms } });
+  const expected = plain.appCores + plain.dbCores + (2 * plain.perSecond.bookings) / 1000 / day.utilisation;
+  assert.ok(Math.abs(withSms.appCores + withSms.dbCores - expected) < 0.05, `${withSms.appCores + withSms.dbCores} vs ${expected}`);
   const most = Math.max(...seconds.map((x) => x.waiting));
   assert.equal(p.memoryPerWorkerMb, Math.ceil((most * calibration.bytesPerWaitingPerson) / 2 ** 20));
+});
+
+test('a writing step costs its own transaction while requests rarely overlap, and shares them as they do', () => {
+  const busy = { appMs: 0.5, dbMs: 0.4, writeTransactions: 0.15, walBytes: 600 };
+  const alone = { appMs: 0.9, dbMs: 1.4, writeTransactions: 1, walBytes: 900, perSecond: 300 };
+  assert.deepEqual(costAt(busy, alone, 0), { appMs: 0.9, dbMs: 1.4, writeTransactions: 1, walBytes: 900 }, 'one at a time');
+  assert.deepEqual(costAt(busy, alone, 30_000), { ...busy }, 'far above the rate one client reaches, what 32 clients at once cost');
+  // At the rate one client reaches, another request comes while one is written: two to a transaction.
+  const between = costAt(busy, alone, 300);
+  assert.equal(between.writeTransactions, 0.5);
+  assert.ok(between.dbMs < alone.dbMs && between.dbMs > busy.dbMs);
+  assert.ok(costAt(busy, alone, 100).dbMs > between.dbMs, 'fewer a second, fewer share');
+  assert.deepEqual(costAt(busy, undefined, 100), busy, 'without the one-at-a-time figures, the busy ones');
+  // The plan: a slow opening pays whole transactions, so the same crowd needs more than by the busy figures alone.
+  const slow = { ...day, crowd: 20_000, slots: 5_000, admitPerSecond: 50 };
+  const withAlone = plan(slow, calibration);
+  const without = plan(slow, { ...calibration, alone: undefined });
+  assert.ok(withAlone.dbCores > without.dbCores && withAlone.dbWriteTransactionsPerSecond > without.dbWriteTransactionsPerSecond);
 });
 
 test('the crowd a machine carries is the plan solved for the crowd: planning that crowd needs those cores', () => {
