@@ -55,6 +55,8 @@ export interface Day {
   admitPerSecond?: number;
   waitingRoom: boolean;
   verification: boolean;
+  /** SMS the provider takes a second (ANSTURM_SMS_PER_SECOND, default 20): confirmations beyond it wait in the outbox. */
+  smsPerSecond?: number;
   /** Share of a core a planner may count on at the peak (the rest is headroom). */
   utilisation: number;
   nodes: number;
@@ -174,26 +176,32 @@ export function costAt(busy: StepCost, alone: AloneCost | undefined, rate: numbe
   return { appMs: mix((x) => x.appMs), dbMs: mix((x) => x.dbMs), writeTransactions: w, walBytes: mix((x) => x.walBytes) };
 }
 
-function load(rates: Plan['perSecond'], c: Calibration, pick: (x: StepCost) => number): number {
+function load(rates: Plan['perSecond'], c: Calibration, smsPerSecond: number, pick: (x: StepCost) => number): number {
   const s = c.steps;
   const at = (step: WritingStep, busy: StepCost | undefined, rate: number) => (busy ? pick(costAt(busy, c.alone?.[step], rate)) : 0);
-  const booked = s.bookedWithSms ? at('bookedWithSms', s.bookedWithSms, rates.bookings) : at('booking', s.booking, rates.bookings);
+  // A booking's confirmation SMS is sent as the provider's rate allows: what the SMS adds, at most that many a second.
+  const sms = Math.min(rates.bookings, smsPerSecond);
+  const perSms = s.bookedWithSms ? Math.max(0, at('bookedWithSms', s.bookedWithSms, sms) - at('booking', s.booking, sms)) : 0;
   return (
     rates.joins * (at('join', s.join, rates.joins) + at('bind', s.bind, rates.joins)) +
     rates.polls * pick(s.poll) +
     rates.searches * pick(s.search) +
     rates.holds * at('hold', s.hold, rates.holds) +
-    rates.bookings * booked +
+    rates.bookings * at('booking', s.booking, rates.bookings) +
+    sms * perSms +
     rates.codes * pick(s.code)
   );
 }
 
+export const DEFAULT_SMS_PER_SECOND = 20;
+
 export function plan(day: Day, c: Calibration): Plan {
   const seconds = timeline(day);
-  const cpu = (x: Second) => load(x.rates, c, (s) => s.appMs + s.dbMs);
+  const smsRate = day.smsPerSecond ?? DEFAULT_SMS_PER_SECOND;
+  const cpu = (x: Second) => load(x.rates, c, smsRate, (s) => s.appMs + s.dbMs);
   const peak = seconds.reduce((best, x) => (cpu(x) > cpu(best) ? x : best), seconds[0]!);
-  const appCores = (load(peak.rates, c, (x) => x.appMs) / 1000 + (day.nodes * c.idle.appMsPerSecond) / 1000) / day.utilisation;
-  const dbCores = (load(peak.rates, c, (x) => x.dbMs) / 1000 + c.idle.dbMsPerSecond / 1000) / day.utilisation;
+  const appCores = (load(peak.rates, c, smsRate, (x) => x.appMs) / 1000 + (day.nodes * c.idle.appMsPerSecond) / 1000) / day.utilisation;
+  const dbCores = (load(peak.rates, c, smsRate, (x) => x.dbMs) / 1000 + c.idle.dbMsPerSecond / 1000) / day.utilisation;
   const mostWaiting = Math.max(...seconds.map((x) => x.waiting), day.waitingRoom ? day.crowd * (day.earlyShare ?? DEFAULT_EARLY_SHARE) : 0);
   return {
     perSecond: Object.fromEntries(Object.entries(peak.rates).map(([k, v]) => [k, Math.ceil(v)])) as Plan['perSecond'],
@@ -201,8 +209,8 @@ export function plan(day: Day, c: Calibration): Plan {
     appCores: round(appCores),
     dbCores: round(dbCores),
     coresPerNode: Math.ceil(appCores / day.nodes),
-    dbWriteTransactionsPerSecond: Math.ceil(load(peak.rates, c, (x) => x.writeTransactions)),
-    walMegabytesPerSecond: round(load(peak.rates, c, (x) => x.walBytes) / 2 ** 20),
+    dbWriteTransactionsPerSecond: Math.ceil(load(peak.rates, c, smsRate, (x) => x.writeTransactions)),
+    walMegabytesPerSecond: round(load(peak.rates, c, smsRate, (x) => x.walBytes) / 2 ** 20),
     memoryPerWorkerMb: Math.ceil((mostWaiting * c.bytesPerWaitingPerson) / 2 ** 20),
   };
 }

@@ -8,7 +8,17 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { CALIBRATION_FILE, loadCalibration } from './calibration.js';
 import { parseArgs } from 'node:util';
-import { crowdFor, DEFAULT_ADMIT_PER_SECOND, DEFAULT_EARLY_SHARE, plan, type AloneCost, type Calibration, type Day, type StepCost } from './model.js';
+import {
+  crowdFor,
+  DEFAULT_ADMIT_PER_SECOND,
+  DEFAULT_EARLY_SHARE,
+  DEFAULT_SMS_PER_SECOND,
+  plan,
+  type AloneCost,
+  type Calibration,
+  type Day,
+  type StepCost,
+} from './model.js';
 
 const USAGE = `What a release day needs, from the costs measured on this installation.
 
@@ -25,6 +35,7 @@ Options:
   --nodes N          application nodes (default 3)
   --utilisation F    share of a core to count on at the peak (default 0.6)
   --verification     people confirm an SMS code before booking
+  --sms-rate N       SMS per second the provider takes (ANSTURM_SMS_PER_SECOND, default 20); confirmations wait for it
   --no-waiting-room  the release opens without a waiting room
   -h, --help         this text`;
 
@@ -42,6 +53,7 @@ function readArgs() {
         nodes: { type: 'string' },
         utilisation: { type: 'string' },
         verification: { type: 'boolean' },
+        'sms-rate': { type: 'string' },
         'no-waiting-room': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -132,6 +144,7 @@ const day: Day = {
   nodes: number('nodes', values.nodes, 3, 1),
   utilisation: number('utilisation', values.utilisation, 0.6, 0.05),
   verification: values.verification ?? false,
+  smsPerSecond: number('sms-rate', values['sms-rate'], DEFAULT_SMS_PER_SECOND, 1),
   waitingRoom: !values['no-waiting-room'],
 };
 if (day.windowSeconds <= 0) fail('--window must be longer than 0');

@@ -325,6 +325,7 @@ function plannerBeside(s: Scenario, seconds: { serverCores: number | null; gener
     admitPerSecond: s.admitPerSecond,
     waitingRoom: s.waitingRoom,
     verification: s.verification,
+    smsPerSecond: s.smsPerSecond,
     utilisation: 1,
     nodes: 1,
   };
