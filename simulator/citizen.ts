@@ -137,7 +137,10 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
     return 'timeout';
   }
 
+  /** Whether this person's phone number is verified (the booking asked for it, or the wait list did). */
+  let verified = false;
   async function verifyPhone(): Promise<boolean> {
+    if (verified) return true;
     const asked = Date.now();
     const sent = await call('verify', 'POST', '/api/v1/verifications', { channel: 'sms', contact: person.phone });
     if (!sent || sent.status !== 202) return false;
@@ -147,7 +150,8 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
         rec.codeWaits.push(got.at - asked);
         rec.counters.codesReceived++;
         const ok = await call('verify-confirm', 'POST', '/api/v1/verifications/confirm', { channel: 'sms', contact: person.phone, code: got.code });
-        return ok?.status === 200;
+        verified = ok?.status === 200;
+        return verified;
       }
       await sleep(250);
     }
@@ -191,7 +195,8 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
   }
 
   async function joinWaitlist(): Promise<void> {
-    if (!scenario.verification && !(await verifyPhone())) return;
+    // The wait list needs a verified number; someone never let in to book has not verified it yet.
+    if (!(await verifyPhone())) return;
     const res = await call('waitlist', 'POST', '/api/v1/waitlist', { campaignId: world.campaignId, person, preferences: { maxDistanceKm: 40 } });
     if (res?.status === 201) rec.counters.waitlisted++;
   }
