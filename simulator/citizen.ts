@@ -37,6 +37,8 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
   };
   const home = { lat: world.home.lat + (random() - 0.5) * 0.25, lon: world.home.lon + (random() - 0.5) * 0.35 };
   const abandons = random() < scenario.abandonShare;
+  /** Whether this person's phone number is verified (the booking asked for it, or the wait list did). */
+  let verified = false;
   const secondTab = random() < scenario.secondTabShare;
   const bot = random() < scenario.botShare;
 
@@ -137,8 +139,6 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
     return 'timeout';
   }
 
-  /** Whether this person's phone number is verified (the booking asked for it, or the wait list did). */
-  let verified = false;
   async function verifyPhone(): Promise<boolean> {
     if (verified) return true;
     const asked = Date.now();

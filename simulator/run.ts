@@ -167,6 +167,9 @@ const report = await simulate({
   ...(values.seed ? { seed: num(values.seed) } : {}),
   ...(values.processes ? { processes: num(values.processes) } : {}),
   onSecond: (line) => process.stdout.write(`\r${line.padEnd(150)}`),
+}).catch((err: unknown) => {
+  console.error(`\nthe simulation stopped: ${(err as Error).message}`);
+  process.exit(1);
 });
 process.stdout.write('\n');
 const files = writeReport(values.out ?? 'simulation-reports', report);

@@ -80,6 +80,7 @@ export async function simulate(o: SimulateOptions) {
     const postmaster = owned && 'postmasterPid' in owned ? await owned.postmasterPid() : undefined;
     const accounting = () => ({ app: node ? treeCpuSeconds(node.pid) : NaN, db: postmaster ? treeCpuSeconds(postmaster) : NaN });
     const counting = new pg.Client(owned?.url ?? process.env.DATABASE_URL ?? '');
+    counting.on('error', () => undefined); // a run that stops early stops its database under it; its queries say so
     await counting.connect();
     const costFrom = { cpu: accounting(), work: await databaseWork(counting) };
     // The simulator's own CPU and event loop: when either is saturated, it (not the server) was the limit.
