@@ -83,6 +83,9 @@ const ARRIVAL_STEEPNESS = 3;
 export const DEFAULT_EARLY_SHARE = 0.15;
 export const DEFAULT_ADMIT_PER_SECOND = 200;
 
+/** When (0..1 of the window) an arrival after the opening comes, for a uniform `u` in 0..1: the simulator's draw. */
+export const arrivalAt = (u: number): number => -Math.log(1 - u * (1 - Math.exp(-ARRIVAL_STEEPNESS))) / ARRIVAL_STEEPNESS;
+
 /** The share of the after-opening arrivals that has come by `x` (0..1 of the window): the simulator's curve. */
 export function arrivedShare(x: number): number {
   const k = ARRIVAL_STEEPNESS;

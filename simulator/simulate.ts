@@ -1,6 +1,6 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { loadCalibration } from '../planner/calibration.js';
-import { crowdFor, plan, type Day } from '../planner/model.js';
+import { arrivalAt, crowdFor, plan, type Day } from '../planner/model.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { databaseWork, treeCpuSeconds } from '../bench/accounting.js';
@@ -90,12 +90,10 @@ export async function simulate(o: SimulateOptions) {
     const startedAt = Date.now();
 
     // Arrivals: the early share spread over the lead time (the pre-queue), the rest in a spike after
-    // the opening that is densest at once and thins out (an exponential cut at the spike window's end; the
-    // capacity planner follows the same curve, planner/model.ts arrivedShare).
+    // the opening that is densest at once and thins out (an exponential cut at the spike window's end,
+    // planner/model.ts arrivalAt: the capacity planner follows the same curve).
     const arrivals = Array.from({ length: s.crowd }, () =>
-      random() < s.earlyShare
-        ? startedAt + random() * (opensAt - startedAt)
-        : opensAt + (-Math.log(1 - random() * (1 - Math.exp(-3))) / 3) * s.spikeSeconds * 1000,
+      random() < s.earlyShare ? startedAt + random() * (opensAt - startedAt) : opensAt + arrivalAt(random()) * s.spikeSeconds * 1000,
     );
     let soldOutAt: number | null = null;
     let fullyBookedAt: number | null = null;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { openingSpreadMs } from '../src/queue/status.js';
 import {
+  arrivalAt,
   arrivedShare,
   costAt,
   crowdFor,
@@ -60,6 +61,7 @@ test("the day second by second: everyone who comes joins once, bookings at most 
   assert.ok(seconds[0]!.rates.polls >= prequeue / spread && seconds[0]!.rates.polls < prequeue / 2, 'the pre-queue is not all back in the first second');
   assert.ok(seconds[spread]!.rates.polls < seconds[spread - 1]!.rates.polls, "and polls on the line's own beat after the spread");
   assert.equal(arrivedShare(1), 1);
+  for (const u of [0, 0.1, 0.5, 0.9, 1]) assert.ok(Math.abs(arrivedShare(arrivalAt(u)) - u) < 1e-9, "the simulator draws arrivals on the planner's curve");
   const p = plan(day, calibration);
   assert.equal(p.perSecond.codes, 0);
   const withCodes = plan({ ...day, verification: true }, calibration);

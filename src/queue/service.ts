@@ -45,8 +45,6 @@ const HORIZON_SECONDS = 120;
 /** Binds written at once, and waiting beyond this many a node answers 503 with Retry-After (the page tries again). */
 const BIND_BATCHING = { lanes: 2, maxBatch: 500, maxQueue: 10_000 };
 
-/** The HMAC that orders the pre-queue: anyone with the revealed seed can recompute it. */
-
 export type QueueService = ReturnType<typeof queueService>;
 
 export function queueService(deps: {

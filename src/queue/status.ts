@@ -106,7 +106,7 @@ function pollAfter(state: string, ahead: number | undefined, rate: number, room:
 const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
 
 /** The pre-queue's last poll before the opening comes at most this long before it. */
-export const PREQUEUE_LAST_POLL_MS = 15_000;
+const PREQUEUE_LAST_POLL_MS = 15_000;
 /** People in the pre-queue per second of the opening's spread, and the spread's bounds. */
 const PREQUEUE_PER_SPREAD_SECOND = 2_000;
 const SPREAD_MS = { min: 1_000, max: 20_000 };
