@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PG, pgCode, pgConstraint, run, tx, type Db } from '../db/pool.js';
+import { PG, pgCode, pgConstraint, run, type Db } from '../db/pool.js';
 import { AppError, fail } from '../errors.js';
 import { newBookingCode } from '../booking/code.js';
 import * as sql from './repo.js';
@@ -17,12 +17,12 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-/** Joins arriving within this window share one transaction: one room-row update and one multi-row insert. */
+/** Joins arriving within this window share one statement: one room-row update and one multi-row insert. */
 const BATCH_WINDOW_MS = 5;
 const MAX_BATCH = 500;
 
 /**
- * Gathers joins per room and writes each batch in one short transaction. The room row
+ * Gathers joins per room and writes each batch in one statement. The room row
  * numbers the batch (so places are dense and follow commit order across all nodes);
  * the insert carries the solved challenges, whose unique index refuses a reused one.
  */
@@ -63,12 +63,10 @@ export class JoinBatcher {
       return false;
     });
     try {
-      const joined = await tx(this.db, (q) =>
-        insertBatch(
-          q,
-          releaseId,
-          unique.map((p) => p.challengeId),
-        ),
+      const joined = await insertBatch(
+        this.db,
+        releaseId,
+        unique.map((p) => p.challengeId),
       );
       unique.forEach((p, i) => p.resolve(joined[i]!));
     } catch (err) {
@@ -84,22 +82,18 @@ export class JoinBatcher {
   }
 }
 
-async function insertBatch(q: import('pg').ClientBase, releaseId: number, challengeIds: string[]): Promise<Joined[]> {
-  const claim = (await run<{ pre: boolean; prequeue_count: number; live_count: number }>(q, sql.claimPlaces(releaseId, challengeIds.length))).rows[0];
-  if (!claim) return explainClosed(q, releaseId);
-  const phase = claim.pre ? 'pre' : 'live';
-  const first = claim.prequeue_count + claim.live_count - challengeIds.length + 1;
-  const tickets: sql.NewTicket[] = challengeIds.map((challengeId, i) => ({
-    id: randomUUID(),
-    resumeCode: newBookingCode(),
-    challengeId,
-    idx: phase === 'live' ? first + i : null,
-  }));
-  await run(q, sql.insertTickets(releaseId, phase, tickets));
-  return tickets.map((t) => ({ id: t.id, idx: t.idx, resumeCode: t.resumeCode, phase }));
+async function insertBatch(db: Db, releaseId: number, challengeIds: string[]): Promise<Joined[]> {
+  const tickets = challengeIds.map((challengeId) => ({ id: randomUUID(), resumeCode: newBookingCode(), challengeId }));
+  const rows = (await run<{ id: string; phase: 'pre' | 'live'; idx: number | null }>(db, sql.joinTickets(releaseId, tickets))).rows;
+  if (rows.length === 0) return explainClosed(db, releaseId);
+  const written = new Map(rows.map((r) => [r.id, r]));
+  return tickets.map((t) => {
+    const row = written.get(t.id)!;
+    return { id: t.id, idx: row.idx, resumeCode: t.resumeCode, phase: row.phase };
+  });
 }
 
-async function explainClosed(q: import('pg').ClientBase, releaseId: number): Promise<never> {
+async function explainClosed(q: Db, releaseId: number): Promise<never> {
   const room = (await run<sql.RoomRow>(q, sql.room(releaseId))).rows[0];
   if (!room) return fail('QUEUE_NOT_FOUND');
   if (room.state === 'sold_out') return fail('SOLD_OUT');

@@ -42,38 +42,40 @@ export const room = (releaseId: number): Sql => ({
   values: [releaseId],
 });
 
-/**
- * Numbers a batch of joins in one write to the room row. Before the release instant (by
- * the database clock, and only while the pre-queue is not yet drawn) they count into the
- * pre-queue; from the instant on they take the next places after it. The pre-queue count
- * is frozen at the instant, so live places never collide with drawn ones. Refused (no row)
- * before the pre-queue opens, and once the room is sold out or closed.
- */
-export const claimPlaces = (releaseId: number, n: number): Sql => ({
-  // The phase is computed on the locked, latest row version (not in a CTE, whose snapshot
-  // could predate the draw), so a join that waited behind the opening counts as live.
-  text: `UPDATE waiting_rooms w SET
-           prequeue_count = prequeue_count + CASE WHEN NOT w.seed_revealed AND clock_now() < r.opens_at THEN $2 ELSE 0 END,
-           live_count = live_count + CASE WHEN NOT w.seed_revealed AND clock_now() < r.opens_at THEN 0 ELSE $2 END
-         FROM releases r
-         WHERE w.release_id = $1 AND r.id = w.release_id AND w.state IN ('scheduled', 'open', 'paused')
-           AND w.prequeue_opens_at <= clock_now()
-         RETURNING NOT w.seed_revealed AND clock_now() < r.opens_at AS pre, w.prequeue_count, w.live_count`,
-  values: [releaseId, n],
-});
-
 export interface NewTicket {
   id: string;
   resumeCode: string;
   challengeId: string;
-  idx: number | null;
 }
 
-/** Inserts a batch of tickets; a reused challenge makes the whole batch fail on its unique index. */
-export const insertTickets = (releaseId: number, phase: 'pre' | 'live', tickets: NewTicket[]): Sql => ({
-  text: `INSERT INTO queue_tickets (id, release_id, phase, idx, resume_code, challenge_id)
-         SELECT id, $1, $2, idx, code, challenge FROM unnest($3::uuid[], $4::int[], $5::text[], $6::text[]) AS t(id, idx, code, challenge)`,
-  values: [releaseId, phase, tickets.map((t) => t.id), tickets.map((t) => t.idx), tickets.map((t) => t.resumeCode), tickets.map((t) => t.challengeId)],
+/**
+ * Writes a batch of joins in one statement (its own transaction, so the room row is locked
+ * only while the statement runs and commits, never across a round trip to a busy node).
+ * The room row numbers the batch: before the release instant (by the database clock, and
+ * only while the pre-queue is not yet drawn) the joins count into the pre-queue; from the
+ * instant on they take the next places after it. The pre-queue count is frozen at the
+ * instant, so live places never collide with drawn ones. Nothing is written (no row
+ * returned) before the pre-queue opens and once the room is sold out or closed; a reused
+ * challenge makes the whole statement fail on its unique index.
+ */
+export const joinTickets = (releaseId: number, tickets: NewTicket[]): Sql => ({
+  // The phase is computed in the UPDATE's RETURNING, on the locked, latest row version (not
+  // in a SELECT, whose snapshot could predate the draw), so a join that waited behind the
+  // opening counts as live.
+  text: `WITH claim AS (
+           UPDATE waiting_rooms w SET
+             prequeue_count = prequeue_count + CASE WHEN NOT w.seed_revealed AND clock_now() < r.opens_at THEN $2 ELSE 0 END,
+             live_count = live_count + CASE WHEN NOT w.seed_revealed AND clock_now() < r.opens_at THEN 0 ELSE $2 END
+           FROM releases r
+           WHERE w.release_id = $1 AND r.id = w.release_id AND w.state IN ('scheduled', 'open', 'paused')
+             AND w.prequeue_opens_at <= clock_now()
+           RETURNING NOT w.seed_revealed AND clock_now() < r.opens_at AS pre, w.prequeue_count + w.live_count - $2 AS before
+         )
+         INSERT INTO queue_tickets (id, release_id, phase, idx, resume_code, challenge_id)
+         SELECT t.id, $1, CASE WHEN c.pre THEN 'pre' ELSE 'live' END, CASE WHEN c.pre THEN NULL ELSE c.before + t.n END, t.code, t.challenge
+         FROM claim c, unnest($3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS t(id, code, challenge, n)
+         RETURNING id, phase, idx`,
+  values: [releaseId, tickets.length, tickets.map((t) => t.id), tickets.map((t) => t.resumeCode), tickets.map((t) => t.challengeId)],
 });
 
 export interface TicketChange {
