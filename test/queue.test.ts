@@ -171,6 +171,60 @@ describe('a release with a waiting room', () => {
     assert.equal(back.body.position, 1, 'a skipped person who returns is first in line again');
   });
 
+  test('a poll is recorded without waiting for a hold that has the ticket locked, and written at the next poll', async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true, firstCapacity: 10, secondCapacity: 10 });
+    await setRoom(node.app, w.releaseId, { difficulty: 2, maxAdmissionsPerSecond: 1000, targetActive: 10 });
+    await opened(node.app, w.releaseId);
+    await node.app.inject({ method: 'POST', url: `/api/v1/admin/queue/rooms/${w.releaseId}/pause`, headers: admin });
+    const tickets = [(await join(node.app, w.releaseId)).body, (await join(node.app, w.releaseId)).body];
+    await node.queue.flushTouches();
+    const ids = (await node.db.query('SELECT id FROM queue_tickets WHERE release_id = $1 ORDER BY idx', [w.releaseId])).rows.map((r) => r.id);
+    const seen = async () =>
+      (await node.db.query('SELECT id, last_seen_at FROM queue_tickets WHERE id = ANY($1::uuid[])', [ids])).rows.reduce(
+        (m, r) => m.set(r.id, r.last_seen_at.getTime()),
+        new Map<string, number>(),
+      );
+    const poll = async () => {
+      for (const t of tickets) assert.equal((await status(node.app, t.ticket)).status, 200);
+    };
+
+    // A transaction (as a hold's) has the first ticket's row locked while both poll.
+    const locker = await node.db.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT id FROM queue_tickets WHERE id = $1 FOR UPDATE', [ids[0]]);
+      await node.advance(5000);
+      const before = await seen();
+      await poll();
+      let flushed = false;
+      const flush = node.queue.flushTouches().finally(() => (flushed = true));
+      while (!flushed) {
+        const waits = await node.db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%last_seen_at%' AND pid <> pg_backend_pid()`,
+        );
+        assert.equal(waits.rows[0].n, 0, 'the touches wait for the locked row');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await flush;
+      const during = await seen();
+      assert.equal(during.get(ids[0]), before.get(ids[0]), 'the locked ticket was passed over');
+      assert.ok(during.get(ids[1])! > before.get(ids[1])!, 'the other ticket was written');
+      await locker.query('COMMIT');
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined); // a failed assertion lets the waiting touch go
+      locker.release();
+    }
+
+    // The next poll (sooner than a ticket is written again) writes the one passed over, not the other.
+    await node.advance(100);
+    const written = await seen();
+    await poll();
+    await node.queue.flushTouches();
+    const after = await seen();
+    assert.ok(after.get(ids[0])! > written.get(ids[0])!, 'the ticket passed over is written at its next poll');
+    assert.equal(after.get(ids[1]), written.get(ids[1]), 'the other is not written twice within its interval');
+  });
+
   test('sold out is announced with the next release and centres that still have capacity', async () => {
     const w = await setUpWorld(node.app, { waitingRoom: true, firstCapacity: 1, firstSlots: 1, secondCapacity: 10 });
     const other = await setUpWorld(node.app, { firstCapacity: 5 }); // another campaign; for this one:

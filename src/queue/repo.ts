@@ -132,12 +132,22 @@ export const pruneChangePages = (keepSeconds: number): Sql => ({
   values: [keepSeconds],
 });
 
-/** Records that these tickets still poll; skipped ones that poll again return to their place. */
+/**
+ * Records that these tickets still poll; skipped ones that poll again return to their place.
+ * Rows another transaction has locked (a hold or a booking at work on that admission) are
+ * passed over rather than waited for, so this statement never queues behind them nor they
+ * behind it for long; the ids it wrote come back.
+ */
 export const touchTickets = (ids: string[]): Sql => ({
-  text: `UPDATE queue_tickets SET last_seen_at = clock_now(),
-           state = CASE WHEN state = 'skipped' THEN 'waiting' ELSE state END,
-           changed_at = CASE WHEN state = 'skipped' THEN clock_now() ELSE changed_at END
-         WHERE id = ANY($1::uuid[]) AND state IN ('waiting', 'skipped', 'admitted')`,
+  text: `WITH free AS (
+           SELECT id FROM queue_tickets WHERE id = ANY($1::uuid[]) AND state IN ('waiting', 'skipped', 'admitted')
+           ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
+         )
+         UPDATE queue_tickets t SET last_seen_at = clock_now(),
+           state = CASE WHEN t.state = 'skipped' THEN 'waiting' ELSE t.state END,
+           changed_at = CASE WHEN t.state = 'skipped' THEN clock_now() ELSE t.changed_at END
+         FROM free WHERE t.id = free.id
+         RETURNING t.id`,
   values: [ids],
 });
 

@@ -5,6 +5,7 @@ import * as sql from './repo.js';
 /**
  * Records that tickets near the front still poll, in one UPDATE a second, at most once
  * per ticket every `everyMs` (at once for a skipped ticket, which returns to its place).
+ * A ticket whose row was locked at that moment is recorded at its next poll.
  */
 export class Touches {
   private readonly due = new Set<string>();
@@ -37,6 +38,12 @@ export class Touches {
     const at = this.clock.now();
     for (const id of ids) this.last.set(id, at);
     if (this.last.size > 200_000) for (const [id, t] of this.last) if (at - t > 60_000) this.last.delete(id);
-    await run(this.db, sql.touchTickets(ids)).catch(() => ids.forEach((id) => this.due.add(id)));
+    try {
+      const written = new Set((await run<{ id: string }>(this.db, sql.touchTickets(ids))).rows.map((r) => r.id));
+      // One that was locked (or has left the line) is recorded again at its next poll.
+      for (const id of ids) if (!written.has(id)) this.last.delete(id);
+    } catch {
+      ids.forEach((id) => this.due.add(id));
+    }
   }
 }
