@@ -59,6 +59,11 @@ export interface Day {
   smsPerSecond?: number;
   /** Share of a core a planner may count on at the peak (the rest is headroom). */
   utilisation: number;
+  /**
+   * Share of the machine busy at the peak, which stretches each transaction and so fills the group commits
+   * (default: `utilisation`, the share the plan sizes for).
+   */
+  busyShare?: number;
   nodes: number;
 }
 
@@ -122,22 +127,36 @@ export function timeline(day: Day): Second[] {
   const spreadSeconds = Math.max(1, Math.round(openingSpreadMs(prequeue) / 1000));
   let waiting = prequeue;
   let left = day.slots;
+  // With SMS codes, those let in wait for their code, which the provider sends at its rate.
+  const smsRate = day.smsPerSecond ?? DEFAULT_SMS_PER_SECOND;
+  let awaitingCode = 0;
   const seconds: Second[] = [];
-  for (let t = 0; t < day.windowSeconds + 3600 && (t < day.windowSeconds || waiting >= 1); t++) {
+  for (let t = 0; t < day.windowSeconds + 3600 && (t < day.windowSeconds || waiting >= 1 || awaitingCode >= 1); t++) {
     const arriving = later * (arrivedShare((t + 1) / day.windowSeconds) - arrivedShare(t / day.windowSeconds));
-    let bookings: number;
+    let ready: number;
     let searches: number;
     let joins = 0;
     if (day.waitingRoom) {
       joins = arriving;
       waiting += arriving;
-      bookings = Math.min(waiting, admit, left);
-      waiting -= bookings;
+      ready = Math.max(0, Math.min(waiting, admit, left - awaitingCode));
+      waiting -= ready;
+    } else {
+      ready = Math.max(0, Math.min(arriving, left - awaitingCode));
+    }
+    let codes = 0;
+    let bookings = ready;
+    if (day.verification) {
+      awaitingCode += ready;
+      codes = Math.min(awaitingCode, smsRate);
+      awaitingCode -= codes;
+      bookings = codes;
+    }
+    if (day.waitingRoom) {
       searches = bookings * SEARCHES_PER_BOOKING;
       // Once the appointments are gone the line is told so and empties.
-      if (left - bookings <= 0) waiting = 0;
+      if (left - bookings - awaitingCode <= 0) waiting = 0;
     } else {
-      bookings = Math.min(arriving, left);
       // Everyone who comes searches; those too late find nothing and search again.
       searches = arriving * SEARCHES_PER_BOOKING;
     }
@@ -154,7 +173,7 @@ export function timeline(day: Day): Second[] {
         searches,
         holds: bookings * HOLDS_PER_BOOKING,
         bookings,
-        codes: day.verification ? bookings : 0,
+        codes,
       },
     });
   }
@@ -168,20 +187,25 @@ export function timeline(day: Day): Second[] {
  * one is written, so the transactions per request fall with the rate, down to what 32 clients at once made (the
  * step measured so). The other costs go with the transactions: each one's commit, its round trips, its wake-ups.
  */
-export function costAt(busy: StepCost, alone: AloneCost | undefined, rate: number): StepCost {
+export function costAt(busy: StepCost, alone: AloneCost | undefined, rate: number, busyShare = 0): StepCost {
   if (!alone || alone.writeTransactions <= busy.writeTransactions + 0.05) return busy;
   // A group commit carries the request that starts it and those that came while the one before was written:
-  // 1 + rate x (one request's time alone) on average.
-  const batch = 1 + Math.max(0, rate) / alone.perSecond;
+  // 1 + rate x (one request's time) on average. On a machine busy `busyShare` of the time a request takes
+  // 1 / (1 - busyShare) times as long as alone (it shares the cores), so more come while it is written.
+  const stretch = 1 / (1 - Math.min(MAX_BUSY_SHARE, Math.max(0, busyShare)));
+  const batch = 1 + (Math.max(0, rate) * stretch) / alone.perSecond;
   const w = Math.max(busy.writeTransactions, alone.writeTransactions / batch);
   const f = (w - busy.writeTransactions) / (alone.writeTransactions - busy.writeTransactions);
   const mix = (pick: (x: StepCost) => number) => pick(busy) + f * (pick(alone) - pick(busy));
   return { appMs: mix((x) => x.appMs), dbMs: mix((x) => x.dbMs), writeTransactions: w, walBytes: mix((x) => x.walBytes) };
 }
 
-function load(rates: Plan['perSecond'], c: Calibration, smsPerSecond: number, pick: (x: StepCost) => number): number {
+/** Beyond this share a machine's queues grow without bound; the stretch of a request's time is counted up to it. */
+const MAX_BUSY_SHARE = 0.9;
+
+function load(rates: Plan['perSecond'], c: Calibration, smsPerSecond: number, busyShare: number, pick: (x: StepCost) => number): number {
   const s = c.steps;
-  const at = (step: WritingStep, busy: StepCost | undefined, rate: number) => (busy ? pick(costAt(busy, c.alone?.[step], rate)) : 0);
+  const at = (step: WritingStep, busy: StepCost | undefined, rate: number) => (busy ? pick(costAt(busy, c.alone?.[step], rate, busyShare)) : 0);
   // A booking's confirmation SMS is sent as the provider's rate allows: what the SMS adds, at most that many a second.
   const sms = Math.min(rates.bookings, smsPerSecond);
   const perSms = s.bookedWithSms ? Math.max(0, at('bookedWithSms', s.bookedWithSms, sms) - at('booking', s.booking, sms)) : 0;
@@ -201,10 +225,11 @@ export const DEFAULT_SMS_PER_SECOND = 20;
 export function plan(day: Day, c: Calibration): Plan {
   const seconds = timeline(day);
   const smsRate = day.smsPerSecond ?? DEFAULT_SMS_PER_SECOND;
-  const cpu = (x: Second) => load(x.rates, c, smsRate, (s) => s.appMs + s.dbMs);
+  const busy = day.busyShare ?? day.utilisation;
+  const cpu = (x: Second) => load(x.rates, c, smsRate, busy, (s) => s.appMs + s.dbMs);
   const peak = seconds.reduce((best, x) => (cpu(x) > cpu(best) ? x : best), seconds[0]!);
-  const appCores = (load(peak.rates, c, smsRate, (x) => x.appMs) / 1000 + (day.nodes * c.idle.appMsPerSecond) / 1000) / day.utilisation;
-  const dbCores = (load(peak.rates, c, smsRate, (x) => x.dbMs) / 1000 + c.idle.dbMsPerSecond / 1000) / day.utilisation;
+  const appCores = (load(peak.rates, c, smsRate, busy, (x) => x.appMs) / 1000 + (day.nodes * c.idle.appMsPerSecond) / 1000) / day.utilisation;
+  const dbCores = (load(peak.rates, c, smsRate, busy, (x) => x.dbMs) / 1000 + c.idle.dbMsPerSecond / 1000) / day.utilisation;
   const mostWaiting = Math.max(...seconds.map((x) => x.waiting), day.waitingRoom ? day.crowd * (day.earlyShare ?? DEFAULT_EARLY_SHARE) : 0);
   return {
     perSecond: Object.fromEntries(Object.entries(peak.rates).map(([k, v]) => [k, Math.ceil(v)])) as Plan['perSecond'],
@@ -212,19 +237,40 @@ export function plan(day: Day, c: Calibration): Plan {
     appCores: round(appCores),
     dbCores: round(dbCores),
     coresPerNode: Math.ceil(appCores / day.nodes),
-    dbWriteTransactionsPerSecond: Math.ceil(load(peak.rates, c, smsRate, (x) => x.writeTransactions)),
-    walMegabytesPerSecond: round(load(peak.rates, c, smsRate, (x) => x.walBytes) / 2 ** 20),
+    dbWriteTransactionsPerSecond: Math.ceil(load(peak.rates, c, smsRate, busy, (x) => x.writeTransactions)),
+    walMegabytesPerSecond: round(load(peak.rates, c, smsRate, busy, (x) => x.walBytes) / 2 ** 20),
     memoryPerWorkerMb: Math.ceil((mostWaiting * c.bytesPerWaitingPerson) / 2 ** 20),
   };
+}
+
+/**
+ * The cores a day's busiest second keeps busy on a machine of `cores` (application and PostgreSQL together):
+ * the demand at the busy share it causes, found where the two agree (more busy, larger group commits, less
+ * demand). At `cores` or more the machine is saturated and the answer is what it would need at 90 % busy.
+ */
+export function peakCores(day: Day, c: Calibration, cores: number): number {
+  const need = (busyShare: number) => {
+    const p = plan({ ...day, utilisation: 1, busyShare, nodes: 1 }, c);
+    return p.appCores + p.dbCores;
+  };
+  if (need(MAX_BUSY_SHARE) >= MAX_BUSY_SHARE * cores) return need(MAX_BUSY_SHARE);
+  let low = 0;
+  let high = MAX_BUSY_SHARE;
+  for (let i = 0; i < 30; i++) {
+    const mid = (low + high) / 2;
+    if (need(mid) > mid * cores) low = mid;
+    else high = mid;
+  }
+  return need(high);
 }
 
 /**
  * The largest crowd `cores` (the application and PostgreSQL on the same machine, as here) carry for a day
  * of this shape, the appointments growing with the crowd in the day's proportion.
  */
-export function crowdFor(cores: number, day: Day, c: Calibration): number {
+export function crowdFor(cores: number, day: Day, c: Calibration, busyAt = day.utilisation): number {
   const need = (crowd: number) => {
-    const p = plan({ ...day, crowd, slots: (day.slots / day.crowd) * crowd, nodes: 1 }, c);
+    const p = plan({ ...day, crowd, slots: (day.slots / day.crowd) * crowd, nodes: 1, utilisation: 1, busyShare: busyAt }, c);
     return p.appCores + p.dbCores;
   };
   if (need(1) > cores) return 0;

@@ -1,6 +1,6 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { loadCalibration } from '../planner/calibration.js';
-import { arrivalAt, crowdFor, plan, type Day } from '../planner/model.js';
+import { arrivalAt, crowdFor, peakCores, type Day } from '../planner/model.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { databaseWork, treeCpuSeconds } from '../bench/accounting.js';
@@ -328,7 +328,6 @@ function plannerBeside(s: Scenario, seconds: { serverCores: number | null; gener
     utilisation: 1,
     nodes: 1,
   };
-  const predicted = plan(day, calibration.costs);
   // The server's busiest five seconds, and what the simulator took of the machine in them.
   let measuredPeak: number | null = null;
   let simulatorThen = simulatorCores;
@@ -344,13 +343,13 @@ function plannerBeside(s: Scenario, seconds: { serverCores: number | null; gener
   const serverShare = Math.max(0.1, availableParallelism() - simulatorThen);
   return {
     costsFrom: from,
-    /** Cores the crowd needs in its busiest second (application + PostgreSQL, at 100 %). */
-    predictedPeakCores: Math.round((predicted.appCores + predicted.dbCores) * 100) / 100,
+    /** Cores the crowd keeps busy in its busiest second on the server's share of this machine (application + PostgreSQL). */
+    predictedPeakCores: Math.round(peakCores(day, calibration.costs, serverShare) * 100) / 100,
     /** The most the server used, averaged over five seconds (own instance only). */
     measuredPeakCores: ownInstance && measuredPeak !== null ? Math.round(measuredPeak * 100) / 100 : null,
     /** This machine's cores less what the simulator used in the server's busiest five seconds (its average without them). */
     serverCores: Math.round(serverShare * 100) / 100,
     /** The crowd of this shape those cores carry with a p95 under a second, by the planner (at 85 % busy). */
-    predictedCrowd: crowdFor(serverShare * KEPT_UP_UTILISATION, day, calibration.costs),
+    predictedCrowd: crowdFor(serverShare * KEPT_UP_UTILISATION, day, calibration.costs, KEPT_UP_UTILISATION),
   };
 }

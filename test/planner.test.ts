@@ -11,6 +11,7 @@ import {
   DEFAULT_ADMIT_PER_SECOND,
   DEFAULT_EARLY_SHARE,
   DEFAULT_SMS_PER_SECOND,
+  peakCores,
   plan,
   pollsPerSecond,
   timeline,
@@ -64,9 +65,16 @@ test("the day second by second: everyone who comes joins once, bookings at most 
   for (const u of [0, 0.1, 0.5, 0.9, 1]) assert.ok(Math.abs(arrivedShare(arrivalAt(u)) - u) < 1e-9, "the simulator draws arrivals on the planner's curve");
   const p = plan(day, calibration);
   assert.equal(p.perSecond.codes, 0);
-  const withCodes = plan({ ...day, verification: true }, calibration);
+  // With SMS codes, those let in book once their code came, at the provider's pace; at the same pace a code costs more.
+  const withCodes = plan({ ...day, verification: true, smsPerSecond: 50 }, calibration);
   assert.equal(withCodes.perSecond.codes, withCodes.perSecond.bookings);
-  assert.ok(withCodes.dbCores > p.dbCores);
+  assert.equal(withCodes.perSecond.bookings, 50);
+  const codeDay = timeline({ ...day, verification: true, smsPerSecond: 50 });
+  assert.ok(Math.abs(codeDay.reduce((n, x) => n + x.rates.bookings, 0) - day.slots) < 1, 'every appointment is still booked, later');
+  assert.ok(codeDay.every((x) => x.rates.codes <= 50 + 1e-9));
+  const fastCodes = plan({ ...day, verification: true, smsPerSecond: 1_000 }, calibration);
+  assert.equal(fastCodes.perSecond.bookings, p.perSecond.bookings);
+  assert.ok(fastCodes.dbCores > p.dbCores);
   const faster = plan({ ...day, pollSeconds: 5 }, calibration);
   assert.ok(faster.appCores > plan({ ...day, pollSeconds: 10 }, calibration).appCores, 'polling more often costs more');
   const noRoom = plan({ ...day, waitingRoom: false }, calibration);
@@ -97,6 +105,9 @@ test('a writing step costs its own transaction while requests rarely overlap, an
   assert.ok(between.dbMs < alone.dbMs && between.dbMs > busy.dbMs);
   assert.ok(costAt(busy, alone, 100).dbMs > between.dbMs, 'fewer a second, fewer share');
   assert.deepEqual(costAt(busy, undefined, 100), busy, 'without the one-at-a-time figures, the busy ones');
+  // On a machine half busy each transaction takes twice as long, so twice as many come while one is written.
+  assert.equal(costAt(busy, alone, 150, 0.5).writeTransactions, between.writeTransactions);
+  assert.ok(costAt(busy, alone, 100, 0.8).dbMs < costAt(busy, alone, 100).dbMs, 'a busy machine fills its group commits');
   // The plan: a slow opening pays whole transactions, so the same crowd needs more than by the busy figures alone.
   const slow = { ...day, crowd: 20_000, slots: 5_000, admitPerSecond: 50 };
   const withAlone = plan(slow, calibration);
@@ -108,11 +119,28 @@ test('the crowd a machine carries is the plan solved for the crowd: planning tha
   for (const cores of [1.2, 4, 32]) {
     const crowd = crowdFor(cores, day, calibration);
     const need = (n: number) => {
-      const p = plan({ ...day, crowd: n, slots: (day.slots / day.crowd) * n, nodes: 1 }, calibration);
+      // At the day's share busy, as crowdFor counts it (a machine that busy stretches each transaction).
+      const p = plan({ ...day, crowd: n, slots: (day.slots / day.crowd) * n, nodes: 1, utilisation: 1, busyShare: day.utilisation }, calibration);
       return p.appCores + p.dbCores;
     };
     assert.ok(need(crowd) <= cores && need(crowd * 1.01) > cores * 0.99, `${cores} cores: ${crowd} people need ${need(crowd)}`);
   }
+});
+
+test("a shape's busiest second on a given machine: the demand at the share busy it causes", () => {
+  const shape = { ...day, crowd: 6_000, slots: 2_550, windowSeconds: 120, utilisation: 1, nodes: 1 };
+  const need = (busyShare: number) => {
+    const p = plan({ ...shape, busyShare }, calibration);
+    return p.appCores + p.dbCores;
+  };
+  assert.ok(need(0.8) < need(0.2), 'the busier the machine, the larger its group commits, the less each request costs');
+  for (const cores of [2, 8]) {
+    const peak = peakCores(shape, calibration, cores);
+    assert.ok(Math.abs(peak - need(peak / cores)) < 0.01, `${cores} cores: ${peak} is what ${peak / cores} busy needs`);
+  }
+  // A machine too small for the shape: what it would need at 90 % busy, more than it has.
+  const tiny = peakCores(shape, calibration, 0.2);
+  assert.ok(tiny > 0.2 && Math.abs(tiny - need(0.9)) < 1e-9);
 });
 
 test('npm run plan -- --help, and clear messages for wrong options', async () => {
