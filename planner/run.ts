@@ -95,7 +95,8 @@ if (positionals[0] === 'calibrate') {
   printCost(report);
   const step = (name: string): StepCost => {
     const s = report.steps.find((x) => x.step.startsWith(name))!;
-    return { appMs: s.appMs, dbMs: s.dbMs, writeTransactions: s.writeTransactions, walBytes: s.walBytes };
+    // The idle rate is taken off each step; a step that costs the database nothing can come out a hair below 0.
+    return { appMs: Math.max(0, s.appMs), dbMs: Math.max(0, s.dbMs), writeTransactions: s.writeTransactions, walBytes: s.walBytes };
   };
   const alone = (name: string): AloneCost => {
     const s = report.steps.find((x) => x.step === `one at a time: ${name}`)!;
