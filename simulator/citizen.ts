@@ -94,7 +94,7 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
     } else {
       await sleep(Math.max(0, release.opensAt - Date.now()));
     }
-    if (await bookOne(admission)) return;
+    if (await bookOne(admission, admission ? release.id : undefined)) return;
   }
   if (scenario.waitlist) await joinWaitlist();
   else rec.counters.gaveUp++;
@@ -158,14 +158,15 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
     return false;
   }
 
-  async function bookOne(admission: string | undefined): Promise<boolean> {
+  /** Searches (an admitted person sees their release's appointments only, as the web app asks), holds and confirms. */
+  async function bookOne(admission: string | undefined, releaseId: number | undefined): Promise<boolean> {
     if (scenario.verification && !(await verifyPhone())) return false;
     for (let attempt = 0; attempt < 8 && Date.now() < ctx.deadline; attempt++) {
       if (attempt > 0) await sleep(300 * attempt * (0.5 + random())); // a look at the list again, as a person would
       const found = await call(
         'search',
         'GET',
-        `/api/v1/availability?campaignId=${world.campaignId}&lat=${home.lat.toFixed(3)}&lon=${home.lon.toFixed(3)}&radiusKm=40`,
+        `/api/v1/availability?campaignId=${world.campaignId}&lat=${home.lat.toFixed(3)}&lon=${home.lon.toFixed(3)}&radiusKm=40${releaseId ? `&releaseId=${releaseId}` : ''}`,
       );
       const centers = (found?.body?.centers ?? []) as { days: { slots: { id: number }[] }[] }[];
       // Most people take one of the nearest centres, any time that suits them.

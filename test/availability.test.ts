@@ -83,6 +83,32 @@ test('bookings show up in the search within about a second; unreleased slots nev
   assert.deepEqual((await search(`campaignId=${hidden.campaignId}&postalCode=58332`)).centers, []);
 });
 
+test("an admitted person's search shows only their release's appointments, the ones the admission may hold", async () => {
+  const w = await setUpWorld(node.app, { firstCapacity: 3, firstSlots: 1 });
+  // A second release of the same campaign at the same centre, later that day.
+  const later = await adminPost(node.app, '/api/v1/admin/slots', {
+    slots: [{ centerId: w.centerId, campaignId: w.campaignId, startsAt: morningIn(3, 11), durationMinutes: 15, capacity: 4, dose: 1 }],
+  });
+  const second = await adminPost(node.app, '/api/v1/admin/releases', {
+    campaignId: w.campaignId,
+    slotIds: later.slots.map((s: { id: number }) => s.id),
+    opensAt: new Date(Date.now() - 60_000).toISOString(),
+    acknowledge: 'all',
+  });
+  await node.view.reload();
+  const slotsOf = (answer: any) => answer.centers.flatMap((c: any) => c.days.flatMap((d: any) => d.slots.map((s: any) => s.id)));
+  const query = `campaignId=${w.campaignId}&centerId=${w.centerId}`;
+  assert.deepEqual(slotsOf(await search(query)).sort(), [w.firstSlotIds[0], later.slots[0].id].sort(), 'everyone else sees both');
+  assert.deepEqual(slotsOf(await search(`${query}&releaseId=${w.releaseId}`)), [w.firstSlotIds[0]]);
+  const own = await search(`${query}&releaseId=${second.id}`);
+  assert.deepEqual(slotsOf(own), [later.slots[0].id]);
+  assert.equal(own.centers[0].freeFirstDoses, 4, "the counts are the release's own");
+  assert.deepEqual((await search(`${query}&releaseId=999999`)).centers, [], 'an unknown release: nothing');
+  const bad = await node.app.inject({ url: `/api/v1/availability?${query}&releaseId=abc` });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().code, 'VALIDATION_FAILED');
+});
+
 test('a first-dose slot counts only as many units as second doses are free for it', async () => {
   const w = await setUpWorld(node.app, { firstCapacity: 10, firstSlots: 1, secondCapacity: 4 });
   await node.view.reload(); // the view reloads by itself every 200 ms here; a test need not wait for it

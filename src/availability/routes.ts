@@ -17,6 +17,10 @@ const SearchQuery = Strict({
   from: Type.Optional(Day),
   to: Type.Optional(Type.String({ format: 'date' })),
   centerId: Type.Optional({ ...Id, description: 'Only this centre (its own position is the origin; no postal code needed).' }),
+  releaseId: Type.Optional({
+    ...Id,
+    description: "Only this release's appointments: an admitted person's search, which shows only what the admission may hold.",
+  }),
   compact: Type.Optional(Type.Boolean({ default: false, description: 'Free first doses per centre and day, without the slots.' })),
 });
 
@@ -102,7 +106,7 @@ export const availabilityRoutes =
         }
         // Coordinates are rounded to about 100 m for the key; the answer is the same to anyone there.
         const where = q.centerId !== undefined ? `c${q.centerId}` : `${origin.lat.toFixed(3)}|${origin.lon.toFixed(3)}`;
-        const key = [q.campaignId, where, q.radiusKm ?? 50, q.from ?? '', q.to ?? '', q.compact ? 'c' : ''].join('|');
+        const key = [q.campaignId, where, q.radiusKm ?? 50, q.from ?? '', q.to ?? '', q.compact ? 'c' : '', q.releaseId ?? ''].join('|');
         let answer = cache.get(key);
         if (answer === undefined) {
           const centers = view.search({ ...q, origin, radiusKm: q.radiusKm ?? 50 });

@@ -42,6 +42,8 @@ export interface SearchQuery {
   to?: string;
   /** Only this centre. */
   centerId?: number;
+  /** Only this release's slots (what an admission to its waiting room may hold). */
+  releaseId?: number;
   /** Counts per day without the slots (for third parties that poll every centre). */
   compact?: boolean;
 }
@@ -188,6 +190,7 @@ export class AvailabilityView {
       let total = 0;
       for (const slot of slots) {
         if (slot.opensAt > now || Date.parse(slot.startsAt) <= now) continue;
+        if (query.releaseId !== undefined && slot.releaseId !== query.releaseId) continue;
         if ((query.from && slot.day < query.from) || (query.to && slot.day > query.to)) continue;
         let day = days.get(slot.day);
         if (slot.free === 0) continue;

@@ -99,7 +99,9 @@ export const searchPage: Page = async (main, { query, go }) => {
     lastQuery = where;
     let centers: CenterAvailability[];
     try {
-      const all = (await api<{ centers: CenterAvailability[] }>('GET', `/api/v1/availability?campaignId=${campaign!.id}&${where}`)).centers;
+      // Admitted from a waiting room: only that release's appointments, the ones the admission may hold.
+      const release = admission ? `&releaseId=${admission.releaseId}` : '';
+      const all = (await api<{ centers: CenterAvailability[] }>('GET', `/api/v1/availability?campaignId=${campaign!.id}&${where}${release}`)).centers;
       // Full days and full centres are left out: only what can be chosen is shown.
       centers = all.filter((c) => c.freeFirstDoses > 0).map((c) => ({ ...c, days: c.days.filter((d) => d.freeFirstDoses > 0) }));
     } catch (err) {
