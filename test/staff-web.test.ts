@@ -138,6 +138,13 @@ describe('staff console in a real browser', () => {
     await page.getByLabel('Ich habe jede Warnung gelesen und plane die Freigabe trotzdem.', { exact: true }).check();
     await page.getByRole('button', { name: 'Freigabe planen' }).click();
     await page.getByText(/Freigabe Nr\. \d+ geplant/).waitFor();
+    // The day is the centre's: its first hour (the day before in UTC) is released with the rest of it.
+    const unreleased = await node.db.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE (starts_at AT TIME ZONE 'Europe/Berlin')::time < '01:00')::int AS early
+       FROM slots WHERE campaign_id = $1 AND dose = 1 AND release_id IS NULL`,
+      [campaignId],
+    );
+    assert.deepEqual(unreleased.rows[0], { n: 0, early: 0 }, 'every first dose of the chosen day is in the release');
     // Opened now for the rest of the test (the console scheduled it a minute ahead, as staff would).
     await node.db.query(`UPDATE releases SET opens_at = now() WHERE campaign_id = $1`, [campaignId]);
     await node.db.query(`NOTIFY ansturm_catalog`);

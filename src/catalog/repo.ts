@@ -1,6 +1,6 @@
 import type { Land } from './holidays.js';
 import type { Sql } from '../db/pool.js';
-import { atLocal, INSTALLATION_ZONE } from '../time/zone.js';
+import { atLocal, INSTALLATION_ZONE, localDay } from '../time/zone.js';
 
 /** Statements for what staff set up: centres, campaigns, districts, slots and releases. */
 
@@ -127,6 +127,8 @@ export interface SlotOut {
   durationMinutes: number;
   capacity: number;
   taken: number;
+  /** The local day at its centre (YYYY-MM-DD); in the list only. */
+  day?: string;
 }
 
 const SLOT_COLUMNS = `id, center_id AS "centerId", campaign_id AS "campaignId", release_id AS "releaseId", dose,
@@ -187,8 +189,12 @@ export const insertSlotSeries = (s: SlotSeries): Sql => ({
   values: [s.centerId, s.campaignId, s.dose, s.from, s.to, s.weekdays, s.opens, s.closes, s.intervalMinutes, s.durationMinutes, s.capacity, s.skipDates],
 });
 
+/** A campaign's slots, each with its local day at its centre (the day staff choose releases by). */
 export const listSlots = (campaignId: number, centerId?: number): Sql => ({
-  text: `SELECT ${SLOT_COLUMNS} FROM slots WHERE campaign_id = $1 AND ($2::bigint IS NULL OR center_id = $2)
+  text: `SELECT ${SLOT_COLUMNS}, day FROM (
+           SELECT s.*, ${localDay('s.starts_at', 'c.time_zone')}::text AS day FROM slots s JOIN centers c ON c.id = s.center_id
+           WHERE s.campaign_id = $1 AND ($2::bigint IS NULL OR s.center_id = $2)
+         ) s
          ORDER BY starts_at, id LIMIT 5000`,
   values: [campaignId, centerId ?? null],
 });

@@ -6,6 +6,7 @@ import { lang, minutesSeconds, parseDate, t } from '../i18n.js';
 import { flow } from '../flow.js';
 import { heading, problemText, type Page } from '../page.js';
 import { eligibilityProblem, isVerified, personFields, precheck, readPerson, verificationBox } from '../person-form.js';
+import { dayIn } from '../../../src/time/zone.js';
 
 /** The held appointments, the few fields a booking needs, and the time left on the hold. */
 export const detailsPage: Page = async (main, { go }) => {
@@ -23,7 +24,9 @@ export const detailsPage: Page = async (main, { go }) => {
   const campaign = await api<{ campaigns: Campaign[] }>('GET', '/api/v1/campaigns')
     .then((r) => r.campaigns.find((c) => c.id === hold.campaignId))
     .catch(() => undefined);
-  const firstDay = hold.appointments[0]!.startsAt.slice(0, 10);
+  // Age and rules count on the first appointment's day at its centre (00:30 in Berlin is not yet that day in UTC).
+  const first = hold.appointments[0]!;
+  const firstDay = dayIn(new Date(first.startsAt), first.center.timeZone);
 
   const timer = h('p', { class: 'timer', role: 'timer', 'aria-live': 'off' });
   const problems = h('div', { class: 'messages' });

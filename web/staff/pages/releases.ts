@@ -11,6 +11,8 @@ interface Slot {
   releaseId: number | null;
   dose: number;
   startsAt: string;
+  /** The local day at its centre. */
+  day: string;
   capacity: number;
 }
 interface Warning {
@@ -65,7 +67,8 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
     const v = formValues(el);
     const campaignId = Number(v.campaignId);
     const slots = (await call<{ slots: Slot[] }>('GET', `/api/v1/admin/slots?campaignId=${campaignId}`)).slots;
-    const inRange = (s: Slot) => !v.from || !v.to || (s.startsAt.slice(0, 10) >= v.from && s.startsAt.slice(0, 10) <= v.to);
+    // Days as the centre counts them (a slot at 00:30 in Berlin is on that day, though still the day before in UTC).
+    const inRange = (s: Slot) => !v.from || !v.to || (s.day >= v.from && s.day <= v.to);
     const atCenter = (s: Slot) => !v.centerId || s.centerId === Number(v.centerId);
     // The chosen first doses, and every unreleased second dose of the campaign there (their second appointments).
     const slotIds = slots.filter((s) => s.releaseId === null && atCenter(s) && (s.dose === 2 || inRange(s))).map((s) => s.id);
