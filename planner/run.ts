@@ -151,7 +151,7 @@ const day: Day = {
 if (day.windowSeconds <= 0) fail('--window must be longer than 0');
 if ((day.earlyShare ?? 0) > 1) fail('--early is a share between 0 and 1');
 const p = plan(day, calibration);
-const here = crowdFor(calibration.cores * day.utilisation, day, calibration);
+const here = crowdFor(calibration.cores, day, calibration);
 
 console.log(
   `costs ${fromHere ? `measured on this installation ${calibration.measuredAt}` : `of the reference machine (run npm run plan -- calibrate to measure yours)`}: ${calibration.machine}\n`,
@@ -181,6 +181,6 @@ console.log(
   `  memory per worker      ${p.memoryPerWorkerMb} MB for the waiting room (${calibration.bytesPerWaitingPerson} bytes per person, every worker keeps every room)`,
 );
 console.log(
-  `\nthis machine (${calibration.cores} cores, application and PostgreSQL together) carries about ${here.toLocaleString('en')} people for a day of this shape.\n` +
+  `\nthis machine (${calibration.cores} cores, application and PostgreSQL together) keeps up with about ${here.toLocaleString('en')} people for a day of this shape (at most 0.2 s of work behind at the busiest).\n` +
     `Run the simulator with that crowd (npm run simulate -- --crowd ${here} ...) and set ANSTURM_MEASURED_CROWD to what it held with no failure.`,
 );

@@ -300,14 +300,6 @@ function costOf(from: Reading, to: Reading, people: number) {
 /** A second's p95 inside the server above this, and the run did not keep up. */
 const KEPT_UP_P95_MS = 1000;
 /**
- * The share of the server's cores a crowd may need in its busiest second and still be answered within a second
- * (the rest absorbs the bursts within that second and the work the model leaves out). First set from
- * burgenland-shaped runs on the 2-core machine; since binds are batched and the pre-queue comes back spread out,
- * runs there kept up at up to 94 % busy (9,000 people at 50 admissions/s), so this is on the careful side.
- */
-const KEPT_UP_UTILISATION = 0.85;
-
-/**
  * The capacity planner's prediction beside what this run measured (planner/model.ts, with the costs measured
  * here by `npm run plan -- calibrate`, else the reference machine's): the cores this crowd needs in its busiest
  * second against the most the server used in any five seconds, and the crowd of this shape the server's share
@@ -349,7 +341,7 @@ function plannerBeside(s: Scenario, seconds: { serverCores: number | null; gener
     measuredPeakCores: ownInstance && measuredPeak !== null ? Math.round(measuredPeak * 100) / 100 : null,
     /** This machine's cores less what the simulator used in the server's busiest five seconds (its average without them). */
     serverCores: Math.round(serverShare * 100) / 100,
-    /** The crowd of this shape those cores carry with a p95 under a second, by the planner (at 85 % busy). */
-    predictedCrowd: crowdFor(serverShare * KEPT_UP_UTILISATION, day, calibration.costs, KEPT_UP_UTILISATION),
+    /** The crowd of this shape those cores keep up with, by the planner (falling at most 0.2 s of work behind). */
+    predictedCrowd: crowdFor(serverShare, day, calibration.costs),
   };
 }

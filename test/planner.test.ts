@@ -6,11 +6,13 @@ import { openingSpreadMs } from '../src/queue/status.js';
 import {
   arrivalAt,
   arrivedShare,
+  backlogSeconds,
   costAt,
   crowdFor,
   DEFAULT_ADMIT_PER_SECOND,
   DEFAULT_EARLY_SHARE,
   DEFAULT_SMS_PER_SECOND,
+  KEPT_UP_BACKLOG_SECONDS,
   peakCores,
   plan,
   pollsPerSecond,
@@ -115,16 +117,16 @@ test('a writing step costs its own transaction while requests rarely overlap, an
   assert.ok(withAlone.dbCores > without.dbCores && withAlone.dbWriteTransactionsPerSecond > without.dbWriteTransactionsPerSecond);
 });
 
-test('the crowd a machine carries is the plan solved for the crowd: planning that crowd needs those cores', () => {
+test('the crowd a machine keeps up with falls KEPT_UP_BACKLOG_SECONDS behind at its busiest, a larger one more', () => {
+  const behind = (n: number, cores: number) => backlogSeconds({ ...day, crowd: n, slots: (day.slots / day.crowd) * n, nodes: 1 }, calibration, cores);
   for (const cores of [1.2, 4, 32]) {
     const crowd = crowdFor(cores, day, calibration);
-    const need = (n: number) => {
-      // At the day's share busy, as crowdFor counts it (a machine that busy stretches each transaction).
-      const p = plan({ ...day, crowd: n, slots: (day.slots / day.crowd) * n, nodes: 1, utilisation: 1, busyShare: day.utilisation }, calibration);
-      return p.appCores + p.dbCores;
-    };
-    assert.ok(need(crowd) <= cores && need(crowd * 1.01) > cores * 0.99, `${cores} cores: ${crowd} people need ${need(crowd)}`);
+    assert.ok(crowd > 0);
+    assert.ok(behind(crowd, cores) <= KEPT_UP_BACKLOG_SECONDS && behind(crowd * 1.01, cores) > KEPT_UP_BACKLOG_SECONDS, `${cores} cores: ${crowd} people`);
   }
+  assert.ok(crowdFor(8, day, calibration) > crowdFor(4, day, calibration), 'more cores, a larger crowd');
+  // The backlog is the work beyond the cores, second by second: a crowd whose every second fits is never behind.
+  assert.equal(behind(1_000, 32), 0);
 });
 
 test("a shape's busiest second on a given machine: the demand at the share busy it causes", () => {

@@ -54,7 +54,7 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     assert.match(html, /<td>booked<\/td><td class="n">\d+<\/td>/);
     assert.match(html, /<h2>Cost<\/h2>/);
     assert.match(html, /<h2>Capacity: the planner beside this run<\/h2>/);
-    assert.match(html, /people of this shape those cores carry with a p95 under a second, by the planner \(at 85 % busy\)<\/td><td class="n">[\d,]+</);
+    assert.match(html, /people of this shape those cores keep up with, by the planner \(at most 0.2 s of work behind\)<\/td><td class="n">[\d,]+</);
     assert.match(html, /The simulator (was|was not) the limit of this run|The machine was full/);
     assert.doesNotMatch(html, /\{"|":/, 'no raw JSON in the page');
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'self-contained: no scripts, nothing fetched');
