@@ -10,6 +10,7 @@ import { CALIBRATION_FILE, loadCalibration } from './calibration.js';
 import { parseArgs } from 'node:util';
 import {
   crowdFor,
+  KEPT_UP_BACKLOG_SECONDS,
   DEFAULT_ADMIT_PER_SECOND,
   DEFAULT_EARLY_SHARE,
   DEFAULT_SMS_PER_SECOND,
@@ -181,6 +182,6 @@ console.log(
   `  memory per worker      ${p.memoryPerWorkerMb} MB for the waiting room (${calibration.bytesPerWaitingPerson} bytes per person, every worker keeps every room)`,
 );
 console.log(
-  `\nthis machine (${calibration.cores} cores, application and PostgreSQL together) keeps up with about ${here.toLocaleString('en')} people for a day of this shape (at most 0.2 s of work behind at the busiest).\n` +
+  `\nthis machine (${calibration.cores} cores, application and PostgreSQL together) keeps up with about ${here.toLocaleString('en')} people for a day of this shape (at most ${KEPT_UP_BACKLOG_SECONDS} s of work behind at the busiest).\n` +
     `Run the simulator with that crowd (npm run simulate -- --crowd ${here} ...) and set ANSTURM_MEASURED_CROWD to what it held with no failure.`,
 );
