@@ -240,3 +240,57 @@ test('an account limited to one centre exports and lists that centre only, and s
   });
   assert.equal(elsewhere.status, 403, 'a list naming another centre is refused whole');
 });
+
+test('the slot list picks by dose, local day and release, and says when its limit left some out', async () => {
+  const w = await setUpWorld(node.app);
+  const created = (
+    await adminPost(node.app, '/api/v1/admin/slots', {
+      series: {
+        centerId: w.centerId,
+        campaignId: w.campaignId,
+        from: '2030-03-04',
+        to: '2030-03-23',
+        weekdays: [1, 2, 3, 4, 5, 6, 7],
+        opens: '00:00',
+        closes: '23:00',
+        intervalMinutes: 4,
+        capacity: 1,
+      },
+    })
+  ).slots;
+  assert.equal(created.length, 20 * 345);
+  const list = async (query: string) => {
+    const res = await node.app.inject({ url: `/api/v1/admin/slots?campaignId=${w.campaignId}&${query}`, headers: admin });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json() as { slots: { id: number; dose: number; releaseId: number | null; startsAt: string; day: string }[]; more: boolean };
+  };
+
+  const capped = await list('dose=1&unreleased=true');
+  assert.equal(capped.slots.length, 5000, 'the default limit');
+  assert.equal(capped.more, true, 'and it says that more were left out');
+  const all = await list('dose=1&unreleased=true&limit=50000');
+  assert.equal(all.more, false);
+  assert.deepEqual(
+    all.slots.map((s) => s.id).sort((a, b) => a - b),
+    created.map((s: { id: number }) => s.id).sort((a: number, b: number) => a - b),
+  );
+  assert.ok(!all.slots.some((s) => w.firstSlotIds.includes(s.id)), 'released slots are left out');
+  const withReleased = await list('dose=1&limit=50000');
+  assert.equal(withReleased.slots.length, created.length + w.firstSlotIds.length);
+  assert.deepEqual(
+    (await list('dose=2')).slots.map((s) => s.id),
+    w.secondSlotIds,
+  );
+
+  // Days are the centre's: its day starts at 00:00 in Berlin, 23:00 the day before in UTC.
+  const day = await list('dose=1&from=2030-03-05&to=2030-03-05');
+  assert.equal(day.slots.length, 345);
+  assert.ok(day.slots.every((s) => s.day === '2030-03-05'));
+  assert.equal(day.slots[0]!.startsAt, '2030-03-04T23:00:00.000Z');
+
+  for (const bad of ['limit=0', 'limit=50001', 'dose=3', 'from=2030-02-30']) {
+    const res = await node.app.inject({ url: `/api/v1/admin/slots?campaignId=${w.campaignId}&${bad}`, headers: admin });
+    assert.equal(res.statusCode, 400, bad);
+    assert.equal(res.json().code, 'VALIDATION_FAILED', bad);
+  }
+});

@@ -189,14 +189,29 @@ export const insertSlotSeries = (s: SlotSeries): Sql => ({
   values: [s.centerId, s.campaignId, s.dose, s.from, s.to, s.weekdays, s.opens, s.closes, s.intervalMinutes, s.durationMinutes, s.capacity, s.skipDates],
 });
 
-/** A campaign's slots, each with its local day at its centre (the day staff choose releases by). */
-export const listSlots = (campaignId: number, centerId?: number): Sql => ({
-  text: `SELECT ${SLOT_COLUMNS}, day FROM (
-           SELECT s.*, ${localDay('s.starts_at', 'c.time_zone')}::text AS day FROM slots s JOIN centers c ON c.id = s.center_id
-           WHERE s.campaign_id = $1 AND ($2::bigint IS NULL OR s.center_id = $2)
+/** Which of a campaign's slots to list: a centre, a dose, local days, only those not yet released. */
+export interface SlotFilter {
+  campaignId: number;
+  centerId?: number;
+  dose?: number;
+  /** First and last local day at the centre, inclusive. */
+  from?: string;
+  to?: string;
+  unreleased?: boolean;
+  /** At most this many; one more is read to tell whether there are more. */
+  limit: number;
+}
+
+/** A campaign's slots, each with its local day at its centre (the day staff choose releases by), in time order. */
+export const listSlots = (f: SlotFilter): Sql => ({
+  text: `SELECT ${SLOT_COLUMNS}, local_day::text AS day FROM (
+           SELECT s.*, ${localDay('s.starts_at', 'c.time_zone')} AS local_day FROM slots s JOIN centers c ON c.id = s.center_id
+           WHERE s.campaign_id = $1 AND ($2::bigint IS NULL OR s.center_id = $2) AND ($3::int IS NULL OR s.dose = $3)
+             AND (NOT $6 OR s.release_id IS NULL)
          ) s
-         ORDER BY starts_at, id LIMIT 5000`,
-  values: [campaignId, centerId ?? null],
+         WHERE ($4::date IS NULL OR local_day >= $4) AND ($5::date IS NULL OR local_day <= $5)
+         ORDER BY starts_at, id LIMIT $7`,
+  values: [f.campaignId, f.centerId ?? null, f.dose ?? null, f.from ?? null, f.to ?? null, f.unreleased ?? false, f.limit + 1],
 });
 
 export const insertRelease = (campaignId: number, opensAt: string, waitingRoom: boolean): Sql => ({

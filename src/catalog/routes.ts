@@ -93,6 +93,9 @@ const security = [{ bearer: [] }];
 /** Staff send whole slot lists and releases of tens of thousands of ids; citizens' bodies keep the small global limit. */
 const ADMIN_BODY_LIMIT = 4 * 1024 * 1024; // 4 MiB
 
+/** The most slots one release takes, and so the most one listing gives. */
+const MAX_RELEASE_SLOTS = 50_000;
+
 /** Staff routes for setting up centres, campaigns, slots and releases. */
 export const catalogRoutes =
   (db: Db, auth: StaffAuth, checklist: ChecklistContext): FastifyPluginAsyncTypebox =>
@@ -161,13 +164,29 @@ export const catalogRoutes =
 
     app.get(
       '/api/v1/admin/slots',
-      { schema: { tags: ['admin'], security, querystring: Strict({ campaignId: Id, centerId: Type.Optional(Id) }) } },
-      async (request) => ({ slots: await catalogService.listSlots(db, request.query.campaignId, request.query.centerId) }),
+      {
+        schema: {
+          tags: ['admin'],
+          security,
+          summary: 'A campaign’s slots in time order, picked by centre, dose, local day and release; `more` says the limit left some out',
+          querystring: Strict({
+            campaignId: Id,
+            centerId: Type.Optional(Id),
+            dose: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 })),
+            from: Type.Optional(Type.Union([Day], { description: 'First local day at the centre' })),
+            to: Type.Optional(Type.Union([Day], { description: 'Last local day at the centre' })),
+            unreleased: Type.Optional(Type.Boolean({ description: 'Only slots in no release yet' })),
+            limit: Type.Integer({ minimum: 1, maximum: MAX_RELEASE_SLOTS, default: 5000 }),
+          }),
+          response: errors(400, 401),
+        },
+      },
+      async (request) => catalogService.listSlots(db, request.query),
     );
 
     const ReleaseBody = Strict({
       campaignId: Id,
-      slotIds: Type.Array(Id, { minItems: 1, maxItems: 50000 }),
+      slotIds: Type.Array(Id, { minItems: 1, maxItems: MAX_RELEASE_SLOTS }),
       opensAt: Instant,
       waitingRoom: Type.Optional(Type.Boolean()),
       waitlistShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Share of each first-dose slot kept for the wait list' })),

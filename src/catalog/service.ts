@@ -119,7 +119,11 @@ export const catalogService = {
     return created;
   },
 
-  listSlots: async (q: Queryable, campaignId: number, centerId?: number) => (await run<sql.SlotOut>(q, sql.listSlots(campaignId, centerId))).rows,
+  /** The slots a filter picks, up to its limit, and whether more were left out. */
+  async listSlots(q: Queryable, filter: sql.SlotFilter) {
+    const rows = (await run<sql.SlotOut>(q, sql.listSlots(filter))).rows;
+    return { slots: rows.slice(0, filter.limit), more: rows.length > filter.limit };
+  },
 
   async createRelease(q: pg.ClientBase, r: ReleaseSpec) {
     const { campaignId, slotIds, opensAt, waitingRoom = false, prequeueMinutes = 30 } = r;

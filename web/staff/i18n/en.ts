@@ -164,6 +164,8 @@ export const en = {
   'Keine Warteräume.': 'No waiting rooms.',
   'Keine freien Termine in der Nähe.': 'No free appointments nearby.',
   'Keine noch nicht freigegebenen Termine in dieser Auswahl.': 'No unreleased appointments in this selection.',
+  'Diese Auswahl hat mehr als {max} Termine. Bitte weniger Tage oder ein Impfzentrum wählen.':
+    'This selection has more than {max} appointments. Please choose fewer days or one vaccination centre.',
   'Keine offenen Meldungen.': 'No open reports.',
   Kontakt: 'Contact',
   Konten: 'Accounts',

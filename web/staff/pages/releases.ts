@@ -1,20 +1,13 @@
-import { t } from '../i18n.js';
+import { staffLocale, t } from '../i18n.js';
 import { word } from '../words.js';
 import { fill, formValues, h, notice } from '../../src/dom.js';
 import { call } from '../session.js';
 import { localInstant, dateTime, input, problem, table } from '../ui.js';
 import { loadCampaigns, loadCenters } from './setup.js';
 
-interface Slot {
-  id: number;
-  centerId: number;
-  releaseId: number | null;
-  dose: number;
-  startsAt: string;
-  /** The local day at its centre. */
-  day: string;
-  capacity: number;
-}
+/** The most slots one release takes (the server's limit too). */
+const MAX_RELEASE_SLOTS = 50_000;
+
 interface Warning {
   code: string;
   message: string;
@@ -66,13 +59,23 @@ export async function releasesPage(main: HTMLElement): Promise<void> {
   async function plan() {
     const v = formValues(el);
     const campaignId = Number(v.campaignId);
-    const slots = (await call<{ slots: Slot[] }>('GET', `/api/v1/admin/slots?campaignId=${campaignId}`)).slots;
-    // Days as the centre counts them (a slot at 00:30 in Berlin is on that day, though still the day before in UTC).
-    const inRange = (s: Slot) => !v.from || !v.to || (s.day >= v.from && s.day <= v.to);
-    const atCenter = (s: Slot) => !v.centerId || s.centerId === Number(v.centerId);
-    // The chosen first doses, and every unreleased second dose of the campaign there (their second appointments).
-    const slotIds = slots.filter((s) => s.releaseId === null && atCenter(s) && (s.dose === 2 || inRange(s))).map((s) => s.id);
     if (!v.opensAt) throw new Error(t('Bitte den Zeitpunkt der Freigabe angeben.'));
+    // The server picks: the chosen days' unreleased first doses (days as the centre counts them), and every
+    // unreleased second dose of the campaign there (their second appointments).
+    const picked = (dose: number, days: Record<string, string>) =>
+      call<{ slots: { id: number }[]; more: boolean }>(
+        'GET',
+        `/api/v1/admin/slots?${new URLSearchParams({ campaignId: String(campaignId), ...(v.centerId ? { centerId: v.centerId } : {}), dose: String(dose), ...days, unreleased: 'true', limit: String(MAX_RELEASE_SLOTS) })}`,
+      );
+    const [firsts, seconds] = await Promise.all([picked(1, v.from && v.to ? { from: v.from, to: v.to } : {}), picked(2, {})]);
+    const slotIds = [...firsts.slots, ...seconds.slots].map((s) => s.id);
+    if (firsts.more || seconds.more || slotIds.length > MAX_RELEASE_SLOTS) {
+      throw new Error(
+        t('Diese Auswahl hat mehr als {max} Termine. Bitte weniger Tage oder ein Impfzentrum wählen.', {
+          max: MAX_RELEASE_SLOTS.toLocaleString(staffLocale()),
+        }),
+      );
+    }
     const waitingRoom = (el.querySelector('[name="waitingRoom"]') as HTMLInputElement).checked;
     return {
       campaignId,
