@@ -1,6 +1,6 @@
 import type { Language } from '../languages.js';
 import type { Sql } from '../db/pool.js';
-import { giveBack, keptFrom, KEPT_FOR_PHONE, KEPT_FOR_WAITLIST, type Way } from '../capacity/sql.js';
+import { giveBack, keptFrom, type Way } from '../capacity/sql.js';
 import { localDay } from '../time/zone.js';
 
 /**
@@ -38,53 +38,67 @@ export interface TakenFirstUnit extends SlotRow {
 
 export type { Way };
 
-export interface LockedSlot extends TakenFirstUnit {
-  taken: number;
-  capacity: number;
-  past: boolean;
+/** Why a request may not have a unit of its first-dose slot (the codes of errors.ts). */
+export type FirstDoseRefusal = 'SLOT_NOT_FOUND' | 'WRONG_DOSE' | 'NOT_RELEASED' | 'SLOT_IN_PAST' | 'ADMISSION_REQUIRED' | 'ADMISSION_INVALID' | 'SLOT_FULL';
+
+/** One request's first dose, decided: its slot (absent for an unknown id) and, for a refusal, why. */
+export interface FirstDoseOutcome extends Partial<TakenFirstUnit> {
+  refusal: FirstDoseRefusal | null;
   release_id: number | null;
   opens_at: Date | null;
-  released: boolean;
-  waiting_room: boolean;
-  kept_for_waitlist: number;
-  kept_for_phone: number;
+  /** Slots whose units the statement took (the same in every row). */
+  took: number;
 }
 
 /**
- * Locks the slots asked for, first doses before second doses and then by id (the order every
- * statement here locks slots in, so transactions on other connections queue behind each other
- * instead of deadlocking), with everything a decision to take a unit needs.
+ * Takes first-dose units for many requests in one statement, decided in arrival order under the
+ * row locks: the slots asked for are locked (first doses before second doses, then by id: the order
+ * every statement here locks slots in, so transactions on other connections queue behind each other
+ * instead of deadlocking), each request is checked against the rules (the slot exists, is a first
+ * dose, is released by the database clock and in the future; a waiting room's units go only to
+ * admissions to that very release, `admitted` one per request; no way takes the units kept for
+ * another) and against what the requests before it took, and every slot's granted units are taken by
+ * one UPDATE that checks the total again (`taken + n + kept <= capacity`; `took` counts the slots it
+ * changed). One row per request, in the order asked; a refused one keeps nothing.
  */
-export const lockSlots = (slotIds: number[]): Sql => ({
-  text: `SELECT ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days,
-                s.taken, s.capacity, s.starts_at <= clock_now() AS past, r.id AS release_id, r.opens_at,
-                (r.opens_at IS NOT NULL AND r.opens_at <= clock_now()) AS released, COALESCE(r.waiting_room, false) AS waiting_room,
-                ${KEPT_FOR_WAITLIST} AS kept_for_waitlist, ${KEPT_FOR_PHONE} AS kept_for_phone
-         FROM slots s JOIN centers c ON c.id = s.center_id JOIN campaigns k ON k.id = s.campaign_id
-              JOIN vaccines v ON v.id = k.vaccine_id LEFT JOIN releases r ON r.id = s.release_id
-         WHERE s.id = ANY($1) ORDER BY s.dose, s.id FOR NO KEY UPDATE OF s`,
-  values: [slotIds],
-});
-
-/**
- * Takes first-dose units, one per entry of `slotIds` (a slot listed three times gives three), in
- * one statement that checks the rules itself: released by the database clock, in the future, a
- * waiting room's units only for admissions to that very release (`admitted`, one per entry), and
- * never the units kept for another way. The public takes neither kept share; the wait list and
- * the hotline take from their own first. A slot that does not satisfy the rules returns no row.
- */
-export const takeFirstDoseUnits = (way: Way, slotIds: number[], admitted: (number | null)[]): Sql => {
+export const takeFirstDoses = (way: Way, slotIds: number[], admitted: (number | null)[]): Sql => {
   const share =
     way === 'waitlist' ? ', reserved = greatest(s.reserved - g.n, 0)' : way === 'phone' ? ', phone_reserved = greatest(s.phone_reserved - g.n, 0)' : '';
-  const room = way === 'public' ? 'AND (NOT r.waiting_room OR r.id = ALL(g.admitted))' : '';
   return {
-    text: `UPDATE slots s SET taken = s.taken + g.n${share}
-           FROM (SELECT id, count(*)::int AS n, array_agg(admitted) AS admitted
-                 FROM unnest($1::bigint[], $2::bigint[]) AS x(id, admitted) GROUP BY id) g, releases r
-           WHERE s.id = g.id AND s.dose = 1 AND s.starts_at > clock_now() AND s.taken + g.n + ${keptFrom(way)} <= s.capacity
-             AND r.id = s.release_id AND r.opens_at <= clock_now() ${room}
-           RETURNING s.id`,
-    values: [slotIds, admitted],
+    text: `WITH req AS (
+             SELECT ord, id, admitted FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS x(id, admitted, ord)
+           ), locked AS MATERIALIZED (
+             SELECT ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days, s.taken, s.capacity,
+                    s.starts_at <= clock_now() AS past, r.id AS release_id, r.opens_at,
+                    (r.opens_at IS NOT NULL AND r.opens_at <= clock_now()) AS released, COALESCE(r.waiting_room, false) AS waiting_room,
+                    ${keptFrom(way)} AS kept
+             FROM slots s JOIN centers c ON c.id = s.center_id JOIN campaigns k ON k.id = s.campaign_id
+                  JOIN vaccines v ON v.id = k.vaccine_id LEFT JOIN releases r ON r.id = s.release_id
+             WHERE s.id IN (SELECT id FROM req) ORDER BY s.dose, s.id FOR NO KEY UPDATE OF s
+           ), ruled AS (
+             SELECT req.ord, req.id,
+                    CASE WHEN l.id IS NULL THEN 'SLOT_NOT_FOUND'
+                         WHEN l.dose <> 1 THEN 'WRONG_DOSE'
+                         WHEN NOT l.released THEN 'NOT_RELEASED'
+                         WHEN l.past THEN 'SLOT_IN_PAST'
+                         WHEN $3 AND l.waiting_room AND l.release_id IS DISTINCT FROM req.admitted
+                           THEN CASE WHEN req.admitted IS NULL THEN 'ADMISSION_REQUIRED' ELSE 'ADMISSION_INVALID' END
+                    END AS refusal
+             FROM req LEFT JOIN locked l ON l.id = req.id
+           ), decided AS (
+             SELECT u.ord, u.id,
+                    CASE WHEN u.refusal IS NULL
+                          AND l.taken + l.kept + count(*) FILTER (WHERE u.refusal IS NULL) OVER (PARTITION BY u.id ORDER BY u.ord) > l.capacity
+                         THEN 'SLOT_FULL' ELSE u.refusal END AS refusal
+             FROM ruled u LEFT JOIN locked l ON l.id = u.id
+           ), took AS (
+             UPDATE slots s SET taken = s.taken + g.n${share}
+             FROM (SELECT id, count(*)::int AS n FROM decided WHERE refusal IS NULL GROUP BY id) g, releases r
+             WHERE s.id = g.id AND r.id = s.release_id AND s.taken + g.n + ${keptFrom(way)} <= s.capacity RETURNING s.id
+           )
+           SELECT d.refusal, l.*, (SELECT count(*) FROM took)::int AS took
+           FROM decided d LEFT JOIN locked l ON l.id = d.id ORDER BY d.ord`,
+    values: [slotIds, admitted, way === 'public'],
   };
 };
 
@@ -101,23 +115,30 @@ export interface SecondDoseNeed {
 /**
  * For each need, the earliest released second-dose slots with free capacity at the same centre
  * whose local calendar day (the centre's zone) lies min..max days after the first dose (at most `need` of them),
- * leaving out `exhausted`. The range on starts_at lets the index narrow the search; the date
- * difference decides. `need` is the need's position in the list, from 1.
+ * leaving out `exhausted`, locked in id order, with the units each has left once locked. The range on
+ * starts_at lets the index narrow the search; the date difference decides. `need` is the need's position
+ * in the list, from 1; the rows come by need, then time.
  */
-export const secondDoseCandidates = (needs: SecondDoseNeed[], exhausted: number[]): Sql => ({
-  text: `SELECT g.i::int AS need, s.id
-         FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::int[], $5::int[], $6::int[])
-              WITH ORDINALITY AS g(center_id, campaign_id, first_at, min_days, max_days, n, i)
-         CROSS JOIN LATERAL (
-           SELECT s.id, s.starts_at FROM slots s JOIN releases r ON r.id = s.release_id JOIN centers c ON c.id = s.center_id
-           WHERE s.center_id = g.center_id AND s.campaign_id = g.campaign_id AND s.dose = 2 AND s.taken < s.capacity
-             AND r.opens_at <= clock_now() AND NOT (s.id = ANY($7::bigint[]))
-             AND s.starts_at BETWEEN g.first_at + make_interval(days => g.min_days - 1)
-                                 AND g.first_at + make_interval(days => g.max_days + 1)
-             AND ${localDay('s.starts_at', 'c.time_zone')} - ${localDay('g.first_at', 'c.time_zone')}
-                 BETWEEN g.min_days AND g.max_days
-           ORDER BY s.starts_at, s.id LIMIT g.n) s
-         ORDER BY g.i, s.starts_at, s.id`,
+export const lockSecondDoseCandidates = (needs: SecondDoseNeed[], exhausted: number[]): Sql => ({
+  text: `WITH candidates AS (
+           SELECT g.i::int AS need, s.id, s.starts_at
+           FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::int[], $5::int[], $6::int[])
+                WITH ORDINALITY AS g(center_id, campaign_id, first_at, min_days, max_days, n, i)
+           CROSS JOIN LATERAL (
+             SELECT s.id, s.starts_at FROM slots s JOIN releases r ON r.id = s.release_id JOIN centers c ON c.id = s.center_id
+             WHERE s.center_id = g.center_id AND s.campaign_id = g.campaign_id AND s.dose = 2 AND s.taken < s.capacity
+               AND r.opens_at <= clock_now() AND NOT (s.id = ANY($7::bigint[]))
+               AND s.starts_at BETWEEN g.first_at + make_interval(days => g.min_days - 1)
+                                   AND g.first_at + make_interval(days => g.max_days + 1)
+               AND ${localDay('s.starts_at', 'c.time_zone')} - ${localDay('g.first_at', 'c.time_zone')}
+                   BETWEEN g.min_days AND g.max_days
+             ORDER BY s.starts_at, s.id LIMIT g.n) s
+         ), locked AS MATERIALIZED (
+           SELECT s.id, s.capacity - s.taken AS free FROM slots s
+           WHERE s.id IN (SELECT id FROM candidates) ORDER BY s.id FOR NO KEY UPDATE
+         )
+         SELECT c.need, c.id, l.free FROM candidates c JOIN locked l ON l.id = c.id
+         ORDER BY c.need, c.starts_at, c.id`,
   values: [
     needs.map((n) => n.centerId),
     needs.map((n) => n.campaignId),
@@ -127,12 +148,6 @@ export const secondDoseCandidates = (needs: SecondDoseNeed[], exhausted: number[
     needs.map((n) => n.need),
     exhausted,
   ],
-});
-
-/** Locks second-dose candidates in id order and says how many units each has left. */
-export const lockFreeUnits = (slotIds: number[]): Sql => ({
-  text: `SELECT id, capacity - taken AS free FROM slots WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`,
-  values: [slotIds],
 });
 
 /** Takes `counts[i]` units of `slotIds[i]`, each only if that many are still free. */

@@ -2,12 +2,13 @@ import type pg from 'pg';
 import { PG, pgCode, pgConstraint, run } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import * as sql from './repo.js';
-import { keptFromRow } from '../capacity/sql.js';
 
 /**
- * Taking capacity for many requests at once: the first-dose slots are locked and each request is
- * decided in arrival order, all units of a slot are taken by one conditional UPDATE, and second
- * doses are found and taken for the whole batch together. A request that is refused keeps nothing.
+ * Taking capacity for many requests at once: one statement locks the first-dose slots, decides each
+ * request in arrival order and takes all units of a slot by one UPDATE; second doses are then found,
+ * locked and taken for the whole batch together. A request that is refused keeps nothing. The locks
+ * are held to COMMIT, so the fewer round trips after the first one, the sooner the next batch on the
+ * same slots may go (a round trip through a busy node is slow).
  */
 
 export interface UnitRequest {
@@ -33,27 +34,21 @@ export async function takeUnitsMany(q: pg.ClientBase, way: sql.Way, requests: Un
 }
 
 async function decideAndTake(q: pg.ClientBase, way: sql.Way, requests: UnitRequest[]): Promise<(TakenUnits | AppError)[]> {
-  const ids = [...new Set(requests.map((r) => r.slotId))];
-  const slots = new Map((await run<sql.LockedSlot>(q, sql.lockSlots(ids))).rows.map((s) => [s.id, s]));
-  const granted = new Map<number, number>();
-  const results: (TakenUnits | AppError)[] = requests.map((r) => {
-    const slot = slots.get(r.slotId);
-    const refusal = refuse(slot, way, r.admittedRelease, granted.get(r.slotId) ?? 0);
-    if (refusal) return refusal;
-    granted.set(r.slotId, (granted.get(r.slotId) ?? 0) + 1);
-    return { first: slot!, second: null };
-  });
-  const winners = requests.filter((_, i) => !(results[i] instanceof AppError));
-  if (winners.length === 0) return results;
-  const took = await run(
-    q,
-    sql.takeFirstDoseUnits(
-      way,
-      winners.map((r) => r.slotId),
-      winners.map((r) => r.admittedRelease),
-    ),
-  );
-  if (took.rowCount !== granted.size) throw new Error('a locked slot refused the units decided for it');
+  const rows = (
+    await run<sql.FirstDoseOutcome>(
+      q,
+      sql.takeFirstDoses(
+        way,
+        requests.map((r) => r.slotId),
+        requests.map((r) => r.admittedRelease),
+      ),
+    )
+  ).rows;
+  if (rows[0] && rows[0].took !== new Set(rows.filter((r) => r.refusal === null).map((r) => r.id)).size) {
+    throw new Error('a locked slot refused the units decided for it');
+  }
+  const results: (TakenUnits | AppError)[] = rows.map((row) => (row.refusal ? refusal(row) : { first: row as sql.TakenFirstUnit, second: null }));
+  if (!rows.some((r) => r.refusal === null)) return results;
 
   const pairing = results.flatMap((r, i) => (r instanceof AppError || r.first.doses !== 2 ? [] : [i]));
   const seconds = await takeSecondDoses(
@@ -84,19 +79,20 @@ export async function takeUnits(q: pg.ClientBase, way: sql.Way, slotId: number, 
   return result!;
 }
 
-/** Why a request may not have a unit of this (locked) slot, or null when it may. */
-function refuse(slot: sql.LockedSlot | undefined, way: sql.Way, admittedRelease: number | null, grantedAlready: number): AppError | null {
-  if (!slot) return new AppError('SLOT_NOT_FOUND');
-  if (slot.dose !== 1) return new AppError('WRONG_DOSE', 'Choose a first-dose appointment; the second one is found for you.');
-  if (!slot.released) return new AppError('NOT_RELEASED', undefined, slot.opens_at ? { opensAt: slot.opens_at.toISOString() } : undefined);
-  if (slot.past) return new AppError('SLOT_IN_PAST');
-  if (way === 'public' && slot.waiting_room && slot.release_id !== admittedRelease) {
-    return admittedRelease === null
-      ? new AppError('ADMISSION_REQUIRED', undefined, { releaseId: slot.release_id })
-      : new AppError('ADMISSION_INVALID', 'This admission is for another release.', { releaseId: slot.release_id });
+/** A refusal the statement decided, told with what the person needs to know. */
+function refusal(row: sql.FirstDoseOutcome): AppError {
+  switch (row.refusal) {
+    case 'WRONG_DOSE':
+      return new AppError('WRONG_DOSE', 'Choose a first-dose appointment; the second one is found for you.');
+    case 'NOT_RELEASED':
+      return new AppError('NOT_RELEASED', undefined, row.opens_at ? { opensAt: row.opens_at.toISOString() } : undefined);
+    case 'ADMISSION_REQUIRED':
+      return new AppError('ADMISSION_REQUIRED', undefined, { releaseId: row.release_id });
+    case 'ADMISSION_INVALID':
+      return new AppError('ADMISSION_INVALID', 'This admission is for another release.', { releaseId: row.release_id });
+    default:
+      return new AppError(row.refusal!);
   }
-  if (slot.taken + keptFromRow(way, slot) + grantedAlready >= slot.capacity) return new AppError('SLOT_FULL');
-  return null;
 }
 
 const MAX_ROUNDS = 20;
@@ -132,10 +128,10 @@ async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[]): 
   const exhausted: number[] = [];
   let open = needs;
   for (let round = 0; round < MAX_ROUNDS && open.length > 0; round++) {
-    const candidates = (await run<{ need: number; id: number }>(q, sql.secondDoseCandidates(open, exhausted))).rows;
+    const candidates = (await run<{ need: number; id: number; free: number }>(q, sql.lockSecondDoseCandidates(open, exhausted))).rows;
     if (candidates.length === 0) break;
     const ids = [...new Set(candidates.map((c) => c.id))];
-    const free = new Map((await run<{ id: number; free: number }>(q, sql.lockFreeUnits(ids))).rows.map((r) => [r.id, r.free]));
+    const free = new Map(candidates.map((c) => [c.id, c.free]));
     const shares = new Map<number, number>();
     const assigned: { need: (typeof needs)[number]; slotId: number }[] = [];
     for (const c of candidates) {

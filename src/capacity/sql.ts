@@ -21,10 +21,6 @@ export const keptFrom = (way: Way): string =>
 /** The units of a slot a way may still take. */
 export const freeFor = (way: Way): string => `greatest(s.capacity - s.taken - ${keptFrom(way)}, 0)`;
 
-/** The same rule for a slot already read with both kept shares (decisions under the row lock). */
-export const keptFromRow = (way: Way, slot: { kept_for_waitlist: number; kept_for_phone: number }): number =>
-  way === 'public' ? slot.kept_for_waitlist + slot.kept_for_phone : way === 'waitlist' ? slot.kept_for_phone : slot.kept_for_waitlist;
-
 /**
  * Gives units back, as the tail of a WITH: `units` names a CTE with one row (`id`) per unit.
  * The slots are locked in the one order every statement that takes or gives back units locks
