@@ -37,6 +37,19 @@ describe('group commit', () => {
     assert.equal((await node.db.query(`SELECT count(*)::int AS n FROM gc_probe WHERE item LIKE 'a%'`)).rows[0].n, 30);
   });
 
+  test('a write of one statement goes without BEGIN and COMMIT: the statement is its own transaction', async () => {
+    // A transaction begun by a BEGIN of its own started before the statement that follows it.
+    const alone = async (oneStatement: boolean) => {
+      const gc = new GroupCommit<string, boolean>(node.db, { lanes: 1, maxBatch: 50, maxQueue: 100, oneStatement }, async (q, items) => {
+        const own = (await q.query<{ own: boolean }>('SELECT transaction_timestamp() = statement_timestamp() AS own')).rows[0]!.own;
+        return items.map(() => own);
+      });
+      return gc.submit('x');
+    };
+    assert.equal(await alone(true), true);
+    assert.equal(await alone(false), false);
+  });
+
   test('a batch that fails as a whole is written again item by item: one bad item sinks only itself', async () => {
     const gc = new GroupCommit<string, string>(node.db, { lanes: 1, maxBatch: 50, maxQueue: 100 }, async (q, items) => {
       await q.query('INSERT INTO gc_probe (item) SELECT unnest($1::text[])', [items]);

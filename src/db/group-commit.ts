@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../errors.js';
-import { isDatabaseUnavailable, isPoolTimeout, tx, type Db } from './pool.js';
+import { alone, isDatabaseUnavailable, isPoolTimeout, tx, type Db } from './pool.js';
 
 export interface GroupCommitOptions<I> {
   /** Batches in flight at once, each on its own connection. */
@@ -10,6 +10,11 @@ export interface GroupCommitOptions<I> {
   maxQueue: number;
   /** Items that share a key never share a batch (one hold, one admission, one idempotency key). */
   keysOf?: (item: I) => string[];
+  /**
+   * `write` sends one statement, which is its own transaction: no BEGIN and COMMIT around it, two round
+   * trips fewer (each one a wait for a busy node's event loop, with the connection idle in transaction).
+   */
+  oneStatement?: boolean;
   /** Told the size and time of each batch that committed. */
   onBatch?: (size: number, seconds: number) => void;
 }
@@ -91,12 +96,8 @@ export class GroupCommit<I, O> {
     let results: (O | AppError)[];
     const started = performance.now();
     try {
-      results = await tx(this.db, (q) =>
-        this.write(
-          q,
-          batch.map((p) => p.item),
-        ),
-      );
+      const items = batch.map((p) => p.item);
+      results = this.options.oneStatement ? await alone(this.db, (q) => this.write(q, items)) : await tx(this.db, (q) => this.write(q, items));
       this.options.onBatch?.(batch.length, (performance.now() - started) / 1000);
     } catch (err) {
       // No connection came (the pool is exhausted, the database is away): trying each item alone would not help.

@@ -140,6 +140,16 @@ export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attemp
   }
 }
 
+/** Runs `fn` on a connection of its own outside a transaction: for a single statement, which is one by itself. */
+export async function alone<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.release();
+  }
+}
+
 /** Whether the database answers a trivial statement within `timeoutMs` (a readiness probe's question). */
 export async function databaseAnswers(db: Db, timeoutMs = 2_000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

@@ -63,7 +63,7 @@ export function queueService(deps: {
   // Binds in a rush share a transaction (one commit for many); the same ticket or person never twice in one.
   const binds = new GroupCommit<{ ticketId: string; hash: Buffer }, boolean>(
     db,
-    { ...BIND_BATCHING, keysOf: (b) => [b.ticketId, b.hash.toString('hex')] },
+    { ...BIND_BATCHING, oneStatement: true, keysOf: (b) => [b.ticketId, b.hash.toString('hex')] },
     async (q, items) => {
       const bound = new Set((await run<{ id: string }>(q, sql.bindPeopleAlone(items))).rows.map((r) => r.id));
       return items.map((b) => bound.has(b.ticketId));
