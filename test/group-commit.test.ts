@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GroupCommit } from '../src/db/group-commit.js';
-import { tx } from '../src/db/pool.js';
+import { together, tx } from '../src/db/pool.js';
 import { AppError } from '../src/errors.js';
 import { bookingService, type BookingAnswer, type HoldAnswer } from '../src/booking/service.js';
 import { adminPost, morningIn, person, setUpWorld } from './support/fixtures.js';
@@ -48,6 +48,21 @@ describe('group commit', () => {
     };
     assert.equal(await alone(true), true);
     assert.equal(await alone(false), false);
+  });
+
+  test('statements sent together run as one, their parameters renumbered, each counted', async () => {
+    const [changed] = (
+      await node.db.query<{ changed: number[] }>(
+        together([
+          { text: 'INSERT INTO gc_probe (item) SELECT unnest($1::text[])', values: [['t1', 't2', 't3']] },
+          { text: 'INSERT INTO gc_probe (item) VALUES ($1), ($2)', values: ['t4', 't5'] },
+          { text: `DELETE FROM gc_probe WHERE item = $1`, values: ['none such'] },
+        ]),
+      )
+    ).rows.map((r) => r.changed);
+    assert.deepEqual(changed, [3, 2, 0]);
+    const items = (await node.db.query(`SELECT item FROM gc_probe WHERE item LIKE 't_' ORDER BY item`)).rows.map((r) => r.item);
+    assert.deepEqual(items, ['t1', 't2', 't3', 't4', 't5']);
   });
 
   test('a batch that fails as a whole is written again item by item: one bad item sinks only itself', async () => {

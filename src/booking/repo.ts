@@ -25,9 +25,33 @@ export interface SlotRow {
   center_time_zone: string;
 }
 
-const SLOT_FIELDS = `s.id, s.dose, s.starts_at, s.duration_minutes, s.center_id,
-  c.name AS center_name, c.address AS center_address, c.postal_code AS center_postal_code,
-  c.lat AS center_lat, c.lon AS center_lon, c.time_zone AS center_time_zone`;
+/** Where each field of a SlotRow comes from: the slot (`s`) or its centre (`c`). */
+const SLOT_ROW: [table: 's' | 'c', column: string, field: keyof SlotRow][] = [
+  ['s', 'id', 'id'],
+  ['s', 'dose', 'dose'],
+  ['s', 'starts_at', 'starts_at'],
+  ['s', 'duration_minutes', 'duration_minutes'],
+  ['s', 'center_id', 'center_id'],
+  ['c', 'name', 'center_name'],
+  ['c', 'address', 'center_address'],
+  ['c', 'postal_code', 'center_postal_code'],
+  ['c', 'lat', 'center_lat'],
+  ['c', 'lon', 'center_lon'],
+  ['c', 'time_zone', 'center_time_zone'],
+];
+
+/** A SlotRow's fields from slot `slot` and centre `center`, each named with `prefix`. */
+const slotFields = (slot: string, center: string, prefix = '') =>
+  SLOT_ROW.map(([t, column, field]) => `${t === 's' ? slot : center}.${column} AS ${prefix}${field}`).join(', ');
+
+const SLOT_FIELDS = slotFields('s', 'c');
+
+/** The SlotRow of a row whose slot fields are named with `prefix` (null when the row has none). */
+export function slotRowOf(row: object, prefix: string): SlotRow | null {
+  const fields = row as Record<string, unknown>;
+  if (fields[`${prefix}id`] === null || fields[`${prefix}id`] === undefined) return null;
+  return Object.fromEntries(SLOT_ROW.map(([, , field]) => [field, fields[`${prefix}${field}`]])) as unknown as SlotRow;
+}
 
 export interface TakenFirstUnit extends SlotRow {
   campaign_id: number;
@@ -212,6 +236,8 @@ export interface HoldForBooking {
   slot_id: number;
   second_slot_id: number | null;
   ticket_id: string | null;
+  /** The person the admission behind the hold is bound to (null: none, or no admission). */
+  bound_person: Buffer | null;
   /** The first appointment's local day at its centre (YYYY-MM-DD). */
   first_day: string;
   min_age: number | null;
@@ -219,25 +245,29 @@ export interface HoldForBooking {
   districts: string[] | null;
   priority_groups: string[] | null;
   require_verified_contact: boolean;
+  /** The appointments' slots, first_* and second_* (see slotRowOf). */
+  [slotField: `first_${string}` | `second_${string}`]: unknown;
 }
 
-/** The holds asked for, locked so that the expiry sweep (SKIP LOCKED) leaves them alone meanwhile. */
-export const lockHoldsForBooking = (holdIds: string[]): Sql => ({
-  text: `SELECT h.id, h.status, h.expires_at <= clock_now() AS expired, h.campaign_id, h.slot_id, h.second_slot_id,
-                h.ticket_id, ${localDay('s.starts_at', 'c.time_zone')}::text AS first_day,
-                k.min_age, k.max_age, k.districts, k.priority_groups, k.require_verified_contact
-         FROM holds h JOIN slots s ON s.id = h.slot_id JOIN centers c ON c.id = s.center_id JOIN campaigns k ON k.id = h.campaign_id
-         WHERE h.id = ANY($1::uuid[]) ORDER BY h.id FOR UPDATE OF h`,
-  values: [holdIds],
-});
-
 /**
- * The person each admission behind these holds is bound to (null: none yet), locked after the holds,
- * so that no one binds another person to the place while its booking is written.
+ * The holds asked for, locked so that the expiry sweep (SKIP LOCKED) leaves them alone meanwhile, with
+ * their campaigns' rules and their appointments; then, locked after the holds, the person each admission
+ * behind them is bound to, so that no one binds another person to the place while its booking is written.
  */
-export const lockBoundPersons = (ticketIds: string[]): Sql => ({
-  text: `SELECT id, person_hash FROM queue_tickets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-  values: [ticketIds],
+export const lockHoldsForBooking = (holdIds: string[]): Sql => ({
+  text: `WITH locked AS MATERIALIZED (
+           SELECT h.id, h.status, h.expires_at <= clock_now() AS expired, h.campaign_id, h.slot_id, h.second_slot_id, h.ticket_id
+           FROM holds h WHERE h.id = ANY($1::uuid[]) ORDER BY h.id FOR UPDATE
+         ), bound AS MATERIALIZED (
+           SELECT t.id, t.person_hash FROM queue_tickets t WHERE t.id IN (SELECT ticket_id FROM locked) ORDER BY t.id FOR UPDATE
+         )
+         SELECT l.*, b.person_hash AS bound_person, ${localDay('s.starts_at', 'c.time_zone')}::text AS first_day,
+                k.min_age, k.max_age, k.districts, k.priority_groups, k.require_verified_contact,
+                ${slotFields('s', 'c', 'first_')}, ${slotFields('s2', 'c2', 'second_')}
+         FROM locked l JOIN slots s ON s.id = l.slot_id JOIN centers c ON c.id = s.center_id JOIN campaigns k ON k.id = l.campaign_id
+              LEFT JOIN slots s2 ON s2.id = l.second_slot_id LEFT JOIN centers c2 ON c2.id = s2.center_id
+              LEFT JOIN bound b ON b.id = l.ticket_id`,
+  values: [holdIds],
 });
 
 /** Consumes live holds; one that was used or has expired is left as it is (and not counted). */

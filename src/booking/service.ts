@@ -1,7 +1,7 @@
 import type { Language } from '../languages.js';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { run } from '../db/pool.js';
+import { run, together } from '../db/pool.js';
 import { AppError, fail } from '../errors.js';
 import { formatBookingCode, newBookingCode } from './code.js';
 import { checkAgeAndGroup, type EligibilityRules } from './eligibility.js';
@@ -313,7 +313,6 @@ const stillOpen = (b: ConfirmBatch) => b.requests.flatMap((r, i) => (b.results[i
 /** Locks the holds (the expiry sweep skips them meanwhile) and checks what each request can be told without asking further. */
 async function lockAndCheckHolds(q: pg.ClientBase, requests: ConfirmRequest[], identityKey: string): Promise<ConfirmBatch> {
   const holds = new Map((await run<sql.HoldForBooking>(q, sql.lockHoldsForBooking(requests.map((r) => r.holdId)))).rows.map((h) => [h.id, h]));
-  const bound = await boundPersons(q, [...holds.values()]);
   const results = requests.map((r) =>
     refuseSync(() => {
       const hold = holds.get(r.holdId) ?? fail('HOLD_NOT_FOUND');
@@ -323,8 +322,7 @@ async function lockAndCheckHolds(q: pg.ClientBase, requests: ConfirmRequest[], i
       if (r.person.phone) normaliseContact('sms', r.person.phone);
       if (r.person.email) normaliseContact('email', r.person.email);
       // A place in line bound to a person books that person: the binding would mean nothing otherwise.
-      const person = hold.ticket_id ? bound.get(hold.ticket_id) : null;
-      if (person && !person.equals(identityHash(identityKey, r.person))) fail('ADMISSION_OTHER_PERSON');
+      if (hold.bound_person && !hold.bound_person.equals(identityHash(identityKey, r.person))) fail('ADMISSION_OTHER_PERSON');
     }),
   );
   return { requests, holds, results };
@@ -389,26 +387,17 @@ async function insertBookings(q: pg.ClientBase, batch: ConfirmBatch, identityKey
   return booked;
 }
 
-/** Consumes the booked holds, uses their admissions, settles wait-list entries, and writes the answers and their messages. */
+/**
+ * Consumes the booked holds, uses their admissions, settles wait-list entries and writes the bookings' messages,
+ * in one statement (they do not depend on each other), and gives each request its answer.
+ */
 async function completeBookings(q: pg.ClientBase, batch: ConfirmBatch, booked: Map<number, { id: number; code: string }>, identityKey: string): Promise<void> {
   const done = [...booked].map(([i, b]) => ({ i, r: batch.requests[i]!, hold: batch.holds.get(batch.requests[i]!.holdId)!, booking: b }));
-  if ((await run(q, sql.consumeHolds(done.map((d) => d.hold.id)))).rowCount !== done.length) throw new Error('a locked hold could not be consumed');
-  const tickets = done.flatMap((d) => (d.hold.ticket_id ? [d.hold.ticket_id] : []));
-  if (tickets.length > 0) await run(q, useAdmissions(tickets));
-  // Booked by another way: these people's places on the wait list are no longer needed.
-  await run(
-    q,
-    sql.settleWaitlistEntries(
-      done.map((d) => d.hold.campaign_id),
-      done.map((d) => identityHash(identityKey, d.r.person)),
-    ),
-  );
-  const slots = new Map((await run<sql.SlotRow>(q, sql.slotsWithCenters(done.flatMap((d) => slotIdsOf(d.hold))))).rows.map((s) => [s.id, toAppointment(s)]));
   const messages = done.flatMap((d) => {
     const answer = {
       bookingCode: formatBookingCode(d.booking.code),
       campaignId: d.hold.campaign_id,
-      appointments: slotIdsOf(d.hold).map((id) => slots.get(id)!),
+      appointments: [sql.slotRowOf(d.hold, 'first_'), sql.slotRowOf(d.hold, 'second_')].flatMap((slot) => (slot ? [toAppointment(slot)] : [])),
     };
     batch.results[d.i] = answer;
     return bookingMessages(
@@ -416,16 +405,24 @@ async function completeBookings(q: pg.ClientBase, batch: ConfirmBatch, booked: M
       answer.appointments,
     );
   });
-  // The messages are written with the bookings; the answers already carry everything.
-  if (messages.length > 0) await run(q, enqueueMany(messages));
-}
-
-/** The persons the admissions behind these holds are bound to, by ticket. */
-async function boundPersons(q: pg.ClientBase, holds: sql.HoldForBooking[]): Promise<Map<string, Buffer | null>> {
-  const tickets = holds.flatMap((h) => (h.ticket_id ? [h.ticket_id] : []));
-  if (tickets.length === 0) return new Map();
-  const rows = (await run<{ id: string; person_hash: Buffer | null }>(q, sql.lockBoundPersons(tickets))).rows;
-  return new Map(rows.map((t) => [t.id, t.person_hash]));
+  const tickets = done.flatMap((d) => (d.hold.ticket_id ? [d.hold.ticket_id] : []));
+  const [consumed] = (
+    await run<{ changed: number[] }>(
+      q,
+      together([
+        sql.consumeHolds(done.map((d) => d.hold.id)),
+        // Booked by another way: these people's places on the wait list are no longer needed.
+        sql.settleWaitlistEntries(
+          done.map((d) => d.hold.campaign_id),
+          done.map((d) => identityHash(identityKey, d.r.person)),
+        ),
+        ...(tickets.length > 0 ? [useAdmissions(tickets)] : []),
+        // The messages are written with the bookings; the answers already carry everything.
+        ...(messages.length > 0 ? [enqueueMany(messages)] : []),
+      ]),
+    )
+  ).rows[0]!.changed;
+  if (consumed !== done.length) throw new Error('a locked hold could not be consumed');
 }
 
 interface LockedAdmission extends sql.AdmissionRow {

@@ -140,6 +140,26 @@ export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attemp
   }
 }
 
+/**
+ * Statements that do not depend on each other, sent as one in one round trip: each (an INSERT, UPDATE or
+ * DELETE without RETURNING, its parameters numbered from $1) becomes a data-modifying WITH query. They run
+ * on one snapshot, so none sees what another changes. The answer is one row: `changed`, how many rows each
+ * statement changed, in order.
+ */
+export function together(statements: Sql[]): Sql {
+  if (statements.length === 0) throw new Error('together() needs a statement');
+  let before = 0;
+  const queries = statements.map((statement, i) => {
+    const text = statement.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + before}`);
+    before += statement.values.length;
+    return `s${i} AS (${text} RETURNING 1)`;
+  });
+  return {
+    text: `WITH ${queries.join(', ')} SELECT ARRAY[${statements.map((_, i) => `(SELECT count(*) FROM s${i})`).join(', ')}]::int[] AS changed`,
+    values: statements.flatMap((statement) => statement.values),
+  };
+}
+
 /** Runs `fn` on a connection of its own outside a transaction: for a single statement, which is one by itself. */
 export async function alone<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
