@@ -99,8 +99,8 @@ const MAX_ROUNDS = 20;
 
 /**
  * Second doses for many first doses: the earliest free slots in each one's window, taken together.
- * First doses of the same slot share one need. Candidates are read, locked in id order, shared out
- * (earlier requests first) and taken in one UPDATE; a need left short looks again past the slots
+ * First doses of the same slot share one need. Candidates are found and locked in id order by one
+ * statement, shared out (earlier requests first) and taken in one UPDATE; a need left short looks again past the slots
  * that filled, and gives up only when no candidate is left. Returns null where none was found.
  */
 async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[]): Promise<(sql.SlotRow | null)[]> {
