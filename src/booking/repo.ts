@@ -62,6 +62,47 @@ export interface TakenFirstUnit extends SlotRow {
 
 export type { Way };
 
+/** A first dose waiting for its second: the window is min..max local calendar days (at its centre) after it. */
+export interface SecondDoseNeed {
+  /** The first-dose slot: its requests share the need. */
+  firstSlotId: number;
+  centerId: number;
+  campaignId: number;
+  firstAt: Date;
+  minDays: number;
+  maxDays: number;
+  need: number;
+}
+
+/** A second-dose slot found for a need (the first-dose slot's id), locked, with the units it has left; candidates come earliest first. */
+export interface SecondDoseCandidate {
+  need: number;
+  id: number;
+  free: number;
+}
+
+/**
+ * For each need `g` (center_id, campaign_id, first_at, min_days, max_days, n), the earliest released
+ * second-dose slots with free capacity at the same centre whose local calendar day (the centre's zone)
+ * lies min..max days after the first dose, at most `n` of them, leaving out `exhausted` (an SQL array).
+ * The range on starts_at lets the index narrow the search; the date difference decides.
+ */
+const secondDosesFor = (exhausted: string) => `CROSS JOIN LATERAL (
+    SELECT s.id, s.starts_at FROM slots s JOIN releases r ON r.id = s.release_id JOIN centers c ON c.id = s.center_id
+    WHERE s.center_id = g.center_id AND s.campaign_id = g.campaign_id AND s.dose = 2 AND s.taken < s.capacity
+      AND r.opens_at <= clock_now() AND NOT (s.id = ANY(${exhausted}))
+      AND s.starts_at BETWEEN g.first_at + make_interval(days => g.min_days - 1)
+                          AND g.first_at + make_interval(days => g.max_days + 1)
+      AND ${localDay('s.starts_at', 'c.time_zone')} - ${localDay('g.first_at', 'c.time_zone')}
+          BETWEEN g.min_days AND g.max_days
+    ORDER BY s.starts_at, s.id LIMIT g.n) s`;
+
+/** Locks the candidates found, as the WITH query `seconds` (second doses are locked after first doses, and by id), with their free units. */
+const lockCandidates = `seconds AS MATERIALIZED (
+    SELECT s.id, s.capacity - s.taken AS free FROM slots s
+    WHERE s.id IN (SELECT id FROM candidates) ORDER BY s.id FOR NO KEY UPDATE
+  )`;
+
 /** Why a request may not have a unit of its first-dose slot (the codes of errors.ts). */
 export type FirstDoseRefusal = 'SLOT_NOT_FOUND' | 'WRONG_DOSE' | 'NOT_RELEASED' | 'SLOT_IN_PAST' | 'ADMISSION_REQUIRED' | 'ADMISSION_INVALID' | 'SLOT_FULL';
 
@@ -72,6 +113,8 @@ export interface FirstDoseOutcome extends Partial<TakenFirstUnit> {
   opens_at: Date | null;
   /** Slots whose units the statement took (the same in every row). */
   took: number;
+  /** The second-dose candidates for the granted first doses, found and locked (the same in every row; null: none). */
+  second_doses: SecondDoseCandidate[] | null;
 }
 
 /**
@@ -83,7 +126,11 @@ export interface FirstDoseOutcome extends Partial<TakenFirstUnit> {
  * admissions to that very release, `admitted` one per request; no way takes the units kept for
  * another) and against what the requests before it took, and every slot's granted units are taken by
  * one UPDATE that checks the total again (`taken + n + kept <= capacity`; `took` counts the slots it
- * changed). One row per request, in the order asked; a refused one keeps nothing.
+ * changed). One row per request, in the order asked; a refused one keeps nothing. The same statement
+ * takes the first look for the granted first doses' second doses (`second_doses`: found and locked,
+ * after the first doses), so that a batch whose second doses are all found there takes them with one
+ * more statement: the slot locks are held until COMMIT, and every round trip through a busy node
+ * until then keeps the next batch on the same slots waiting.
  */
 export const takeFirstDoses = (way: Way, slotIds: number[], admitted: (number | null)[]): Sql => {
   const share =
@@ -119,51 +166,36 @@ export const takeFirstDoses = (way: Way, slotIds: number[], admitted: (number | 
              UPDATE slots s SET taken = s.taken + g.n${share}
              FROM (SELECT id, count(*)::int AS n FROM decided WHERE refusal IS NULL GROUP BY id) g, releases r
              WHERE s.id = g.id AND r.id = s.release_id AND s.taken + g.n + ${keptFrom(way)} <= s.capacity RETURNING s.id
-           )
-           SELECT d.refusal, l.*, (SELECT count(*) FROM took)::int AS took
+           ), needs AS (
+             SELECT l.id AS need, l.center_id, l.campaign_id, l.starts_at AS first_at, l.min_interval_days AS min_days,
+                    l.max_interval_days AS max_days, count(*)::int AS n
+             FROM decided d JOIN locked l ON l.id = d.id WHERE d.refusal IS NULL AND l.doses = 2
+             GROUP BY l.id, l.center_id, l.campaign_id, l.starts_at, l.min_interval_days, l.max_interval_days
+           ), candidates AS (
+             SELECT g.need, s.id, s.starts_at FROM needs g ${secondDosesFor("'{}'::bigint[]")}
+           ), ${lockCandidates}
+           SELECT d.refusal, l.*, (SELECT count(*) FROM took)::int AS took,
+                  (SELECT json_agg(json_build_object('need', c.need, 'id', c.id, 'free', x.free) ORDER BY c.starts_at, c.id)
+                   FROM candidates c JOIN seconds x ON x.id = c.id) AS second_doses
            FROM decided d LEFT JOIN locked l ON l.id = d.id ORDER BY d.ord`,
     values: [slotIds, admitted, way === 'public'],
   };
 };
 
-/** A first dose waiting for its second: the window is min..max local calendar days (at its centre) after it. */
-export interface SecondDoseNeed {
-  centerId: number;
-  campaignId: number;
-  firstAt: Date;
-  minDays: number;
-  maxDays: number;
-  need: number;
-}
-
 /**
- * For each need, the earliest released second-dose slots with free capacity at the same centre
- * whose local calendar day (the centre's zone) lies min..max days after the first dose (at most `need` of them),
- * leaving out `exhausted`, locked in id order, with the units each has left once locked. The range on
- * starts_at lets the index narrow the search; the date difference decides. `need` is the need's position
- * in the list, from 1; the rows come by need, then time.
+ * Second-dose candidates for needs left short by an earlier look (see secondDosesFor), past the slots
+ * that filled, found and locked in one statement.
  */
 export const lockSecondDoseCandidates = (needs: SecondDoseNeed[], exhausted: number[]): Sql => ({
   text: `WITH candidates AS (
-           SELECT g.i::int AS need, s.id, s.starts_at
-           FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::int[], $5::int[], $6::int[])
-                WITH ORDINALITY AS g(center_id, campaign_id, first_at, min_days, max_days, n, i)
-           CROSS JOIN LATERAL (
-             SELECT s.id, s.starts_at FROM slots s JOIN releases r ON r.id = s.release_id JOIN centers c ON c.id = s.center_id
-             WHERE s.center_id = g.center_id AND s.campaign_id = g.campaign_id AND s.dose = 2 AND s.taken < s.capacity
-               AND r.opens_at <= clock_now() AND NOT (s.id = ANY($7::bigint[]))
-               AND s.starts_at BETWEEN g.first_at + make_interval(days => g.min_days - 1)
-                                   AND g.first_at + make_interval(days => g.max_days + 1)
-               AND ${localDay('s.starts_at', 'c.time_zone')} - ${localDay('g.first_at', 'c.time_zone')}
-                   BETWEEN g.min_days AND g.max_days
-             ORDER BY s.starts_at, s.id LIMIT g.n) s
-         ), locked AS MATERIALIZED (
-           SELECT s.id, s.capacity - s.taken AS free FROM slots s
-           WHERE s.id IN (SELECT id FROM candidates) ORDER BY s.id FOR NO KEY UPDATE
-         )
-         SELECT c.need, c.id, l.free FROM candidates c JOIN locked l ON l.id = c.id
-         ORDER BY c.need, c.starts_at, c.id`,
+           SELECT g.need, s.id, s.starts_at
+           FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::int[], $6::int[], $7::int[])
+                AS g(need, center_id, campaign_id, first_at, min_days, max_days, n)
+           ${secondDosesFor('$8::bigint[]')}
+         ), ${lockCandidates}
+         SELECT c.need, c.id, x.free FROM candidates c JOIN seconds x ON x.id = c.id ORDER BY c.starts_at, c.id`,
   values: [
+    needs.map((n) => n.firstSlotId),
     needs.map((n) => n.centerId),
     needs.map((n) => n.campaignId),
     needs.map((n) => n.firstAt),

@@ -54,6 +54,7 @@ async function decideAndTake(q: pg.ClientBase, way: sql.Way, requests: UnitReque
   const seconds = await takeSecondDoses(
     q,
     pairing.map((i) => (results[i] as TakenUnits).first),
+    rows[0]!.second_doses ?? [],
   );
   const giveBack: number[] = [];
   pairing.forEach((i, k) => {
@@ -99,43 +100,44 @@ const MAX_ROUNDS = 20;
 
 /**
  * Second doses for many first doses: the earliest free slots in each one's window, taken together.
- * First doses of the same slot share one need. Candidates are found and locked in id order by one
- * statement, shared out (earlier requests first) and taken in one UPDATE; a need left short looks again past the slots
- * that filled, and gives up only when no candidate is left. Returns null where none was found.
+ * First doses of the same slot share one need. The first look's candidates, found and locked in id order
+ * with the first doses (`firstLook`), are shared out (earlier requests first) and taken in one UPDATE; a
+ * need left short looks again past the slots that filled (found and locked by one statement), and gives up
+ * only when no candidate is left. Returns null where none was found.
  */
-async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[]): Promise<(sql.SlotRow | null)[]> {
-  const needs: (sql.SecondDoseNeed & { owners: number[] })[] = [];
-  const bySlot = new Map<number, (typeof needs)[number]>();
+async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[], firstLook: sql.SecondDoseCandidate[]): Promise<(sql.SlotRow | null)[]> {
+  const needs = new Map<number, sql.SecondDoseNeed & { owners: number[] }>();
   firsts.forEach((f, i) => {
-    let need = bySlot.get(f.id);
-    if (!need) {
-      need = {
-        centerId: f.center_id,
-        campaignId: f.campaign_id,
-        firstAt: f.starts_at,
-        minDays: f.min_interval_days!,
-        maxDays: f.max_interval_days!,
-        need: 0,
-        owners: [],
-      };
-      bySlot.set(f.id, need);
-      needs.push(need);
-    }
+    const need = needs.get(f.id) ?? {
+      firstSlotId: f.id,
+      centerId: f.center_id,
+      campaignId: f.campaign_id,
+      firstAt: f.starts_at,
+      minDays: f.min_interval_days!,
+      maxDays: f.max_interval_days!,
+      need: 0,
+      owners: [],
+    };
+    needs.set(f.id, need);
     need.need++;
     need.owners.push(i);
   });
+  const order = new Map([...needs.keys()].map((firstSlotId, i) => [firstSlotId, i]));
   const found: (sql.SlotRow | null)[] = firsts.map(() => null);
   const exhausted: number[] = [];
-  let open = needs;
+  let open = [...needs.values()];
+  let candidates = firstLook;
   for (let round = 0; round < MAX_ROUNDS && open.length > 0; round++) {
-    const candidates = (await run<{ need: number; id: number; free: number }>(q, sql.lockSecondDoseCandidates(open, exhausted))).rows;
+    if (round > 0) candidates = (await run<sql.SecondDoseCandidate>(q, sql.lockSecondDoseCandidates(open, exhausted))).rows;
     if (candidates.length === 0) break;
+    // Earlier requests' needs first, each need's candidates earliest first (a stable sort keeps their order).
+    candidates = [...candidates].sort((a, b) => order.get(a.need)! - order.get(b.need)!);
     const ids = [...new Set(candidates.map((c) => c.id))];
     const free = new Map(candidates.map((c) => [c.id, c.free]));
     const shares = new Map<number, number>();
-    const assigned: { need: (typeof needs)[number]; slotId: number }[] = [];
+    const assigned: { need: sql.SecondDoseNeed & { owners: number[] }; slotId: number }[] = [];
     for (const c of candidates) {
-      const need = open[c.need - 1]!;
+      const need = needs.get(c.need)!;
       while (need.need > 0 && (free.get(c.id) ?? 0) > 0) {
         free.set(c.id, free.get(c.id)! - 1);
         shares.set(c.id, (shares.get(c.id) ?? 0) + 1);
@@ -152,7 +154,7 @@ async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[]): 
     exhausted.push(...ids.filter((id) => (free.get(id) ?? 0) === 0));
     // A need that saw no candidate at all has none left; one that was short looks again.
     const seen = new Set(candidates.map((c) => c.need));
-    open = open.filter((n, i) => n.need > 0 && seen.has(i + 1));
+    open = open.filter((n) => n.need > 0 && seen.has(n.firstSlotId));
   }
   return found;
 }
