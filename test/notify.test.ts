@@ -121,6 +121,11 @@ describe('verification', () => {
     const locked = await confirm('015222222222', right);
     assert.equal(locked.status, 429);
     assert.equal(locked.body.code, 'VERIFICATION_LOCKED');
+    const codes = async () => (await node.db.query('SELECT count(*)::int AS n FROM verification_codes WHERE contact = $1', ['+4915222222222'])).rows[0].n;
+    const before = await codes();
+    const refused = await request('0152 22222222');
+    assert.equal(refused.body.code, 'VERIFICATION_LOCKED', 'a locked contact gets no new code either');
+    assert.equal(await codes(), before);
 
     await request('0170 3333333');
     const code = await codeSentTo('+491703333333');
@@ -128,6 +133,26 @@ describe('verification', () => {
     const expired = await confirm('01703333333', code);
     assert.equal(expired.status, 422);
     assert.equal(expired.body.code, 'CODE_INVALID');
+  });
+
+  test('five codes an hour, the sixth refused with nothing written; a right code clears the wrong ones before it', async () => {
+    const contact = '+4915333333333';
+    for (let i = 0; i < 5; i++) assert.equal((await request('0153 33333333')).status, 202);
+    const messages = async () => (await node.db.query('SELECT count(*)::int AS n FROM messages WHERE recipient = $1', [contact])).rows[0].n;
+    const sent = await messages();
+    const sixth = await request('0153 33333333');
+    assert.equal(sixth.status, 429);
+    assert.equal(sixth.body.code, 'RATE_LIMITED');
+    assert.equal(await messages(), sent, 'no message for a refused code');
+    assert.equal((await node.db.query('SELECT count(*)::int AS n FROM verification_codes WHERE contact = $1', [contact])).rows[0].n, 5);
+
+    const right = await codeSentTo(contact, 4);
+    const wrong = right === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 2; i++) assert.equal((await confirm('0153 33333333', wrong)).status, 422);
+    assert.equal((await confirm('0153 33333333', right)).status, 200);
+    const attempts = await node.db.query('SELECT failures, locked_until FROM verification_attempts WHERE contact = $1', [contact]);
+    assert.deepEqual(attempts.rows[0], { failures: 0, locked_until: null });
+    assert.equal((await node.db.query('SELECT count(*)::int AS n FROM verified_contacts WHERE contact = $1', [contact])).rows[0].n, 1);
   });
 
   test('phone numbers are checked and normalised by libphonenumber: German numbers in any notation, others with their country code', async () => {

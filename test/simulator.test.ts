@@ -9,6 +9,7 @@ import { PRESETS } from '../simulator/presets.js';
 import { simulate } from '../simulator/simulate.js';
 import { writeReport } from '../simulator/report.js';
 import { spearman } from '../simulator/integrity.js';
+import { remoteCodes, startSmsSink } from '../simulator/sms-sink.js';
 
 test('a small release day through the simulator: 300 people, 100 appointments, nothing overbooked or lost', async () => {
   const database = await freshDatabase();
@@ -85,6 +86,23 @@ test('the crowd driven from two processes, codes by SMS read across them: what e
     assert.ok(report.loadGenerator.cpuSeconds > 0 && report.loadGenerator.busyShare > 0);
   } finally {
     await database.drop();
+  }
+});
+
+test('the SMS sink answers a waiting reader the moment the code is sent, and not with an older code', async () => {
+  let clock = 1_000_000;
+  const sink = await startSmsSink(50, () => clock);
+  try {
+    const send = (to: string, code: string) => fetch(sink.url, { method: 'POST', body: JSON.stringify({ to, text: `Ihr Code: ${code}` }) });
+    await send('+491701', '111111');
+    const asked = (clock += 1000);
+    const reader = remoteCodes(sink.codesUrl).code('+491701', asked, 60_000);
+    assert.equal(await sink.code('+491701', asked, 0), undefined, 'the code sent before is not the one asked for');
+    await send('+491701', '222222');
+    assert.equal((await reader)?.code, '222222');
+    assert.equal((await sink.code('+491701', 0, 0))?.code, '222222', 'a code already there is answered at once');
+  } finally {
+    await sink.close();
   }
 });
 

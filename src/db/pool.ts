@@ -150,7 +150,7 @@ export function together(statements: Sql[]): Sql {
   if (statements.length === 0) throw new Error('together() needs a statement');
   let before = 0;
   const queries = statements.map((statement, i) => {
-    const text = statement.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + before}`);
+    const text = renumbered(statement, before);
     before += statement.values.length;
     return `s${i} AS (${text} RETURNING 1)`;
   });
@@ -159,6 +159,9 @@ export function together(statements: Sql[]): Sql {
     values: statements.flatMap((statement) => statement.values),
   };
 }
+
+/** A statement's text with its parameters numbered after `before` others ($1 becomes $before+1), to be part of a larger one. */
+export const renumbered = (statement: Sql, before: number): string => statement.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + before}`);
 
 /** Runs `fn` on a connection of its own outside a transaction: for a single statement, which is one by itself. */
 export async function alone<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>): Promise<T> {

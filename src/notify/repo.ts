@@ -1,5 +1,5 @@
 import type { Language } from '../languages.js';
-import type { Sql } from '../db/pool.js';
+import { renumbered, type Sql } from '../db/pool.js';
 
 export type Channel = 'email' | 'sms';
 export type Kind = 'code' | 'confirmation' | 'cancellation' | 'reminder' | 'offer';
@@ -182,49 +182,60 @@ export const messagesOfBooking = (bookingId: number): Sql => ({
 
 // One-time codes and verified contacts (notify/verification.ts).
 
-export const codesSentWithinHour = (contact: string): Sql => ({
-  text: `SELECT count(*)::int AS n FROM verification_codes WHERE contact = $1 AND created_at > clock_now() - interval '1 hour'`,
-  values: [contact],
-});
+/**
+ * A new code for a contact and its message, in one statement (its own transaction), unless the contact is locked
+ * after wrong codes or has had `maxPerHour` codes within the hour: `refused` names which (null: the code was stored
+ * and its message written, `expires_at` set).
+ */
+export const requestCode = (contact: string, codeHash: Buffer, ttlMinutes: number, maxPerHour: number, message: NewMessage): Sql => {
+  const written = enqueueMany([message]);
+  return {
+    text: `WITH refused AS (
+             SELECT CASE WHEN EXISTS (SELECT 1 FROM verification_attempts WHERE contact = $1::text AND locked_until > clock_now())
+                         THEN 'VERIFICATION_LOCKED'
+                         WHEN (SELECT count(*) FROM verification_codes WHERE contact = $1::text AND created_at > clock_now() - interval '1 hour') >= $4::int
+                         THEN 'RATE_LIMITED'
+                    END AS code
+           ), stored AS (
+             INSERT INTO verification_codes (contact, code_hash, expires_at)
+             SELECT $1::text, $2::bytea, clock_now() + make_interval(mins => $3::int) FROM refused WHERE refused.code IS NULL
+             RETURNING expires_at
+           ), sent AS (
+             ${renumbered(written, 4)} WHERE EXISTS (SELECT 1 FROM stored)
+           )
+           SELECT (SELECT code FROM refused) AS refused, (SELECT expires_at FROM stored) AS expires_at`,
+    values: [contact, codeHash, ttlMinutes, maxPerHour, ...written.values],
+  };
+};
 
-export const insertCode = (contact: string, codeHash: Buffer, ttlMinutes: number): Sql => ({
-  text: `INSERT INTO verification_codes (contact, code_hash, expires_at) VALUES ($1, $2, clock_now() + make_interval(mins => $3)) RETURNING expires_at`,
-  values: [contact, codeHash, ttlMinutes],
-});
-
-export const ensureAttempts = (contact: string): Sql => ({
-  text: 'INSERT INTO verification_attempts (contact) VALUES ($1) ON CONFLICT DO NOTHING',
-  values: [contact],
-});
-
-/** The contact's wrong codes, locked for this transaction; `stale` when the counting window has passed. */
+/**
+ * The contact's wrong codes, its row made if it had none and locked for this transaction (an upsert locks what it
+ * touches); `stale` when the counting window has passed.
+ */
 export const lockAttempts = (contact: string, windowMinutes: number): Sql => ({
-  text: `SELECT failures, locked_until > clock_now() AS locked, window_start < clock_now() - make_interval(mins => $2) AS stale
-         FROM verification_attempts WHERE contact = $1 FOR UPDATE`,
+  text: `INSERT INTO verification_attempts AS a (contact) VALUES ($1) ON CONFLICT (contact) DO UPDATE SET contact = a.contact
+         RETURNING a.failures, COALESCE(a.locked_until > clock_now(), false) AS locked,
+                   a.window_start < clock_now() - make_interval(mins => $2) AS stale`,
   values: [contact, windowMinutes],
 });
 
-export const contactLocked = (contact: string): Sql => ({
-  text: 'SELECT 1 FROM verification_attempts WHERE contact = $1 AND locked_until > clock_now()',
-  values: [contact],
-});
-
-/** Uses one live code matching the hash (a row comes back when it did). */
+/**
+ * Uses one live code matching the hash and, when there was one, marks the contact verified and clears its wrong
+ * codes, in one statement; `used` says whether it did.
+ */
 export const useCode = (contact: string, codeHash: Buffer): Sql => ({
-  text: `UPDATE verification_codes SET used_at = clock_now() WHERE id = (
-           SELECT id FROM verification_codes WHERE contact = $1 AND code_hash = $2 AND expires_at > clock_now() AND used_at IS NULL LIMIT 1)
-         RETURNING id`,
+  text: `WITH used AS (
+           UPDATE verification_codes SET used_at = clock_now() WHERE id = (
+             SELECT id FROM verification_codes WHERE contact = $1 AND code_hash = $2 AND expires_at > clock_now() AND used_at IS NULL LIMIT 1)
+           RETURNING id
+         ), verified AS (
+           INSERT INTO verified_contacts (contact) SELECT $1 FROM used ON CONFLICT (contact) DO UPDATE SET verified_at = clock_now()
+         ), cleared AS (
+           UPDATE verification_attempts SET failures = 0, window_start = clock_now(), locked_until = NULL
+           WHERE contact = $1 AND EXISTS (SELECT 1 FROM used)
+         )
+         SELECT EXISTS (SELECT 1 FROM used) AS used`,
   values: [contact, codeHash],
-});
-
-export const markVerified = (contact: string): Sql => ({
-  text: `INSERT INTO verified_contacts (contact) VALUES ($1) ON CONFLICT (contact) DO UPDATE SET verified_at = clock_now()`,
-  values: [contact],
-});
-
-export const resetAttempts = (contact: string): Sql => ({
-  text: `UPDATE verification_attempts SET failures = 0, window_start = clock_now(), locked_until = NULL WHERE contact = $1`,
-  values: [contact],
 });
 
 export const lockContact = (contact: string, minutes: number): Sql => ({

@@ -1,6 +1,5 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import type pg from 'pg';
 import { run, tx, type Db, type Queryable } from '../db/pool.js';
 import { AppError, fail } from '../errors.js';
 import * as sql from './repo.js';
@@ -52,31 +51,28 @@ export function verificationService(db: Db, key: string) {
   return {
     async request(channel: Channel, rawContact: string, locale: Locale) {
       const contact = normaliseContact(channel, rawContact);
-      return tx(db, async (q) => {
-        await assertNotLocked(q, contact);
-        const recent = await run<{ n: number }>(q, sql.codesSentWithinHour(contact));
-        if (recent.rows[0]!.n >= MAX_CODES_PER_HOUR) fail('RATE_LIMITED', 'Too many codes requested for this contact. Please try again later.');
-        const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-        const row = await run<{ expires_at: Date }>(q, sql.insertCode(contact, hash(contact, code), CODE_TTL_MINUTES));
-        const text = channel === 'email' ? codeMessage(code, locale) : { subject: '', text: codeSms(code, locale), html: undefined };
-        await run(q, sql.enqueue({ kind: 'code', channel, recipient: contact, locale, subject: text.subject, text: text.text, html: text.html }));
-        return { contact, channel, expiresAt: row.rows[0]!.expires_at.toISOString() };
-      });
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      const text = channel === 'email' ? codeMessage(code, locale) : { subject: '', text: codeSms(code, locale), html: undefined };
+      const message = { kind: 'code' as const, channel, recipient: contact, locale, subject: text.subject, text: text.text, html: text.html };
+      // One statement: refused (locked, too many codes) or stored with its message.
+      const row = (
+        await run<{ refused: string | null; expires_at: Date | null }>(
+          db,
+          sql.requestCode(contact, hash(contact, code), CODE_TTL_MINUTES, MAX_CODES_PER_HOUR, message),
+        )
+      ).rows[0]!;
+      if (row.refused === 'VERIFICATION_LOCKED') fail('VERIFICATION_LOCKED');
+      if (row.refused === 'RATE_LIMITED') fail('RATE_LIMITED', 'Too many codes requested for this contact. Please try again later.');
+      return { contact, channel, expiresAt: row.expires_at!.toISOString() };
     },
 
     async confirm(channel: Channel, rawContact: string, code: string) {
       const contact = normaliseContact(channel, rawContact);
       // The outcome is decided and recorded in one transaction; a wrong code is reported after it commits.
       const outcome = await tx(db, async (q) => {
-        await run(q, sql.ensureAttempts(contact));
         const attempts = (await run<{ failures: number; locked: boolean; stale: boolean }>(q, sql.lockAttempts(contact, CODE_TTL_MINUTES))).rows[0]!;
         if (attempts.locked) return { error: new AppError('VERIFICATION_LOCKED') };
-        const used = await run(q, sql.useCode(contact, hash(contact, code)));
-        if (used.rowCount === 1) {
-          await run(q, sql.markVerified(contact));
-          await run(q, sql.resetAttempts(contact));
-          return { error: undefined };
-        }
+        if ((await run<{ used: boolean }>(q, sql.useCode(contact, hash(contact, code)))).rows[0]!.used) return { error: undefined };
         const failures = (attempts.stale ? 0 : attempts.failures) + 1;
         if (failures >= MAX_FAILURES) {
           await run(q, sql.lockContact(contact, COOL_DOWN_MINUTES));
@@ -89,11 +85,6 @@ export function verificationService(db: Db, key: string) {
       return { contact, verified: true };
     },
   };
-}
-
-async function assertNotLocked(q: pg.ClientBase, contact: string): Promise<void> {
-  const res = await run(q, sql.contactLocked(contact));
-  if (res.rowCount === 1) fail('VERIFICATION_LOCKED');
 }
 
 /** Whether one of these contacts was verified recently enough. */
