@@ -239,6 +239,9 @@ test('an account limited to one centre exports and lists that centre only, and s
     ],
   });
   assert.equal(elsewhere.status, 403, 'a list naming another centre is refused whole');
+  const listed = async (campaignId: number) => (await limited.get(`/api/v1/admin/slots?campaignId=${campaignId}`)).body.slots.map((s: { id: number }) => s.id);
+  assert.deepEqual(await listed(theirs.campaignId), [], 'another centre’s slots are not listed, even when no centre is named');
+  assert.deepEqual(await listed(mine.campaignId), [...mine.firstSlotIds, ...mine.secondSlotIds]);
 });
 
 test('the slot list picks by dose, local day and release, and says when its limit left some out', async () => {

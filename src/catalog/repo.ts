@@ -198,6 +198,8 @@ export interface SlotFilter {
   from?: string;
   to?: string;
   unreleased?: boolean;
+  /** The centres a staff account may see (null or absent: all). */
+  centerIds?: number[] | null;
   /** At most this many; one more is read to tell whether there are more. */
   limit: number;
 }
@@ -207,11 +209,11 @@ export const listSlots = (f: SlotFilter): Sql => ({
   text: `SELECT ${SLOT_COLUMNS}, local_day::text AS day FROM (
            SELECT s.*, ${localDay('s.starts_at', 'c.time_zone')} AS local_day FROM slots s JOIN centers c ON c.id = s.center_id
            WHERE s.campaign_id = $1 AND ($2::bigint IS NULL OR s.center_id = $2) AND ($3::int IS NULL OR s.dose = $3)
-             AND (NOT $6 OR s.release_id IS NULL)
+             AND (NOT $6 OR s.release_id IS NULL) AND ($8::bigint[] IS NULL OR s.center_id = ANY($8))
          ) s
          WHERE ($4::date IS NULL OR local_day >= $4) AND ($5::date IS NULL OR local_day <= $5)
          ORDER BY starts_at, id LIMIT $7`,
-  values: [f.campaignId, f.centerId ?? null, f.dose ?? null, f.from ?? null, f.to ?? null, f.unreleased ?? false, f.limit + 1],
+  values: [f.campaignId, f.centerId ?? null, f.dose ?? null, f.from ?? null, f.to ?? null, f.unreleased ?? false, f.limit + 1, f.centerIds ?? null],
 });
 
 export const insertRelease = (campaignId: number, opensAt: string, waitingRoom: boolean): Sql => ({

@@ -181,7 +181,8 @@ export const catalogRoutes =
           response: errors(400, 401),
         },
       },
-      async (request) => catalogService.listSlots(db, request.query),
+      // An account limited to some centres sees their slots only, whether or not it names one.
+      async (request) => catalogService.listSlots(db, { ...request.query, centerIds: request.staff?.centerIds ?? null }),
     );
 
     const ReleaseBody = Strict({
