@@ -100,7 +100,7 @@ const secondDosesFor = (exhausted: string) => `CROSS JOIN LATERAL (
 /** Locks the candidates found, as the WITH query `seconds` (second doses are locked after first doses, and by id), with their free units. */
 const lockCandidates = `seconds AS MATERIALIZED (
     SELECT s.id, s.capacity - s.taken AS free FROM slots s
-    WHERE s.id IN (SELECT id FROM candidates) ORDER BY s.id FOR NO KEY UPDATE
+    WHERE s.id = ANY(ARRAY(SELECT id FROM candidates)) ORDER BY s.id FOR NO KEY UPDATE
   )`;
 
 /** Why a request may not have a unit of its first-dose slot (the codes of errors.ts). */
@@ -145,7 +145,7 @@ export const takeFirstDoses = (way: Way, slotIds: number[], admitted: (number | 
                     ${keptFrom(way)} AS kept
              FROM slots s JOIN centers c ON c.id = s.center_id JOIN campaigns k ON k.id = s.campaign_id
                   JOIN vaccines v ON v.id = k.vaccine_id LEFT JOIN releases r ON r.id = s.release_id
-             WHERE s.id IN (SELECT id FROM req) ORDER BY s.dose, s.id FOR NO KEY UPDATE OF s
+             WHERE s.id = ANY($1::bigint[]) ORDER BY s.dose, s.id FOR NO KEY UPDATE OF s
            ), ruled AS (
              SELECT req.ord, req.id,
                     CASE WHEN l.id IS NULL THEN 'SLOT_NOT_FOUND'
@@ -291,7 +291,7 @@ export const lockHoldsForBooking = (holdIds: string[]): Sql => ({
            SELECT h.id, h.status, h.expires_at <= clock_now() AS expired, h.campaign_id, h.slot_id, h.second_slot_id, h.ticket_id
            FROM holds h WHERE h.id = ANY($1::uuid[]) ORDER BY h.id FOR UPDATE
          ), bound AS MATERIALIZED (
-           SELECT t.id, t.person_hash FROM queue_tickets t WHERE t.id IN (SELECT ticket_id FROM locked) ORDER BY t.id FOR UPDATE
+           SELECT t.id, t.person_hash FROM queue_tickets t WHERE t.id = ANY(ARRAY(SELECT ticket_id FROM locked)) ORDER BY t.id FOR UPDATE
          )
          SELECT l.*, b.person_hash AS bound_person, ${localDay('s.starts_at', 'c.time_zone')}::text AS first_day,
                 k.min_age, k.max_age, k.districts, k.priority_groups, k.require_verified_contact,
