@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { primaryClient } from './hosts.js';
+import { isStalePlan, preparing } from './prepared.js';
 import { clockOffsetStatement, systemClock, type Clock } from '../time/clock.js';
 
 /** A parameterised statement, written by hand next to the aggregate that owns it. */
@@ -31,7 +32,8 @@ export function createPool(connectionString: string, max: number, connectTimeout
   const pool = new pg.Pool({
     connectionString,
     // Several hosts in the URL: each connection goes to the one that is the primary now (db/hosts.ts).
-    Client: primaryClient(connectionString),
+    // Statements sent again and again are prepared once per connection (db/prepared.ts).
+    Client: preparing(primaryClient(connectionString)),
     max,
     application_name: 'ansturm',
     connectionTimeoutMillis: connectTimeoutMs,
@@ -102,9 +104,11 @@ const CONNECTION_LOST = /^(Connection terminated|Client has encountered a connec
  * The database is not there (stopped, restarting, failing over, unreachable) rather than the
  * request being wrong: the request is answered 503 with Retry-After and may be sent again.
  * 57P01-57P03: the server shuts down, crashed, or is still starting; class 08: the connection failed;
- * 53300: it has no connection slot left; 25006: it is read-only (a standby: the primary is failing over).
+ * 53300: it has no connection slot left; 25006: it is read-only (a standby: the primary is failing over);
+ * a prepared statement's plan went stale under a migration (db/prepared.ts: the next attempt prepares it anew).
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
+  if (isStalePlan(err)) return true;
   const code = pgCode(err);
   if (code !== undefined && (SOCKET_ERRORS.has(code) || /^57P0[123]$/.test(code) || code.startsWith('08') || code === '53300' || code === '25006')) return true;
   if (err instanceof AggregateError) return err.errors.some(isDatabaseUnavailable);
@@ -119,7 +123,8 @@ export const pgConstraint = (err: unknown): string | undefined =>
 
 /**
  * Runs fn in one transaction. A deadlock or serialization failure means PostgreSQL chose
- * this transaction as the victim and rolled all of it back, so running it again is safe.
+ * this transaction as the victim and rolled all of it back, so running it again is safe; so does
+ * a stale prepared statement (db/prepared.ts), which the next attempt prepares anew.
  */
 export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -132,7 +137,7 @@ export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attemp
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       const code = pgCode(err);
-      const retryable = code === PG.deadlockDetected || code === PG.serializationFailure;
+      const retryable = code === PG.deadlockDetected || code === PG.serializationFailure || isStalePlan(err);
       if (!retryable || attempt >= attempts) throw err;
     } finally {
       client.release();
