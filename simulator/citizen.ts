@@ -46,7 +46,7 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
   const call = async (endpoint: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
     for (let attempt = 0; attempt < 20 && Date.now() < ctx.deadline; attempt++) {
       const res = await api.request(method, path, body, headers);
-      rec.record(endpoint, res.status, res.ms);
+      rec.record(endpoint, res.status, res.ms, res.queuedMs);
       if (res.status !== 503 && res.status !== 429 && res.status !== 0) return res;
       await sleep((res.retryAfter ?? 2) * 1000 * (0.5 + random()));
     }

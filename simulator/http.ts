@@ -8,7 +8,13 @@ export interface Answer {
   status: number;
   body: any;
   retryAfter: number | null;
+  /** From a connection to the answer: what a citizen with a phone of their own would have waited. */
   ms: number;
+  /**
+   * How long the request waited for one of this client's own sockets before it was sent: the load generator's
+   * queue, not the server's (a real citizen has a connection of their own). Not part of `ms`.
+   */
+  queuedMs: number;
 }
 
 const IDLE_SOCKET_MS = 60_000;
@@ -22,7 +28,9 @@ export function client(target: string, maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets, timeout: IDLE_SOCKET_MS });
   function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, retried = false): Promise<Answer> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const started = performance.now();
+    const created = performance.now();
+    // Until a socket is assigned, the request waits in this client's pool; from then on the server is answering.
+    let started = created;
     return new Promise((resolve) => {
       const req = http.request(
         {
@@ -49,10 +57,17 @@ export function client(target: string, maxSockets: number) {
               parsed = null;
             }
             const after = Number(res.headers['retry-after']);
-            resolve({ status: res.statusCode ?? 0, body: parsed, retryAfter: Number.isFinite(after) ? after : null, ms: performance.now() - started });
+            resolve({
+              status: res.statusCode ?? 0,
+              body: parsed,
+              retryAfter: Number.isFinite(after) ? after : null,
+              ms: performance.now() - started,
+              queuedMs: started - created,
+            });
           });
         },
       );
+      req.once('socket', () => (started = performance.now()));
       // A connection that fails or hangs counts as status 0: a failure the report shows.
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', (err: NodeJS.ErrnoException) => {
@@ -62,7 +77,7 @@ export function client(target: string, maxSockets: number) {
           resolve(request(method, path, body, headers, true));
           return;
         }
-        resolve({ status: 0, body: null, retryAfter: null, ms: performance.now() - started });
+        resolve({ status: 0, body: null, retryAfter: null, ms: performance.now() - started, queuedMs: started - created });
       });
       if (payload) req.write(payload);
       req.end();

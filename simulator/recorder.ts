@@ -21,6 +21,8 @@ export interface Second {
   serverCores: number | null;
   /** Cores the simulator itself used in this second (all its processes). */
   generatorCores: number;
+  /** The p95 of the time requests waited for one of the simulator's own sockets this second (not in p95Ms). */
+  socketWaitP95Ms: number;
 }
 
 /** A recorder's observations since its last hand-over (see Recorder.takePart). */
@@ -28,6 +30,7 @@ export interface RecorderPart {
   cells: [key: string, latencies: number[], statuses: Record<string, number>][];
   counters: Recorder['counters'];
   codeWaits: number[];
+  socketWaits: number[];
   joinTimes: [string, number][];
   firstBookingAt: number | null;
   lastBookingAt: number | null;
@@ -38,6 +41,9 @@ export const percentile = (sorted: number[], p: number) => (sorted.length === 0 
 export class Recorder {
   private cells = new Map<string, Cell>();
   private secondLatencies: number[] = [];
+  private secondSocketWaits: number[] = [];
+  /** Every request's wait for one of the simulator's own sockets (http.ts `queuedMs`). */
+  socketWaits: number[] = [];
   private secondFailures = 0;
   private secondShed = 0;
   readonly seconds: Second[] = [];
@@ -66,7 +72,9 @@ export class Recorder {
     return now < this.opensAt ? 'before-opening' : now < this.opensAt + 60_000 ? 'rush' : 'after';
   }
 
-  record(endpoint: string, status: number, ms: number): void {
+  record(endpoint: string, status: number, ms: number, queuedMs = 0): void {
+    this.socketWaits.push(queuedMs);
+    this.secondSocketWaits.push(queuedMs);
     const key = `${this.phase()}|${endpoint}`;
     let cell = this.cells.get(key);
     if (!cell) this.cells.set(key, (cell = { latencies: [], statuses: {} }));
@@ -86,6 +94,7 @@ export class Recorder {
       cells: [...this.cells.entries()].map(([key, cell]) => [key, cell.latencies, cell.statuses]),
       counters: this.counters,
       codeWaits: this.codeWaits,
+      socketWaits: this.socketWaits,
       joinTimes: [...this.joinTimes.entries()],
       firstBookingAt: this.firstBookingAt,
       lastBookingAt: this.lastBookingAt,
@@ -93,6 +102,8 @@ export class Recorder {
     this.cells = new Map();
     this.counters = Object.fromEntries(Object.keys(this.counters).map((k) => [k, 0])) as Recorder['counters'];
     this.codeWaits = [];
+    this.socketWaits = [];
+    this.secondSocketWaits = [];
     this.joinTimes = new Map();
     this.firstBookingAt = this.lastBookingAt = null;
     this.secondLatencies = [];
@@ -116,6 +127,10 @@ export class Recorder {
     }
     for (const [k, n] of Object.entries(part.counters)) this.counters[k as keyof Recorder['counters']] += n;
     for (const ms of part.codeWaits) this.codeWaits.push(ms);
+    for (const ms of part.socketWaits) {
+      this.socketWaits.push(ms);
+      this.secondSocketWaits.push(ms);
+    }
     for (const [id, at] of part.joinTimes) this.joinTimes.set(id, at);
     if (part.firstBookingAt !== null) this.firstBookingAt = Math.min(this.firstBookingAt ?? Infinity, part.firstBookingAt);
     if (part.lastBookingAt !== null) this.lastBookingAt = Math.max(this.lastBookingAt ?? 0, part.lastBookingAt);
@@ -146,9 +161,16 @@ export class Recorder {
       admissionRate,
       serverCores,
       generatorCores,
+      socketWaitP95Ms: Math.round(
+        percentile(
+          this.secondSocketWaits.sort((a, b) => a - b),
+          0.95,
+        ),
+      ),
     };
     this.seconds.push(second);
     this.secondLatencies = [];
+    this.secondSocketWaits = [];
     this.secondFailures = 0;
     this.secondShed = 0;
     return second;

@@ -10,7 +10,7 @@ import { mulberry32 } from './random.js';
 import { client } from './http.js';
 import { checkIntegrity } from './integrity.js';
 import type { Scenario } from './presets.js';
-import { Recorder } from './recorder.js';
+import { percentile, Recorder } from './recorder.js';
 import { startSmsSink } from './sms-sink.js';
 import { setUpWorld } from './world.js';
 import { p95Between, type HttpReading } from '../web/staff/rates.js';
@@ -194,6 +194,15 @@ export async function simulate(o: SimulateOptions) {
         busyShare: Math.round(busyShare * 100) / 100,
         eventLoopDelayP99Ms: loopP99Ms,
         machineShare: machineShare === null ? null : Math.round(machineShare * 100) / 100,
+        // Time requests waited for one of the simulator's own sockets (not in the citizens' latency: a phone has a
+        // connection of its own): the whole run's p95 and the worst second's.
+        socketWaitP95Ms: Math.round(
+          percentile(
+            rec.socketWaits.sort((a, b) => a - b),
+            0.95,
+          ),
+        ),
+        worstSecondSocketWaitP95Ms: Math.max(0, ...rec.seconds.map((x) => x.socketWaitP95Ms)),
         // Above 90 % busy, or its event loop a tenth of a second late, a crowd process set the pace.
         wasTheLimit: busyShare > 0.9 || loopP99Ms > 100,
         machineWasTheLimit: machineShare !== null && machineShare > 0.95,

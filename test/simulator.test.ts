@@ -131,3 +131,37 @@ test('npm run simulate -- --help lists options and presets; a wrong option or nu
     assert.doesNotMatch(wrong.stderr, /^\s+at /m, 'no stack trace');
   }
 });
+
+test("a request's wait for one of the simulator's own sockets is counted apart from the server's answer", async () => {
+  const { createServer } = await import('node:http');
+  const { client } = await import('../simulator/http.js');
+  const held: (() => void)[] = [];
+  const server = createServer((req, res) => {
+    const answer = () => res.end('{}');
+    if (req.url === '/first') held.push(answer);
+    else answer();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const http = client(`http://127.0.0.1:${(server.address() as { port: number }).port}`, 1);
+  try {
+    const first = http.request('GET', '/first');
+    while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    // One socket: the second request waits in the client's pool until the first is answered.
+    const issued = performance.now();
+    const second = http.request('GET', '/second');
+    const busyUntil = performance.now() + 30; // keeps the first unanswered a while (CPU, not a timer)
+    while (performance.now() < busyUntil);
+    const answeredAt = performance.now();
+    held[0]!();
+    const [a, b] = await Promise.all([first, second]);
+    const total = performance.now() - issued;
+    assert.equal(b.status, 200);
+    assert.ok(b.queuedMs >= answeredAt - issued, `waited ${b.queuedMs} ms for the socket, at least ${answeredAt - issued}`);
+    assert.ok(b.ms + b.queuedMs <= total + 1, `answer ${b.ms} ms + wait ${b.queuedMs} ms within ${total} ms`);
+    assert.ok(b.ms < total - (answeredAt - issued) + 1, `the answer's ${b.ms} ms leave out the wait`);
+    assert.ok(a.queuedMs < b.queuedMs, 'the first found the socket free');
+  } finally {
+    http.close();
+    server.close();
+  }
+});
