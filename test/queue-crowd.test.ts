@@ -85,10 +85,13 @@ async function join(releaseId: number) {
     await sleep(50); // a polling interval: each process loads its rooms every 200 ms
     c = await call('GET', `/api/v1/queue/rooms/${releaseId}/challenge`);
   }
-  const res = await call('POST', `/api/v1/queue/rooms/${releaseId}/tickets`, {
-    challenge: c.body.challenge,
-    nonce: solve(c.body.challenge, c.body.difficulty),
-  });
+  const answer = { challenge: c.body.challenge, nonce: solve(c.body.challenge, c.body.difficulty) };
+  // The join may reach the other process, which may not have loaded the room yet either.
+  let res = await call('POST', `/api/v1/queue/rooms/${releaseId}/tickets`, answer);
+  for (let i = 0; i < 100 && res.body.code === 'QUEUE_NOT_FOUND'; i++) {
+    await sleep(50);
+    res = await call('POST', `/api/v1/queue/rooms/${releaseId}/tickets`, answer);
+  }
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body;
 }
