@@ -157,6 +157,63 @@ describe('booking in batches', () => {
     assert.equal(await taken(extraId), 1);
   });
 
+  test('a later look for second doses passes over a slot another transaction holds instead of waiting: no deadlock, the batch runs again', async () => {
+    // S1 (earliest) and S2 (a day later) are the second-dose candidates; S1 has one unit left.
+    const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 10, secondCapacity: 1 });
+    const extra = await adminPost(node.app, '/api/v1/admin/slots', {
+      slots: [{ centerId: w.centerId, campaignId: w.campaignId, startsAt: morningIn(3 + 29), durationMinutes: 15, capacity: 5, dose: 2 }],
+    });
+    const [s1, s2] = [w.secondSlotIds[0]!, extra.slots[0].id as number];
+    await adminPost(node.app, '/api/v1/admin/releases', {
+      campaignId: w.campaignId,
+      slotIds: [s2],
+      opensAt: new Date(Date.now() - 1000).toISOString(),
+      acknowledge: 'all',
+    });
+    const deadlocks = async () =>
+      (await node.db.query<{ n: number }>('SELECT deadlocks::int AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0]!.n;
+    const deadlocksBefore = await deadlocks();
+    const a = await node.db.connect();
+    const c = await node.db.connect();
+    try {
+      const cPid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await a.query('BEGIN');
+      await a.query('SELECT 1 FROM slots WHERE id = $1 FOR UPDATE', [s1]);
+      await c.query('BEGIN');
+      await c.query('SELECT 1 FROM slots WHERE id = $1 FOR UPDATE', [s2]);
+      // The hold's first look finds S1 free and waits for A's lock on it.
+      const hold = tx(node.db, (q) => service.holdMany(q, [{ slotId: w.firstSlotIds[0]! }]));
+      const waitingFor = async (pid: number) =>
+        (await node.db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid])).rows[0]!.n > 0;
+      /** Until a statement waits for `pid`'s lock (bounded: a test that hangs says what it waited for). */
+      const untilWaitingFor = async (pid: number, what: string) => {
+        for (let i = 0; !(await waitingFor(pid)); i++) {
+          if (i > 20_000) assert.fail(`no statement came to wait for ${what}`);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      };
+      const aPid = (await a.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await untilWaitingFor(aPid, "A's lock on S1");
+      // A fills S1 and lets go: the hold finds it full and looks again, at S2, which C holds.
+      await a.query('UPDATE slots SET taken = capacity WHERE id = $1', [s1]);
+      await a.query('COMMIT');
+      // The hold waits for C now: in its retried first look (locking in order), not in the later look.
+      await untilWaitingFor(cPid, "C's lock on S2");
+      // C now wants S1 as well. Had the later look waited for S2 while holding S1, this would close a circle.
+      await c.query('SELECT 1 FROM slots WHERE id = $1 FOR UPDATE', [s1]);
+      await c.query('COMMIT');
+      const [answer] = await hold;
+      assert.deepEqual(codes([answer]), ['OK']);
+      assert.equal((answer as HoldAnswer).appointments[1]!.slotId, s2, 'the second dose went to S2');
+      assert.equal(await deadlocks(), deadlocksBefore, 'no deadlock');
+    } finally {
+      await a.query('ROLLBACK').catch(() => undefined);
+      await c.query('ROLLBACK').catch(() => undefined);
+      a.release();
+      c.release();
+    }
+  });
+
   test('confirmations in one batch: the same person twice books once, an unknown hold is refused, messages are written', async () => {
     const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 5 });
     const holds = (await tx(node.db, (q) =>

@@ -81,6 +81,9 @@ export interface SecondDoseCandidate {
   free: number;
 }
 
+/** A later look's candidate: `free` is null where another transaction held the slot and it was passed over. */
+export type LaterSecondDoseCandidate = Omit<SecondDoseCandidate, 'free'> & { free: number | null };
+
 /**
  * For each need `g` (center_id, campaign_id, first_at, min_days, max_days, n), the earliest released
  * second-dose slots with free capacity at the same centre whose local calendar day (the centre's zone)
@@ -97,10 +100,13 @@ const secondDosesFor = (exhausted: string) => `CROSS JOIN LATERAL (
           BETWEEN g.min_days AND g.max_days
     ORDER BY s.starts_at, s.id LIMIT g.n) s`;
 
-/** Locks the candidates found, as the WITH query `seconds` (second doses are locked after first doses, and by id), with their free units. */
-const lockCandidates = `seconds AS MATERIALIZED (
+/**
+ * Locks the candidates found, as the WITH query `seconds` (second doses are locked after first doses, and by id),
+ * with their free units. `skipLocked`: rows another transaction holds are passed over instead of waited for.
+ */
+const lockCandidates = (skipLocked = false) => `seconds AS MATERIALIZED (
     SELECT s.id, s.capacity - s.taken AS free FROM slots s
-    WHERE s.id = ANY(ARRAY(SELECT id FROM candidates)) ORDER BY s.id FOR NO KEY UPDATE
+    WHERE s.id = ANY(ARRAY(SELECT id FROM candidates)) ORDER BY s.id FOR NO KEY UPDATE${skipLocked ? ' SKIP LOCKED' : ''}
   )`;
 
 /** Why a request may not have a unit of its first-dose slot (the codes of errors.ts). */
@@ -173,7 +179,7 @@ export const takeFirstDoses = (way: Way, slotIds: number[], admitted: (number | 
              GROUP BY l.id, l.center_id, l.campaign_id, l.starts_at, l.min_interval_days, l.max_interval_days
            ), candidates AS (
              SELECT g.need, s.id, s.starts_at FROM needs g ${secondDosesFor("'{}'::bigint[]")}
-           ), ${lockCandidates}
+           ), ${lockCandidates()}
            SELECT d.refusal, l.*, (SELECT count(*) FROM took)::int AS took,
                   (SELECT json_agg(json_build_object('need', c.need, 'id', c.id, 'free', x.free) ORDER BY c.starts_at, c.id)
                    FROM candidates c JOIN seconds x ON x.id = c.id) AS second_doses
@@ -184,7 +190,10 @@ export const takeFirstDoses = (way: Way, slotIds: number[], admitted: (number | 
 
 /**
  * Second-dose candidates for needs left short by an earlier look (see secondDosesFor), past the slots
- * that filled, found and locked in one statement.
+ * that filled, found and locked in one statement. This transaction already holds slot locks, and these
+ * candidates may lie below them in id order: waiting for them could close a circle with another
+ * transaction (a deadlock, found only after PostgreSQL's deadlock_timeout of a second). So a candidate
+ * another transaction holds is passed over, and comes back with `free` null (see units.ts).
  */
 export const lockSecondDoseCandidates = (needs: SecondDoseNeed[], exhausted: number[]): Sql => ({
   text: `WITH candidates AS (
@@ -192,8 +201,8 @@ export const lockSecondDoseCandidates = (needs: SecondDoseNeed[], exhausted: num
            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::timestamptz[], $5::int[], $6::int[], $7::int[])
                 AS g(need, center_id, campaign_id, first_at, min_days, max_days, n)
            ${secondDosesFor('$8::bigint[]')}
-         ), ${lockCandidates}
-         SELECT c.need, c.id, x.free FROM candidates c JOIN seconds x ON x.id = c.id ORDER BY c.starts_at, c.id`,
+         ), ${lockCandidates(true)}
+         SELECT c.need, c.id, x.free FROM candidates c LEFT JOIN seconds x ON x.id = c.id ORDER BY c.starts_at, c.id`,
   values: [
     needs.map((n) => n.firstSlotId),
     needs.map((n) => n.centerId),

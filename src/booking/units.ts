@@ -127,8 +127,16 @@ async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[], f
   const exhausted: number[] = [];
   let open = [...needs.values()];
   let candidates = firstLook;
+  /** Whether a later look passed over a candidate another transaction held (lockSecondDoseCandidates). */
+  let passedOver = false;
   for (let round = 0; round < MAX_ROUNDS && open.length > 0; round++) {
-    if (round > 0) candidates = (await run<sql.SecondDoseCandidate>(q, sql.lockSecondDoseCandidates(open, exhausted))).rows;
+    if (round > 0) {
+      const rows = (await run<sql.LaterSecondDoseCandidate>(q, sql.lockSecondDoseCandidates(open, exhausted))).rows;
+      const held = rows.filter((c) => c.free === null);
+      passedOver ||= held.length > 0;
+      exhausted.push(...held.map((c) => c.id));
+      candidates = rows.filter((c): c is sql.SecondDoseCandidate => c.free !== null);
+    }
     if (candidates.length === 0) break;
     // Earlier requests' needs first, each need's candidates earliest first (a stable sort keeps their order).
     candidates = [...candidates].sort((a, b) => order.get(a.need)! - order.get(b.need)!);
@@ -156,5 +164,8 @@ async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[], f
     const seen = new Set(candidates.map((c) => c.need));
     open = open.filter((n) => n.need > 0 && seen.has(n.firstSlotId));
   }
+  // A slot passed over may have had a unit for a request left without one: that is not "none left". The whole
+  // batch runs again (tx() retries it), and its first look then locks in order and waits where it must.
+  if (passedOver && found.includes(null)) throw Object.assign(new Error('a second-dose slot was held by another transaction'), { code: PG.lockNotAvailable });
   return found;
 }

@@ -90,6 +90,8 @@ export const PG = {
   exclusionViolation: '23P01',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
+  /** A lock not waited for (NOWAIT, or a row SKIP LOCKED passed over that was needed after all). */
+  lockNotAvailable: '55P03',
 } as const;
 
 /** pg-pool's error when no connection became free in time: the node is over capacity. */
@@ -124,7 +126,8 @@ export const pgConstraint = (err: unknown): string | undefined =>
 /**
  * Runs fn in one transaction. A deadlock or serialization failure means PostgreSQL chose
  * this transaction as the victim and rolled all of it back, so running it again is safe; so does
- * a stale prepared statement (db/prepared.ts), which the next attempt prepares anew.
+ * a lock it did not wait for (55P03), and a stale prepared statement (db/prepared.ts), which the
+ * next attempt prepares anew.
  */
 export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -137,7 +140,7 @@ export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attemp
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       const code = pgCode(err);
-      const retryable = code === PG.deadlockDetected || code === PG.serializationFailure || isStalePlan(err);
+      const retryable = code === PG.deadlockDetected || code === PG.serializationFailure || code === PG.lockNotAvailable || isStalePlan(err);
       if (!retryable || attempt >= attempts) throw err;
     } finally {
       client.release();

@@ -23,7 +23,14 @@ const CONSTRAINT_CODES: Record<string, ErrorCode> = {
 };
 
 /** Unique, check and exclusion violations, and a deadlock or serialization failure that outlived its retries. */
-const RACE_CODES = new Set<string>([PG.uniqueViolation, PG.checkViolation, PG.exclusionViolation, PG.deadlockDetected, PG.serializationFailure]);
+const RACE_CODES = new Set<string>([
+  PG.uniqueViolation,
+  PG.checkViolation,
+  PG.exclusionViolation,
+  PG.deadlockDetected,
+  PG.serializationFailure,
+  PG.lockNotAvailable,
+]);
 
 /** Fastify's own request errors, named in our vocabulary. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
