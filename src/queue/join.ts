@@ -17,18 +17,19 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-/** Joins arriving within this window share one statement: one room-row update and one multi-row insert. */
-const BATCH_WINDOW_MS = 5;
 const MAX_BATCH = 500;
 
 /**
  * Gathers joins per room and writes each batch in one statement. The room row
  * numbers the batch (so places are dense and follow commit order across all nodes);
  * the insert carries the solved challenges, whose unique index refuses a reused one.
+ * There is no waiting window: a lone join is written at once, and while a room's
+ * write is in flight (its row lock would order a second one behind it anyway) the
+ * joins that arrive gather into the next batch.
  */
 export class JoinBatcher {
   private readonly pending = new Map<number, Pending[]>();
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly writing = new Set<number>();
 
   constructor(private readonly db: Db) {}
 
@@ -37,21 +38,21 @@ export class JoinBatcher {
       const list = this.pending.get(releaseId) ?? [];
       list.push({ challengeId, resolve, reject });
       this.pending.set(releaseId, list);
-      if (list.length >= MAX_BATCH) this.flushRoom(releaseId);
-      else if (!this.timers.has(releaseId))
-        this.timers.set(
-          releaseId,
-          setTimeout(() => this.flushRoom(releaseId), BATCH_WINDOW_MS),
-        );
+      this.flushRoom(releaseId);
     });
   }
 
   private flushRoom(releaseId: number): void {
-    clearTimeout(this.timers.get(releaseId));
-    this.timers.delete(releaseId);
-    const batch = this.pending.get(releaseId) ?? [];
-    this.pending.delete(releaseId);
-    if (batch.length > 0) void this.write(releaseId, batch);
+    if (this.writing.has(releaseId)) return;
+    const waiting = this.pending.get(releaseId) ?? [];
+    if (waiting.length === 0) return;
+    const batch = waiting.splice(0, MAX_BATCH);
+    if (waiting.length === 0) this.pending.delete(releaseId);
+    this.writing.add(releaseId);
+    void this.write(releaseId, batch).finally(() => {
+      this.writing.delete(releaseId);
+      this.flushRoom(releaseId);
+    });
   }
 
   private async write(releaseId: number, batch: Pending[]): Promise<void> {

@@ -12,10 +12,13 @@ const KEY_REFRESH_MS = 10_000;
 
 /**
  * Tokens verified lately, remembered so that a person polling every few seconds costs a map
- * look-up instead of an HMAC. Bounded (the oldest go first); an entry counts only while its
- * key is still in the ring, so retiring a key stops its tokens at once.
+ * look-up instead of an HMAC. Bounded: two generations of half this many each, the older
+ * dropped whole when the newer fills (a token used again moves to the newer one). An entry
+ * counts only while its key is still in the ring, so retiring a key stops its tokens at once.
  */
 const REMEMBERED_TOKENS = 20_000;
+
+type Verified = { kid: number; payload: unknown };
 
 /**
  * Signs and verifies the waiting room's tokens: `<kid>.<payload>.<mac>`, HMAC-SHA256
@@ -25,7 +28,8 @@ const REMEMBERED_TOKENS = 20_000;
 export class KeyRing {
   private keys: Key[] = [];
   private loadedAt = 0;
-  private readonly verified = new Map<string, { kid: number; payload: unknown }>();
+  private recent = new Map<string, Verified>();
+  private older = new Map<string, Verified>();
 
   constructor(private readonly db: Queryable) {}
 
@@ -48,10 +52,16 @@ export class KeyRing {
     return `${key.kid}.${body}.${mac(key.secret, body)}`;
   }
 
-  /** The payload of a token this ring signed, or undefined for anything forged, malformed or retired. Callers must not change it. */
-  async verify<T>(token: string): Promise<T | undefined> {
-    const known = this.verified.get(token);
-    if (known && this.keys.some((k) => k.kid === known.kid)) return known.payload as T;
+  /**
+   * The payload of a token this ring signed, or undefined for anything forged, malformed or retired. Callers must not
+   * change it. A token used once (a join's challenge) is not remembered: it would only push out the tickets polled again.
+   */
+  async verify<T>(token: string, options: { once?: boolean } = {}): Promise<T | undefined> {
+    const known = this.recent.get(token) ?? this.older.get(token);
+    if (known && this.keys.some((k) => k.kid === known.kid)) {
+      if (!this.recent.has(token)) this.remember(token, known);
+      return known.payload as T;
+    }
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const [kidText, body, given] = parts as [string, string, string];
@@ -71,9 +81,16 @@ export class KeyRing {
     } catch {
       return undefined;
     }
-    if (this.verified.size >= REMEMBERED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(token, { kid, payload });
+    if (!options.once) this.remember(token, { kid, payload });
     return payload;
+  }
+
+  private remember(token: string, verified: Verified): void {
+    if (this.recent.size >= REMEMBERED_TOKENS / 2) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.set(token, verified);
   }
 }
 

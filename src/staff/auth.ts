@@ -120,14 +120,20 @@ export function requireCenter(staff: Pick<Actor, 'centerIds'>, centerId: number)
  * The one check of a staff account's centres against the centres a request names: every
  * `centerId` in its path, query string or body (and in the items of a body's lists, as slot
  * series carry them), after validation. Registered for every route in server.ts; routes that
- * reach a centre through a booking or a slot check the centre they find (`mayUseCenter`).
+ * reach a centre through a booking or a slot check the centre they find (`mayUseCenter`). A callback hook: every
+ * request runs it, and most have no staff account to check.
  */
-export async function requireNamedCenters(request: FastifyRequest): Promise<void> {
+export function requireNamedCenters(request: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void {
   const staff = request.staff;
-  if (!staff || staff.centerIds === null) return;
-  for (const part of [request.params, request.query, request.body]) {
-    for (const centerId of namedCenters(part)) requireCenter(staff, centerId);
+  try {
+    if (staff && staff.centerIds !== null)
+      for (const part of [request.params, request.query, request.body]) {
+        for (const centerId of namedCenters(part)) requireCenter(staff, centerId);
+      }
+  } catch (err) {
+    return done(err as Error);
   }
+  done();
 }
 
 function namedCenters(part: unknown, depth = 0): number[] {
