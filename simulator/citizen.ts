@@ -55,6 +55,8 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
 
   for (const [r, release] of world.releases.entries()) {
     const nextOpensAt = world.releases[r + 1]?.opensAt ?? Infinity;
+    // Someone who comes after a later release opened goes for that one, as the portal shows it.
+    if (Date.now() >= nextOpensAt) continue;
     if (bot) {
       // A bot goes straight for a hold without a place in line: the waiting room refuses it.
       await sleep(Math.max(0, release.opensAt - Date.now()));
