@@ -1,8 +1,8 @@
 /**
  * What one citizen costs the installation, step by step (`npm run bench -- cost`): the CPU time of every
  * Ansturm process and of every PostgreSQL process, read from the operating system's accounting (/proc),
- * and the database's write transactions and WAL bytes, per join, status poll, search, hold, verification
- * code (sent), and booking; then per whole citizen on the ways the presets take. The nodes' periodic work
+ * and the database's write transactions and WAL bytes, per join, status poll, leaving the line, search, hold,
+ * verification code (sent), and booking; then per whole citizen on the ways the presets take. The nodes' periodic work
  * (view refreshes, the leader's tasks, the outbox's polling) is measured while idle (twice; the lower counts) and taken off.
  */
 import { availableParallelism } from 'node:os';
@@ -133,6 +133,10 @@ export async function benchCost(): Promise<CostReport> {
     await measure('bind (a person to the place)', PER_STEP, (i) => bindOne(tickets[i]!, `Warte${i}`, i));
     await measure('status poll', PER_STEP, async (i) => {
       ok('status', await http.request('GET', `/api/v1/queue/tickets/${encodeURIComponent(tickets[i]!)}`), 200);
+    });
+    // Leaving the line: with several releases, those far back leave for the next release's line when it opens.
+    await measure('leave (the line, for the next release)', PER_STEP, async (i) => {
+      ok('leave', await http.request('DELETE', `/api/v1/queue/tickets/${encodeURIComponent(tickets[i]!)}`), 200);
     });
 
     idleReadings.push(await idleRate());

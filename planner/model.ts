@@ -32,7 +32,18 @@ export interface Calibration {
    * `bookedWithSms`: a booking with a phone number, until its confirmation SMS is handed over (the booking's
    * transaction also writes the message and two reminders); the planner counts every booking so.
    */
-  steps: { join: StepCost; bind?: StepCost; poll: StepCost; search: StepCost; hold: StepCost; booking: StepCost; bookedWithSms?: StepCost; code: StepCost };
+  steps: {
+    join: StepCost;
+    bind?: StepCost;
+    /** Leaving a line (for the next release's). */
+    leave?: StepCost;
+    poll: StepCost;
+    search: StepCost;
+    hold: StepCost;
+    booking: StepCost;
+    bookedWithSms?: StepCost;
+    code: StepCost;
+  };
   /** The writing steps measured one request at a time (each its own transaction), with the rate one client reached. */
   alone?: Partial<Record<WritingStep, AloneCost>>;
   /** What a node and PostgreSQL use per second with nobody there (views, leader, outbox), CPU ms/s. */
@@ -43,8 +54,15 @@ export interface Calibration {
 
 export interface Day {
   crowd: number;
-  /** First-dose appointments released. */
+  /** First-dose appointments released (all of them, over every release). */
   slots: number;
+  /**
+   * Several releases, `releaseEverySeconds` apart: the first-dose appointments of each (they add up to `slots`).
+   * Each has its own waiting room; when the next opens, those still in line without a likely turn (more people
+   * ahead of them than appointments left) leave and join its line, each on their next poll.
+   */
+  releases?: number[];
+  releaseEverySeconds?: number;
   /** Seconds over which the crowd arrives after the opening. */
   windowSeconds: number;
   /** Seconds between a waiting person's polls; undefined: as the server tells them (2-30 s by place). */
@@ -69,7 +87,7 @@ export interface Day {
 
 export interface Plan {
   /** Requests per second per route in the busiest second. */
-  perSecond: { joins: number; polls: number; searches: number; holds: number; bookings: number; codes: number };
+  perSecond: { joins: number; leaves: number; polls: number; searches: number; holds: number; bookings: number; codes: number };
   /** Seconds after the opening of the busiest second. */
   peakAtSecond: number;
   appCores: number;
@@ -112,6 +130,25 @@ export function pollsPerSecond(waiting: number, rate: number, fixedSeconds?: num
   return fast / 2 + (middle > 0 ? 4 * rate * Math.log((fast + middle) / fast) : 0) + slow / 30;
 }
 
+/** Seconds between the polls of someone `ahead` people from the front, let in at `rate` a second (queue/status.ts pollAfter). */
+const pollInterval = (ahead: number, rate: number) => Math.min(30, Math.max(2, rate > 0 ? ahead / rate / 4 : 5));
+
+/**
+ * When the next release opens, the people in line from place `from` to `to` leave for its line, each at their next poll:
+ * how many of them come in each second after the opening.
+ */
+export function movesAfterOpening(from: number, to: number, rate: number): number[] {
+  const seconds = new Array<number>(30).fill(0);
+  const parts = 200;
+  const width = (to - from) / parts;
+  if (width <= 0) return seconds;
+  for (let k = 0; k < parts; k++) {
+    const interval = pollInterval(from + (k + 0.5) * width, rate);
+    for (let s = 0; s < Math.ceil(interval); s++) seconds[s]! += (width * Math.min(1, interval - s)) / interval;
+  }
+  return seconds;
+}
+
 interface Second {
   t: number;
   rates: Plan['perSecond'];
@@ -125,19 +162,46 @@ export function timeline(day: Day): Second[] {
   const later = day.crowd * (1 - early);
   const prequeue = day.crowd * early;
   const spreadSeconds = Math.max(1, Math.round(openingSpreadMs(prequeue) / 1000));
+  const releases = day.releases && day.releases.length > 0 ? day.releases : [day.slots];
+  const every = day.releaseEverySeconds ?? 0;
+  const lastOpening = every * (releases.length - 1);
   let waiting = prequeue;
-  let left = day.slots;
+  // Appointments released so far and not yet booked.
+  let left = releases[0]!;
+  // People on their way from one release's line to the next, by the second they come.
+  const moving = new Map<number, number>();
   // With SMS codes, those let in wait for their code, which the provider sends at its rate.
   const smsRate = day.smsPerSecond ?? DEFAULT_SMS_PER_SECOND;
   let awaitingCode = 0;
   const seconds: Second[] = [];
-  for (let t = 0; t < day.windowSeconds + 3600 && (t < day.windowSeconds || waiting >= 1 || awaitingCode >= 1); t++) {
+  // The line's pace as the server tells it to those waiting (queue/view.ts admissionRate): admissions a second over
+  // the last minute of the room, or the room's cap while it has none.
+  const admitted: number[] = [];
+  const pace = (t: number, openedAt: number) => {
+    const from = Math.max(openedAt, t - 60);
+    const n = admitted.slice(from, t).reduce((sum, x) => sum + x, 0);
+    return t - from >= 1 && n > 0 ? n / (t - from) : admit;
+  };
+  let openedAt = 0;
+  for (let t = 0; t < day.windowSeconds + lastOpening + 3600 && (t < day.windowSeconds || t <= lastOpening || waiting >= 1 || awaitingCode >= 1); t++) {
+    const r = every > 0 && t % every === 0 ? t / every : 0;
+    if (r > 0 && r < releases.length && day.waitingRoom) {
+      // Those without a likely turn in this release's line leave for the next one's, each at their next poll.
+      const likely = Math.max(0, left - awaitingCode);
+      movesAfterOpening(likely, waiting, pace(t, openedAt)).forEach((n, s) => moving.set(t + s, (moving.get(t + s) ?? 0) + n));
+    }
+    if (r > 0 && r < releases.length) {
+      left += releases[r]!;
+      openedAt = t;
+    }
     const arriving = later * (arrivedShare((t + 1) / day.windowSeconds) - arrivedShare(t / day.windowSeconds));
+    const moves = moving.get(t) ?? 0;
+    moving.delete(t);
     let ready: number;
     let searches: number;
     let joins = 0;
     if (day.waitingRoom) {
-      joins = arriving;
+      joins = arriving + moves;
       waiting += arriving;
       ready = Math.max(0, Math.min(waiting, admit, left - awaitingCode));
       waiting -= ready;
@@ -154,13 +218,14 @@ export function timeline(day: Day): Second[] {
     }
     if (day.waitingRoom) {
       searches = bookings * SEARCHES_PER_BOOKING;
-      // Once the appointments are gone the line is told so and empties.
-      if (left - bookings - awaitingCode <= 0) waiting = 0;
+      // Once the last release's appointments are gone the line is told so and empties.
+      if (t >= lastOpening && left - bookings - awaitingCode <= 0) waiting = 0;
     } else {
       // Everyone who comes searches; those too late find nothing and search again.
       searches = arriving * SEARCHES_PER_BOOKING;
     }
     left -= bookings;
+    admitted.push(ready);
     // The pre-queue comes back once, at a moment spread over the opening's first seconds (queue/status.ts),
     // on top of the line's own polls.
     const prequeueBack = !day.pollSeconds && t < spreadSeconds ? prequeue / spreadSeconds : 0;
@@ -169,7 +234,8 @@ export function timeline(day: Day): Second[] {
       waiting,
       rates: {
         joins,
-        polls: day.waitingRoom ? prequeueBack + pollsPerSecond(waiting, admit, day.pollSeconds) : 0,
+        leaves: moves,
+        polls: day.waitingRoom ? prequeueBack + pollsPerSecond(waiting, pace(t, openedAt), day.pollSeconds) : 0,
         searches,
         holds: bookings * HOLDS_PER_BOOKING,
         bookings,
@@ -211,6 +277,7 @@ function load(rates: Plan['perSecond'], c: Calibration, smsPerSecond: number, bu
   const perSms = s.bookedWithSms ? Math.max(0, at('bookedWithSms', s.bookedWithSms, sms) - at('booking', s.booking, sms)) : 0;
   return (
     rates.joins * (at('join', s.join, rates.joins) + at('bind', s.bind, rates.joins)) +
+    rates.leaves * (s.leave ? pick(s.leave) : 0) +
     rates.polls * pick(s.poll) +
     rates.searches * pick(s.search) +
     rates.holds * at('hold', s.hold, rates.holds) +
@@ -295,7 +362,9 @@ export function backlogSeconds(day: Day, c: Calibration, cores: number): number 
  * KEPT_UP_BACKLOG_SECONDS behind at its busiest.
  */
 export function crowdFor(cores: number, day: Day, c: Calibration): number {
-  const behind = (crowd: number) => backlogSeconds({ ...day, crowd, slots: (day.slots / day.crowd) * crowd, nodes: 1 }, c, cores);
+  const share = (crowd: number) => crowd / day.crowd;
+  const behind = (crowd: number) =>
+    backlogSeconds({ ...day, crowd, slots: day.slots * share(crowd), releases: day.releases?.map((n) => n * share(crowd)), nodes: 1 }, c, cores);
   if (behind(1) > KEPT_UP_BACKLOG_SECONDS) return 0;
   let low = 1;
   let high = 2;

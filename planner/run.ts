@@ -28,7 +28,8 @@ const USAGE = `What a release day needs, from the costs measured on this install
 
 Options:
   --crowd N          people who come
-  --slots N          first-dose appointments released
+  --slots N[,N...]   first-dose appointments released; several: one release each, --every apart
+  --every T          time between releases (default 60s); those far back in a line move to the next one's
   --window T         over how long they come (e.g. 600s, 10m, 1h)
   --poll T           seconds between a waiting person's polls (default: as the server tells them, 2-30 s by place)
   --early F          share of the crowd that comes before the opening, into the pre-queue (default 0.15)
@@ -47,6 +48,7 @@ function readArgs() {
       options: {
         crowd: { type: 'string' },
         slots: { type: 'string' },
+        every: { type: 'string' },
         window: { type: 'string' },
         poll: { type: 'string' },
         early: { type: 'string' },
@@ -111,6 +113,7 @@ if (positionals[0] === 'calibrate') {
     steps: {
       join: step('join'),
       bind: step('bind'),
+      leave: step('leave'),
       poll: step('status poll'),
       search: step('search'),
       hold: step('hold'),
@@ -136,9 +139,11 @@ if (positionals[0] === 'calibrate') {
 if (positionals.length > 0) fail(`unknown command ${positionals[0]}`);
 
 const { costs: calibration, measuredHere: fromHere } = loadCalibration();
+const releases = (values.slots ?? '').split(',').map((x) => number('slots', x.trim() || undefined, undefined, 1));
 const day: Day = {
   crowd: number('crowd', values.crowd, undefined, 1),
-  slots: number('slots', values.slots, undefined, 1),
+  slots: releases.reduce((n, x) => n + x, 0),
+  ...(releases.length > 1 ? { releases, releaseEverySeconds: duration('every', values.every ?? '60s') } : {}),
   windowSeconds: duration('window', values.window),
   ...(values.poll === undefined ? {} : { pollSeconds: duration('poll', values.poll) }),
   earlyShare: number('early', values.early, DEFAULT_EARLY_SHARE),
@@ -158,11 +163,12 @@ console.log(
   `costs ${fromHere ? `measured on this installation ${calibration.measuredAt}` : `of the reference machine (run npm run plan -- calibrate to measure yours)`}: ${calibration.machine}\n`,
 );
 console.log(
-  `${day.crowd.toLocaleString('en')} people for ${day.slots.toLocaleString('en')} appointments, arriving over ${day.windowSeconds} s after the opening (${Math.round((day.earlyShare ?? 0) * 100)} % before it)${day.waitingRoom ? `, let in at ${day.admitPerSecond}/s, polling ${day.pollSeconds ? `every ${day.pollSeconds} s` : 'as the server tells them'}` : ', no waiting room'}${day.verification ? ', SMS codes' : ''}:\n`,
+  `${day.crowd.toLocaleString('en')} people for ${day.slots.toLocaleString('en')} appointments${day.releases ? ` in ${day.releases.length} releases ${day.releaseEverySeconds} s apart` : ''}, arriving over ${day.windowSeconds} s after the opening (${Math.round((day.earlyShare ?? 0) * 100)} % before it)${day.waitingRoom ? `, let in at ${day.admitPerSecond}/s, polling ${day.pollSeconds ? `every ${day.pollSeconds} s` : 'as the server tells them'}` : ', no waiting room'}${day.verification ? ', SMS codes' : ''}:\n`,
 );
 console.log(`requests per second in the busiest second (${p.peakAtSecond} s after the opening)`);
 for (const [route, n] of [
   ['POST /api/v1/queue/rooms/{id}/tickets (+ challenge)', p.perSecond.joins],
+  ['DELETE /api/v1/queue/tickets/{ticket} (for the next line)', p.perSecond.leaves],
   ['GET /api/v1/queue/tickets/{ticket}', p.perSecond.polls],
   ['GET /api/v1/availability', p.perSecond.searches],
   ['POST /api/v1/holds', p.perSecond.holds],

@@ -320,6 +320,8 @@ function plannerBeside(s: Scenario, seconds: { serverCores: number | null; gener
   const day: Day = {
     crowd: s.crowd,
     slots: s.releases.reduce((n, x) => n + x, 0),
+    releases: s.releases,
+    releaseEverySeconds: s.releaseEverySeconds,
     windowSeconds: s.spikeSeconds,
     earlyShare: s.waitingRoom ? s.earlyShare : 0,
     admitPerSecond: s.admitPerSecond,

@@ -13,6 +13,7 @@ import {
   DEFAULT_EARLY_SHARE,
   DEFAULT_SMS_PER_SECOND,
   KEPT_UP_BACKLOG_SECONDS,
+  movesAfterOpening,
   peakCores,
   plan,
   pollsPerSecond,
@@ -96,6 +97,58 @@ test("the day second by second: everyone who comes joins once, bookings at most 
   assert.equal(p.memoryPerWorkerMb, Math.ceil((most * calibration.bytesPerWaitingPerson) / 2 ** 20));
 });
 
+test('several releases: those without a likely turn move to the next line when it opens, each at their next poll', () => {
+  // Near the front people poll every 2 s, far back every 30 s: all of them come, the far back ones spread thinner.
+  const moves = movesAfterOpening(1_000, 31_000, 200);
+  assert.ok(Math.abs(moves.reduce((n, x) => n + x, 0) - 30_000) < 1e-6, 'everyone between the two places moves');
+  assert.ok(moves[0]! > moves[5]! && moves[5]! > moves[29]! && moves[29]! > 0);
+  assert.ok(
+    movesAfterOpening(1_000, 1_000, 200).every((n) => n === 0),
+    'nobody without a likely turn, nobody moves',
+  );
+  // A line that barely moves tells everyone more than 120 places back to come back in 30 s: their move spreads over 30 s.
+  const slow = movesAfterOpening(120, 3_120, 1);
+  assert.ok(
+    slow.every((n) => Math.abs(n - 100) < 1e-6),
+    JSON.stringify(slow),
+  );
+
+  const sachsen: Day = {
+    ...day,
+    crowd: 9_000,
+    slots: 7_200,
+    releases: [1_000, 2_000, 2_000, 2_200],
+    releaseEverySeconds: 45,
+    windowSeconds: 90,
+    utilisation: 1,
+    nodes: 1,
+  };
+  const seconds = timeline(sachsen);
+  const sum = (pick: (r: (typeof seconds)[number]['rates']) => number, until = Infinity) =>
+    seconds.filter((x) => x.t < until).reduce((n, x) => n + pick(x.rates), 0);
+  assert.ok(Math.abs(sum((r) => r.bookings) - 7_200) < 1, 'every release is booked');
+  assert.ok(Math.abs(sum((r) => r.bookings, 45) - 1_000) < 1, "before the second release only the first one's appointments");
+  assert.equal(
+    sum((r) => r.leaves, 45),
+    0,
+    'nobody moves before the second release opens',
+  );
+  const moved = sum((r) => r.leaves);
+  assert.ok(moved > 9_000, `the line moves three times, most of it each time (${moved})`);
+  assert.ok(Math.abs(sum((r) => r.joins) - (9_000 * (1 - DEFAULT_EARLY_SHARE) + moved)) < 1, 'who moves joins again');
+  const single = timeline({ ...sachsen, releases: undefined });
+  assert.ok(
+    Math.max(...seconds.map((x) => x.rates.joins)) > Math.max(...single.map((x) => x.rates.joins)),
+    'the moves make a busier second than the arrivals alone',
+  );
+  // The crowd a machine keeps up with scales each release with the crowd: the same shape, whichever crowd it was given as.
+  const twice = { ...sachsen, crowd: 18_000, slots: 14_400, releases: [2_000, 4_000, 4_000, 4_400] };
+  const a = crowdFor(1.7, sachsen, calibration);
+  const b = crowdFor(1.7, twice, calibration);
+  assert.ok(Math.abs(a - b) <= Math.max(a, b) / 500, `${a} vs ${b}`);
+  assert.ok(a < crowdFor(1.7, { ...sachsen, releases: undefined }, calibration), 'moving between lines costs capacity');
+});
+
 test('a writing step costs its own transaction while requests rarely overlap, and shares them as they do', () => {
   const busy = { appMs: 0.5, dbMs: 0.4, writeTransactions: 0.15, walBytes: 600 };
   const alone = { appMs: 0.9, dbMs: 1.4, writeTransactions: 1, walBytes: 900, perSecond: 300 };
@@ -162,11 +215,16 @@ test('npm run plan -- --help, and clear messages for wrong options', async () =>
   assert.match(planned.stdout, /GET \/api\/v1\/queue\/tickets\/\{ticket\}\s+[\d,]+\n/);
   assert.match(planned.stdout, /busiest second \(\d+ s after the opening\)/);
   assert.match(planned.stdout, /PostgreSQL primary\s+[\d.]+ cores/);
+  const releases = await run('--crowd', '45000', '--slots', '5000,10000,10000,11000', '--every', '45s', '--window', '90s');
+  assert.equal(releases.code, 0, releases.stderr);
+  assert.match(releases.stdout, /36,000 appointments in 4 releases 45 s apart/);
+  assert.match(releases.stdout, /DELETE \/api\/v1\/queue\/tickets\/\{ticket\} \(for the next line\)\s+[\d,]+\n/);
   for (const args of [
     ['--crowd', 'lots', '--slots', '1', '--window', '1m'],
     ['--crowd', '5', '--slots', '1', '--window', 'soon'],
     ['--crowd', '5'],
     ['--crowd', '5', '--slots', '1', '--window', '1m', '--early', '2'],
+    ['--crowd', '5', '--slots', '1,many', '--window', '1m'],
     ['--bogus'],
   ]) {
     const wrong = await run(...args);
