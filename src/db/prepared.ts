@@ -62,7 +62,10 @@ export function preparing(Base: typeof pg.Client): typeof pg.Client {
       const callback = args[2];
       if (typeof callback === 'function') return send.call(this, config, callback) as never;
       return (send.call(this, config) as Promise<unknown>).catch((err: unknown) => {
-        if (isStalePlan(err)) (this.renamed ??= new Map()).set(text, `${name}_${(this.renamed?.size ?? 0) + 1}`);
+        if (isStalePlan(err)) {
+          const renamed = (this.renamed ??= new Map());
+          renamed.set(text, `${name}_${renamed.size + 1}`);
+        }
         throw err;
       }) as never;
     }
