@@ -126,6 +126,11 @@ describe('a release with a waiting room', () => {
     const reuse = await hold(w.firstSlotIds[1]!, token);
     assert.equal(reuse.status, 403);
     assert.equal(reuse.body.code, 'ADMISSION_USED');
+    // Leaving the line afterwards (a page left open) keeps the record that the admission was used.
+    const left = await node.app.inject({ method: 'DELETE', url: `/api/v1/queue/tickets/${encodeURIComponent(t.ticket)}` });
+    assert.equal(left.statusCode, 200);
+    assert.equal(left.json().state, 'used');
+    assert.equal((await node.db.query(`SELECT state FROM queue_tickets WHERE id = $1`, [t.ticketId])).rows[0].state, 'used');
   });
 
   test('active sessions stay under the target; pausing stops admissions; abandoned places are skipped', async () => {
@@ -297,7 +302,10 @@ describe('tickets', () => {
     const unknown = await node.app.inject({ method: 'POST', url: '/api/v1/queue/resume', payload: { code: 'ZZZZ-ZZZZ' } });
     assert.equal(unknown.json().code, 'RESUME_CODE_UNKNOWN');
 
-    await node.app.inject({ method: 'DELETE', url: `/api/v1/queue/tickets/${encodeURIComponent(a.ticket)}` });
+    const leave = () => node.app.inject({ method: 'DELETE', url: `/api/v1/queue/tickets/${encodeURIComponent(a.ticket)}` });
+    const [first, again] = await Promise.all([leave(), leave()]);
+    assert.deepEqual([first.statusCode, first.json().state, again.statusCode, again.json().state], [200, 'left', 200, 'left'], 'leaving twice at once');
+    assert.equal((await leave()).json().state, 'left', 'and once more later');
     const moved = await until(
       () => status(node.app, b.ticket),
       (s) => s.body.position === 1,

@@ -193,6 +193,21 @@ export const ticketOfPerson = (releaseId: number, personHash: Buffer, exceptId: 
   values: [releaseId, personHash, exceptId],
 });
 
+/**
+ * Takes a batch of tickets out of the line, one statement: those still in it (waiting, admitted, skipped) become
+ * `left`; a ticket already used, dropped, lapsed or left keeps its state. Every ticket found comes back with the
+ * state it has now.
+ */
+export const leaveTickets = (ids: string[]): Sql => ({
+  text: `WITH t AS (SELECT id, state FROM queue_tickets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE),
+         gone AS (
+           UPDATE queue_tickets q SET state = 'left', changed_at = clock_now() FROM t
+           WHERE q.id = t.id AND t.state IN ('waiting', 'admitted', 'skipped') RETURNING q.id
+         )
+         SELECT t.id, CASE WHEN gone.id IS NULL THEN t.state ELSE 'left' END AS state FROM t LEFT JOIN gone ON gone.id = t.id`,
+  values: [ids],
+});
+
 export const setTicketState = (id: string, state: string): Sql => ({
   text: `UPDATE queue_tickets SET state = $2, changed_at = clock_now() WHERE id = $1`,
   values: [id, state],

@@ -81,8 +81,17 @@ export const queueRoutes =
       },
     );
 
-    app.delete('/api/v1/queue/tickets/:ticket', { schema: { tags, summary: 'Leave the line', params: TicketParams, response: errors(403) } }, async (request) =>
-      service.leave(request.params.ticket),
+    app.delete(
+      '/api/v1/queue/tickets/:ticket',
+      {
+        schema: {
+          tags,
+          summary: 'Leave the line (a ticket already used for a booking keeps its state; the state is answered)',
+          params: TicketParams,
+          response: errors(403),
+        },
+      },
+      async (request) => service.leave(request.params.ticket),
     );
 
     app.put(

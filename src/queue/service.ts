@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { GroupCommit } from '../db/group-commit.js';
 import { PG, pgCode, run, tx, type Db } from '../db/pool.js';
-import { fail } from '../errors.js';
+import { AppError, fail } from '../errors.js';
 import { drawOf } from './draw.js';
 import { identityHash, type IdentityFields } from '../booking/identity.js';
 import { parseBookingCode } from '../booking/code.js';
@@ -78,6 +78,12 @@ export function queueService(deps: {
     },
   );
 
+  // Leaving comes in waves (at each release's opening those far back leave for the next line): one statement a batch.
+  const leaves = new GroupCommit<string, string>(db, { ...BIND_BATCHING, oneStatement: true, keysOf: (id) => [id] }, async (q, ids) => {
+    const states = new Map((await run<{ id: string; state: string }>(q, sql.leaveTickets(ids))).rows.map((r) => [r.id, r.state]));
+    return ids.map((id) => states.get(id) ?? new AppError('TICKET_INVALID'));
+  });
+
   const memoryOf = (releaseId: number): RoomMemory => view.room(releaseId) ?? fail('QUEUE_NOT_FOUND');
   /** Drawn once, the pre-queue's order never changes: read once per node, however many check it. */
   const drawnOrders = new Map<string, Promise<string[]>>();
@@ -140,10 +146,10 @@ export function queueService(deps: {
       return ticketResponse({ id: ticket.id, idx: ticket.phase === 'live' ? ticket.idx : null, resumeCode: ticket.resume_code }, ticket.release_id);
     },
 
+    /** Leaves the line; a ticket no longer in it (used for a booking, dropped, lapsed) keeps its state, which is answered. */
     async leave(token: string) {
       const claim = await ticketClaim(token);
-      await run(db, sql.setTicketState(claim.t, 'left'));
-      return { ticketId: claim.t, state: 'left' };
+      return { ticketId: claim.t, state: await leaves.submit(claim.t) };
     },
 
     /**
