@@ -323,6 +323,46 @@ export async function benchCost(): Promise<CostReport> {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
+/**
+ * Several runs' figures in one: each step's, the idle rates and the memory, the median of the runs. On a shared or
+ * virtual machine one run can come out a third dearer than the next a few minutes later.
+ */
+export function medianCost(reports: CostReport[]): CostReport {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const of = <T>(pick: (r: CostReport) => T) => reports.map(pick);
+  const first = reports[0]!;
+  const steps = first.steps.map((step, i) => {
+    const same = of((r) => r.steps[i]!);
+    return {
+      ...step,
+      perSecond: median(same.map((x) => x.perSecond)),
+      appMs: median(same.map((x) => x.appMs)),
+      dbMs: median(same.map((x) => x.dbMs)),
+      writeTransactions: median(same.map((x) => x.writeTransactions)),
+      walBytes: median(same.map((x) => x.walBytes)),
+    };
+  });
+  const idleRates = {
+    appMsPerSecond: median(of((r) => r.idleRates.appMsPerSecond)),
+    dbMsPerSecond: median(of((r) => r.idleRates.dbMsPerSecond)),
+  };
+  return {
+    ...first,
+    steps,
+    citizens: first.citizens.map((c, i) => ({
+      ...c,
+      appMs: median(of((r) => r.citizens[i]!.appMs)),
+      dbMs: median(of((r) => r.citizens[i]!.dbMs)),
+      walBytes: median(of((r) => r.citizens[i]!.walBytes)),
+    })),
+    idle: `idle: Ansturm ${idleRates.appMsPerSecond} ms/s, PostgreSQL ${idleRates.dbMsPerSecond} ms/s (taken off each step; the median of ${reports.length} runs)`,
+    idleRates,
+    bytesPerWaitingPerson: median(of((r) => r.bytesPerWaitingPerson)),
+    lineBytesPerWaitingPerson: median(of((r) => r.lineBytesPerWaitingPerson)),
+    heapBytesPerWaitingPerson: median(of((r) => r.heapBytesPerWaitingPerson)),
+  };
+}
+
 /** A full booking's CPU, Ansturm + PostgreSQL: the hold and the booking measured with 32 clients (no SMS). */
 export const fullBookingMs = (report: CostReport) =>
   report.steps.filter((s) => s.step.startsWith('hold') || s.step.startsWith('booking')).reduce((sum, s) => sum + s.appMs + s.dbMs, 0);

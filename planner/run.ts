@@ -23,7 +23,8 @@ import {
 
 const USAGE = `What a release day needs, from the costs measured on this installation.
 
-  npm run plan -- calibrate                     measure the costs here (about 2 minutes) and keep them
+  npm run plan -- calibrate [--runs N]          measure the costs here (about 4 minutes a run; with several runs,
+                                                each figure is their median) and keep them
   npm run plan -- --crowd N --slots N --window 10m [options]
 
 Options:
@@ -49,6 +50,7 @@ function readArgs() {
         crowd: { type: 'string' },
         slots: { type: 'string' },
         every: { type: 'string' },
+        runs: { type: 'string' },
         window: { type: 'string' },
         poll: { type: 'string' },
         early: { type: 'string' },
@@ -93,8 +95,11 @@ if (values.help) {
 }
 
 if (positionals[0] === 'calibrate') {
-  const { benchCost, printCost } = await import('../bench/cost.js');
-  const report = await benchCost();
+  const { benchCost, medianCost, printCost } = await import('../bench/cost.js');
+  const runs = Math.round(number('runs', values.runs, 1, 1));
+  const reports = [];
+  for (let k = 0; k < runs; k++) reports.push(await benchCost());
+  const report = medianCost(reports);
   printCost(report);
   const step = (name: string): StepCost => {
     const s = report.steps.find((x) => x.step.startsWith(name))!;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { medianCost, type CostReport } from '../bench/cost.js';
 import { openingSpreadMs } from '../src/queue/status.js';
 import {
   arrivalAt,
@@ -147,6 +148,26 @@ test('several releases: those without a likely turn move to the next line when i
   const b = crowdFor(1.7, twice, calibration);
   assert.ok(Math.abs(a - b) <= Math.max(a, b) / 500, `${a} vs ${b}`);
   assert.ok(a < crowdFor(1.7, { ...sachsen, releases: undefined }, calibration), 'moving between lines costs capacity');
+});
+
+test('several calibration runs give each figure as the median of the runs', () => {
+  const run = (appMs: number, dbMs: number, idle: number, bytes: number): CostReport => ({
+    steps: [{ step: 'hold (both doses)', count: 2000, perSecond: 1000 / appMs, appMs, dbMs, writeTransactions: 0.2, walBytes: 700 }],
+    citizens: [{ way: 'straight to booking', steps: 'hold', appMs, dbMs, walBytes: 700 }],
+    idle: '',
+    idleRates: { appMsPerSecond: idle, dbMsPerSecond: idle / 2 },
+    workers: 2,
+    bytesPerWaitingPerson: bytes,
+    lineBytesPerWaitingPerson: 21,
+    heapBytesPerWaitingPerson: bytes,
+  });
+  const m = medianCost([run(0.6, 0.9, 60, 300), run(0.9, 0.5, 50, 100), run(0.7, 0.6, 70, 200)]);
+  assert.deepEqual(
+    [m.steps[0]!.appMs, m.steps[0]!.dbMs, m.idleRates.appMsPerSecond, m.idleRates.dbMsPerSecond, m.bytesPerWaitingPerson, m.citizens[0]!.dbMs],
+    [0.7, 0.6, 60, 30, 200, 0.6],
+    'each figure on its own',
+  );
+  assert.match(m.idle, /median of 3 runs/);
 });
 
 test('a writing step costs its own transaction while requests rarely overlap, and shares them as they do', () => {
