@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { adminPost, book, morningIn, person, setUpWorld } from './support/fixtures.js';
 import { admin, startTestNode, type TestNode } from './support/node.js';
+import { until } from './support/queue.js';
 
 let node: TestNode;
 before(async () => {
@@ -156,4 +157,24 @@ test('other web pages may read campaigns and availability (CORS, preflight answe
   assert.equal(own.headers['access-control-allow-origin'], undefined);
   const staff = await node.app.inject({ url: '/api/v1/admin/centers', headers: { ...origin, ...admin } });
   assert.equal(staff.headers['access-control-allow-origin'], undefined);
+});
+
+test('the refresh every second reads the free units only; reload() (a catalog change) reads every field', async () => {
+  const w = await setUpWorld(node.app, { doses: 1, firstCapacity: 5 });
+  await node.view.reload();
+  const slotId = w.firstSlotIds[0]!;
+  const seen = async () => {
+    const found = await search(`campaignId=${w.campaignId}&centerId=${w.centerId}`);
+    return found.centers
+      .flatMap((c: { days: { slots: { id: number; free: number; durationMinutes: number }[] }[] }) => c.days.flatMap((d) => d.slots))
+      .find((s: { id: number }) => s.id === slotId) as { free: number; durationMinutes: number };
+  };
+  const before = await seen();
+  // Another node takes a unit; a change of the duration comes without NOTIFY (the catalog's routes always send one:
+  // this shows which read reads what).
+  await node.db.query(`UPDATE slots SET taken = taken + 1, duration_minutes = duration_minutes + 5 WHERE id = $1`, [slotId]);
+  const after = await until(seen, (s) => s.free === before.free - 1);
+  assert.equal(after.durationMinutes, before.durationMinutes, 'the refresh read the free units only');
+  await node.view.reload();
+  assert.equal((await seen()).durationMinutes, before.durationMinutes + 5, 'a full read sees the rest');
 });

@@ -46,4 +46,14 @@ export const releasedSlots = (): Sql => ({
   values: [],
 });
 
+/**
+ * What moves between two catalog changes: each released future slot's free units for the public (the view's
+ * once-a-second refresh; the rest of a slot is read again when the catalog changes). Two integers a row, no
+ * join with the centres, no order.
+ */
+export const releasedSlotCounts = (): Sql => ({
+  text: `SELECT s.id, ${freeFor('public')} AS free FROM slots s JOIN releases r ON r.id = s.release_id WHERE s.starts_at > clock_now()`,
+  values: [],
+});
+
 export const databaseNow = (): Sql => ({ text: 'SELECT clock_now() AS now', values: [] });
