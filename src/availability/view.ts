@@ -79,7 +79,7 @@ export class AvailabilityView {
   );
   private stopped = false;
   /** The last full read: every released future slot with all its fields, in order (the counts are patched into it). */
-  private full: { at: number; campaigns: catalogSql.CampaignRow[]; centers: sql.CenterRow[]; slots: sql.SlotRow[] } | undefined;
+  private full: { at: number; centers: sql.CenterRow[]; slots: sql.SlotRow[] } | undefined;
   /** Set by reload() (a catalog change, a caller that needs one seen): the next load reads everything. */
   private fullWanted = true;
 
@@ -250,8 +250,10 @@ export class AvailabilityView {
     const started = Date.now();
     const wantFull = this.fullWanted || !this.full || started - this.full.at > FULL_READ_MS;
     this.fullWanted = false;
-    const [now, counts] = await Promise.all([
+    // The campaigns are few, and say which releases are open by the database's clock: read each time.
+    const [now, campaigns, counts] = await Promise.all([
       run<{ now: Date }>(this.db, sql.databaseNow()),
+      run<catalogSql.CampaignRow>(this.db, catalogSql.listCampaigns()),
       wantFull ? undefined : run<{ id: number; free: number }>(this.db, sql.releasedSlotCounts()),
     ]);
     let full = this.full;
@@ -262,16 +264,11 @@ export class AvailabilityView {
       if (slots.length < free.size) slots = undefined; // a slot the last full read did not have: read everything
     }
     if (!slots || !full) {
-      const [campaigns, centers, all] = await Promise.all([
-        run<catalogSql.CampaignRow>(this.db, catalogSql.listCampaigns()),
-        run<sql.CenterRow>(this.db, sql.centers()),
-        run<sql.SlotRow>(this.db, sql.releasedSlots()),
-      ]);
-      full = { at: started, campaigns: campaigns.rows, centers: centers.rows, slots: all.rows };
+      const [centers, all] = await Promise.all([run<sql.CenterRow>(this.db, sql.centers()), run<sql.SlotRow>(this.db, sql.releasedSlots())]);
+      full = { at: started, centers: centers.rows, slots: all.rows };
       slots = all.rows;
     }
     this.full = { ...full, slots };
-    const campaigns = { rows: full.campaigns };
     const centers = { rows: full.centers };
     const dbNow = now.rows[0]!.now.getTime();
     const byCampaign = index(campaigns.rows, centers.rows, slots, dbNow);
