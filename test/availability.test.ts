@@ -4,6 +4,8 @@ import { gunzipSync } from 'node:zlib';
 import { adminPost, book, morningIn, person, setUpWorld } from './support/fixtures.js';
 import { admin, startTestNode, type TestNode } from './support/node.js';
 import { until } from './support/queue.js';
+import { pino } from 'pino';
+import { AvailabilityView } from '../src/availability/view.js';
 
 let node: TestNode;
 before(async () => {
@@ -161,20 +163,24 @@ test('other web pages may read campaigns and availability (CORS, preflight answe
 
 test('the refresh every second reads the free units only; reload() (a catalog change) reads every field', async () => {
   const w = await setUpWorld(node.app, { doses: 1, firstCapacity: 5 });
-  await node.view.reload();
-  const slotId = w.firstSlotIds[0]!;
-  const seen = async () => {
-    const found = await search(`campaignId=${w.campaignId}&centerId=${w.centerId}`);
-    return found.centers
-      .flatMap((c: { days: { slots: { id: number; free: number; durationMinutes: number }[] }[] }) => c.days.flatMap((d) => d.slots))
-      .find((s: { id: number }) => s.id === slotId) as { free: number; durationMinutes: number };
-  };
-  const before = await seen();
-  // Another node takes a unit; a change of the duration comes without NOTIFY (the catalog's routes always send one:
-  // this shows which read reads what).
-  await node.db.query(`UPDATE slots SET taken = taken + 1, duration_minutes = duration_minutes + 5 WHERE id = $1`, [slotId]);
-  const after = await until(seen, (s) => s.free === before.free - 1);
-  assert.equal(after.durationMinutes, before.durationMinutes, 'the refresh read the free units only');
-  await node.view.reload();
-  assert.equal((await seen()).durationMinutes, before.durationMinutes + 5, 'a full read sees the rest');
+  // A view of its own, started after the world's catalog changes: no NOTIFY of theirs can make it read everything later.
+  const view = new AvailabilityView(node.db, node.url, 50, pino({ level: 'silent' }));
+  await view.start();
+  try {
+    const slotId = w.firstSlotIds[0]!;
+    const seen = async () => {
+      const found = view.search({ campaignId: w.campaignId, centerId: w.centerId, origin: { lat: 0, lon: 0 }, radiusKm: 50_000 });
+      return found.flatMap((c) => c.days.flatMap((d) => d.slots ?? [])).find((s) => s.id === slotId)!;
+    };
+    const before = await seen();
+    // Another node takes a unit; a change of the duration comes without NOTIFY (the catalog's routes always send one:
+    // this shows which read reads what).
+    await node.db.query(`UPDATE slots SET taken = taken + 1, duration_minutes = duration_minutes + 5 WHERE id = $1`, [slotId]);
+    const after = await until(seen, (s) => s.free === before.free - 1);
+    assert.equal(after.durationMinutes, before.durationMinutes, 'the refresh read the free units only');
+    await view.reload();
+    assert.equal((await seen()).durationMinutes, before.durationMinutes + 5, 'a full read sees the rest');
+  } finally {
+    await view.stop();
+  }
 });
