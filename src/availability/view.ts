@@ -79,7 +79,7 @@ export class AvailabilityView {
   );
   private stopped = false;
   /** The last full read: every released future slot with all its fields, in order (the counts are patched into it). */
-  private full: { at: number; centers: sql.CenterRow[]; slots: sql.SlotRow[] } | undefined;
+  private full: FullRead | undefined;
   /** Set by reload() (a catalog change, a caller that needs one seen): the next load reads everything. */
   private fullWanted = true;
 
@@ -256,22 +256,14 @@ export class AvailabilityView {
       run<catalogSql.CampaignRow>(this.db, catalogSql.listCampaigns()),
       wantFull ? undefined : run<{ id: number; free: number }>(this.db, sql.releasedSlotCounts()),
     ]);
-    let full = this.full;
-    let slots: sql.SlotRow[] | undefined;
-    if (counts && full) {
-      const free = new Map(counts.rows.map((r) => [r.id, r.free]));
-      slots = full.slots.filter((s) => free.has(s.id)).map((s) => (s.free === free.get(s.id) ? s : { ...s, free: free.get(s.id)! }));
-      if (slots.length < free.size) slots = undefined; // a slot the last full read did not have: read everything
+    let full = counts && this.full ? patched(this.full, counts.rows) : undefined;
+    if (!full) {
+      const [centers, slots] = await Promise.all([run<sql.CenterRow>(this.db, sql.centers()), run<sql.SlotRow>(this.db, sql.releasedSlots())]);
+      full = { at: started, centers: centers.rows, slots: slots.rows };
     }
-    if (!slots || !full) {
-      const [centers, all] = await Promise.all([run<sql.CenterRow>(this.db, sql.centers()), run<sql.SlotRow>(this.db, sql.releasedSlots())]);
-      full = { at: started, centers: centers.rows, slots: all.rows };
-      slots = all.rows;
-    }
-    this.full = { ...full, slots };
-    const centers = { rows: full.centers };
+    this.full = full;
     const dbNow = now.rows[0]!.now.getTime();
-    const byCampaign = index(campaigns.rows, centers.rows, slots, dbNow);
+    const byCampaign = index(campaigns.rows, full.centers, full.slots, dbNow);
     const freeByRelease = new Map<number, number>();
     for (const list of byCampaign.values()) {
       for (const { slots } of list) for (const s of slots) freeByRelease.set(s.releaseId, (freeByRelease.get(s.releaseId) ?? 0) + s.free);
@@ -280,7 +272,7 @@ export class AvailabilityView {
       loadedAt: Date.now(),
       clockOffsetMs: dbNow - (started + Date.now()) / 2,
       campaigns: campaigns.rows,
-      centers: new Map(centers.rows.map((c) => [c.id, c])),
+      centers: new Map(full.centers.map((c) => [c.id, c])),
       byCampaign,
       freeByRelease,
     };
@@ -306,6 +298,19 @@ export class AvailabilityView {
     await client.query('LISTEN ansturm_catalog');
     this.listener = client;
   }
+}
+
+type FullRead = { at: number; centers: sql.CenterRow[]; slots: sql.SlotRow[] };
+
+/** The last full read with these free units patched in; undefined when they name a slot it did not have. */
+function patched(full: FullRead, counts: { id: number; free: number }[]): FullRead | undefined {
+  const free = new Map(counts.map((r) => [r.id, r.free]));
+  const slots: sql.SlotRow[] = [];
+  for (const s of full.slots) {
+    const now = free.get(s.id);
+    if (now !== undefined) slots.push(now === s.free ? s : { ...s, free: now });
+  }
+  return slots.length < free.size ? undefined : { ...full, slots };
 }
 
 /** The refresh reads every field of every slot again at least this often, whatever it was told. */
