@@ -36,19 +36,43 @@ function processes(): Proc[] {
   return all;
 }
 
-/** CPU seconds used so far by `root` and every process below it (the ended ones included, once reaped). */
-export function treeCpuSeconds(root: number): number {
+/** `root` and every live process below it. */
+function tree(root: number): Proc[] {
   const all = processes();
   const children = new Map<number, Proc[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  let ticks = 0;
+  const found: Proc[] = [];
   const stack = all.filter((p) => p.pid === root);
   while (stack.length > 0) {
     const p = stack.pop()!;
-    ticks += p.ticks;
+    found.push(p);
     stack.push(...(children.get(p.pid) ?? []));
   }
-  return ticks / TICKS_PER_SECOND;
+  return found;
+}
+
+/** CPU seconds used so far by `root` and every process below it (the ended ones included, once reaped). */
+export function treeCpuSeconds(root: number): number {
+  return tree(root).reduce((n, p) => n + p.ticks, 0) / TICKS_PER_SECOND;
+}
+
+/**
+ * Each live process of the tree with the CPU seconds its main thread used: a Node process runs its JavaScript on
+ * that one thread (its garbage collector's and libuv's helpers are threads of their own, not counted), so a worker
+ * whose main thread is near a whole core is a limit however many cores the machine has left.
+ */
+export function mainThreadCpuSeconds(root: number): Map<number, number> {
+  const found = new Map<number, number>();
+  for (const p of tree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${p.pid}/task/${p.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      found.set(p.pid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+    } catch {
+      // ended while we looked
+    }
+  }
+  return found;
 }
 
 export interface DatabaseWork {

@@ -21,6 +21,8 @@ export interface Second {
   serverCores: number | null;
   /** Cores the simulator itself used in this second (all its processes). */
   generatorCores: number;
+  /** The busiest Ansturm process's main thread (its JavaScript) this second, as a share of the one core it runs on; null when not started here. */
+  busiestProcessCores: number | null;
   /** The p95 of the time requests waited for one of the simulator's own sockets this second (not in p95Ms). */
   socketWaitP95Ms: number;
 }
@@ -146,7 +148,15 @@ export class Recorder {
    * Closes the current reading (about a second; longer when the machine is saturated, so requests are
    * counted per second of the reading's length); `waiting` and `admissionRate` come from the server.
    */
-  tick(t: number, waiting: number, admissionRate: number, serverP95Ms: number, serverCores: number | null = null, generatorCores = 0): Second {
+  tick(
+    t: number,
+    waiting: number,
+    admissionRate: number,
+    serverP95Ms: number,
+    serverCores: number | null = null,
+    generatorCores = 0,
+    busiestProcessCores: number | null = null,
+  ): Second {
     const sorted = this.secondLatencies.sort((a, b) => a - b);
     const seconds = Math.max(1, t - (this.seconds.at(-1)?.t ?? 0));
     const second = {
@@ -161,6 +171,7 @@ export class Recorder {
       admissionRate,
       serverCores,
       generatorCores,
+      busiestProcessCores,
       socketWaitP95Ms: Math.round(
         percentile(
           this.secondSocketWaits.sort((a, b) => a - b),

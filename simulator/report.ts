@@ -120,13 +120,7 @@ function page(r: Record<string, any>): string {
 <tr><td>WAL</td><td class="n">${fmt(r.cost.walBytes / 1024)} KiB</td><td class="n">${r.cost.perCitizen.walBytes} bytes</td></tr>
 <tr><td>the simulator's own CPU (${r.loadGenerator.processes} process${r.loadGenerator.processes === 1 ? '' : 'es'})</td><td class="n">${r.loadGenerator.cpuSeconds} s (busiest process ${Math.round(r.loadGenerator.busyShare * 100)} % of a core, event-loop delay p99 ${r.loadGenerator.eventLoopDelayP99Ms} ms; requests waited for its own sockets p95 ${r.loadGenerator.socketWaitP95Ms} ms, worst second ${r.loadGenerator.worstSecondSocketWaitP95Ms} ms, not counted in the latencies above: a phone has a connection of its own)</td><td class="n">${r.loadGenerator.cpuPerCitizenMs} ms</td></tr>
 </tbody></table>
-<p class="${r.loadGenerator.wasTheLimit || r.loadGenerator.machineWasTheLimit ? 'bad' : 'good'}">${
-    r.loadGenerator.wasTheLimit
-      ? 'The simulator was the limit of this run (a core of it saturated or its event loop late): the server may carry more. Run it with more --processes.'
-      : r.loadGenerator.machineWasTheLimit
-        ? `The machine was full: the simulator and the server together used ${Math.round((r.loadGenerator.machineShare ?? 0) * 100)} % of its cores. The server alone may carry more on a machine of its own.`
-        : 'The simulator was not the limit of this run.'
-  }</p>
+<h2>What limited it</h2><p class="${r.limit.limit === 'none' ? 'good' : 'bad'}">${esc(r.limit.text)}</p>
 <h2>Capacity: the planner beside this run</h2><table><tbody>
 <tr><td>kept up (nothing failed or shed, every second's server p95 ≤ 1 s)</td><td class="n">${r.keptUp ? 'yes' : 'no'}, with ${fmt(r.scenario.crowd)} people</td></tr>
 <tr><td>cores this crowd needs at its busiest, by the planner (costs of ${esc(r.planner.costsFrom)})</td><td class="n">${r.planner.predictedPeakCores}</td></tr>
@@ -160,6 +154,17 @@ ${chart(
     { name: "waiting for one of the simulator's own sockets first (not in the citizens' figure)", color: COLORS[2]!, pick: (x) => x.socketWaitP95Ms ?? 0 },
   ],
   'ms',
+  opening,
+)}
+${chart(
+  'CPU per second (from /proc)',
+  s,
+  [
+    { name: 'the server (Ansturm and PostgreSQL)', color: COLORS[0]!, pick: (x) => x.serverCores ?? 0 },
+    { name: 'the simulator', color: COLORS[1]!, pick: (x) => x.generatorCores },
+    { name: 'the busiest Ansturm process (one core is its limit)', color: COLORS[2]!, pick: (x) => x.busiestProcessCores ?? 0 },
+  ],
+  'cores',
   opening,
 )}
 ${chart('Bookings per second', s, [{ name: 'bookings', color: COLORS[0]!, pick: (x, p) => x.booked - (p?.booked ?? 0) }], 'per second', opening)}

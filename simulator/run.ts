@@ -191,8 +191,9 @@ console.log(
   `cost per person who came (/proc and the database): Ansturm ${c.ansturmCpuMs ?? 'n/a'} ms CPU, PostgreSQL ${c.postgresCpuMs ?? 'n/a'} ms CPU, ${c.writeTransactions} write transactions, ${c.walBytes} WAL bytes`,
 );
 console.log(
-  `load generator: ${g.processes} process${g.processes === 1 ? '' : 'es'}, ${g.cpuSeconds} CPU s (${g.cpuPerCitizenMs} ms per person; busiest process ${Math.round(g.busyShare * 100)} % of a core), event-loop delay p99 ${g.eventLoopDelayP99Ms} ms, waits for its own sockets p95 ${g.socketWaitP95Ms} ms (worst second ${g.worstSecondSocketWaitP95Ms} ms; not in the citizens' latency)${g.machineShare === null ? '' : `, machine ${Math.round(g.machineShare * 100)} % busy with simulator + server`}${g.wasTheLimit ? ' — the simulator, not the server, was the limit of this run' : g.machineWasTheLimit ? ' — the machine was full: the simulator and the server shared its cores' : ''}`,
+  `load generator: ${g.processes} process${g.processes === 1 ? '' : 'es'}, ${g.cpuSeconds} CPU s (${g.cpuPerCitizenMs} ms per person; busiest process ${Math.round(g.busyShare * 100)} % of a core), event-loop delay p99 ${g.eventLoopDelayP99Ms} ms, waits for its own sockets p95 ${g.socketWaitP95Ms} ms (worst second ${g.worstSecondSocketWaitP95Ms} ms; not in the citizens' latency)${g.machineShare === null ? '' : `, machine ${Math.round(g.machineShare * 100)} % busy with simulator + server`}`,
 );
+console.log(`what limited it: ${report.limit.text}`);
 const pl = report.planner;
 console.log(
   `capacity: ${report.keptUp ? 'kept up' : 'did not keep up'} (nothing failed or shed, every second's server p95 ≤ 1 s) with ${scenario.crowd.toLocaleString('en')} people · the planner (costs of ${pl.costsFrom}): this shape needs ${pl.predictedPeakCores} cores at its busiest${pl.measuredPeakCores === null ? '' : `, the server used at most ${pl.measuredPeakCores}`}; the server's ${pl.serverCores} cores here keep up with about ${pl.predictedCrowd.toLocaleString('en')} people (at most ${KEPT_UP_BACKLOG_SECONDS} s of work behind at the busiest)`,

@@ -3,12 +3,13 @@ import { loadCalibration } from '../planner/calibration.js';
 import { arrivalAt, crowdFor, peakCores, type Day } from '../planner/model.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
-import { databaseWork, treeCpuSeconds } from '../bench/accounting.js';
+import { databaseWork, mainThreadCpuSeconds, treeCpuSeconds } from '../bench/accounting.js';
 import { ADMIN, benchDatabase, startAnsturm } from '../bench/support.js';
 import { driveHere, forkCrowd, type CrowdUsage } from './crowd.js';
 import { mulberry32 } from './random.js';
 import { client } from './http.js';
 import { checkIntegrity } from './integrity.js';
+import { whatLimited } from './limit.js';
 import type { Scenario } from './presets.js';
 import { percentile, Recorder } from './recorder.js';
 import { startSmsSink } from './sms-sink.js';
@@ -114,7 +115,8 @@ export async function simulate(o: SimulateOptions) {
       const own = process.cpuUsage();
       return (own.user + own.system) / 1e6 + (crowd?.cpuSeconds() ?? 0);
     };
-    let previousCpu = { at: Date.now(), cpu: accounting(), generator: generatorCpu() };
+    const perProcess = () => (node ? mainThreadCpuSeconds(node.pid) : new Map<number, number>());
+    let previousCpu = { at: Date.now(), cpu: accounting(), generator: generatorCpu(), processes: perProcess() };
     const sampler = (async () => {
       while (!done && Date.now() < deadline + 5_000) {
         await new Promise((r) => setTimeout(r, 1000));
@@ -136,10 +138,12 @@ export async function simulate(o: SimulateOptions) {
         const http = d.body?.http as HttpReading | undefined;
         const serverP95 = http && previousHttp ? p95Between(previousHttp, http) : null;
         previousHttp = http ?? previousHttp;
-        const cpuNow = { at: Date.now(), cpu: accounting(), generator: generatorCpu() };
+        const cpuNow = { at: Date.now(), cpu: accounting(), generator: generatorCpu(), processes: perProcess() };
         const secondLength = (cpuNow.at - previousCpu.at) / 1000;
         const serverCores = (cpuNow.cpu.app - previousCpu.cpu.app + (cpuNow.cpu.db - previousCpu.cpu.db)) / secondLength;
         const generatorCores = (cpuNow.generator - previousCpu.generator) / secondLength;
+        // The busiest Ansturm process's main thread (a worker's or the primary's JavaScript) this second, as a share of one core.
+        const busiest = Math.max(0, ...[...cpuNow.processes].map(([pid, cpu]) => (cpu - (previousCpu.processes.get(pid) ?? cpu)) / secondLength));
         previousCpu = cpuNow;
         const sec = rec.tick(
           t,
@@ -148,6 +152,7 @@ export async function simulate(o: SimulateOptions) {
           serverP95 === null || !Number.isFinite(serverP95) ? 0 : Math.round(serverP95 * 1000),
           Number.isFinite(serverCores) ? Math.round(serverCores * 100) / 100 : null,
           Math.round(generatorCores * 100) / 100,
+          node ? Math.round(busiest * 100) / 100 : null,
         );
         const share = Math.min(1, (Date.now() - startedAt) / (deadline - startedAt));
         o.onSecond?.(
@@ -205,9 +210,9 @@ export async function simulate(o: SimulateOptions) {
         worstSecondSocketWaitP95Ms: Math.max(0, ...rec.seconds.map((x) => x.socketWaitP95Ms)),
         // Above 90 % busy, or its event loop a tenth of a second late, a crowd process set the pace.
         wasTheLimit: busyShare > 0.9 || loopP99Ms > 100,
-        machineWasTheLimit: machineShare !== null && machineShare > 0.95,
       };
     })();
+    const limit = whatLimited(rec.seconds, availableParallelism(), KEPT_UP_P95_MS, loadGenerator.wasTheLimit);
     const shed = endpoints.reduce((n, e) => n + (e.statuses['503'] ?? 0) + (e.statuses['429'] ?? 0), 0);
     const worstServerP95 = Math.max(0, ...rec.seconds.filter((x) => x.requests > 0).map((x) => x.serverP95Ms));
     const held =
@@ -230,6 +235,7 @@ export async function simulate(o: SimulateOptions) {
       // Kept up: the server answered everyone at once, as planned for: nothing failed, nothing was shed, and in
       // no second was its p95 above a second. The capacity planner's prediction is for this.
       keptUp: held && shed === 0 && worstServerP95 <= KEPT_UP_P95_MS,
+      limit,
       planner: plannerBeside(s, rec.seconds, loadGenerator.cpuSeconds / wall, owned !== undefined),
       soldOutSeconds: soldOutAt === null ? null : Math.round((soldOutAt - opensAt) / 1000),
       fullyBookedSeconds: fullyBookedAt === null ? null : Math.round((fullyBookedAt - opensAt) / 1000),

@@ -9,6 +9,8 @@ import { PRESETS } from '../simulator/presets.js';
 import { simulate } from '../simulator/simulate.js';
 import { writeReport } from '../simulator/report.js';
 import { spearman } from '../simulator/integrity.js';
+import { whatLimited } from '../simulator/limit.js';
+import type { Second } from '../simulator/recorder.js';
 import { remoteCodes, startSmsSink } from '../simulator/sms-sink.js';
 
 test('a small release day through the simulator: 300 people, 100 appointments, nothing overbooked or lost', async () => {
@@ -49,14 +51,21 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     const files = writeReport(out, report);
     const html = readFileSync(files.html, 'utf8');
     assert.match(html, /<svg/);
-    assert.equal((html.match(/seconds since the simulation started/g) ?? []).length, 5, 'every chart has its time axis');
+    assert.equal((html.match(/seconds since the simulation started/g) ?? []).length, 6, 'every chart has its time axis');
     assert.match(html, /class="legend"><span class="key"><span style="background:#0b4f8a"><\/span>as the citizens saw it/);
     assert.match(html, />opening<\/text>/, 'the opening is marked');
     assert.match(html, /<td>booked<\/td><td class="n">\d+<\/td>/);
     assert.match(html, /<h2>Cost<\/h2>/);
     assert.match(html, /<h2>Capacity: the planner beside this run<\/h2>/);
     assert.match(html, /people of this shape those cores keep up with, by the planner \(at most 0.2 s of work behind\)<\/td><td class="n">[\d,]+</);
-    assert.match(html, /The simulator (was|was not) the limit of this run|The machine was full/);
+    assert.match(html, /<h2>What limited it<\/h2><p class="(good|bad)">(The server kept up in every second|In the \d+ seconds? the server fell behind)/);
+    // The server's worker is started here: its busiest main thread is read each second, at most the one core it runs on.
+    const measured = report.timeline.filter((x) => x.busiestProcessCores !== null);
+    assert.ok(measured.length >= 5 && measured.every((x) => x.busiestProcessCores! <= 1.05), JSON.stringify(report.timeline));
+    assert.ok(
+      measured.some((x) => x.busiestProcessCores! > 0),
+      'the rush kept a worker busy',
+    );
     assert.doesNotMatch(html, /\{"|":/, 'no raw JSON in the page');
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'self-contained: no scripts, nothing fetched');
     assert.equal(JSON.parse(readFileSync(files.json, 'utf8')).integrity.overbookedSlots, 0);
@@ -104,6 +113,41 @@ test('the SMS sink answers a waiting reader the moment the code is sent, and not
   } finally {
     await sink.close();
   }
+});
+
+test('what limited a run: read from the seconds it fell behind, not from the whole run', () => {
+  const second = (t: number, serverP95Ms: number, serverCores: number, generatorCores: number, busiest: number): Second => ({
+    t,
+    requests: 500,
+    p95Ms: serverP95Ms,
+    serverP95Ms,
+    failures: 0,
+    shed: 0,
+    booked: 0,
+    waiting: 0,
+    admissionRate: 0,
+    serverCores,
+    generatorCores,
+    busiestProcessCores: busiest,
+    socketWaitP95Ms: 0,
+  });
+  // A quiet run with three bad seconds: the whole run's average says nothing of them.
+  const quiet = Array.from({ length: 60 }, (_, t) => second(t, 50, 0.5, 0.2, 0.3));
+  assert.equal(whatLimited(quiet, 2, 1000, false).limit, 'none');
+  const full = [...quiet, second(61, 2500, 1.3, 0.7, 0.6), second(62, 2500, 1.35, 0.6, 0.6), second(63, 2500, 1.2, 0.1, 0.5)];
+  const machine = whatLimited(full, 2, 1000, false);
+  assert.equal(machine.limit, 'machine');
+  assert.equal(machine.behindSeconds, 3);
+  assert.deepEqual([machine.serverCores, machine.generatorCores], [1.3, 0.6]);
+  assert.match(machine.text, /the machine was full: the server used 1\.30 and the simulator 0\.60 of its 2 cores .*The simulator shared the limit/);
+  // One worker at a whole core is the limit though the machine has cores left.
+  const one = whatLimited([...quiet, second(61, 2500, 1.1, 0.2, 0.97), second(62, 5000, 1.2, 0.2, 0.95)], 2, 1000, false);
+  assert.equal(one.limit, 'one process');
+  assert.match(one.text, /the main thread of its busiest process used 97 % of a core/);
+  // Cores to spare and no process full: the server waited.
+  assert.equal(whatLimited([...quiet, second(61, 2500, 0.9, 0.2, 0.5)], 2, 1000, false).limit, 'waits');
+  // The simulator's own verdict comes first.
+  assert.equal(whatLimited(full, 2, 1000, true).limit, 'simulator');
 });
 
 test('rank correlation: 1 for the same order, -1 for the reverse, ties share their rank', () => {

@@ -1,0 +1,72 @@
+import type { Second } from './recorder.js';
+
+/** What set the pace in the seconds a run fell behind. */
+export type Limit = 'none' | 'simulator' | 'one process' | 'machine' | 'waits';
+
+export interface LimitFinding {
+  limit: Limit;
+  /** Seconds whose server p95 was above the kept-up bound. */
+  behindSeconds: number;
+  /** Medians over those seconds (null when none or not measured). */
+  serverCores: number | null;
+  generatorCores: number | null;
+  busiestProcessCores: number | null;
+  text: string;
+}
+
+/** A Node process at this share of a core, or the machine at this share of its cores, is full. */
+const FULL = 0.9;
+
+const median = (xs: number[]): number | null => {
+  if (xs.length === 0) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+/**
+ * Why the server fell behind, from the seconds it did (its p95 above `boundMs`): the simulator itself (its own
+ * verdict, `simulatorSaturated`); one Ansturm process near a whole core (a worker runs its JavaScript on one);
+ * the machine's cores all busy, the simulator's share said; or none of these, so the server waited with cores to
+ * spare (row locks, the disk, its admission controller). A Node process's JavaScript runs on its main thread, one core. Medians over those seconds, so one odd second does not decide.
+ */
+export function whatLimited(seconds: Second[], cores: number, boundMs: number, simulatorSaturated: boolean): LimitFinding {
+  const behind = seconds.filter((x) => x.requests > 0 && x.serverP95Ms > boundMs);
+  const measured = behind.filter((x) => x.serverCores !== null);
+  const server = median(measured.map((x) => x.serverCores!));
+  const generator = median(measured.map((x) => x.generatorCores));
+  const busiest = median(measured.flatMap((x) => (x.busiestProcessCores === null ? [] : [x.busiestProcessCores])));
+  const finding = { behindSeconds: behind.length, serverCores: server, generatorCores: generator, busiestProcessCores: busiest };
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  if (behind.length === 0) return { ...finding, limit: 'none', text: 'The server kept up in every second: nothing here limited it.' };
+  if (simulatorSaturated) {
+    return {
+      ...finding,
+      limit: 'simulator',
+      text: 'The simulator was the limit (a core of it saturated or its event loop late): the server may carry more. Run it with more --processes.',
+    };
+  }
+  const said = `In the ${behind.length} second${behind.length === 1 ? '' : 's'} the server fell behind`;
+  if (server === null || generator === null) {
+    return { ...finding, limit: 'waits', text: `${said}, its CPU was not measured (a server not started here): its limit is not known.` };
+  }
+  if (busiest !== null && busiest >= FULL) {
+    return {
+      ...finding,
+      limit: 'one process',
+      text: `${said}, the main thread of its busiest process used ${pct(busiest)} of a core: one Node process was the limit, with ${(cores - server - generator).toFixed(2)} of ${cores} cores left over.`,
+    };
+  }
+  if (server + generator >= FULL * cores) {
+    const simulatorShare = generator / (server + generator);
+    return {
+      ...finding,
+      limit: 'machine',
+      text: `${said}, the machine was full: the server used ${server.toFixed(2)} and the simulator ${generator.toFixed(2)} of its ${cores} cores${simulatorShare >= 0.15 ? ` (${pct(simulatorShare)} of what was used). The simulator shared the limit; the server alone may carry more on a machine of its own.` : '.'}`,
+    };
+  }
+  return {
+    ...finding,
+    limit: 'waits',
+    text: `${said}, it used ${server.toFixed(2)} cores (the simulator ${generator.toFixed(2)}) of ${cores}, and no process was near a whole core${busiest === null ? '' : ` (busiest ${pct(busiest)})`}: it waited with cores to spare (row locks, the disk, or its admission controller).`,
+  };
+}
