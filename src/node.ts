@@ -7,6 +7,7 @@ import { sharedSecret } from './db/settings.js';
 import { ReadSource } from './db/replica.js';
 import { CHANGES_LOCK, Leader } from './jobs/leader.js';
 import { coreTasks } from './jobs/tasks.js';
+import { freshStatistics } from './db/statistics.js';
 import { buildServer } from './server.js';
 import { staffAuth } from './staff/auth.js';
 import { staffService } from './staff/service.js';
@@ -155,6 +156,7 @@ async function openNode(
     databaseUrl,
     [
       ...coreTasks(db, log),
+      freshStatistics(db, log),
       admissionController(db, log.child({ component: 'admission' }), config.queueStaleSeconds, clock),
       waitlistMatcher(db, waitlist, log.child({ component: 'waitlist' })),
       retentionTask(db, log.child({ component: 'retention' }), config.retentionDays),

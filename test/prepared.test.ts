@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createPool, isDatabaseUnavailable, tx, type Db } from '../src/db/pool.js';
 import { freshDatabase } from './support/db.js';
+import pino from 'pino';
+import { freshStatistics } from '../src/db/statistics.js';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 let db: Db;
@@ -46,4 +48,41 @@ describe('prepared statements (db/prepared.ts)', () => {
     const rows = await tx(db, async (q) => (await q.query(text, [1])).rows);
     assert.deepEqual(rows, [{ a: 1, b: 7, c: 8 }]);
   });
+
+  test('a plan kept from when a table was nearly empty is made again once the table has grown (fresh-statistics)', async () => {
+    await db.query('CREATE TABLE growing_probe (id uuid PRIMARY KEY, hash bytea)');
+    await db.query(`INSERT INTO growing_probe SELECT gen_random_uuid() FROM generate_series(1, 20)`);
+    const text = 'UPDATE growing_probe t SET hash = b.hash FROM unnest($1::uuid[], $2::bytea[]) AS b(id, hash) WHERE t.id = b.id RETURNING t.id';
+    const some = async (n: number) => (await db.query<{ id: string }>('SELECT id FROM growing_probe ORDER BY id LIMIT $1', [n])).rows.map((r) => r.id);
+    // Sent often enough while the table is small that PostgreSQL keeps a generic plan for it.
+    for (let i = 0; i < 8; i++) await db.query(text, [await some(4), [1, 2, 3, 4].map((k) => Buffer.from([k]))]);
+    await db.query(`INSERT INTO growing_probe SELECT gen_random_uuid() FROM generate_series(1, 30000)`);
+    await db.query('SELECT pg_stat_force_next_flush()');
+    const planNow = async () => {
+      const name = (await db.query<{ name: string }>('SELECT name FROM pg_prepared_statements WHERE statement = $1', [text])).rows[0]!.name;
+      const ids = await some(4);
+      await db.query('BEGIN');
+      try {
+        const plan = await db.query(`EXPLAIN EXECUTE ${name}('{${ids.join(',')}}'::uuid[], '{"\\\\x01","\\\\x02","\\\\x03","\\\\x04"}'::bytea[])`);
+        return plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+      } finally {
+        await db.query('ROLLBACK');
+      }
+    };
+    assert.match(await planNow(), /Seq Scan on growing_probe/, 'the kept plan reads the whole table');
+    const task = freshStatistics(db, pino({ level: 'silent' }));
+    for (let i = 0; i < 20 && !(await analysed()); i++) {
+      await task.run();
+      if (!(await analysed())) await db.query('SELECT pg_stat_force_next_flush()');
+    }
+    assert.ok(await analysed(), 'the grown table was analysed');
+    assert.doesNotMatch(await planNow(), /Seq Scan on growing_probe/, 'planned again: each row found by its key');
+    assert.equal((await db.query(text, [await some(2), [Buffer.from([9]), Buffer.from([9])]])).rowCount, 2);
+  });
 });
+
+/** Whether growing_probe has been analysed since it grew (the planner's row count is current). */
+async function analysed(): Promise<boolean> {
+  const row = (await db.query<{ reltuples: number }>(`SELECT reltuples FROM pg_class WHERE relname = 'growing_probe'`)).rows[0];
+  return (row?.reltuples ?? -1) > 20_000;
+}

@@ -92,6 +92,7 @@ export const PG = {
   deadlockDetected: '40P01',
   /** A lock not waited for (NOWAIT, or a row SKIP LOCKED passed over that was needed after all). */
   lockNotAvailable: '55P03',
+  insufficientPrivilege: '42501',
 } as const;
 
 /** pg-pool's error when no connection became free in time: the node is over capacity. */
