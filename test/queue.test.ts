@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { randomUUID } from 'node:crypto';
+import { run } from '../src/db/pool.js';
+import * as queueSql from '../src/queue/repo.js';
 import { KeyRing } from '../src/queue/signing.js';
 import { solve } from '../src/queue/pow.js';
 import { openingSpreadMs, prequeuePollAfter } from '../src/queue/status.js';
@@ -228,6 +231,33 @@ describe('a release with a waiting room', () => {
     const after = await seen();
     assert.ok(after.get(ids[0])! > written.get(ids[0])!, 'the ticket passed over is written at its next poll');
     assert.equal(after.get(ids[1]), written.get(ids[1]), 'the other is not written twice within its interval');
+  });
+
+  test("the admission controller's lock on a room holds up joins, not the changes publisher's page", async () => {
+    const w = await setUpWorld(node.app, { waitingRoom: true, firstCapacity: 10, secondCapacity: 10 });
+    await opened(node.app, w.releaseId);
+    const controller = await node.db.connect();
+    const other = await node.db.connect();
+    try {
+      await controller.query('BEGIN');
+      await run(controller, queueSql.lockRoom(w.releaseId));
+      // Nothing the probe writes stays: the rooms' pages and lines are the publisher's.
+      await other.query('BEGIN');
+      await other.query(`SET LOCAL lock_timeout = '3s'`);
+      // The page's foreign key check (KEY SHARE on the room) does not wait for the controller's step.
+      await run(other, queueSql.insertChangePage(w.releaseId, new Date(), 1, Buffer.from('[]')));
+      // A join changes the room's counts: it waits, as the step's admissions and the line's order need.
+      const join = await run(other, queueSql.joinTickets(w.releaseId, [{ id: randomUUID(), resumeCode: 'probe', challengeId: randomUUID() }])).then(
+        () => 'joined',
+        (err: { code?: string }) => err.code,
+      );
+      assert.equal(join, '55P03', 'the join waited for the room (lock_timeout)');
+    } finally {
+      await controller.query('ROLLBACK');
+      await other.query('ROLLBACK');
+      controller.release();
+      other.release();
+    }
   });
 
   test('sold out is announced with the next release and centres that still have capacity', async () => {

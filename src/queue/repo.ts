@@ -243,9 +243,13 @@ export const useAdmissions = (ticketIds: string[]): Sql => ({
 // --- the admission controller -------------------------------------------------------
 
 /** Locks the room for the controller's step; join batches wait behind it. */
+/**
+ * The controller's lock on a room for one step: joins, operators and another controller wait, but not a row that
+ * only refers to the room (a new ticket, the changes publisher's page), whose foreign key check needs KEY SHARE.
+ */
 export const lockRoom = (releaseId: number): Sql => ({
   text: `SELECT ${ROOM_FIELDS}, clock_now() >= r.opens_at AS due, w.seed_revealed AS drawn FROM waiting_rooms w JOIN releases r ON r.id = w.release_id
-         WHERE w.release_id = $1 FOR UPDATE OF w`,
+         WHERE w.release_id = $1 FOR NO KEY UPDATE OF w`,
   values: [releaseId],
 });
 
