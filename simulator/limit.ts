@@ -1,4 +1,5 @@
 import type { Second } from './recorder.js';
+import type { SessionReading } from './sessions.js';
 
 /** What set the pace in the seconds a run fell behind. */
 export type Limit = 'none' | 'simulator' | 'one process' | 'machine' | 'waits';
@@ -67,6 +68,22 @@ export function whatLimited(seconds: Second[], cores: number, boundMs: number, s
   return {
     ...finding,
     limit: 'waits',
-    text: `${said}, it used ${server.toFixed(2)} cores (the simulator ${generator.toFixed(2)}) of ${cores}, and no process was near a whole core${busiest === null ? '' : ` (busiest ${pct(busiest)})`}: it waited with cores to spare (row locks, the disk, or its admission controller).`,
+    text: `${said}, it used ${server.toFixed(2)} cores (the simulator ${generator.toFixed(2)}) of ${cores}, and no process was near a whole core${busiest === null ? '' : ` (busiest ${pct(busiest)})`}: it waited with cores to spare. ${waitsOf(behind)}`,
   };
+}
+
+const WAITS: [keyof SessionReading, string][] = [
+  ['rowLocks', 'for row locks other transactions held'],
+  ['waitingForNode', 'in a transaction for their node to send the next statement'],
+  ['walFlush', "for the WAL's flush to disk"],
+  ['otherWaits', 'for other internal locks or reads'],
+];
+
+/** What the database's sessions waited for in those seconds (medians of each second's averages), most first. */
+function waitsOf(behind: Second[]): string {
+  const read = behind.flatMap((x) => (x.database ? [x.database] : []));
+  if (read.length === 0) return "The database's sessions were not sampled.";
+  const waits = WAITS.map(([key, what]) => ({ what, n: median(read.map((r) => r[key]))! })).sort((a, b) => b.n - a.n);
+  const running = median(read.map((r) => r.running))!;
+  return `The database's sessions on average: ${running.toFixed(1)} running, ${waits.map((w) => `${w.n.toFixed(1)} waiting ${w.what}`).join(', ')}.`;
 }

@@ -1,3 +1,5 @@
+import type { SessionReading } from './sessions.js';
+
 /** What the virtual citizens saw: every answer by phase and endpoint, and a line per second. */
 export type Phase = 'before-opening' | 'rush' | 'after';
 
@@ -23,6 +25,8 @@ export interface Second {
   generatorCores: number;
   /** The busiest Ansturm process's main thread (its JavaScript) this second, as a share of the one core it runs on; null when not started here. */
   busiestProcessCores: number | null;
+  /** What the database's sessions did on average in this second (simulator/sessions.ts); null when not sampled. */
+  database: SessionReading | null;
   /** The p95 of the time requests waited for one of the simulator's own sockets this second (not in p95Ms). */
   socketWaitP95Ms: number;
 }
@@ -156,6 +160,7 @@ export class Recorder {
     serverCores: number | null = null,
     generatorCores = 0,
     busiestProcessCores: number | null = null,
+    database: SessionReading | null = null,
   ): Second {
     const sorted = this.secondLatencies.sort((a, b) => a - b);
     const seconds = Math.max(1, t - (this.seconds.at(-1)?.t ?? 0));
@@ -172,6 +177,7 @@ export class Recorder {
       serverCores,
       generatorCores,
       busiestProcessCores,
+      database,
       socketWaitP95Ms: Math.round(
         percentile(
           this.secondSocketWaits.sort((a, b) => a - b),

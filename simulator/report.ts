@@ -21,7 +21,7 @@ interface Series {
   pick: (s: Second, prev: Second | undefined) => number;
 }
 
-const COLORS = ['#0b4f8a', '#c2410c', '#1d6b35'];
+const COLORS = ['#0b4f8a', '#c2410c', '#1d6b35', '#6b21a8'];
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
 /**
@@ -165,6 +165,18 @@ ${chart(
     { name: 'the busiest Ansturm process (one core is its limit)', color: COLORS[2]!, pick: (x) => x.busiestProcessCores ?? 0 },
   ],
   'cores',
+  opening,
+)}
+${chart(
+  "The database's sessions (pg_stat_activity, ten samples a second)",
+  s,
+  [
+    { name: 'running a statement', color: COLORS[0]!, pick: (x) => x.database?.running ?? 0 },
+    { name: 'waiting for row locks', color: COLORS[1]!, pick: (x) => x.database?.rowLocks ?? 0 },
+    { name: "waiting for the WAL's flush", color: COLORS[2]!, pick: (x) => x.database?.walFlush ?? 0 },
+    { name: 'in a transaction, waiting for their node', color: COLORS[3]!, pick: (x) => x.database?.waitingForNode ?? 0 },
+  ],
+  'sessions',
   opening,
 )}
 ${chart('Bookings per second', s, [{ name: 'bookings', color: COLORS[0]!, pick: (x, p) => x.booked - (p?.booked ?? 0) }], 'per second', opening)}

@@ -10,6 +10,7 @@ import { mulberry32 } from './random.js';
 import { client } from './http.js';
 import { checkIntegrity } from './integrity.js';
 import { whatLimited } from './limit.js';
+import { sampleSessions } from './sessions.js';
 import type { Scenario } from './presets.js';
 import { percentile, Recorder } from './recorder.js';
 import { startSmsSink } from './sms-sink.js';
@@ -116,6 +117,7 @@ export async function simulate(o: SimulateOptions) {
       return (own.user + own.system) / 1e6 + (crowd?.cpuSeconds() ?? 0);
     };
     const perProcess = () => (node ? mainThreadCpuSeconds(node.pid) : new Map<number, number>());
+    const sessions = await sampleSessions(owned?.url ?? process.env.DATABASE_URL ?? '');
     let previousCpu = { at: Date.now(), cpu: accounting(), generator: generatorCpu(), processes: perProcess() };
     const sampler = (async () => {
       while (!done && Date.now() < deadline + 5_000) {
@@ -153,6 +155,7 @@ export async function simulate(o: SimulateOptions) {
           Number.isFinite(serverCores) ? Math.round(serverCores * 100) / 100 : null,
           Math.round(generatorCores * 100) / 100,
           node ? Math.round(busiest * 100) / 100 : null,
+          sessions.second(),
         );
         const share = Math.min(1, (Date.now() - startedAt) / (deadline - startedAt));
         o.onSecond?.(
@@ -163,6 +166,7 @@ export async function simulate(o: SimulateOptions) {
     await Promise.race([all, new Promise((r) => setTimeout(r, deadline + 10_000 - Date.now()))]);
     done = true;
     await sampler;
+    await sessions.stop();
     await ledger.end();
     const costTo = { cpu: accounting(), work: await databaseWork(counting) };
     await counting.end();

@@ -51,7 +51,7 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     const files = writeReport(out, report);
     const html = readFileSync(files.html, 'utf8');
     assert.match(html, /<svg/);
-    assert.equal((html.match(/seconds since the simulation started/g) ?? []).length, 6, 'every chart has its time axis');
+    assert.equal((html.match(/seconds since the simulation started/g) ?? []).length, 7, 'every chart has its time axis');
     assert.match(html, /class="legend"><span class="key"><span style="background:#0b4f8a"><\/span>as the citizens saw it/);
     assert.match(html, />opening<\/text>/, 'the opening is marked');
     assert.match(html, /<td>booked<\/td><td class="n">\d+<\/td>/);
@@ -66,6 +66,9 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
       measured.some((x) => x.busiestProcessCores! > 0),
       'the rush kept a worker busy',
     );
+    // The database's sessions, sampled: the rush ran statements.
+    assert.ok(report.timeline.filter((x) => x.database !== null).length >= 5, 'sampled each second');
+    assert.ok(report.timeline.some((x) => x.database!.running + x.database!.walFlush + x.database!.rowLocks + x.database!.waitingForNode > 0));
     assert.doesNotMatch(html, /\{"|":/, 'no raw JSON in the page');
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'self-contained: no scripts, nothing fetched');
     assert.equal(JSON.parse(readFileSync(files.json, 'utf8')).integrity.overbookedSlots, 0);
@@ -129,6 +132,7 @@ test('what limited a run: read from the seconds it fell behind, not from the who
     serverCores,
     generatorCores,
     busiestProcessCores: busiest,
+    database: { running: 0.5, rowLocks: serverP95Ms > 1000 ? 2.4 : 0, walFlush: 0.3, otherWaits: 0.1, waitingForNode: 0.8 },
     socketWaitP95Ms: 0,
   });
   // A quiet run with three bad seconds: the whole run's average says nothing of them.
@@ -144,8 +148,10 @@ test('what limited a run: read from the seconds it fell behind, not from the who
   const one = whatLimited([...quiet, second(61, 2500, 1.1, 0.2, 0.97), second(62, 5000, 1.2, 0.2, 0.95)], 2, 1000, false);
   assert.equal(one.limit, 'one process');
   assert.match(one.text, /the main thread of its busiest process used 97 % of a core/);
-  // Cores to spare and no process full: the server waited.
-  assert.equal(whatLimited([...quiet, second(61, 2500, 0.9, 0.2, 0.5)], 2, 1000, false).limit, 'waits');
+  // Cores to spare and no process full: the server waited, and the database's sessions say for what.
+  const waits = whatLimited([...quiet, second(61, 2500, 0.9, 0.2, 0.5)], 2, 1000, false);
+  assert.equal(waits.limit, 'waits');
+  assert.match(waits.text, /0\.5 running, 2\.4 waiting for row locks other transactions held, 0\.8 waiting in a transaction for their node/);
   // The simulator's own verdict comes first.
   assert.equal(whatLimited(full, 2, 1000, true).limit, 'simulator');
 });
