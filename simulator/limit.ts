@@ -54,7 +54,7 @@ export function whatLimited(seconds: Second[], cores: number, boundMs: number, s
     return {
       ...finding,
       limit: 'one process',
-      text: `${said}, the main thread of its busiest process used ${pct(busiest)} of a core: one Node process was the limit, with ${(cores - server - generator).toFixed(2)} of ${cores} cores left over.`,
+      text: `${said}, the main thread of its busiest process used ${pct(busiest)} of a core: one Node process was the limit, with ${(cores - server - generator).toFixed(2)} of ${cores} cores left over. ${waitsOf(behind)}`,
     };
   }
   if (server + generator >= FULL * cores) {
@@ -62,7 +62,7 @@ export function whatLimited(seconds: Second[], cores: number, boundMs: number, s
     return {
       ...finding,
       limit: 'machine',
-      text: `${said}, the machine was full: the server used ${server.toFixed(2)} and the simulator ${generator.toFixed(2)} of its ${cores} cores${simulatorShare >= 0.15 ? ` (${pct(simulatorShare)} of what was used). The simulator shared the limit; the server alone may carry more on a machine of its own.` : '.'}`,
+      text: `${said}, the machine was full: the server used ${server.toFixed(2)} and the simulator ${generator.toFixed(2)} of its ${cores} cores${simulatorShare >= 0.15 ? ` (${pct(simulatorShare)} of what was used). The simulator shared the limit; the server alone may carry more on a machine of its own.` : '.'} ${waitsOf(behind)}`,
     };
   }
   return {

@@ -143,7 +143,10 @@ test('what limited a run: read from the seconds it fell behind, not from the who
   assert.equal(machine.limit, 'machine');
   assert.equal(machine.behindSeconds, 3);
   assert.deepEqual([machine.serverCores, machine.generatorCores], [1.3, 0.6]);
-  assert.match(machine.text, /the machine was full: the server used 1\.30 and the simulator 0\.60 of its 2 cores .*The simulator shared the limit/);
+  assert.match(
+    machine.text,
+    /the machine was full: the server used 1\.30 and the simulator 0\.60 of its 2 cores .*The simulator shared the limit.*The database's sessions on average: 0\.5 running, 2\.4 waiting for row locks/,
+  );
   // One worker at a whole core is the limit though the machine has cores left.
   const one = whatLimited([...quiet, second(61, 2500, 1.1, 0.2, 0.97), second(62, 5000, 1.2, 0.2, 0.95)], 2, 1000, false);
   assert.equal(one.limit, 'one process');
