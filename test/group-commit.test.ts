@@ -157,6 +157,38 @@ describe('booking in batches', () => {
     assert.equal(await taken(extraId), 1);
   });
 
+  test('a batch of holds whose second doses are all found writes the holds with them: a round trip fewer, the holds those answered', async () => {
+    const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 10, secondCapacity: 10 });
+    const slot = w.firstSlotIds[0]!;
+    let statements = 0;
+    const results = await tx(node.db, (q) => {
+      // Every statement the batch sends, counted on its connection.
+      const counted = new Proxy(q, {
+        get: (target, key) =>
+          key === 'query'
+            ? (...args: unknown[]) => (statements++, (target.query as (...a: unknown[]) => unknown).apply(target, args))
+            : Reflect.get(target, key),
+      });
+      return service.holdMany(counted, [{ slotId: slot }, { slotId: slot }]);
+    });
+    assert.deepEqual(codes(results), ['OK', 'OK']);
+    assert.equal(statements, 2, 'the first doses, then the second doses with the holds (before: a third statement for the holds)');
+    const answers = results as HoldAnswer[];
+    const rows = (
+      await node.db.query<{ id: string; slot_id: number; second_slot_id: number; expires_at: Date }>(
+        'SELECT id, slot_id::int, second_slot_id::int, expires_at FROM holds WHERE id = ANY($1::uuid[]) ORDER BY id',
+        [answers.map((a) => a.holdId)],
+      )
+    ).rows;
+    assert.equal(rows.length, 2, 'each hold answered is written');
+    for (const a of answers) {
+      const row = rows.find((r) => r.id === a.holdId)!;
+      assert.deepEqual([row.slot_id, row.second_slot_id], [a.appointments[0]!.slotId, a.appointments[1]!.slotId]);
+      assert.equal(row.expires_at.toISOString(), a.expiresAt);
+    }
+    assert.equal(await taken(w.secondSlotIds[0]!), 2);
+  });
+
   test('a later look for second doses passes over a slot another transaction holds instead of waiting: no deadlock, the batch runs again', async () => {
     // S1 (earliest) and S2 (a day later) are the second-dose candidates; S1 has one unit left.
     const w = await setUpWorld(node.app, { firstSlots: 1, firstCapacity: 10, secondCapacity: 1 });

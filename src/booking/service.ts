@@ -8,7 +8,7 @@ import { checkAgeAndGroup, type EligibilityRules } from './eligibility.js';
 import { identityHash } from './identity.js';
 import * as sql from './repo.js';
 import type { Way } from '../capacity/sql.js';
-import { takeUnits, takeUnitsMany, type TakenUnits } from './units.js';
+import { takeUnits, takeUnitsMany, type Granted, type TakenUnits } from './units.js';
 import { useAdmissions } from '../queue/repo.js';
 import { announceCancellation, announceRebooking, bookingMessages } from '../notify/booking-messages.js';
 import { normaliseContact, verifiedAmong } from '../notify/verification.js';
@@ -91,29 +91,46 @@ export function bookingService(deps: BookingServiceDeps) {
       );
       const refused = requests.map((r) => (r.admission ? admissionRefusal(admissions.get(r.admission.ticketId)) : null));
       const asked = requests.filter((_, i) => !refused[i]);
+      // The holds, by index in `asked`: written with the last second doses taken when every one has its second.
+      let written: (sql.NewHold | null)[] | null = null;
+      const holdsOf = (granted: (Granted | AppError)[]) =>
+        granted.map((g, k) =>
+          g instanceof AppError
+            ? null
+            : newHold({ campaignId: g.first.campaign_id, firstId: g.first.id, secondId: g.secondSlotId }, asked[k]!.admission?.ticketId ?? null),
+        );
       const taken =
         asked.length === 0
-          ? []
+          ? { results: [], after: null }
           : await takeUnitsMany(
               q,
               'public',
               asked.map((r) => ({ slotId: r.slotId, admittedRelease: r.admission?.releaseId ?? null })),
+              (granted) => {
+                written = holdsOf(granted);
+                const holds = written.filter((h) => h !== null);
+                return holds.length > 0 ? sql.insertHolds(holds, deps.holdTtlSeconds) : null;
+              },
             );
+      const sent = taken.after === null ? null : written;
+      const holds = sent ?? holdsOf(taken.results.map((t) => (t instanceof AppError ? t : { first: t.first, secondSlotId: t.second?.id ?? null })));
       const results: (HoldAnswer | AppError)[] = [];
-      const holds: sql.NewHold[] = [];
       let k = 0;
-      for (const [i, r] of requests.entries()) {
-        const units = refused[i] ?? taken[k++]!;
-        if (units instanceof AppError) {
-          results.push(units);
+      for (const i of requests.keys()) {
+        if (refused[i]) {
+          results.push(refused[i]);
           continue;
         }
-        const hold = newHold(units, r.admission?.ticketId ?? null);
-        holds.push(hold);
-        results.push({ holdId: hold.id, expiresAt: '', campaignId: hold.campaignId, appointments: appointmentsOf(units) });
+        const units = taken.results[k]!;
+        const hold = holds[k++];
+        if (units instanceof AppError) results.push(units);
+        else results.push({ holdId: hold!.id, expiresAt: '', campaignId: hold!.campaignId, appointments: appointmentsOf(units) });
       }
-      if (holds.length > 0) {
-        const expiresAt = (await run<{ expires_at: Date }>(q, sql.insertHolds(holds, deps.holdTtlSeconds))).rows[0]!.expires_at.toISOString();
+      const toWrite = holds.filter((h) => h !== null);
+      if (toWrite.length > 0) {
+        const expiresAt = sent
+          ? new Date(String((taken.after![0] as { expires_at: string }).expires_at)).toISOString()
+          : (await run<{ expires_at: Date }>(q, sql.insertHolds(toWrite, deps.holdTtlSeconds))).rows[0]!.expires_at.toISOString();
         for (const r of results) if (!(r instanceof AppError)) r.expiresAt = expiresAt;
       }
       return results;
@@ -126,7 +143,7 @@ export function bookingService(deps: BookingServiceDeps) {
     /** A hold for a wait-list offer: same capacity rules, its own deadline, open to kept units. */
     async offerHold(q: pg.ClientBase, slotId: number, ttlSeconds: number) {
       const units = await takeUnits(q, 'waitlist', slotId);
-      const hold = newHold(units, null);
+      const hold = newHold(unitsOf(units), null);
       const res = await run<{ expires_at: Date }>(q, sql.insertHolds([hold], ttlSeconds));
       return { holdId: hold.id, expiresAt: res.rows[0]!.expires_at, appointments: appointmentsOf(units) };
     },
@@ -146,7 +163,7 @@ export function bookingService(deps: BookingServiceDeps) {
     async bookByPhone(q: pg.ClientBase, slotId: number, person: Person, locale: Locale, bookedBy: string, allowCenter: (centerId: number) => boolean) {
       const units = await takeUnits(q, 'phone', slotId);
       if (!allowCenter(units.first.center_id)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
-      const hold = newHold(units, null);
+      const hold = newHold(unitsOf(units), null);
       await run(q, sql.insertHolds([hold], PHONE_HOLD_SECONDS));
       return this.confirm(q, hold.id, person, locale, { way: 'phone', bookedBy });
     },
@@ -290,13 +307,15 @@ function newBooking(r: ConfirmRequest, hold: sql.HoldForBooking, hash: Buffer): 
   };
 }
 
-const newHold = (units: TakenUnits, ticketId: string | null): sql.NewHold => ({
+const newHold = (units: { campaignId: number; firstId: number; secondId: number | null }, ticketId: string | null): sql.NewHold => ({
   id: randomUUID(),
-  campaignId: units.first.campaign_id,
-  slotId: units.first.id,
-  secondSlotId: units.second?.id ?? null,
+  campaignId: units.campaignId,
+  slotId: units.firstId,
+  secondSlotId: units.secondId,
   ticketId,
 });
+
+const unitsOf = (units: TakenUnits) => ({ campaignId: units.first.campaign_id, firstId: units.first.id, secondId: units.second?.id ?? null });
 
 const appointmentsOf = (units: TakenUnits): Appointment[] => [units.first, ...(units.second ? [units.second] : [])].map(toAppointment);
 

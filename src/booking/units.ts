@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { PG, pgCode, pgConstraint, run } from '../db/pool.js';
+import { PG, pgCode, pgConstraint, renumbered, run, type Sql } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import * as sql from './repo.js';
 
@@ -22,9 +22,27 @@ export interface TakenUnits {
   second: sql.SlotRow | null;
 }
 
-export async function takeUnitsMany(q: pg.ClientBase, way: sql.Way, requests: UnitRequest[]): Promise<(TakenUnits | AppError)[]> {
+/** What a request was granted, by id, before the second-dose slots' rows come back. */
+export interface Granted {
+  first: sql.TakenFirstUnit;
+  secondSlotId: number | null;
+}
+
+/**
+ * A statement that depends only on what each request was granted (the holds to write): sent with the last
+ * second doses taken, in the same round trip, so the batch holds its slots' rows one round trip less.
+ * Its returned rows come back as `after`; null when it was not sent that way (the caller sends its own).
+ */
+export type AndThen = (granted: (Granted | AppError)[]) => Sql | null;
+
+export interface TakenMany {
+  results: (TakenUnits | AppError)[];
+  after: Record<string, unknown>[] | null;
+}
+
+export async function takeUnitsMany(q: pg.ClientBase, way: sql.Way, requests: UnitRequest[], andThen?: AndThen): Promise<TakenMany> {
   try {
-    return await decideAndTake(q, way, requests);
+    return await decideAndTake(q, way, requests, andThen);
   } catch (err) {
     // The conditional UPDATEs never let `taken` pass `capacity`; should one ever try, the
     // CHECK stops it and the person hears what it means.
@@ -33,7 +51,7 @@ export async function takeUnitsMany(q: pg.ClientBase, way: sql.Way, requests: Un
   }
 }
 
-async function decideAndTake(q: pg.ClientBase, way: sql.Way, requests: UnitRequest[]): Promise<(TakenUnits | AppError)[]> {
+async function decideAndTake(q: pg.ClientBase, way: sql.Way, requests: UnitRequest[], andThen?: AndThen): Promise<TakenMany> {
   const rows = (
     await run<sql.FirstDoseOutcome>(
       q,
@@ -48,13 +66,22 @@ async function decideAndTake(q: pg.ClientBase, way: sql.Way, requests: UnitReque
     throw new Error('a locked slot refused the units decided for it');
   }
   const results: (TakenUnits | AppError)[] = rows.map((row) => (row.refusal ? refusal(row) : { first: row as sql.TakenFirstUnit, second: null }));
-  if (!rows.some((r) => r.refusal === null)) return results;
+  if (!rows.some((r) => r.refusal === null)) return { results, after: null };
 
   const pairing = results.flatMap((r, i) => (r instanceof AppError || r.first.doses !== 2 ? [] : [i]));
-  const seconds = await takeSecondDoses(
+  if (pairing.length === 0) return { results, after: null };
+  // Once every first dose has its second, the caller's statement goes with the last of them.
+  const complete = andThen
+    ? (secondIds: number[]) => {
+        const second = new Map(pairing.map((i, k) => [i, secondIds[k]!]));
+        return andThen(results.map((r, i) => (r instanceof AppError ? r : { first: r.first, secondSlotId: second.get(i) ?? null })));
+      }
+    : undefined;
+  const { found: seconds, after } = await takeSecondDoses(
     q,
     pairing.map((i) => (results[i] as TakenUnits).first),
     rows[0]!.second_doses ?? [],
+    complete,
   );
   const giveBack: number[] = [];
   pairing.forEach((i, k) => {
@@ -70,12 +97,12 @@ async function decideAndTake(q: pg.ClientBase, way: sql.Way, requests: UnitReque
     }
   });
   if (giveBack.length > 0) await run(q, sql.giveBackUnits(giveBack));
-  return results;
+  return { results, after };
 }
 
 /** One request, inside the caller's transaction: throws the refusal. */
 export async function takeUnits(q: pg.ClientBase, way: sql.Way, slotId: number, admittedRelease: number | null = null): Promise<TakenUnits> {
-  const [result] = await takeUnitsMany(q, way, [{ slotId, admittedRelease }]);
+  const [result] = (await takeUnitsMany(q, way, [{ slotId, admittedRelease }])).results;
   if (result instanceof AppError) throw result;
   return result!;
 }
@@ -105,7 +132,12 @@ const MAX_ROUNDS = 20;
  * need left short looks again past the slots that filled (found and locked by one statement), and gives up
  * only when no candidate is left. Returns null where none was found.
  */
-async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[], firstLook: sql.SecondDoseCandidate[]): Promise<(sql.SlotRow | null)[]> {
+async function takeSecondDoses(
+  q: pg.ClientBase,
+  firsts: sql.TakenFirstUnit[],
+  firstLook: sql.SecondDoseCandidate[],
+  complete?: (secondIds: number[]) => Sql | null,
+): Promise<{ found: (sql.SlotRow | null)[]; after: Record<string, unknown>[] | null }> {
   const needs = new Map<number, sql.SecondDoseNeed & { owners: number[] }>();
   firsts.forEach((f, i) => {
     const need = needs.get(f.id) ?? {
@@ -124,6 +156,7 @@ async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[], f
   });
   const order = new Map([...needs.keys()].map((firstSlotId, i) => [firstSlotId, i]));
   const found: (sql.SlotRow | null)[] = firsts.map(() => null);
+  let after: Record<string, unknown>[] | null = null;
   const exhausted: number[] = [];
   let open = [...needs.values()];
   let candidates = firstLook;
@@ -154,8 +187,12 @@ async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[], f
       }
     }
     if (shares.size > 0) {
-      const rows = (await run<sql.SlotRow>(q, sql.takeUnitsOf([...shares.keys()], [...shares.values()]))).rows;
+      const take = sql.takeUnitsOf([...shares.keys()], [...shares.values()]);
+      // Every need met: each first dose's second is known by id now, and the caller's statement can go with this one.
+      const last = complete && [...needs.values()].every((n) => n.need === 0) ? complete(secondIdsOf(found, assigned)) : null;
+      const rows = (await run<sql.SlotRow & { after?: Record<string, unknown>[] | null }>(q, last ? withAfter(take, last) : take)).rows;
       if (rows.length !== shares.size) throw new Error('a locked second-dose slot refused the units shared out of it');
+      if (last) after = rows[0]!.after ?? [];
       const taken = new Map(rows.map((r) => [r.id, r]));
       for (const a of assigned) found[a.need.owners.shift()!] = taken.get(a.slotId)!;
     }
@@ -167,5 +204,26 @@ async function takeSecondDoses(q: pg.ClientBase, firsts: sql.TakenFirstUnit[], f
   // A slot passed over may have had a unit for a request left without one: that is not "none left". The whole
   // batch runs again (tx() retries it), and its first look then locks in order and waits where it must.
   if (passedOver && found.includes(null)) throw Object.assign(new Error('a second-dose slot was held by another transaction'), { code: PG.lockNotAvailable });
-  return found;
+  return { found, after };
+}
+
+/** Each first dose's second-dose slot id: those found in earlier rounds, and this round's shares in the order they are handed out. */
+function secondIdsOf(found: (sql.SlotRow | null)[], assigned: { need: { owners: number[] }; slotId: number }[]): number[] {
+  const ids = found.map((f) => f?.id ?? 0);
+  const next = new Map<{ owners: number[] }, number>();
+  for (const a of assigned) {
+    const k = next.get(a.need) ?? 0;
+    next.set(a.need, k + 1);
+    ids[a.need.owners[k]!] = a.slotId;
+  }
+  return ids;
+}
+
+/** `take` (an UPDATE … RETURNING) and `then` in one statement: take's rows, each with then's rows as `after`. */
+function withAfter(take: Sql, then: Sql): Sql {
+  return {
+    text: `WITH taken AS (${take.text}), after_taken AS (${renumbered(then, take.values.length)})
+           SELECT taken.*, (SELECT json_agg(after_taken) FROM after_taken) AS after FROM taken`,
+    values: [...take.values, ...then.values],
+  };
 }
