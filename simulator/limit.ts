@@ -25,10 +25,11 @@ const median = (xs: number[]): number | null => {
 };
 
 /**
- * Why the server fell behind, from the seconds it did (its p95 above `boundMs`): the simulator itself (its own
- * verdict, `simulatorSaturated`); one Ansturm process near a whole core (a worker runs its JavaScript on one);
- * the machine's cores all busy, the simulator's share said; or none of these, so the server waited with cores to
- * spare (row locks, the disk, its admission controller). A Node process's JavaScript runs on its main thread, one core. Medians over those seconds, so one odd second does not decide.
+ * Why the server fell behind, from the seconds it did (its p95 above `boundMs`), by medians over them so one odd
+ * second does not decide: the simulator itself (its own verdict, `simulatorSaturated`); one Ansturm process whose
+ * main thread, where a Node process runs its JavaScript, was near a whole core; the machine's cores all busy, with
+ * the simulator's share; or none of these, so the server waited with cores to spare. Each says what the database's
+ * sessions were doing then.
  */
 export function whatLimited(seconds: Second[], cores: number, boundMs: number, simulatorSaturated: boolean): LimitFinding {
   const behind = seconds.filter((x) => x.requests > 0 && x.serverP95Ms > boundMs);
