@@ -1,4 +1,4 @@
-import type { Second } from './recorder.js';
+import { percentile, type Second } from './recorder.js';
 import type { SessionReading } from './sessions.js';
 
 /** What set the pace in the seconds a run fell behind. */
@@ -18,11 +18,13 @@ export interface LimitFinding {
 /** A Node process at this share of a core, or the machine at this share of its cores, is full. */
 const FULL = 0.9;
 
-const median = (xs: number[]): number | null => {
-  if (xs.length === 0) return null;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
+const median = (xs: number[]): number | null =>
+  xs.length === 0
+    ? null
+    : percentile(
+        [...xs].sort((a, b) => a - b),
+        0.5,
+      );
 
 /**
  * Why the server fell behind, from the seconds it did (its p95 above `boundMs`), by medians over them so one odd

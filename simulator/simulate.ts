@@ -46,6 +46,8 @@ export async function simulate(o: SimulateOptions) {
   const leadSeconds = o.leadSeconds ?? (s.waitingRoom ? 15 : 5);
   const sms = await startSmsSink(s.smsPerSecond);
   const owned = o.target ? undefined : o.databaseUrl ? { url: o.databaseUrl, stop: async () => undefined } : await benchDatabase();
+  // The database the run reads its ledger, counters and sessions from: its own, or the target's (DATABASE_URL).
+  const databaseUrl = owned?.url ?? process.env.DATABASE_URL ?? '';
   const node = owned
     ? await startAnsturm(owned.url, o.workers ?? availableParallelism(), {
         SMS_GATEWAY_URL: sms.url,
@@ -81,7 +83,7 @@ export async function simulate(o: SimulateOptions) {
     // The cost, from the operating system's accounting (own instance only) and the database's counters.
     const postmaster = owned && 'postmasterPid' in owned ? await owned.postmasterPid() : undefined;
     const accounting = () => ({ app: node ? treeCpuSeconds(node.pid) : NaN, db: postmaster ? treeCpuSeconds(postmaster) : NaN });
-    const counting = new pg.Client(owned?.url ?? process.env.DATABASE_URL ?? '');
+    const counting = new pg.Client(databaseUrl);
     counting.on('error', () => undefined); // a run that stops early stops its database under it; its queries say so
     await counting.connect();
     const costFrom = { cpu: accounting(), work: await databaseWork(counting) };
@@ -99,7 +101,7 @@ export async function simulate(o: SimulateOptions) {
     );
     let soldOutAt: number | null = null;
     let fullyBookedAt: number | null = null;
-    const ledger = new pg.Pool({ connectionString: owned?.url ?? process.env.DATABASE_URL ?? '', max: 1 });
+    const ledger = new pg.Pool({ connectionString: databaseUrl, max: 1 });
     ledger.on('error', () => undefined);
     const people = arrivals.map((at, i): [number, number] => [i, at]);
     const crowdRun = { target, sockets: o.sockets ?? 512, scenario: s, world, opensAt, deadline, seed: o.seed ?? 2021, codesUrl: sms.codesUrl };
@@ -117,7 +119,7 @@ export async function simulate(o: SimulateOptions) {
       return (own.user + own.system) / 1e6 + (crowd?.cpuSeconds() ?? 0);
     };
     const perProcess = () => (node ? mainThreadCpuSeconds(node.pid) : new Map<number, number>());
-    const sessions = await sampleSessions(owned?.url ?? process.env.DATABASE_URL ?? '');
+    const sessions = await sampleSessions(databaseUrl);
     let previousCpu = { at: Date.now(), cpu: accounting(), generator: generatorCpu(), processes: perProcess() };
     const sampler = (async () => {
       while (!done && Date.now() < deadline + 5_000) {
@@ -176,7 +178,7 @@ export async function simulate(o: SimulateOptions) {
     await new Promise((r) => setTimeout(r, 3000));
     const after = await metricsText();
     const wall = (Date.now() - startedAt) / 1000;
-    const integrity = await checkIntegrity(owned?.url ?? process.env.DATABASE_URL ?? '', world.campaignId, s.doses, rec.joinTimes);
+    const integrity = await checkIntegrity(databaseUrl, world.campaignId, s.doses, rec.joinTimes);
     const endpoints = rec.table();
     const failures = endpoints.reduce((n, e) => n + e.failures, 0);
     const bookingSeconds = rec.firstBookingAt && rec.lastBookingAt ? Math.max(1, (rec.lastBookingAt - rec.firstBookingAt) / 1000) : null;

@@ -94,11 +94,7 @@ export function bookingService(deps: BookingServiceDeps) {
       // The holds, by index in `asked`: written with the last second doses taken when every one has its second.
       let written: (sql.NewHold | null)[] | null = null;
       const holdsOf = (granted: (Granted | AppError)[]) =>
-        granted.map((g, k) =>
-          g instanceof AppError
-            ? null
-            : newHold({ campaignId: g.first.campaign_id, firstId: g.first.id, secondId: g.secondSlotId }, asked[k]!.admission?.ticketId ?? null),
-        );
+        granted.map((g, k) => (g instanceof AppError ? null : newHold(g, asked[k]!.admission?.ticketId ?? null)));
       const taken =
         asked.length === 0
           ? { results: [], after: null }
@@ -113,7 +109,7 @@ export function bookingService(deps: BookingServiceDeps) {
               },
             );
       const sent = taken.after === null ? null : written;
-      const holds = sent ?? holdsOf(taken.results.map((t) => (t instanceof AppError ? t : { first: t.first, secondSlotId: t.second?.id ?? null })));
+      const holds = sent ?? holdsOf(taken.results.map((t) => (t instanceof AppError ? t : grantedOf(t))));
       const results: (HoldAnswer | AppError)[] = [];
       let k = 0;
       for (const i of requests.keys()) {
@@ -143,7 +139,7 @@ export function bookingService(deps: BookingServiceDeps) {
     /** A hold for a wait-list offer: same capacity rules, its own deadline, open to kept units. */
     async offerHold(q: pg.ClientBase, slotId: number, ttlSeconds: number) {
       const units = await takeUnits(q, 'waitlist', slotId);
-      const hold = newHold(unitsOf(units), null);
+      const hold = newHold(grantedOf(units), null);
       const res = await run<{ expires_at: Date }>(q, sql.insertHolds([hold], ttlSeconds));
       return { holdId: hold.id, expiresAt: res.rows[0]!.expires_at, appointments: appointmentsOf(units) };
     },
@@ -163,7 +159,7 @@ export function bookingService(deps: BookingServiceDeps) {
     async bookByPhone(q: pg.ClientBase, slotId: number, person: Person, locale: Locale, bookedBy: string, allowCenter: (centerId: number) => boolean) {
       const units = await takeUnits(q, 'phone', slotId);
       if (!allowCenter(units.first.center_id)) fail('FORBIDDEN', 'Your account is not set up for this centre.');
-      const hold = newHold(unitsOf(units), null);
+      const hold = newHold(grantedOf(units), null);
       await run(q, sql.insertHolds([hold], PHONE_HOLD_SECONDS));
       return this.confirm(q, hold.id, person, locale, { way: 'phone', bookedBy });
     },
@@ -307,15 +303,15 @@ function newBooking(r: ConfirmRequest, hold: sql.HoldForBooking, hash: Buffer): 
   };
 }
 
-const newHold = (units: { campaignId: number; firstId: number; secondId: number | null }, ticketId: string | null): sql.NewHold => ({
+const newHold = (granted: Granted, ticketId: string | null): sql.NewHold => ({
   id: randomUUID(),
-  campaignId: units.campaignId,
-  slotId: units.firstId,
-  secondSlotId: units.secondId,
+  campaignId: granted.first.campaign_id,
+  slotId: granted.first.id,
+  secondSlotId: granted.secondSlotId,
   ticketId,
 });
 
-const unitsOf = (units: TakenUnits) => ({ campaignId: units.first.campaign_id, firstId: units.first.id, secondId: units.second?.id ?? null });
+const grantedOf = (units: TakenUnits): Granted => ({ first: units.first, secondSlotId: units.second?.id ?? null });
 
 const appointmentsOf = (units: TakenUnits): Appointment[] => [units.first, ...(units.second ? [units.second] : [])].map(toAppointment);
 
