@@ -5,6 +5,12 @@ import { admin, startTestNode, type TestNode } from './support/node.js';
 import { startSmsGateway, startSmtpSink } from './support/peers.js';
 import { until } from './support/queue.js';
 import { normaliseContact } from '../src/notify/verification.js';
+import { pino } from 'pino';
+import { createPool } from '../src/db/pool.js';
+import { Dispatcher } from '../src/notify/dispatcher.js';
+import type { Transport } from '../src/notify/transports.js';
+import { TestClock } from '../src/time/clock.js';
+import { freshDatabase } from './support/db.js';
 
 let node: TestNode;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
@@ -367,4 +373,45 @@ test('the calendar file folds long lines at 75 octets (RFC 5545), escapes text, 
   );
   assert.match(unfolded, /\r\nDTSTART:20300506T070000Z\r\n/);
   assert.match(unfolded, /\r\nUID:ABCD-2345-1@ansturm\r\n/);
+});
+
+test('the senders of two nodes together keep to the channel rate: one shared bucket, each round one statement', async () => {
+  const database = await freshDatabase();
+  const clock = new TestClock();
+  const pools = [createPool(database.url, 2, 5_000, clock), createPool(database.url, 2, 5_000, clock)];
+  const sent: string[] = [];
+  const transport: Transport = { channel: 'sms', send: async (m) => (sent.push(String(m.id)), { ok: true, deliveredTo: m.recipient }) };
+  const options = { ratePerSecond: 10, maxAttempts: 3, pollMs: 1_000, leaseSeconds: 30, batch: 100, retryBaseMs: 100 };
+  const senders = pools.map((db) => new Dispatcher(db, transport, options, pino({ level: 'silent' })));
+  try {
+    const db = pools[0]!;
+    await db.query(`INSERT INTO messages (kind, channel, priority, recipient, subject, body_text)
+                    SELECT 'confirmation', 'sms', 1, '+49159' || g, '', 'x' FROM generate_series(1, 60) g`);
+    // The first round finds no bucket, makes it full and spends it.
+    assert.equal(await senders[0]!.cycle(), 10, 'the first round sends what a full bucket holds');
+    const started = (await db.query<{ at: Date }>('SELECT now() AS at')).rows[0]!.at.getTime();
+    let total = 0;
+    for (let second = 0; second < 3; second++) {
+      clock.advance(1_000);
+      const round = await Promise.all(senders.map((s) => s.cycle()));
+      total += round[0]! + round[1]!;
+    }
+    const realSeconds = ((await db.query<{ at: Date }>('SELECT now() AS at')).rows[0]!.at.getTime() - started) / 1000;
+    // Three seconds of the clock: 30 more, plus what the real time the rounds took refilled. Each node on its own would send 60.
+    assert.ok(total >= 29, `the senders use the rate (${total} in three seconds)`);
+    assert.ok(total <= 30 + Math.ceil(10 * realSeconds) + 1, `the two nodes together keep to 10 a second (${total} in 3 + ${realSeconds.toFixed(2)} s)`);
+    assert.equal(new Set(sent).size, sent.length, 'no message is sent twice');
+    const states = (await db.query<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM messages GROUP BY state ORDER BY state`)).rows;
+    assert.deepEqual(
+      states,
+      [
+        { state: 'queued', n: 60 - sent.length },
+        { state: 'sent', n: sent.length },
+      ],
+      'each claimed message is sent and recorded; the rest wait',
+    );
+  } finally {
+    await Promise.all(pools.map((p) => p.end()));
+    await database.drop();
+  }
 });

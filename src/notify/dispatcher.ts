@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { run, tx, type Db } from '../db/pool.js';
+import { run, type Db } from '../db/pool.js';
 import * as sql from './repo.js';
 import type { Transport } from './transports.js';
 
@@ -56,19 +56,17 @@ export class Dispatcher {
     this.transport.close?.();
   }
 
-  /** One round: take tokens, claim that many due messages, send them, record each outcome. */
+  /** One round: take tokens, claim that many due messages (one statement), send them, record each outcome. */
   async cycle(): Promise<number> {
     const { channel } = this.transport;
     const { ratePerSecond: rate, batch, leaseSeconds } = this.options;
-    const claimed = await tx(this.db, async (q) => {
-      await run(q, sql.ensureBudget(channel, rate));
-      const budget = (await run<{ tokens: number; elapsed: number }>(q, sql.lockBudget(channel))).rows[0]!;
-      const available = Math.min(rate, budget.tokens + rate * budget.elapsed);
-      const n = Math.min(batch, Math.floor(available));
-      const messages = n > 0 ? (await run<sql.ClaimedMessage>(q, sql.claim(channel, n, leaseSeconds))).rows : [];
-      await run(q, sql.saveBudget(channel, available - messages.length));
-      return messages;
-    });
+    const round = () => run<sql.ClaimRow>(this.db, sql.claimWithinBudget(channel, rate, batch, leaseSeconds));
+    let rows = (await round()).rows;
+    if (rows[0]!.budgets === 0) {
+      await run(this.db, sql.ensureBudget(channel, rate));
+      rows = (await round()).rows;
+    }
+    const claimed = rows.filter((r): r is sql.ClaimRow & sql.ClaimedMessage => r.id !== null);
     await Promise.all(claimed.map((m) => this.deliver(m)));
     return claimed.length;
   }

@@ -68,20 +68,10 @@ export const dropPendingMessages = (bookingId: number): Sql => ({
   values: [bookingId],
 });
 
-/** The channel's shared token bucket, locked for this transaction (created full on first use). */
+/** The channel's shared token bucket, created full on first use. */
 export const ensureBudget = (channel: Channel, rate: number): Sql => ({
   text: `INSERT INTO channel_budgets (channel, tokens) VALUES ($1, $2) ON CONFLICT (channel) DO NOTHING`,
   values: [channel, rate],
-});
-
-export const lockBudget = (channel: Channel): Sql => ({
-  text: `SELECT tokens, extract(epoch FROM clock_now() - updated_at)::float8 AS elapsed FROM channel_budgets WHERE channel = $1 FOR UPDATE`,
-  values: [channel],
-});
-
-export const saveBudget = (channel: Channel, tokens: number): Sql => ({
-  text: `UPDATE channel_budgets SET tokens = $2, updated_at = clock_now() WHERE channel = $1`,
-  values: [channel, tokens],
 });
 
 export interface ClaimedMessage {
@@ -98,20 +88,40 @@ export interface ClaimedMessage {
   attempts: number;
 }
 
+/** A claimed message; its columns are null on the one row of a round that claimed nothing. */
+export type ClaimRow = { [K in keyof ClaimedMessage]: ClaimedMessage[K] | null } & {
+  /** 1, or 0 when the channel has no budget row yet (ensureBudget, then claim again). */
+  budgets: number;
+};
+
 /**
- * Claims due messages of a channel, most urgent lane first, under a lease. A message in
- * 'sending' whose lease ran out belonged to a sender that died: it is claimed again.
+ * One round of a channel's senders, in one statement: takes what the channel's shared token bucket holds
+ * (refilled at `rate` a second, at most `rate` kept), claims that many due messages (at most `batch`), most
+ * urgent lane first, under a lease, and keeps the tokens left. The bucket's row is locked only while the
+ * statement runs, so the senders of other nodes wait for one statement, not for a transaction's round trips.
+ * A message in 'sending' whose lease ran out belonged to a sender that died: it is claimed again.
+ * Always at least one row: with nothing claimed, one whose message columns are null.
  */
-export const claim = (channel: Channel, n: number, leaseSeconds: number): Sql => ({
-  text: `UPDATE messages m SET state = 'sending', attempts = m.attempts + 1, lease_until = clock_now() + make_interval(secs => $3)
-         WHERE m.id IN (
-           SELECT id FROM messages
-           WHERE channel = $1 AND not_before <= clock_now()
-             AND (state = 'queued' OR (state = 'sending' AND lease_until < clock_now()))
-           ORDER BY priority, not_before, id
-           LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING m.id, m.idempotency_key, m.kind, m.channel, m.priority, m.recipient, m.subject, m.body_text, m.body_html, m.attachments, m.attempts`,
-  values: [channel, n, leaseSeconds],
+export const claimWithinBudget = (channel: Channel, rate: number, batch: number, leaseSeconds: number): Sql => ({
+  text: `WITH budget AS MATERIALIZED (
+           SELECT least($2::float8, tokens + $2::float8 * extract(epoch FROM clock_now() - updated_at)::float8) AS available
+           FROM channel_budgets WHERE channel = $1 FOR UPDATE
+         ), claimed AS (
+           UPDATE messages m SET state = 'sending', attempts = m.attempts + 1, lease_until = clock_now() + make_interval(secs => $4)
+           WHERE m.id IN (
+             SELECT id FROM messages
+             WHERE channel = $1 AND not_before <= clock_now()
+               AND (state = 'queued' OR (state = 'sending' AND lease_until < clock_now()))
+             ORDER BY priority, not_before, id
+             LIMIT coalesce((SELECT greatest(0, least($3::int, floor(available)::int)) FROM budget), 0)
+             FOR UPDATE SKIP LOCKED)
+           RETURNING m.id, m.idempotency_key, m.kind, m.channel, m.priority, m.recipient, m.subject, m.body_text, m.body_html, m.attachments, m.attempts
+         ), spent AS (
+           UPDATE channel_budgets SET tokens = (SELECT available FROM budget) - (SELECT count(*) FROM claimed), updated_at = clock_now()
+           WHERE channel = $1
+         )
+         SELECT (SELECT count(*) FROM budget)::int AS budgets, c.* FROM (SELECT 1) AS one LEFT JOIN claimed c ON true`,
+  values: [channel, rate, batch, leaseSeconds],
 });
 
 export const markSent = (id: number, deliveredTo: string): Sql => ({
