@@ -301,9 +301,13 @@ describe('a release with a waiting room', () => {
     // 40 s before: half the time left, so the last poll before the opening comes within its last 15 s.
     await node.advance(opensAt - 40_000 - node.clock.now());
     for (const ms of await after()) assert.ok(ms >= 16_000 && ms <= 24_000, `${ms} ms 40 s before`);
-    // 12 s before: straight past the opening, within its spread (1 s for a pre-queue this small).
+    // 12 s before: straight past the opening, within its spread (1 s for a pre-queue this small). The clock goes on
+    // while the statuses are asked (on a busy machine, for a while): each is judged by the time left around it.
     await node.advance(opensAt - 12_000 - node.clock.now());
-    for (const ms of await after()) assert.ok(ms >= 12_500 && ms <= 13_500, `${ms} ms 12 s before`);
+    const leftBefore = opensAt - node.clock.now();
+    const near = await after();
+    const leftAfter = opensAt - node.clock.now();
+    for (const ms of near) assert.ok(ms >= leftAfter + 500 - 50 && ms <= leftBefore + 1_500 + 50, `${ms} ms with ${leftAfter}-${leftBefore} ms left`);
 
     // A pre-queue of 300,000 comes back over 20 s, not in one second: 0.5 s after the opening at the earliest.
     const spread = Array.from({ length: 2_000 }, () => prequeuePollAfter(5_000, 300_000) - 5_000);
