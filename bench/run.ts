@@ -9,14 +9,14 @@ import { benchQueueStatus } from './queue-status.js';
 import { benchQueueJoin } from './queue-join.js';
 import { pageWeights, printWeights } from './page-weights.js';
 import { benchCost, printCost } from './cost.js';
-import { benchRefreshers, printRefreshers } from './refreshers.js';
+import { benchAvailabilityRefreshers, benchRefreshers, printAvailabilityRefreshers, printRefreshers } from './refreshers.js';
 import { benchTargets, printTargets } from './targets.js';
 
 // `npm run bench -- web` measures only the citizen pages, `-- feed` only the open-data feed, `-- cost` only the cost per step.
 const onlyWeb = process.argv.includes('web');
 const onlyFeed = process.argv.includes('feed');
 const onlyCost = process.argv.includes('cost');
-// `-- refreshers` measures only how the database's load grows with the nodes refreshing the waiting rooms.
+// `-- refreshers` measures only how the database's load grows with the nodes refreshing the waiting rooms and the availability.
 const onlyRefreshers = process.argv.includes('refreshers');
 // `-- targets` measures the speed targets three times and prints the medians against them.
 const onlyTargets = process.argv.includes('targets');
@@ -33,6 +33,7 @@ for (const bench of benches)
   }
 
 if (onlyRefreshers) printRefreshers(await benchRefreshers());
+if (onlyRefreshers) printAvailabilityRefreshers(await benchAvailabilityRefreshers());
 if (onlyTargets) printTargets(await benchTargets());
 const only = onlyRefreshers || onlyTargets;
 if (!onlyWeb && !onlyFeed && !only) printCost(await benchCost());

@@ -31,6 +31,7 @@ import { queueService, type QueueService } from './queue/service.js';
 import { KeyRing } from './queue/signing.js';
 import { QueueView } from './queue/view.js';
 import { changePublisher } from './queue/publisher.js';
+import { availabilityPublisher } from './availability/publisher.js';
 import { Dispatcher } from './notify/dispatcher.js';
 import { mailboxTransport, smsGatewayTransport, smtpTransport } from './notify/transports.js';
 import { verificationService } from './notify/verification.js';
@@ -52,7 +53,7 @@ export interface RunningNode {
   db: Db;
   view: AvailabilityView;
   leader: Leader;
-  /** Leads the waiting rooms' pages of changes (queue/publisher.ts), apart from the other periodic tasks. */
+  /** Leads the pages of changes (queue/publisher.ts, availability/publisher.ts), apart from the other periodic tasks. */
   changesLeader: Leader;
   queue: QueueService;
   queueView: QueueView;
@@ -167,7 +168,7 @@ async function openNode(
   opened.push(() => leader.stop());
   const changesLeader = new Leader(
     databaseUrl,
-    [changePublisher(db, log.child({ component: 'queue' }), clock)],
+    [changePublisher(db, log.child({ component: 'queue' }), clock), availabilityPublisher(db, log.child({ component: 'availability' }), clock)],
     log.child({ component: 'leader' }),
     250,
     CHANGES_LOCK,

@@ -6,6 +6,8 @@ import { admin, startTestNode, type TestNode } from './support/node.js';
 import { until } from './support/queue.js';
 import { pino } from 'pino';
 import { AvailabilityView } from '../src/availability/view.js';
+import { availabilityPublisher } from '../src/availability/publisher.js';
+import { TestClock } from '../src/time/clock.js';
 
 let node: TestNode;
 before(async () => {
@@ -183,4 +185,89 @@ test('the refresh every second reads the free units only; reload() (a catalog ch
   } finally {
     await view.stop();
   }
+});
+
+test("a view reads the leader's pages of free units, not the slots, once the leader has read after it", async () => {
+  const w = await setUpWorld(node.app, { doses: 1, firstCapacity: 5 });
+  const slotId = w.firstSlotIds[0]!;
+  const texts: string[] = [];
+  const recorded = { query: (text: string, values?: unknown[]) => (texts.push(text), node.db.query(text, values)) } as typeof node.db;
+  const views = [0, 1].map(() => new AvailabilityView(recorded, node.url, 50, pino({ level: 'silent' })));
+  await Promise.all(views.map((v) => v.start()));
+  try {
+    const free = (v: AvailabilityView) =>
+      v
+        .search({ campaignId: w.campaignId, centerId: w.centerId, origin: { lat: 0, lon: 0 }, radiusKm: 50_000 })
+        .flatMap((c) => c.days.flatMap((d) => d.slots ?? []))
+        .find((s) => s.id === slotId)?.free ?? 0;
+    // The node's leader publishes twice a second; each view joins its chain once a page is fresher than its own read.
+    for (const v of views)
+      await until(
+        async () => v.countsFrom,
+        (from) => from === 'chain',
+      );
+    texts.length = 0;
+    await node.db.query(`UPDATE slots SET taken = taken + 2 WHERE id = $1`, [slotId]);
+    for (const v of views)
+      await until(
+        async () => free(v),
+        (n) => n === 3,
+      );
+    assert.deepEqual(
+      texts.filter((t) => /\bslots\b/.test(t)),
+      [],
+      'the views learnt the change from the pages, reading no slot',
+    );
+    assert.ok(
+      texts.some((t) => t.includes('availability_pages')),
+      'they read the pages',
+    );
+  } finally {
+    await Promise.all(views.map((v) => v.stop()));
+  }
+});
+
+// Stops the node's leader of changes: the last test of this file.
+test("a view that joins the chain takes the leader's read whole: a unit taken and given back between the two reads is not lost", async () => {
+  await node.changesLeader.stop();
+  await node.db.query('DELETE FROM availability_pages');
+  const w = await setUpWorld(node.app, { doses: 1, firstCapacity: 5 });
+  const slotId = w.firstSlotIds[0]!;
+  const publisher = availabilityPublisher(node.db, pino({ level: 'silent' }), { now: () => Date.now() });
+  const clock = new TestClock();
+  const view = new AvailabilityView(node.db, node.url, 3_600_000, pino({ level: 'silent' }), 'pages', clock);
+  const free = () =>
+    view
+      .search({ campaignId: w.campaignId, centerId: w.centerId, origin: { lat: 0, lon: 0 }, radiusKm: 50_000 })
+      .flatMap((c) => c.days.flatMap((d) => d.slots ?? []))
+      .find((s) => s.id === slotId)?.free ?? 0;
+  const take = (n: number) => node.db.query(`UPDATE slots SET taken = taken + $2 WHERE id = $1`, [slotId, n]);
+  await publisher.run(); // the first page is full: 5 free
+  await take(1);
+  await view.start(); // its own reads: 4 free
+  await view.tick();
+  assert.equal(view.countsFrom, 'own');
+  assert.equal(free(), 4);
+  await take(-1);
+  // The leader's next read finds 5 free, as at its last: an empty page, read after the view's own read.
+  await publisher.run();
+  const [last] = (await node.db.query(`SELECT cardinality(slot_ids) AS n FROM availability_pages ORDER BY seq DESC LIMIT 1`)).rows;
+  assert.equal(last.n, 0, "nothing changed between the leader's two reads");
+  await view.tick();
+  assert.equal(view.countsFrom, 'chain');
+  assert.equal(free(), 5, 'the view took the full page and the pages after it, not only the pages after its own read');
+  await take(3);
+  await publisher.run();
+  await view.tick();
+  assert.equal(free(), 2);
+  // The leader stops publishing (it writes a page twice a second, changes or not): after five seconds without one,
+  // the view reads the free units itself again.
+  await take(-1);
+  clock.advance(4_000);
+  await view.tick();
+  assert.deepEqual([view.countsFrom, free()], ['chain', 2], 'four silent seconds: still on the chain');
+  clock.advance(2_000);
+  await view.tick();
+  assert.deepEqual([view.countsFrom, free()], ['own', 3], 'six: its own read');
+  await view.stop();
 });

@@ -47,13 +47,60 @@ export const releasedSlots = (): Sql => ({
 });
 
 /**
- * What moves between two catalog changes: each released future slot's free units for the public (the view's
- * once-a-second refresh; the rest of a slot is read again when the catalog changes). Two integers a row, no
- * join with the centres, no order.
+ * What moves between two catalog changes: each released future slot's free units for the public, read at
+ * `read_at` (the database's own clock, not the test clock). Two parallel arrays in one row, no join with the
+ * centres, no order. The leader reads this for every node (publisher.ts); a node reads it itself only while
+ * no page of the leader's is fresher than its own last read.
  */
 export const releasedSlotCounts = (): Sql => ({
-  text: `SELECT s.id, ${freeFor('public')} AS free FROM slots s JOIN releases r ON r.id = s.release_id WHERE s.starts_at > clock_now()`,
+  text: `SELECT now() AS read_at, coalesce(array_agg(s.id), '{}') AS slot_ids, coalesce(array_agg(${freeFor('public')}), '{}') AS free
+         FROM slots s JOIN releases r ON r.id = s.release_id WHERE s.starts_at > clock_now()`,
   values: [],
+});
+
+export interface CountsRow {
+  read_at: Date;
+  slot_ids: number[];
+  free: number[];
+}
+
+export interface PageRow extends CountsRow {
+  seq: string;
+  /** The page this one follows (its changes are since that one's read); null: a full page. */
+  follows: string | null;
+}
+
+export const insertPage = (follows: string | null, counts: CountsRow): Sql => ({
+  text: `INSERT INTO availability_pages (follows, read_at, slot_ids, free) VALUES ($1, $2, $3, $4) RETURNING seq`,
+  values: [follows, counts.read_at, counts.slot_ids, counts.free],
+});
+
+const PAGE_COLUMNS = 'seq, follows, read_at, slot_ids, free';
+
+/** The pages after `seq`, in order (a node on the chain: usually one, often empty). */
+export const pagesAfter = (seq: string): Sql => ({
+  text: `SELECT ${PAGE_COLUMNS} FROM availability_pages WHERE seq > $1 ORDER BY seq`,
+  values: [seq],
+});
+
+/** The last full page and every page after it: what a node joining the chain applies. */
+export const chainFromLastFullPage = (): Sql => ({
+  text: `SELECT ${PAGE_COLUMNS} FROM availability_pages
+         WHERE seq >= (SELECT max(seq) FROM availability_pages WHERE follows IS NULL) ORDER BY seq`,
+  values: [],
+});
+
+/** When the leader last read the free units (no row: it never has). */
+export const lastPageRead = (): Sql => ({
+  text: `SELECT seq, read_at FROM availability_pages ORDER BY seq DESC LIMIT 1`,
+  values: [],
+});
+
+/** Drops pages older than the last full page and older than `keepSeconds` (nodes further behind join again). */
+export const prunePages = (keepSeconds: number): Sql => ({
+  text: `DELETE FROM availability_pages WHERE read_at < now() - make_interval(secs => $1)
+           AND seq < (SELECT max(seq) FROM availability_pages WHERE follows IS NULL)`,
+  values: [keepSeconds],
 });
 
 export const databaseNow = (): Sql => ({ text: 'SELECT clock_now() AS now', values: [] });
