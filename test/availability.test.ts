@@ -7,7 +7,7 @@ import { until } from './support/queue.js';
 import { pino } from 'pino';
 import { AvailabilityView } from '../src/availability/view.js';
 import { availabilityPublisher } from '../src/availability/publisher.js';
-import { TestClock } from '../src/time/clock.js';
+import { systemClock, TestClock } from '../src/time/clock.js';
 
 let node: TestNode;
 before(async () => {
@@ -233,7 +233,7 @@ test("a view that joins the chain takes the leader's read whole: a unit taken an
   await node.db.query('DELETE FROM availability_pages');
   const w = await setUpWorld(node.app, { doses: 1, firstCapacity: 5 });
   const slotId = w.firstSlotIds[0]!;
-  const publisher = availabilityPublisher(node.db, pino({ level: 'silent' }), { now: () => Date.now() });
+  const publisher = availabilityPublisher(node.db, pino({ level: 'silent' }), systemClock);
   const clock = new TestClock();
   const view = new AvailabilityView(node.db, node.url, 3_600_000, pino({ level: 'silent' }), 'pages', clock);
   const free = () =>
@@ -270,4 +270,10 @@ test("a view that joins the chain takes the leader's read whole: a unit taken an
   await view.tick();
   assert.deepEqual([view.countsFrom, free()], ['own', 3], 'six: its own read');
   await view.stop();
+
+  // Another process led meanwhile and wrote a chain of its own: this one starts a new chain, not a page after its old one.
+  await availabilityPublisher(node.db, pino({ level: 'silent' }), clock).run();
+  await publisher.run();
+  const [newest, before] = (await node.db.query(`SELECT seq, follows FROM availability_pages ORDER BY seq DESC LIMIT 2`)).rows;
+  assert.equal(newest.follows, null, `a full page after the other leader's page ${before.seq}`);
 });

@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import { run, type Db } from '../db/pool.js';
 import type { PeriodicTask } from '../jobs/leader.js';
+import type { Clock } from '../time/clock.js';
 import * as sql from './repo.js';
 
 /** A full page (every slot) at least this often, so a node joining the chain reads few pages after it. */
 const FULL_PAGE_EVERY_MS = 60_000;
 /** Pages are kept this long behind the last full page: a node further behind joins the chain again. */
-export const PAGES_KEPT_SECONDS = 120;
+const PAGES_KEPT_SECONDS = 120;
 const PRUNE_EVERY_MS = 60_000;
 
 /**
@@ -14,9 +15,9 @@ const PRUNE_EVERY_MS = 60_000;
  * future slot's free units (one statement, one snapshot) and writes a page of those that changed since its last
  * read, empty when none did; every node's view applies the new pages (view.ts). The database reads the slots
  * once, however many nodes there are. A new leader, and this one each minute, writes a full page instead, so a
- * node can always join the chain from the last full page.
+ * node can always join the chain from the last full page; so does a leader that finds another's pages after its own.
  */
-export function availabilityPublisher(db: Db, log: Logger, clock: { now(): number }): PeriodicTask {
+export function availabilityPublisher(db: Db, log: Logger, clock: Clock): PeriodicTask {
   let last: { seq: string; free: Map<number, number>; fullAt: number } | undefined;
   let prunedAt = 0;
   return {
@@ -52,7 +53,12 @@ export function availabilityPublisher(db: Db, log: Logger, clock: { now(): numbe
       changed.slot_ids.push(id);
       changed.free.push(n);
     }
-    const seq = (await run<{ seq: string }>(db, sql.insertPage(last.seq, changed))).rows[0]!.seq;
-    last = { ...last, seq, free };
+    const written = (await run<{ seq: string }>(db, sql.insertPage(last.seq, changed))).rows[0];
+    if (!written) {
+      // Another leader wrote pages since this one's last: a chain of its own starts with a full page.
+      last = undefined;
+      return publish();
+    }
+    last = { ...last, seq: written.seq, free };
   }
 }

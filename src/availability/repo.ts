@@ -70,8 +70,14 @@ export interface PageRow extends CountsRow {
   follows: string | null;
 }
 
+/**
+ * Writes a page. One that follows another is written only if that one is still the last page: a leader that lost
+ * its lead for a while and got it back finds another leader's pages after its own, and writes nothing (no row).
+ */
 export const insertPage = (follows: string | null, counts: CountsRow): Sql => ({
-  text: `INSERT INTO availability_pages (follows, read_at, slot_ids, free) VALUES ($1, $2, $3, $4) RETURNING seq`,
+  text: `INSERT INTO availability_pages (follows, read_at, slot_ids, free)
+         SELECT $1, $2, $3, $4 WHERE $1::bigint IS NULL OR $1::bigint = (SELECT max(seq) FROM availability_pages)
+         RETURNING seq`,
   values: [follows, counts.read_at, counts.slot_ids, counts.free],
 });
 
