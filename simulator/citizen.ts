@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { solve } from '../src/queue/pow.js';
 import type { Client } from './http.js';
 import type { Recorder } from './recorder.js';
 import type { Scenario } from './presets.js';
 import type { SmsCodes } from './sms-sink.js';
 import type { World } from './world.js';
+
+/** This process's run, in its Idempotency-Keys: a run against a long-lived --target never meets an earlier run's keys. */
+const RUN = randomBytes(4).toString('hex');
 
 export interface CitizenContext {
   api: Client;
@@ -42,10 +46,15 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
   const secondTab = random() < scenario.secondTabShare;
   const bot = random() < scenario.botShare;
 
-  /** A request, waited out while the server sheds load; null when the run is over. */
+  /**
+   * A request, waited out while the server sheds load; null when the run is over. As the web app does
+   * (web/src/api.ts), every POST carries an Idempotency-Key, the same one on each retry of it.
+   */
+  let posts = 0;
   const call = async (endpoint: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+    const sent = method === 'POST' ? { 'idempotency-key': `sim-${RUN}-${i}-${++posts}`, ...headers } : headers;
     for (let attempt = 0; attempt < 20 && Date.now() < ctx.deadline; attempt++) {
-      const res = await api.request(method, path, body, headers);
+      const res = await api.request(method, path, body, sent);
       rec.record(endpoint, res.status, res.ms, res.queuedMs);
       if (res.status !== 503 && res.status !== 429 && res.status !== 0) return res;
       await sleep((res.retryAfter ?? 2) * 1000 * (0.5 + random()));
@@ -182,13 +191,7 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
       if (hold.status !== 201) return false;
       rec.counters.held++;
       if (abandons && random() < 0.3) return false; // closes the tab with a hold: it expires
-      const booked = await call(
-        'confirm',
-        'POST',
-        '/api/v1/bookings',
-        { holdId: hold.body.holdId, person, locale: 'de' },
-        { 'idempotency-key': `sim-${i}-${hold.body.holdId}` },
-      );
+      const booked = await call('confirm', 'POST', '/api/v1/bookings', { holdId: hold.body.holdId, person, locale: 'de' });
       if (booked?.status === 201) {
         rec.booked();
         return true;

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import pg from 'pg';
 import { freshDatabase } from './support/db.js';
 import { PRESETS } from '../simulator/presets.js';
 import { simulate } from '../simulator/simulate.js';
@@ -72,6 +73,21 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     assert.doesNotMatch(html, /\{"|":/, 'no raw JSON in the page');
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, 'self-contained: no scripts, nothing fetched');
     assert.equal(JSON.parse(readFileSync(files.json, 'utf8')).integrity.overbookedSlots, 0);
+    // As the web app does, every hold and confirmation carried an Idempotency-Key: each one answered 201 stored its answer.
+    const answered = (endpoint: string) => report.endpoints.filter((e) => e.endpoint === endpoint).reduce((n, e) => n + (e.statuses['201'] ?? 0), 0);
+    const stored = async (scope: string) => {
+      const db = new pg.Client(database.url);
+      await db.connect();
+      try {
+        return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM idempotency_keys WHERE scope = $1 AND response_status = 201`, [scope])).rows[0]!
+          .n;
+      } finally {
+        await db.end();
+      }
+    };
+    assert.ok(answered('hold') > 0);
+    assert.equal(await stored('POST /api/v1/holds'), answered('hold'), 'every hold answered 201 came with a key');
+    assert.equal(await stored('POST /api/v1/bookings'), answered('confirm'), 'every confirmation answered 201 came with a key');
   } finally {
     rmSync(out, { recursive: true, force: true });
     await database.drop();
