@@ -227,6 +227,54 @@ test("a view reads the leader's pages of free units, not the slots, once the lea
   }
 });
 
+test('a slot that begins leaves the search at the next refresh, though no page names it and nothing else changed', async () => {
+  const w = await setUpWorld(node.app, { doses: 1, firstCapacity: 5 });
+  const soon = await adminPost(node.app, '/api/v1/admin/slots', {
+    slots: [
+      {
+        centerId: w.centerId,
+        campaignId: w.campaignId,
+        startsAt: new Date(node.clock.now() + 5 * 60_000).toISOString(),
+        durationMinutes: 15,
+        capacity: 5,
+        dose: 1,
+      },
+    ],
+  });
+  const soonId: number = soon.slots[0].id;
+  const release = await adminPost(node.app, '/api/v1/admin/releases', {
+    campaignId: w.campaignId,
+    slotIds: [soonId],
+    opensAt: new Date(node.clock.now() - 60_000).toISOString(),
+    acknowledge: 'all',
+  });
+  const view = new AvailabilityView(node.db, node.url, 50, pino({ level: 'silent' }));
+  await view.start();
+  try {
+    const shown = () =>
+      view
+        .search({ campaignId: w.campaignId, centerId: w.centerId, origin: { lat: 0, lon: 0 }, radiusKm: 50_000 })
+        .flatMap((c) => c.days.flatMap((d) => d.slots ?? []))
+        .some((s) => s.id === soonId);
+    await until(
+      async () => view.countsFrom,
+      (from) => from === 'chain',
+    );
+    assert.ok(shown(), 'the slot in five minutes is there');
+    assert.equal(view.releaseFree(release.id), 5, 'its release has its 5 units free');
+    // Ten minutes on: the leader's read leaves the slot out, and its page names nothing. The release's free units
+    // (what the waiting room tells its line) come from the index, not from the search's own look at the clock.
+    node.clock.advance(10 * 60_000);
+    await until(
+      async () => view.releaseFree(release.id),
+      (n) => n === 0,
+    );
+    assert.equal(shown(), false);
+  } finally {
+    await view.stop();
+  }
+});
+
 // Stops the node's leader of changes: the last test of this file.
 test("a view that joins the chain takes the leader's read whole: a unit taken and given back between the two reads is not lost", async () => {
   await node.changesLeader.stop();

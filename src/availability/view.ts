@@ -91,6 +91,8 @@ export class AvailabilityView {
    * (the database's clock; null right after a full read, whose instant is not known exactly). `chain`: it applies
    * the leader's pages (publisher.ts), the last one `seq`, and reads no slot itself.
    */
+  /** The last index of the slots, and what it was built from. */
+  private indexed: Indexed | undefined;
   private counts: { from: 'own'; readAt: number | null } | { from: 'chain'; seq: string; pageSeenAt: number } = { from: 'own', readAt: null };
 
   /**
@@ -288,13 +290,7 @@ export class AvailabilityView {
     ]);
     this.full = full ?? (await this.readEverything(started));
     const dbNow = now.rows[0]!.now.getTime();
-    // The leader's pages do not say when a slot has begun; it is left out here.
-    const future = this.full.slots.filter((s) => s.starts_at.getTime() > dbNow);
-    const byCampaign = index(campaigns.rows, this.full.centers, future, dbNow);
-    const freeByRelease = new Map<number, number>();
-    for (const list of byCampaign.values()) {
-      for (const { slots } of list) for (const s of slots) freeByRelease.set(s.releaseId, (freeByRelease.get(s.releaseId) ?? 0) + s.free);
-    }
+    const { byCampaign, freeByRelease } = this.indexOf(this.full, campaigns.rows, dbNow);
     this.snapshot = {
       loadedAt: Date.now(),
       clockOffsetMs: dbNow - (started + Date.now()) / 2,
@@ -303,6 +299,31 @@ export class AvailabilityView {
       byCampaign,
       freeByRelease,
     };
+  }
+
+  /**
+   * The slots by campaign and centre, built again only when something in it can have changed: other slots or free
+   * units (a new full read or page), other campaigns, or a slot that began or a release that opened since it was
+   * built. A refresh that learnt nothing new (most of them, between two rushes) costs no pass over the slots.
+   */
+  private indexOf(full: FullRead, campaigns: catalogSql.CampaignRow[], dbNow: number): Indexed {
+    const campaignsJson = JSON.stringify(campaigns);
+    const last = this.indexed;
+    if (last && last.full === full && last.campaignsJson === campaignsJson && dbNow < last.until) return last;
+    // The leader's pages do not say when a slot has begun; it is left out here.
+    const future = full.slots.filter((s) => s.starts_at.getTime() > dbNow);
+    const byCampaign = index(campaigns, full.centers, future, dbNow);
+    const freeByRelease = new Map<number, number>();
+    for (const list of byCampaign.values()) {
+      for (const { slots } of list) for (const s of slots) freeByRelease.set(s.releaseId, (freeByRelease.get(s.releaseId) ?? 0) + s.free);
+    }
+    let until = Infinity;
+    for (const s of future) {
+      until = Math.min(until, s.starts_at.getTime());
+      if (s.opens_at.getTime() > dbNow) until = Math.min(until, s.opens_at.getTime());
+    }
+    this.indexed = { full, campaignsJson, until, byCampaign, freeByRelease };
+    return this.indexed;
   }
 
   /** Every field of every released future slot; the free units are this node's own until it joins the chain again. */
@@ -376,6 +397,15 @@ export class AvailabilityView {
 
 type FullRead = { at: number; centers: sql.CenterRow[]; slots: sql.SlotRow[] };
 
+interface Indexed {
+  full: FullRead;
+  campaignsJson: string;
+  /** The next instant a slot begins or a release opens, by the database's clock: the index is stale from then on. */
+  until: number;
+  byCampaign: Map<number, CenterSlots[]>;
+  freeByRelease: Map<number, number>;
+}
+
 /**
  * The last full read with these free units patched in; undefined when they name a slot it did not have.
  * `every`: they are every released future slot's (a slot they leave out has begun, and is dropped).
@@ -384,15 +414,23 @@ function patched(full: FullRead, ids: number[], free: number[], every: boolean):
   if (ids.length === 0 && !every) return full;
   const now = new Map(ids.map((id, i) => [id, free[i]!]));
   let known = 0;
+  let changed = false;
   const slots: sql.SlotRow[] = [];
   for (const s of full.slots) {
     const n = now.get(s.id);
     if (n !== undefined) known++;
     if (n === undefined) {
       if (!every) slots.push(s);
-    } else slots.push(n === s.free ? s : { ...s, free: n });
+      else changed = true;
+    } else if (n === s.free) slots.push(s);
+    else {
+      slots.push({ ...s, free: n });
+      changed = true;
+    }
   }
-  return known < now.size ? undefined : { ...full, slots };
+  if (known < now.size) return undefined;
+  // Nothing moved: the same read, so the index built from it stands (AvailabilityView.indexOf).
+  return changed ? { ...full, slots } : full;
 }
 
 /** The refresh reads every field of every slot again at least this often, whatever it was told. */
