@@ -98,7 +98,7 @@ export const chainFromLastFullPage = (): Sql => ({
 
 /** When the leader last read the free units (no row: it never has). */
 export const lastPageRead = (): Sql => ({
-  text: `SELECT seq, read_at FROM availability_pages ORDER BY seq DESC LIMIT 1`,
+  text: `SELECT read_at FROM availability_pages ORDER BY seq DESC LIMIT 1`,
   values: [],
 });
 

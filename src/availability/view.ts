@@ -341,11 +341,11 @@ export class AvailabilityView {
       // The leader writes a page twice a second, changes or not: it has stopped publishing. Read them here again.
       this.counts = { from: 'own', readAt: null };
     }
-    const latest = this.source === 'pages' ? (await run<{ seq: string; read_at: Date }>(this.db, sql.lastPageRead())).rows[0] : undefined;
+    const latest = this.source === 'pages' ? (await run<{ read_at: Date }>(this.db, sql.lastPageRead())).rows[0] : undefined;
     if (latest && this.counts.readAt !== null && latest.read_at.getTime() > this.counts.readAt) return this.joinChain(full);
     const counts = (await run<sql.CountsRow>(this.db, sql.releasedSlotCounts())).rows[0]!;
     this.counts = { from: 'own', readAt: counts.read_at.getTime() };
-    return patched(full, counts.slot_ids, counts.free, true);
+    return patched(full, counts.slot_ids, counts.free);
   }
 
   /** The last full page and the pages after it: the leader's read, fresher than this node's own. */
@@ -366,7 +366,7 @@ export class AvailabilityView {
     let applied: FullRead | undefined = full;
     for (const page of pages) {
       if (page.follows !== null && (this.counts.from !== 'chain' || page.follows !== this.counts.seq)) return undefined;
-      applied = patched(applied, page.slot_ids, page.free, false);
+      applied = patched(applied, page.slot_ids, page.free);
       if (!applied) return undefined;
       this.counts = { from: 'chain', seq: page.seq, pageSeenAt: this.clock.now() };
     }
@@ -407,27 +407,22 @@ interface Indexed {
 }
 
 /**
- * The last full read with these free units patched in; undefined when they name a slot it did not have.
- * `every`: they are every released future slot's (a slot they leave out has begun, and is dropped).
+ * The last full read with these free units patched in; undefined when they name a slot it did not have. A slot
+ * they leave out (one that has begun) stays: the index leaves out what has begun (AvailabilityView.indexOf).
  */
-function patched(full: FullRead, ids: number[], free: number[], every: boolean): FullRead | undefined {
-  if (ids.length === 0 && !every) return full;
+function patched(full: FullRead, ids: number[], free: number[]): FullRead | undefined {
+  if (ids.length === 0) return full;
   const now = new Map(ids.map((id, i) => [id, free[i]!]));
   let known = 0;
   let changed = false;
-  const slots: sql.SlotRow[] = [];
-  for (const s of full.slots) {
+  const slots = full.slots.map((s) => {
     const n = now.get(s.id);
-    if (n !== undefined) known++;
-    if (n === undefined) {
-      if (!every) slots.push(s);
-      else changed = true;
-    } else if (n === s.free) slots.push(s);
-    else {
-      slots.push({ ...s, free: n });
-      changed = true;
-    }
-  }
+    if (n === undefined) return s;
+    known++;
+    if (n === s.free) return s;
+    changed = true;
+    return { ...s, free: n };
+  });
   if (known < now.size) return undefined;
   // Nothing moved: the same read, so the index built from it stands (AvailabilityView.indexOf).
   return changed ? { ...full, slots } : full;
