@@ -52,6 +52,9 @@ describe('the waiting rooms’ changes are read once and shared as pages', () =>
 
     // The next admissions reach the other node the same way.
     await setRoom(node.app, w.releaseId, { maxAdmissionsPerSecond: 1000, targetActive: 3 });
+    // The controller's allowance fills with the clock: a second of it, so that this step cannot meet an allowance a
+    // periodic step emptied a moment before (runNow waits for a step in progress, then runs at once).
+    await node.advance(1000);
     await node.leader.runNow('admission-controller');
     await publish();
     await other.view.tick();
