@@ -13,8 +13,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /**
  * At `concurrency` clients each way. Ansturm writes holds and confirmations in group commits, so more
  * clients make bigger batches; the plain-SQL pair cannot batch and is bound by the hot second-dose row.
+ * `keyed`: every POST carries an Idempotency-Key, as the web app's do (each key is claimed and its answer kept).
  */
-export async function benchBooking(concurrency = 32) {
+export async function benchBooking(concurrency = 32, keyed = false) {
   const db = await benchDatabase();
   const app = await startAnsturm(db.url, Number(process.env.WEB_concurrency ?? 2), { ANSTURM_DB_POOL_SIZE: '20' });
   try {
@@ -66,7 +67,8 @@ export async function benchBooking(concurrency = 32) {
 
     // Keep-alive node:http, as a browser would reuse its connection (fetch costs the load generator far more).
     const http = client(base, concurrency);
-    const ours = await during(SECONDS, concurrency, (i) => fullBooking(http, first[i % first.length]!, `Http${i}`));
+    const run = randomUUID().slice(0, 8);
+    const ours = await during(SECONDS, concurrency, (i) => fullBooking(http, first[i % first.length]!, `Http${i}`, keyed ? `${run}-${i}` : undefined));
     http.close();
 
     const pool = new pg.Pool({ connectionString: db.url, max: concurrency });
@@ -107,7 +109,7 @@ export async function benchBooking(concurrency = 32) {
     });
     await pool.end();
     return {
-      name: `full booking (hold + confirm), ${concurrency} clients`,
+      name: `full booking (hold + confirm), ${concurrency} clients${keyed ? ', with Idempotency-Keys as the web app sends them' : ''}`,
       ours: { requestsPerSecond: ours.perSecond, p50: NaN, p99: NaN, failures: ours.failed, errors: ours.failed },
       baseline: { requestsPerSecond: plain.perSecond, p50: NaN, p99: NaN, failures: plain.failed, errors: plain.failed },
       ratio: ours.perSecond / plain.perSecond,
@@ -119,4 +121,5 @@ export async function benchBooking(concurrency = 32) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await benchBooking(Number(process.argv[2] ?? 32)), null, 2));
+if (import.meta.url === `file://${process.argv[1]}`)
+  console.log(JSON.stringify(await benchBooking(Number(process.argv[2] ?? 32), process.argv.includes('keyed')), null, 2));

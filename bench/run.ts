@@ -20,7 +20,7 @@ const onlyCost = process.argv.includes('cost');
 const onlyRefreshers = process.argv.includes('refreshers');
 // `-- targets` measures the speed targets three times and prints the medians against them.
 const onlyTargets = process.argv.includes('targets');
-const all = [benchQueueStatus, benchQueueJoin, benchAvailability, benchFeed, () => benchBooking(32), () => benchBooking(128)];
+const all = [benchQueueStatus, benchQueueJoin, benchAvailability, benchFeed, () => benchBooking(32), () => benchBooking(32, true), () => benchBooking(128)];
 const benches = onlyWeb || onlyCost || onlyRefreshers || onlyTargets ? [] : onlyFeed ? [benchFeed] : all;
 for (const bench of benches)
   for (const r of [await bench()].flat()) {

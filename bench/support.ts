@@ -327,13 +327,22 @@ export async function during<T>(seconds: number, concurrency: number, step: (i: 
   return { perSecond: Math.round(done / seconds), done, failed };
 }
 
-/** Hold and confirm one first dose over HTTP, as a citizen's browser would; throws unless both are 201. */
-export async function fullBooking(http: ReturnType<typeof client>, slotId: number, firstName: string): Promise<void> {
-  const hold = await http.request('POST', '/api/v1/holds', { slotId });
+/**
+ * Hold and confirm one first dose over HTTP, as a citizen's browser would; throws unless both are 201.
+ * With `key`, each POST carries an Idempotency-Key made from it, as the web app's always do.
+ */
+export async function fullBooking(http: ReturnType<typeof client>, slotId: number, firstName: string, key?: string): Promise<void> {
+  const keyed = (step: string): Record<string, string> => (key === undefined ? {} : { 'idempotency-key': `${key}-${step}` });
+  const hold = await http.request('POST', '/api/v1/holds', { slotId }, keyed('hold'));
   if (hold.status !== 201) throw new Error(`hold: ${hold.status}`);
-  const booking = await http.request('POST', '/api/v1/bookings', {
-    holdId: hold.body.holdId,
-    person: { firstName, lastName: 'Bench', dateOfBirth: '1970-01-01', postalCode: '58332' },
-  });
+  const booking = await http.request(
+    'POST',
+    '/api/v1/bookings',
+    {
+      holdId: hold.body.holdId,
+      person: { firstName, lastName: 'Bench', dateOfBirth: '1970-01-01', postalCode: '58332' },
+    },
+    keyed('booking'),
+  );
   if (booking.status !== 201) throw new Error(`booking: ${booking.status}`);
 }
