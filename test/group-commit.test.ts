@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GroupCommit } from '../src/db/group-commit.js';
-import { together, tx } from '../src/db/pool.js';
+import { atCommit, together, tx } from '../src/db/pool.js';
 import { AppError } from '../src/errors.js';
 import { bookingService, type BookingAnswer, type HoldAnswer } from '../src/booking/service.js';
 import { adminPost, morningIn, person, setUpWorld } from './support/fixtures.js';
@@ -63,6 +63,26 @@ describe('group commit', () => {
     assert.deepEqual(changed, [3, 2, 0]);
     const items = (await node.db.query(`SELECT item FROM gc_probe WHERE item LIKE 't_' ORDER BY item`)).rows.map((r) => r.item);
     assert.deepEqual(items, ['t1', 't2', 't3', 't4', 't5']);
+  });
+
+  test('a statement sent with the COMMIT writes its parameters exactly, and takes the transaction down with it when it fails', async () => {
+    const awkward = [`it's`, 'back\\slash', '"quoted", {braced}', 'Größe 😷', 'NULL', '$1', ''];
+    await assert.rejects(
+      tx(node.db, async (q) => {
+        await atCommit(q, { text: 'INSERT INTO gc_probe (item) SELECT unnest($1::text[])', values: [awkward] });
+        await atCommit(q, { text: 'INSERT INTO gc_probe (item) VALUES ($1), ($2)', values: ['c-single', null] });
+        // Not sent yet: the transaction itself does not see them.
+        assert.equal((await q.query(`SELECT count(*)::int AS n FROM gc_probe WHERE item = 'c-single'`)).rows[0].n, 0);
+      }),
+      /null value in column "item"/,
+    );
+    const none = await node.db.query(`SELECT count(*)::int AS n FROM gc_probe WHERE item = ANY($1::text[]) OR item = 'c-single'`, [awkward]);
+    assert.equal(none.rows[0].n, 0, 'the failing statement rolled back its neighbour and the COMMIT did not happen');
+
+    await tx(node.db, async (q) => atCommit(q, { text: 'INSERT INTO gc_probe (item) SELECT unnest($1::text[]) || $2', values: [awkward, '!'] }));
+    const rows = (await node.db.query(`SELECT item FROM gc_probe WHERE item LIKE '%!'`)).rows.map((r) => r.item as string);
+    assert.deepEqual(rows.sort(), awkward.map((a) => `${a}!`).sort());
+    await node.db.query(`DELETE FROM gc_probe WHERE item LIKE '%!'`);
   });
 
   test('a batch that fails as a whole is written again item by item: one bad item sinks only itself', async () => {

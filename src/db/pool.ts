@@ -1,4 +1,5 @@
 import pg from 'pg';
+import pgUtils from 'pg/lib/utils.js';
 import { primaryClient } from './hosts.js';
 import { isStalePlan, preparing } from './prepared.js';
 import { clockOffsetStatement, systemClock, type Clock } from '../time/clock.js';
@@ -133,10 +134,12 @@ export const pgConstraint = (err: unknown): string | undefined =>
 export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await db.connect();
+    const last: Sql[] = [];
+    withCommit.set(client, last);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
-      await client.query('COMMIT');
+      await client.query([...last.map(inlined), 'COMMIT'].join(';\n'));
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -144,9 +147,37 @@ export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attemp
       const retryable = code === PG.deadlockDetected || code === PG.serializationFailure || code === PG.lockNotAvailable || isStalePlan(err);
       if (!retryable || attempt >= attempts) throw err;
     } finally {
+      withCommit.delete(client);
       client.release();
     }
   }
+}
+
+/** The statements each open `tx` sends with its COMMIT. */
+const withCommit = new WeakMap<pg.ClientBase, Sql[]>();
+
+/**
+ * Sends a statement whose answer nobody reads (it writes what the transaction decided, such as the answers kept for
+ * Idempotency-Keys) together with the COMMIT of the `tx` that `q` runs: one round trip fewer, in which the
+ * transaction's row locks would be held while the node's event loop gets round to it. Should it fail, the COMMIT
+ * does not happen and the transaction rolls back as a whole. Outside a `tx` it runs at once.
+ * Its text must have no `$` but its parameters: they are written into it as literals (the COMMIT goes in the same
+ * simple query, which takes none).
+ */
+export async function atCommit(q: pg.ClientBase, sql: Sql): Promise<void> {
+  const last = withCommit.get(q);
+  if (last) last.push(sql);
+  else await run(q, sql);
+}
+
+/** A statement with its parameters written in as literals, quoted as pg quotes them (arrays as array literals). */
+export function inlined(sql: Sql): string {
+  return sql.text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = pgUtils.prepareValue(sql.values[Number(n) - 1]) as unknown;
+    if (value === null) return 'NULL';
+    if (typeof value !== 'string' || value.includes('\0')) throw new Error(`parameter $${n} cannot be written as a literal`);
+    return pgUtils.escapeLiteral(value);
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { run, tx, type Db } from '../db/pool.js';
+import { atCommit, run, tx, type Db } from '../db/pool.js';
 import { claimKeys, dropClaims, storeAnswers, storedAnswers } from './repo.js';
 import { AppError, fail } from '../errors.js';
 import { actionOf, audit } from '../staff/audit.js';
@@ -47,7 +47,8 @@ export function idempotencyKeyOf(request: FastifyRequest): IdempotencyKey | unde
  * each key and its answer are written in the same transaction as the effect. A retry after the
  * first commit gets the stored answer and changes nothing; a retry racing the first waits for it
  * on the key's primary key. A refused request wrote nothing, its claim included, so its retry
- * runs afresh. Keys are claimed, stored and dropped in one statement each for the whole batch.
+ * runs afresh. Keys are claimed, stored and dropped in one statement each for the whole batch; storing and
+ * dropping go with the transaction's COMMIT (db/pool.ts `atCommit`).
  */
 export function idempotent<I, O>(status: number, write: (q: pg.ClientBase, inputs: I[]) => Promise<(O | AppError)[]>) {
   return async (q: pg.ClientBase, items: Keyed<I>[]): Promise<(Outcome<O> | AppError)[]> => {
@@ -76,15 +77,16 @@ export function idempotent<I, O>(status: number, write: (q: pg.ClientBase, input
     const claimed = keyed.filter((_, j) => prior[j] === null);
     const stored = claimed.filter((k) => !(results[k.i] instanceof AppError));
     const dropped = claimed.filter((k) => results[k.i] instanceof AppError);
+    // Nothing is decided by these two any more: they go with the COMMIT, not in a round trip of their own.
     if (stored.length > 0)
-      await run(
+      await atCommit(
         q,
         storeAnswers(
           stored.map((k) => k.key),
           stored.map((k) => results[k.i] as Outcome<O>),
         ),
       );
-    if (dropped.length > 0) await run(q, dropClaims(dropped.map((k) => k.key)));
+    if (dropped.length > 0) await atCommit(q, dropClaims(dropped.map((k) => k.key)));
     return results as (Outcome<O> | AppError)[];
   };
 }
