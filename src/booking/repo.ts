@@ -138,12 +138,12 @@ export interface FirstDoseOutcome extends Partial<TakenFirstUnit> {
  * more statement: the slot locks are held until COMMIT, and every round trip through a busy node
  * until then keeps the next batch on the same slots waiting.
  */
-export const takeFirstDoses = (way: Way, slotIds: number[], admitted: (number | null)[]): Sql => {
+export const takeFirstDoses = (way: Way, slotIds: number[], admitted: (number | null)[], tickets: (string | null)[]): Sql => {
   const share =
     way === 'waitlist' ? ', reserved = greatest(s.reserved - g.n, 0)' : way === 'phone' ? ', phone_reserved = greatest(s.phone_reserved - g.n, 0)' : '';
   return {
     text: `WITH req AS (
-             SELECT ord, id, admitted FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS x(id, admitted, ord)
+             SELECT ord, id, admitted, ticket FROM unnest($1::bigint[], $2::bigint[], $4::uuid[]) WITH ORDINALITY AS x(id, admitted, ticket, ord)
            ), locked AS MATERIALIZED (
              SELECT ${SLOT_FIELDS}, s.campaign_id, v.doses, v.min_interval_days, v.max_interval_days, s.taken, s.capacity,
                     s.starts_at <= clock_now() AS past, r.id AS release_id, r.opens_at,
@@ -154,7 +154,11 @@ export const takeFirstDoses = (way: Way, slotIds: number[], admitted: (number | 
              WHERE s.id = ANY($1::bigint[]) ORDER BY s.dose, s.id FOR NO KEY UPDATE OF s
            ), ruled AS (
              SELECT req.ord, req.id,
-                    CASE WHEN l.id IS NULL THEN 'SLOT_NOT_FOUND'
+                    -- One live hold per admission (a second tab cannot hoard a second appointment). Its ticket row is
+                    -- locked already (lockAdmissions), so this statement's snapshot has any hold made with it.
+                    CASE WHEN req.ticket IS NOT NULL AND EXISTS (SELECT 1 FROM holds h WHERE h.ticket_id = req.ticket AND h.status = 'held')
+                           THEN 'ADMISSION_IN_USE'
+                         WHEN l.id IS NULL THEN 'SLOT_NOT_FOUND'
                          WHEN l.dose <> 1 THEN 'WRONG_DOSE'
                          WHEN NOT l.released THEN 'NOT_RELEASED'
                          WHEN l.past THEN 'SLOT_IN_PAST'
@@ -184,7 +188,7 @@ export const takeFirstDoses = (way: Way, slotIds: number[], admitted: (number | 
                   (SELECT json_agg(json_build_object('need', c.need, 'id', c.id, 'free', x.free) ORDER BY c.starts_at, c.id)
                    FROM candidates c JOIN seconds x ON x.id = c.id) AS second_doses
            FROM decided d LEFT JOIN locked l ON l.id = d.id ORDER BY d.ord`,
-    values: [slotIds, admitted, way === 'public'],
+    values: [slotIds, admitted, way === 'public', tickets],
   };
 };
 
@@ -252,20 +256,14 @@ export interface AdmissionRow {
   live: boolean;
 }
 
-/** The admissions asked for, locked (the controller cannot lapse them under us), and whether each already holds a unit. */
+/**
+ * The admissions asked for, locked (the controller cannot lapse them under us, and no other transaction can hold with
+ * them until this one ends). Whether each already holds a unit is read by the statement that takes the units
+ * (takeFirstDoses), which begins after these locks are granted, so it sees the hold of any transaction it waited for.
+ */
 export const lockAdmissions = (ticketIds: string[]): Sql => ({
   text: `SELECT t.id, t.state, t.admission_expires_at > clock_now() AS live
          FROM queue_tickets t WHERE t.id = ANY($1::uuid[]) ORDER BY t.id FOR UPDATE OF t`,
-  values: [ticketIds],
-});
-
-/**
- * The admissions among these that hold a unit. A statement of its own, run once their rows are
- * locked: a check inside the locking statement would read the holds as they were when that
- * statement began, before it waited for the lock, and miss the hold of the transaction it waited for.
- */
-export const admissionsHolding = (ticketIds: string[]): Sql => ({
-  text: `SELECT DISTINCT ticket_id AS id FROM holds WHERE ticket_id = ANY($1::uuid[]) AND status = 'held'`,
   values: [ticketIds],
 });
 

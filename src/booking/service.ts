@@ -101,7 +101,7 @@ export function bookingService(deps: BookingServiceDeps) {
           : await takeUnitsMany(
               q,
               'public',
-              asked.map((r) => ({ slotId: r.slotId, admittedRelease: r.admission?.releaseId ?? null })),
+              asked.map((r) => ({ slotId: r.slotId, admittedRelease: r.admission?.releaseId ?? null, ticketId: r.admission?.ticketId ?? null })),
               (granted) => {
                 written = holdsOf(granted);
                 const holds = written.filter((h) => h !== null);
@@ -440,24 +440,20 @@ async function completeBookings(q: pg.ClientBase, batch: ConfirmBatch, booked: M
   if (consumed !== done.length) throw new Error('a locked hold could not be consumed');
 }
 
-interface LockedAdmission extends sql.AdmissionRow {
-  holding: boolean;
-}
-
-/** Locks the admissions (ticket rows) of a batch, then reads which of them already hold a unit. */
-async function lockAdmissions(q: pg.ClientBase, tickets: string[]): Promise<Map<string, LockedAdmission>> {
+/**
+ * Locks the admissions (ticket rows) of a batch. Whether one already holds a unit is asked by the statement
+ * that takes the units, the next one (repo.ts takeFirstDoses): one round trip fewer under the locks.
+ */
+async function lockAdmissions(q: pg.ClientBase, tickets: string[]): Promise<Map<string, sql.AdmissionRow>> {
   if (tickets.length === 0) return new Map();
   const locked = (await run<sql.AdmissionRow>(q, sql.lockAdmissions(tickets))).rows;
-  const holding = new Set((await run<{ id: string }>(q, sql.admissionsHolding(tickets))).rows.map((r) => r.id));
-  return new Map(locked.map((t) => [t.id, { ...t, holding: holding.has(t.id) }]));
+  return new Map(locked.map((t) => [t.id, t]));
 }
 
-function admissionRefusal(ticket: LockedAdmission | undefined): AppError | null {
+function admissionRefusal(ticket: sql.AdmissionRow | undefined): AppError | null {
   if (!ticket) return new AppError('ADMISSION_INVALID');
   if (ticket.state === 'used') return new AppError('ADMISSION_USED');
   if (ticket.state !== 'admitted' || !ticket.live) return new AppError('ADMISSION_EXPIRED');
-  // One live hold per admission: a second tab cannot hoard a second appointment.
-  if (ticket.holding) return new AppError('ADMISSION_IN_USE');
   return null;
 }
 

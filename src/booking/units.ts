@@ -15,6 +15,8 @@ export interface UnitRequest {
   slotId: number;
   /** The release an admission token lets this request into (public way only). */
   admittedRelease: number | null;
+  /** The admission's ticket, locked by the caller: refused with ADMISSION_IN_USE if it holds a unit already. */
+  ticketId?: string | null;
 }
 
 export interface TakenUnits {
@@ -59,6 +61,7 @@ async function decideAndTake(q: pg.ClientBase, way: sql.Way, requests: UnitReque
         way,
         requests.map((r) => r.slotId),
         requests.map((r) => r.admittedRelease),
+        requests.map((r) => r.ticketId ?? null),
       ),
     )
   ).rows;
