@@ -65,19 +65,6 @@ describe('group commit', () => {
     assert.deepEqual(items, ['t1', 't2', 't3', 't4', 't5']);
   });
 
-  test("a transaction's first statement, queued behind a BEGIN not yet answered, is part of it: a failure later rolls it back", async () => {
-    await assert.rejects(
-      tx(node.db, async (q) => {
-        await q.query(`INSERT INTO gc_probe (item) VALUES ('b-first')`);
-        throw new Error('refused after the first statement');
-      }),
-      /refused after the first statement/,
-    );
-    assert.equal((await node.db.query(`SELECT count(*)::int AS n FROM gc_probe WHERE item = 'b-first'`)).rows[0].n, 0);
-    await tx(node.db, (q) => q.query(`INSERT INTO gc_probe (item) VALUES ('b-first')`));
-    assert.equal((await node.db.query(`DELETE FROM gc_probe WHERE item = 'b-first'`)).rowCount, 1);
-  });
-
   test('a statement sent with the COMMIT writes its parameters exactly, and takes the transaction down with it when it fails', async () => {
     const awkward = [`it's`, 'back\\slash', '"quoted", {braced}', 'Größe 😷', 'NULL', '$1', ''];
     await assert.rejects(

@@ -136,14 +136,9 @@ export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attemp
     const client = await db.connect();
     const last: Sql[] = [];
     withCommit.set(client, last);
-    // BEGIN is not awaited: fn's first statement is queued behind it, and pg sends that the moment PostgreSQL has
-    // answered the BEGIN, in the same read of the socket, not after a turn of this node's event loop (on a busy
-    // node, many turns: the transaction's connection idles meanwhile). Should BEGIN fail, so does what follows it.
-    const begun = client.query('BEGIN');
-    begun.catch(() => undefined);
     try {
+      await client.query('BEGIN');
       const result = await fn(client);
-      await begun;
       await client.query([...last.map(inlined), 'COMMIT'].join(';\n'));
       return result;
     } catch (err) {
