@@ -72,6 +72,60 @@ test('centres come nearest first, from a postal code or coordinates, within the 
   assert.equal(day.slots[0].free, 3);
 });
 
+test("a search's answer is the text of its centres written whole, though each centre's part is written once per snapshot", async () => {
+  const w = await setUpWorld(node.app, { doses: 1, firstSlots: 3, campaignName: 'Teile' });
+  const other = await adminPost(node.app, '/api/v1/admin/centers', {
+    name: 'Zweites "Zentrum" \\ Süd',
+    address: 'B 2',
+    postalCode: '58452',
+    district: 'EN',
+    lat: 51.43,
+    lon: 7.33,
+  });
+  const more = await adminPost(node.app, '/api/v1/admin/slots', {
+    slots: [3, 4, 9].map((days) => ({ centerId: other.id, campaignId: w.campaignId, startsAt: morningIn(days), durationMinutes: 15, capacity: 2, dose: 1 })),
+  });
+  const later = await adminPost(node.app, '/api/v1/admin/releases', {
+    campaignId: w.campaignId,
+    slotIds: more.slots.map((x: { id: number }) => x.id),
+    opensAt: new Date(Date.now() - 1000).toISOString(),
+    acknowledge: 'all',
+  });
+  await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Teil' }));
+  await node.view.reload();
+
+  const queries = [
+    { origin: { lat: 51.2863, lon: 7.2939 }, radiusKm: 50 },
+    { origin: { lat: 51.43, lon: 7.33 }, radiusKm: 50 },
+    { origin: { lat: 51.43, lon: 7.33 }, radiusKm: 5 },
+    { origin: { lat: 51.35, lon: 7.31 }, radiusKm: 50, releaseId: later.id },
+    { origin: { lat: 51.35, lon: 7.31 }, radiusKm: 50, compact: true },
+    { origin: { lat: 51.35, lon: 7.31 }, radiusKm: 50, from: morningIn(4).slice(0, 10), to: morningIn(9).slice(0, 10) },
+    { origin: { lat: 51.35, lon: 7.31 }, radiusKm: 50, centerId: other.id },
+    { origin: { lat: 0, lon: 0 }, radiusKm: 50 },
+  ].map((q) => ({ campaignId: w.campaignId, ...q }));
+  const digests: string[] = [];
+  for (const q of queries) {
+    const whole = node.view.search(q);
+    const answer = node.view.searchJson(q);
+    assert.equal(answer.json, JSON.stringify(whole), JSON.stringify(q));
+    digests.push(answer.digest);
+  }
+  // Both centres were found, and the booked unit is not offered.
+  const [first, second] = JSON.parse(node.view.searchJson(queries[0]!).json) as { name: string; freeFirstDoses: number }[];
+  assert.deepEqual([first!.name, first!.freeFirstDoses, second!.name, second!.freeFirstDoses], ['Impfzentrum Test', 14, 'Zweites "Zentrum" \\ Süd', 6]);
+  // A new snapshot with nothing changed says the same (the ETag stays); a booking changes what it says.
+  await node.view.reload();
+  assert.deepEqual(
+    queries.map((q) => node.view.searchJson(q).digest),
+    digests,
+  );
+  await book(node.app, more.slots[0].id, person({ firstName: 'Teil', lastName: 'Zwei' }));
+  await node.view.reload();
+  assert.notEqual(node.view.searchJson(queries[1]!).digest, digests[1]);
+  assert.equal(node.view.searchJson(queries[1]!).json, JSON.stringify(node.view.search(queries[1]!)));
+});
+
 test('bookings show up in the search within about a second; unreleased slots never do', async () => {
   const w = await setUpWorld(node.app, { firstCapacity: 2, firstSlots: 1 });
   const hidden = await setUpWorld(node.app, { opensAt: new Date(Date.now() + 3_600_000).toISOString() });

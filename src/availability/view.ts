@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { run, type Queryable } from '../db/pool.js';
@@ -11,6 +12,8 @@ import { systemClock, type Clock } from '../time/clock.js';
 export interface SlotEntry {
   id: number;
   startsAt: string;
+  /** `startsAt` as ms since the epoch, for the searches' comparisons. */
+  startsAtMs: number;
   day: string;
   durationMinutes: number;
   capacity: number;
@@ -190,7 +193,7 @@ export class AvailabilityView {
         id: center.id,
         name: center.name,
         postalCode: center.postal_code,
-        freeFirstDoses: slots.reduce((n, s) => (s.opensAt <= now && Date.parse(s.startsAt) > now ? n + s.free : n), 0),
+        freeFirstDoses: slots.reduce((n, s) => (s.opensAt <= now && s.startsAtMs > now ? n + s.free : n), 0),
       }))
       .filter((c) => c.freeFirstDoses > 0)
       .sort((a, b) => b.freeFirstDoses - a.freeFirstDoses);
@@ -215,41 +218,55 @@ export class AvailabilityView {
   /** Centres of the campaign within the radius, nearest first, with their free first-dose slots. */
   search(query: SearchQuery): CenterAvailability[] {
     const now = this.now();
-    const result: CenterAvailability[] = [];
-    for (const { center, slots } of this.snapshot.byCampaign.get(query.campaignId) ?? []) {
-      if (query.centerId !== undefined && center.id !== query.centerId) continue;
-      const distance = distanceKm(query.origin, center);
-      if (distance > query.radiusKm) continue;
-      const days = new Map<string, CenterAvailability['days'][number]>();
-      let total = 0;
-      for (const slot of slots) {
-        if (slot.opensAt > now || Date.parse(slot.startsAt) <= now) continue;
-        if (query.releaseId !== undefined && slot.releaseId !== query.releaseId) continue;
-        if ((query.from && slot.day < query.from) || (query.to && slot.day > query.to)) continue;
-        let day = days.get(slot.day);
-        if (slot.free === 0) continue;
-        if (!day) days.set(slot.day, (day = query.compact ? { date: slot.day, freeFirstDoses: 0 } : { date: slot.day, freeFirstDoses: 0, slots: [] }));
-        day.freeFirstDoses += slot.free;
-        total += slot.free;
-        day.slots?.push({ id: slot.id, startsAt: slot.startsAt, durationMinutes: slot.durationMinutes, free: slot.free });
+    return this.reached(query)
+      .flatMap(({ entry, distance }) => {
+        const { free, days } = daysOf(entry.slots, query, now);
+        // Only what can be chosen: full days and full centres are left out.
+        return free === 0 ? [] : [{ ...centerFields(entry.center), distanceKm: distance, freeFirstDoses: free, days }];
+      })
+      .sort((a, b) => a.distanceKm - b.distanceKm || a.id - b.id);
+  }
+
+  private fragments = new WeakMap<Snapshot, Map<string, Fragment>>();
+
+  /**
+   * The search's answer as JSON, the same text as `JSON.stringify(search(query))`, and a digest of what it says. Each
+   * centre's part (its days and slots) is written once per snapshot for each filter asked, then reused by every search
+   * that reaches that centre. So a search costs about the centres it reaches, not their slots: in a westfalen-lippe
+   * rush the citizens search from their own places, and each answer (1,900 slots) cost 2 ms of a node's CPU to build.
+   */
+  searchJson(query: SearchQuery): { json: string; digest: string } {
+    let fragments = this.fragments.get(this.snapshot);
+    if (!fragments) this.fragments.set(this.snapshot, (fragments = new Map()));
+    const now = this.now();
+    const filter = `${query.campaignId}|${query.releaseId ?? ''}|${query.from ?? ''}|${query.to ?? ''}|${query.compact ? 'c' : ''}`;
+    const found: { id: number; distance: number; fragment: Fragment }[] = [];
+    for (const { entry, distance } of this.reached(query)) {
+      const key = `${entry.center.id}|${filter}`;
+      let fragment = fragments.get(key);
+      if (!fragment) {
+        // Bounded: the filters' dates are the askers' to choose.
+        if (fragments.size >= MAX_FRAGMENTS) fragments.clear();
+        fragments.set(key, (fragment = fragmentOf(entry, query, now)));
       }
-      // Only what can be chosen: full days and full centres are left out.
-      if (total === 0) continue;
-      result.push({
-        id: center.id,
-        name: center.name,
-        address: center.address,
-        postalCode: center.postal_code,
-        district: center.district,
-        lat: center.lat,
-        lon: center.lon,
-        timeZone: center.time_zone,
-        distanceKm: Math.round(distance * 10) / 10,
-        freeFirstDoses: total,
-        days: [...days.values()],
-      });
+      if (fragment.free > 0) found.push({ id: entry.center.id, distance, fragment });
     }
-    return result.sort((a, b) => a.distanceKm - b.distanceKm || a.id - b.id);
+    found.sort((a, b) => a.distance - b.distance || a.id - b.id);
+    return {
+      json: `[${found.map((f) => `${f.fragment.head},"distanceKm":${JSON.stringify(f.distance)},${f.fragment.tail}`).join(',')}]`,
+      digest: found.map((f) => `${f.id}:${f.distance}:${f.fragment.digest}`).join(' '),
+    };
+  }
+
+  /** The campaign's centres within the query's radius (or its one centre), each with its distance. */
+  private reached(query: SearchQuery): { entry: CenterSlots; distance: number }[] {
+    const reached: { entry: CenterSlots; distance: number }[] = [];
+    for (const entry of this.snapshot.byCampaign.get(query.campaignId) ?? []) {
+      if (query.centerId !== undefined && entry.center.id !== query.centerId) continue;
+      const distance = distanceKm(query.origin, entry.center);
+      if (distance <= query.radiusKm) reached.push({ entry, distance: Math.round(distance * 10) / 10 });
+    }
+    return reached;
   }
 
   /**
@@ -261,7 +278,7 @@ export class AvailabilityView {
     const result: PublishedSchedule[] = [];
     for (const campaign of this.snapshot.campaigns) {
       for (const { center, slots } of this.snapshot.byCampaign.get(campaign.id) ?? []) {
-        const open = slots.filter((s) => s.opensAt <= now && Date.parse(s.startsAt) > now);
+        const open = slots.filter((s) => s.opensAt <= now && s.startsAtMs > now);
         if (open.length > 0) result.push({ campaign, center, slots: open });
       }
     }
@@ -457,6 +474,7 @@ function index(campaigns: catalogSql.CampaignRow[], centers: sql.CenterRow[], ro
         slots: g.first.map((s) => ({
           id: s.id,
           startsAt: s.starts_at.toISOString(),
+          startsAtMs: s.starts_at.getTime(),
           day: s.day,
           durationMinutes: s.duration_minutes,
           capacity: s.capacity,
@@ -494,4 +512,51 @@ function secondDoseCounter(second: sql.SlotRow[], campaign: catalogSql.CampaignR
     const d = dayNumber(day);
     return prefix[lowerBound(d + maxIntervalDays! + 1)]! - prefix[lowerBound(d + minIntervalDays!)]!;
   };
+}
+
+/** A centre's part of a search answer for one filter: its fields before the distance, and after it. */
+interface Fragment {
+  free: number;
+  head: string;
+  tail: string;
+  digest: string;
+}
+
+/** Centre parts kept per snapshot (each node's view). */
+const MAX_FRAGMENTS = 20_000;
+
+const centerFields = (center: sql.CenterRow) => ({
+  id: center.id,
+  name: center.name,
+  address: center.address,
+  postalCode: center.postal_code,
+  district: center.district,
+  lat: center.lat,
+  lon: center.lon,
+  timeZone: center.time_zone,
+});
+
+/** A centre's free first-dose units and days with slots that match the query, open and not yet begun at `now`. */
+function daysOf(slots: SlotEntry[], query: SearchQuery, now: number): { free: number; days: CenterAvailability['days'] } {
+  const days = new Map<string, CenterAvailability['days'][number]>();
+  let free = 0;
+  for (const slot of slots) {
+    if (slot.free === 0 || slot.opensAt > now || slot.startsAtMs <= now) continue;
+    if (query.releaseId !== undefined && slot.releaseId !== query.releaseId) continue;
+    if ((query.from && slot.day < query.from) || (query.to && slot.day > query.to)) continue;
+    let day = days.get(slot.day);
+    if (!day) days.set(slot.day, (day = query.compact ? { date: slot.day, freeFirstDoses: 0 } : { date: slot.day, freeFirstDoses: 0, slots: [] }));
+    day.freeFirstDoses += slot.free;
+    free += slot.free;
+    day.slots?.push({ id: slot.id, startsAt: slot.startsAt, durationMinutes: slot.durationMinutes, free: slot.free });
+  }
+  return { free, days: [...days.values()] };
+}
+
+function fragmentOf(entry: CenterSlots, query: SearchQuery, now: number): Fragment {
+  const { free, days } = daysOf(entry.slots, query, now);
+  // JSON.stringify's own text, cut where the distance goes: `{"id":…,"timeZone":"…"` and `"freeFirstDoses":…,"days":[…]}`.
+  const head = JSON.stringify(centerFields(entry.center)).slice(0, -1);
+  const tail = JSON.stringify({ freeFirstDoses: free, days }).slice(1);
+  return { free, head, tail, digest: createHash('sha1').update(tail).digest('base64url') };
 }
