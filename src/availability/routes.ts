@@ -24,8 +24,14 @@ const SearchQuery = Strict({
   compact: Type.Optional(Type.Boolean({ default: false, description: 'Free first doses per centre and day, without the slots.' })),
 });
 
-/** Answers kept per snapshot: a rush asks the same few questions (one district's postal codes) over and over. */
+/**
+ * Answers kept per snapshot: a rush asks the same few questions (one district's postal codes) over and over. An
+ * answer is kept once its question comes a second time in the snapshot: searches from a phone's location are each
+ * asked once, and keeping every one (160 KB in a westfalen-lippe rush, hundreds a second) only fed the garbage
+ * collector. The questions seen are bounded by count, the answers kept by count and size.
+ */
 const CACHE_ENTRIES = 5_000;
+const CACHE_BYTES = 64 * 2 ** 20;
 const COMPRESS_FROM_BYTES = 1_024;
 
 /**
@@ -39,6 +45,8 @@ export const availabilityRoutes =
     const limited = limit ? { preHandler: limit } : {};
     let cacheFor = 0;
     const cache = new Map<string, { json: string; etag: string; gzip?: Buffer }>();
+    const asked = new Set<string>();
+    let cachedBytes = 0;
     let campaigns = { for: -1, json: '', etag: '' };
 
     app.get(
@@ -102,6 +110,8 @@ export const availabilityRoutes =
         if (q.from && q.to && q.to < q.from) fail('VALIDATION_FAILED', '"to" must not be before "from".');
         if (cacheFor !== view.loadedAt) {
           cache.clear();
+          asked.clear();
+          cachedBytes = 0;
           cacheFor = view.loadedAt;
         }
         // Coordinates are rounded to about 100 m for the key; the answer is the same to anyone there.
@@ -109,15 +119,23 @@ export const availabilityRoutes =
         const key = [q.campaignId, where, q.radiusKm ?? 50, q.from ?? '', q.to ?? '', q.compact ? 'c' : '', q.releaseId ?? ''].join('|');
         let answer = cache.get(key);
         if (answer === undefined) {
-          const centers = view.search({ ...q, origin, radiusKm: q.radiusKm ?? 50 });
-          const found = JSON.stringify(centers);
+          const found = view.searchJson({ ...q, origin, radiusKm: q.radiusKm ?? 50 });
           answer = {
-            json: `{"campaignId":${q.campaignId},"origin":${JSON.stringify(origin)},"asOf":"${new Date(view.asOf).toISOString()}","centers":${found}}`,
+            json: `{"campaignId":${q.campaignId},"origin":${JSON.stringify(origin)},"asOf":"${new Date(view.asOf).toISOString()}","centers":${found.json}}`,
             // The same centres and slots keep their ETag when only the time of the snapshot moved on.
-            etag: etagOf(`${key}\n${found}`),
+            etag: etagOf(`${key}\n${found.digest}`),
           };
-          if (cache.size >= CACHE_ENTRIES) cache.clear();
-          cache.set(key, answer);
+          if (!asked.has(key)) {
+            if (asked.size >= CACHE_ENTRIES) asked.clear();
+            asked.add(key);
+          } else {
+            if (cache.size >= CACHE_ENTRIES || cachedBytes + answer.json.length > CACHE_BYTES) {
+              cache.clear();
+              cachedBytes = 0;
+            }
+            cache.set(key, answer);
+            cachedBytes += answer.json.length;
+          }
         }
         reply.header('cache-control', 'public, max-age=1').header('vary', 'accept-encoding').type('application/json; charset=utf-8');
         if (notModified(request, reply, answer)) return reply.status(304).send();
