@@ -415,3 +415,34 @@ test('the senders of two nodes together keep to the channel rate: one shared buc
     await database.drop();
   }
 });
+
+test('messages handed over together are recorded as sent together, each at once: not a transaction each', async () => {
+  const database = await freshDatabase();
+  const db = createPool(database.url, 4);
+  // Every send of a round is handed over in the same moment, as a provider that answers a burst at once.
+  let release: () => void = () => undefined;
+  const handedOver = new Promise<void>((resolve) => (release = resolve));
+  const transport: Transport = { channel: 'email', send: async (m) => (await handedOver, { ok: true, deliveredTo: m.recipient }) };
+  const sender = new Dispatcher(
+    db,
+    transport,
+    { ratePerSecond: 1_000, maxAttempts: 3, pollMs: 1_000, leaseSeconds: 30, batch: 100, retryBaseMs: 100 },
+    pino({ level: 'silent' }),
+  );
+  try {
+    await db.query(`INSERT INTO messages (kind, channel, priority, recipient, subject, body_text)
+                    SELECT 'confirmation', 'email', 1, 'p' || g || '@example.org', 's', 'x' FROM generate_series(1, 50) g`);
+    const round = sender.cycle();
+    setImmediate(() => release());
+    assert.equal(await round, 50);
+    const sent = (
+      await db.query<{ n: number; records: number }>(`SELECT count(*)::int AS n, count(DISTINCT sent_at)::int AS records FROM messages WHERE state = 'sent'`)
+    ).rows[0]!;
+    assert.equal(sent.n, 50, 'every message is recorded as sent');
+    // A statement's transaction has one clock_now(): fifty records, one each, would have fifty times.
+    assert.ok(sent.records <= 3, `recorded in ${sent.records} statements`);
+  } finally {
+    await db.end();
+    await database.drop();
+  }
+});

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { GroupCommit } from '../db/group-commit.js';
 import { run, type Db } from '../db/pool.js';
 import * as sql from './repo.js';
 import type { Transport } from './transports.js';
@@ -28,13 +29,24 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /**
+   * Each message is recorded as sent as soon as it is handed over (a lease that ran out meanwhile would send it
+   * again), and those handed over while one record is written go together in the next: a rush's thousands of
+   * messages are not each a transaction of their own with its own flush of the WAL.
+   */
+  private readonly sent: GroupCommit<{ id: number; deliveredTo: string }, void>;
 
   constructor(
     private readonly db: Db,
     private readonly transport: Transport,
     private readonly options: DispatcherOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.sent = new GroupCommit(db, { lanes: 1, maxBatch: 500, maxQueue: 100_000, oneStatement: true }, async (q, items) => {
+      await run(q, sql.markSent(items));
+      return items.map(() => undefined);
+    });
+  }
 
   start(): void {
     const loop = async () => {
@@ -74,7 +86,7 @@ export class Dispatcher {
   private async deliver(m: sql.ClaimedMessage): Promise<void> {
     const result = await this.transport.send(m);
     if (result.ok) {
-      await run(this.db, sql.markSent(m.id, result.deliveredTo));
+      await this.sent.submit({ id: m.id, deliveredTo: result.deliveredTo });
       // Never the recipient or the text: logs carry no personal data.
       this.log.info({ message: m.id, kind: m.kind, channel: m.channel, to: result.deliveredTo }, 'message sent');
     } else if (result.retry && m.attempts < this.options.maxAttempts) {

@@ -126,9 +126,11 @@ export const claimWithinBudget = (channel: Channel, rate: number, batch: number,
   values: [channel, rate, batch, leaseSeconds],
 });
 
-export const markSent = (id: number, deliveredTo: string): Sql => ({
-  text: `UPDATE messages SET state = 'sent', sent_at = clock_now(), lease_until = NULL, delivered_to = $2, last_error = NULL WHERE id = $1 AND state = 'sending'`,
-  values: [id, deliveredTo],
+/** Messages handed over, each with where it went: one statement for all that were sent meanwhile (dispatcher.ts). */
+export const markSent = (sent: { id: number; deliveredTo: string }[]): Sql => ({
+  text: `UPDATE messages m SET state = 'sent', sent_at = clock_now(), lease_until = NULL, delivered_to = d.delivered_to, last_error = NULL
+         FROM unnest($1::bigint[], $2::text[]) AS d(id, delivered_to) WHERE m.id = d.id AND m.state = 'sending'`,
+  values: [sent.map((s) => s.id), sent.map((s) => s.deliveredTo)],
 });
 
 export const markRetry = (id: number, delayMs: number, error: string): Sql => ({
