@@ -242,6 +242,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       queueView: deps.queueView,
       availability: deps.view,
       metricsText: deps.metricsText,
+      clock: deps.clock,
     }),
     contentRoutes(deps.content, deps.legalPages, deps.barrierReports, BARRIER_REPORTS_PER_MINUTE),
     contentAdminRoutes(deps.barrierReports, deps.legalPages, deps.auth),

@@ -30,6 +30,25 @@ test('the dashboard reading carries line, bookings per minute, capacity per cent
   assert.equal(typeof d.outbox.oldestCodeSeconds, 'number');
 });
 
+test('staff who ask within a second share one reading; a second later there is a new one', async () => {
+  const reading = async () => {
+    const res = await node.app.inject({ url: '/api/v1/admin/dashboard', headers: admin });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json() as { at: string; bookings: { active: number } };
+  };
+  node.clock.advance(5_000); // past any reading of an earlier test
+  const first = await reading();
+  assert.equal(first.bookings.active, 2, 'the bookings of the first test');
+  const w = await setUpWorld(node.app, { firstSlots: 1 });
+  await book(node.app, w.firstSlotIds[0]!, person({ firstName: 'Später' }));
+  node.clock.advance(500);
+  const shared = await reading();
+  assert.deepEqual(shared, first, 'half a second later: the same reading');
+  node.clock.advance(600);
+  const next = await reading();
+  assert.equal(next.bookings.active, 3, 'a new reading, with the booking made meanwhile');
+});
+
 test('the CSV export lists a centre’s day, quoted, with formulas defused', async () => {
   const w = await setUpWorld(node.app, { firstSlots: 1 });
   const { booking } = await book(node.app, w.firstSlotIds[0]!, person({ lastName: '=HYPERLINK("x")', firstName: 'Eva; Maria' }));

@@ -8,6 +8,7 @@ import type { AvailabilityView } from '../availability/view.js';
 import { formatBookingCode } from '../booking/code.js';
 import { summariseHttp } from './http-summary.js';
 import * as sql from './repo.js';
+import type { Clock } from '../time/clock.js';
 
 export interface ReportSources {
   db: Db;
@@ -16,39 +17,59 @@ export interface ReportSources {
   queueView: QueueView;
   availability: AvailabilityView;
   metricsText: () => Promise<string>;
+  /** The node's clock: how long a reading is shared. */
+  clock: Clock;
 }
+
+/** How long one dashboard reading answers everyone who asks on a node (each staff member's page polls it). */
+const READING_SHARED_MS = 1_000;
 
 /** What staff read about a release day: the dashboard's one reading and the exports. */
 export function reportService(deps: ReportSources) {
+  let shared: { at: number; reading: ReturnType<typeof read> } | undefined;
+
+  /** One reading for the live dashboard: line, admissions, bookings, capacity, messages, requests. */
+  async function read() {
+    const now = deps.availability.now(); // the database's clock, which set the admissions' ends
+    const [perMinute, totals, centers, outbox, codeAge, metrics] = await Promise.all([
+      run<{ minute: Date; n: number }>(deps.reads, sql.bookingsPerMinute(30)),
+      run(deps.reads, sql.bookingTotals()),
+      run(deps.reads, sql.remainingPerCenter()),
+      run(deps.reads, backlog()),
+      run<{ seconds: number }>(deps.reads, oldestCodeAge()),
+      deps.metricsText(),
+    ]);
+    return {
+      at: new Date(now).toISOString(),
+      rooms: deps.queueView.rooms().map((m) => ({
+        releaseId: m.room.release_id,
+        state: m.room.state,
+        waiting: m.waitingTotal(),
+        active: m.activeAdmissions(now),
+        admittedTotal: m.room.admitted_total,
+        admissionsPerSecond: Math.round(m.admissionRate() * 100) / 100,
+        abandoned: m.abandoned,
+        remainingFirstDoses: deps.availability.releaseFree(m.room.release_id),
+      })),
+      bookings: { ...totals.rows[0], perMinute: perMinute.rows.map((r) => ({ minute: r.minute.toISOString(), n: r.n })) },
+      centers: centers.rows,
+      outbox: { backlog: outbox.rows, oldestCodeSeconds: codeAge.rows[0]!.seconds },
+      http: summariseHttp(metrics),
+    };
+  }
+
   return {
-    /** One reading for the live dashboard: line, admissions, bookings, capacity, messages, requests. */
-    async dashboard() {
-      const now = deps.availability.now(); // the database's clock, which set the admissions' ends
-      const [perMinute, totals, centers, outbox, codeAge, metrics] = await Promise.all([
-        run<{ minute: Date; n: number }>(deps.reads, sql.bookingsPerMinute(30)),
-        run(deps.reads, sql.bookingTotals()),
-        run(deps.reads, sql.remainingPerCenter()),
-        run(deps.reads, backlog()),
-        run<{ seconds: number }>(deps.reads, oldestCodeAge()),
-        deps.metricsText(),
-      ]);
-      return {
-        at: new Date(now).toISOString(),
-        rooms: deps.queueView.rooms().map((m) => ({
-          releaseId: m.room.release_id,
-          state: m.room.state,
-          waiting: m.waitingTotal(),
-          active: m.activeAdmissions(now),
-          admittedTotal: m.room.admitted_total,
-          admissionsPerSecond: Math.round(m.admissionRate() * 100) / 100,
-          abandoned: m.abandoned,
-          remainingFirstDoses: deps.availability.releaseFree(m.room.release_id),
-        })),
-        bookings: { ...totals.rows[0], perMinute: perMinute.rows.map((r) => ({ minute: r.minute.toISOString(), n: r.n })) },
-        centers: centers.rows,
-        outbox: { backlog: outbox.rows, oldestCodeSeconds: codeAge.rows[0]!.seconds },
-        http: summariseHttp(metrics),
-      };
+    /**
+     * One reading for the live dashboard, shared by all who ask within a second: ten staff members watching
+     * a release cost the database what one does. A reading that failed is not shared.
+     */
+    dashboard() {
+      const now = deps.clock.now();
+      if (shared && now >= shared.at && now - shared.at < READING_SHARED_MS) return shared.reading;
+      const reading = read();
+      shared = { at: now, reading };
+      reading.catch(() => shared?.reading === reading && (shared = undefined));
+      return reading;
     },
 
     /**
