@@ -67,8 +67,8 @@ export async function benchBooking(concurrency = 32, keyed = false) {
 
     // Keep-alive node:http, as a browser would reuse its connection (fetch costs the load generator far more).
     const http = client(base, concurrency);
-    const run = randomUUID().slice(0, 8);
-    const ours = await during(SECONDS, concurrency, (i) => fullBooking(http, first[i % first.length]!, `Http${i}`, keyed ? `${run}-${i}` : undefined));
+    const runId = randomUUID().slice(0, 8);
+    const ours = await during(SECONDS, concurrency, (i) => fullBooking(http, first[i % first.length]!, `Http${i}`, keyed ? `${runId}-${i}` : undefined));
     http.close();
 
     const pool = new pg.Pool({ connectionString: db.url, max: concurrency });

@@ -94,9 +94,9 @@ export class AvailabilityView {
    * (the database's clock; null right after a full read, whose instant is not known exactly). `chain`: it applies
    * the leader's pages (publisher.ts), the last one `seq`, and reads no slot itself.
    */
+  private counts: { from: 'own'; readAt: number | null } | { from: 'chain'; seq: string; pageSeenAt: number } = { from: 'own', readAt: null };
   /** The last index of the slots, and what it was built from. */
   private indexed: Indexed | undefined;
-  private counts: { from: 'own'; readAt: number | null } | { from: 'chain'; seq: string; pageSeenAt: number } = { from: 'own', readAt: null };
 
   /**
    * `source`: 'pages', the leader's pages once it has read after this node (the design); 'slots', this node's own

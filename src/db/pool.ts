@@ -171,7 +171,7 @@ export async function atCommit(q: pg.ClientBase, sql: Sql): Promise<void> {
 }
 
 /** A statement with its parameters written in as literals, quoted as pg quotes them (arrays as array literals). */
-export function inlined(sql: Sql): string {
+function inlined(sql: Sql): string {
   return sql.text.replace(/\$(\d+)/g, (_, n: string) => {
     const value = pgUtils.prepareValue(sql.values[Number(n) - 1]) as unknown;
     if (value === null) return 'NULL';
