@@ -31,6 +31,8 @@ export interface CrowdUsage {
   cpuSeconds: number;
   wallSeconds: number;
   eventLoopDelayP99Ms: number;
+  /** Its event loop's longest stall: a puzzle or a burst that held the thread (the p99 hides a single one). */
+  eventLoopDelayMaxMs: number;
 }
 
 /** A crowd process's report: what it saw since the last, and the CPU it has used so far (seconds). */
@@ -53,7 +55,7 @@ export async function driveHere(run: CrowdRun, people: [number, number][], rec: 
 export function forkCrowd(processes: number, run: CrowdRun, people: [number, number][], rec: Recorder) {
   const children: ChildProcess[] = [];
   const started = Date.now();
-  const latest: CrowdUsage[] = Array.from({ length: processes }, () => ({ cpuSeconds: 0, wallSeconds: 0, eventLoopDelayP99Ms: 0 }));
+  const latest: CrowdUsage[] = Array.from({ length: processes }, () => ({ cpuSeconds: 0, wallSeconds: 0, eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0 }));
   const finished = Promise.all(
     Array.from({ length: processes }, (_, k) => {
       const child = fork(new URL('./crowd.ts', import.meta.url), ['--crowd-process'], {
@@ -101,7 +103,12 @@ async function crowdProcess(task: { run: CrowdRun; people: [number, number][] })
   const send = (m: Message) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
   const usage = (): CrowdUsage => {
     const u = process.cpuUsage(cpuFrom);
-    return { cpuSeconds: (u.user + u.system) / 1e6, wallSeconds: (Date.now() - started) / 1000, eventLoopDelayP99Ms: loop.percentile(99) / 1e6 };
+    return {
+      cpuSeconds: (u.user + u.system) / 1e6,
+      wallSeconds: (Date.now() - started) / 1000,
+      eventLoopDelayP99Ms: loop.percentile(99) / 1e6,
+      eventLoopDelayMaxMs: loop.max / 1e6,
+    };
   };
   const timer = setInterval(() => void send({ type: 'part', part: rec.takePart(), usage: usage() }), 500);
   await driveHere(task.run, task.people, rec, remoteCodes(task.run.codesUrl), mulberry32(task.run.seed));

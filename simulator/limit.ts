@@ -2,7 +2,15 @@ import { percentile, type Second } from './recorder.js';
 import type { SessionReading } from './sessions.js';
 
 /** What set the pace in the seconds a run fell behind. */
-export type Limit = 'none' | 'simulator' | 'one process' | 'machine' | 'waits';
+export type Limit = 'none' | 'simulator' | 'connections' | 'one process' | 'machine' | 'waits';
+
+/** What the load generator saw besides the server's seconds. */
+export interface GeneratorSigns {
+  /** Requests that got no answer at all (status 0: the connection timed out, was refused or reset). */
+  unanswered?: number;
+  /** The longest stall of a crowd process's event loop, ms. */
+  stallMs?: number;
+}
 
 export interface LimitFinding {
   limit: Limit;
@@ -33,7 +41,7 @@ const median = (xs: number[]): number | null =>
  * the simulator's share; or none of these, so the server waited with cores to spare. Each says what the database's
  * sessions were doing then.
  */
-export function whatLimited(seconds: Second[], cores: number, boundMs: number, simulatorSaturated: boolean): LimitFinding {
+export function whatLimited(seconds: Second[], cores: number, boundMs: number, simulatorSaturated: boolean, signs: GeneratorSigns = {}): LimitFinding {
   const behind = seconds.filter((x) => x.requests > 0 && x.serverP95Ms > boundMs);
   const measured = behind.filter((x) => x.serverCores !== null);
   const server = median(measured.map((x) => x.serverCores!));
@@ -41,12 +49,28 @@ export function whatLimited(seconds: Second[], cores: number, boundMs: number, s
   const busiest = median(measured.flatMap((x) => (x.busiestProcessCores === null ? [] : [x.busiestProcessCores])));
   const finding = { behindSeconds: behind.length, serverCores: server, generatorCores: generator, busiestProcessCores: busiest };
   const pct = (x: number) => `${Math.round(x * 100)} %`;
-  if (behind.length === 0) return { ...finding, limit: 'none', text: 'The server kept up in every second: nothing here limited it.' };
+  const stalled = signs.stallMs !== undefined && signs.stallMs >= 1000 ? ` (its event loop stopped for ${(signs.stallMs / 1000).toFixed(1)} s at once)` : '';
+  if (behind.length === 0) {
+    const kept = `The server kept up in every second (its p95 within ${boundMs} ms)`;
+    if (simulatorSaturated)
+      return {
+        ...finding,
+        limit: 'simulator',
+        text: `${kept}, but the simulator was late${stalled || ' (a core of it saturated or its event loop late)'}: what its citizens waited for then was the load generator, not the server. Run it with more --processes.`,
+      };
+    if (signs.unanswered)
+      return {
+        ...finding,
+        limit: 'connections',
+        text: `${kept}, but ${signs.unanswered} request${signs.unanswered === 1 ? '' : 's'} got no answer at all (the connection timed out, was refused or reset): they were lost between the simulator's sockets and the server's, before the server's clock started. See the waits for the simulator's own sockets.`,
+      };
+    return { ...finding, limit: 'none', text: 'The server kept up in every second: nothing here limited it.' };
+  }
   if (simulatorSaturated) {
     return {
       ...finding,
       limit: 'simulator',
-      text: 'The simulator was the limit (a core of it saturated or its event loop late): the server may carry more. Run it with more --processes.',
+      text: `The simulator was the limit${stalled || ' (a core of it saturated or its event loop late)'}: the server may carry more. Run it with more --processes.`,
     };
   }
   const said = `In the ${behind.length} second${behind.length === 1 ? '' : 's'} the server fell behind`;

@@ -191,7 +191,7 @@ console.log(
   `cost per person who came (/proc and the database): Ansturm ${c.ansturmCpuMs ?? 'n/a'} ms CPU, PostgreSQL ${c.postgresCpuMs ?? 'n/a'} ms CPU, ${c.writeTransactions} write transactions, ${c.walBytes} WAL bytes`,
 );
 console.log(
-  `load generator: ${g.processes} process${g.processes === 1 ? '' : 'es'}, ${g.cpuSeconds} CPU s (${g.cpuPerCitizenMs} ms per person; busiest process ${Math.round(g.busyShare * 100)} % of a core), event-loop delay p99 ${g.eventLoopDelayP99Ms} ms, waits for its own sockets p95 ${g.socketWaitP95Ms} ms (worst second ${g.worstSecondSocketWaitP95Ms} ms; not in the citizens' latency)${g.machineShare === null ? '' : `, machine ${Math.round(g.machineShare * 100)} % busy with simulator + server`}`,
+  `load generator: ${g.processes} process${g.processes === 1 ? '' : 'es'}, ${g.cpuSeconds} CPU s (${g.cpuPerCitizenMs} ms per person; busiest process ${Math.round(g.busyShare * 100)} % of a core), event-loop delay p99 ${g.eventLoopDelayP99Ms} ms (longest ${g.eventLoopDelayMaxMs} ms), waits for its own sockets p95 ${g.socketWaitP95Ms} ms (worst second ${g.worstSecondSocketWaitP95Ms} ms; not in the citizens' latency)${g.machineShare === null ? '' : `, machine ${Math.round(g.machineShare * 100)} % busy with simulator + server`}`,
 );
 console.log(`what limited it: ${report.limit.text}`);
 const pl = report.planner;

@@ -74,7 +74,7 @@ export async function simulate(o: SimulateOptions) {
     return parseUsage(r);
   };
   try {
-    const world = await setUpWorld(api, admin, s, leadSeconds);
+    const world = await setUpWorld(target, api, admin, s, leadSeconds);
     const opensAt = world.releases[0]!.opensAt;
     const deadline = opensAt + s.durationSeconds * 1000;
     const rec = new Recorder(opensAt);
@@ -187,6 +187,7 @@ export async function simulate(o: SimulateOptions) {
         cpuSeconds: (ownCpu.user + ownCpu.system) / 1e6,
         wallSeconds: Math.max(1, (Date.now() - startedAt) / 1000),
         eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        eventLoopDelayMaxMs: loopDelay.max / 1e6,
       };
       // A process still waiting on people the deadline cut short has not said it is done: its last report counts.
       const all = [main, ...(crowd && crowdUsage.length < processes ? crowd.usage() : crowdUsage)];
@@ -194,6 +195,7 @@ export async function simulate(o: SimulateOptions) {
       // The busiest process and the latest event loop: one process runs on one core.
       const busyShare = Math.max(...all.map((u) => u.cpuSeconds / Math.max(1, u.wallSeconds)));
       const loopP99Ms = Math.round(Math.max(...all.map((u) => u.eventLoopDelayP99Ms)));
+      const loopMaxMs = Math.round(Math.max(...all.map((u) => u.eventLoopDelayMaxMs)));
       // The simulator, Ansturm and PostgreSQL share this machine's cores: when together they used nearly all of
       // them, the machine, not Ansturm alone, set the pace.
       const serverCpu = costTo.cpu.app - costFrom.cpu.app + (costTo.cpu.db - costFrom.cpu.db);
@@ -204,6 +206,7 @@ export async function simulate(o: SimulateOptions) {
         cpuPerCitizenMs: Math.round(((cpuSeconds * 1000) / Math.max(1, rec.counters.arrived)) * 100) / 100,
         busyShare: Math.round(busyShare * 100) / 100,
         eventLoopDelayP99Ms: loopP99Ms,
+        eventLoopDelayMaxMs: loopMaxMs,
         machineShare: machineShare === null ? null : Math.round(machineShare * 100) / 100,
         // Time requests waited for one of the simulator's own sockets (not in the citizens' latency: a phone has a
         // connection of its own): the whole run's p95 and the worst second's.
@@ -214,11 +217,15 @@ export async function simulate(o: SimulateOptions) {
           ),
         ),
         worstSecondSocketWaitP95Ms: Math.max(0, ...rec.seconds.map((x) => x.socketWaitP95Ms)),
-        // Above 90 % busy, or its event loop a tenth of a second late, a crowd process set the pace.
-        wasTheLimit: busyShare > 0.9 || loopP99Ms > 100,
+        // Above 90 % busy, its event loop a tenth of a second late at p99, or stopped for a second at once (everyone
+        // it drives waits then, and comes at once after), a crowd process set the pace.
+        wasTheLimit: busyShare > 0.9 || loopP99Ms > 100 || loopMaxMs >= 1000,
       };
     })();
-    const limit = whatLimited(rec.seconds, availableParallelism(), KEPT_UP_P95_MS, loadGenerator.wasTheLimit);
+    const limit = whatLimited(rec.seconds, availableParallelism(), KEPT_UP_P95_MS, loadGenerator.wasTheLimit, {
+      unanswered: endpoints.reduce((n, e) => n + (e.statuses['0'] ?? 0), 0),
+      stallMs: loadGenerator.eventLoopDelayMaxMs,
+    });
     const shed = endpoints.reduce((n, e) => n + (e.statuses['503'] ?? 0) + (e.statuses['429'] ?? 0), 0);
     const worstServerP95 = Math.max(0, ...rec.seconds.filter((x) => x.requests > 0).map((x) => x.serverP95Ms));
     const held =

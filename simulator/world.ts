@@ -1,4 +1,4 @@
-import type { Client } from './http.js';
+import { client, type Client } from './http.js';
 import type { Scenario } from './presets.js';
 
 export interface World {
@@ -21,7 +21,7 @@ const morning = (days: number, minutes: number) => {
  * a campaign, first-dose slots every 10 minutes from 08:00 (one day per release), second doses at the
  * same centres and times inside the interval, and the releases, the first `leadSeconds` from now.
  */
-export async function setUpWorld(api: Client, admin: Record<string, string>, s: Scenario, leadSeconds: number): Promise<World> {
+export async function setUpWorld(target: string, api: Client, admin: Record<string, string>, s: Scenario, leadSeconds: number): Promise<World> {
   // A district's set-up script does what the API asks: a 503 or 429 is tried again after its Retry-After
   // (a busy machine sheds load at any moment); anything else stops the set-up.
   const call = async (method: string, path: string, body?: unknown) => {
@@ -94,8 +94,34 @@ export async function setUpWorld(api: Client, admin: Record<string, string>, s: 
         targetActive: 2_000,
         maxAdmissionsPerSecond: s.admitPerSecond,
       });
+      await difficultyEverywhere(target, release.id, s.difficulty);
     }
     releases.push({ id: release.id, opensAt, units });
   }
   return { campaignId: campaign.id, centers, releases, home };
+}
+
+/** Challenges in a row, each on a connection of its own, that must all carry the new difficulty. */
+const SAME_IN_A_ROW = 8;
+
+/**
+ * Waits until every worker hands out challenges of `difficulty`. A worker learns of the change at its next
+ * refresh of the room (about a second); until then it still asks for the room's default (18 bits, about a second
+ * of a phone's CPU), and the virtual citizens who came first would each solve that on the load generator's one
+ * thread: in one 23,400-person run, that stopped the crowd for 16 s before the opening.
+ */
+async function difficultyEverywhere(target: string, releaseId: number, difficulty: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (let inARow = 0; inARow < SAME_IN_A_ROW; ) {
+    if (Date.now() > deadline) throw new Error(`the waiting room of release ${releaseId} did not take difficulty ${difficulty} within 30 s`);
+    // A new connection each time: the cluster hands new connections to its workers in turn.
+    const fresh = client(target, 1);
+    const res = await fresh.request('GET', `/api/v1/queue/rooms/${releaseId}/challenge`);
+    fresh.close();
+    if (res.status === 200 && res.body?.difficulty === difficulty) inARow++;
+    else {
+      inARow = 0;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }

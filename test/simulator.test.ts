@@ -173,6 +173,14 @@ test('what limited a run: read from the seconds it fell behind, not from the who
   assert.match(waits.text, /0\.5 running, 2\.4 waiting for row locks other transactions held, 0\.8 waiting in a transaction for their node/);
   // The simulator's own verdict comes first.
   assert.equal(whatLimited(full, 2, 1000, true).limit, 'simulator');
+  // The server kept up, but a crowd process stopped for 16 s (its citizens then came at once): the simulator was the limit.
+  const stalled = whatLimited(quiet, 2, 1000, true, { stallMs: 16_000, unanswered: 69 });
+  assert.equal(stalled.limit, 'simulator');
+  assert.match(stalled.text, /kept up in every second .* but the simulator was late \(its event loop stopped for 16\.0 s at once\)/);
+  // The server kept up and the simulator did too, yet requests got no answer: lost on the way, not in the server.
+  const lost = whatLimited(quiet, 2, 1000, false, { unanswered: 69 });
+  assert.equal(lost.limit, 'connections');
+  assert.match(lost.text, /69 requests got no answer at all/);
 });
 
 test('rank correlation: 1 for the same order, -1 for the reverse, ties share their rank', () => {
