@@ -88,3 +88,40 @@ export async function databaseWork(db: pg.ClientBase): Promise<DatabaseWork> {
   );
   return { writeTransactions: Number(rows[0]!.xid), walBytes: Number(rows[0]!.wal) };
 }
+
+/**
+ * The machine's own stalls so far, in seconds (Linux pressure stall information and /proc/stat): the time some
+ * task waited for a core, some and all tasks waited for the disk, all waited for memory, and the time the
+ * hypervisor ran someone else on this machine's cores (steal, summed over the cores). Null where the kernel
+ * does not say.
+ */
+export interface MachineStalls {
+  cpuSome: number | null;
+  ioSome: number | null;
+  ioFull: number | null;
+  memoryFull: number | null;
+  steal: number | null;
+}
+
+export function machineStalls(): MachineStalls {
+  const pressure = (resource: string, kind: 'some' | 'full'): number | null => {
+    try {
+      const line = readFileSync(`/proc/pressure/${resource}`, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith(kind));
+      const total = line ? /total=(\d+)/.exec(line)?.[1] : undefined;
+      return total === undefined ? null : Number(total) / 1e6;
+    } catch {
+      return null;
+    }
+  };
+  let steal: number | null;
+  try {
+    // cpu  user nice system idle iowait irq softirq steal ...
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    steal = fields[8] === undefined ? null : Number(fields[8]) / TICKS_PER_SECOND;
+  } catch {
+    steal = null;
+  }
+  return { cpuSome: pressure('cpu', 'some'), ioSome: pressure('io', 'some'), ioFull: pressure('io', 'full'), memoryFull: pressure('memory', 'full'), steal };
+}

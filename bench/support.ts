@@ -11,11 +11,15 @@ import type { client } from '../simulator/http.js';
 
 export const ADMIN = { authorization: 'Bearer bench-admin-token-0123456789' };
 
-/** A throwaway embedded PostgreSQL for one benchmark run. */
-export async function benchDatabase() {
+/**
+ * A throwaway embedded PostgreSQL for one benchmark run; with `statements`, PostgreSQL also counts the time each
+ * statement takes (pg_stat_statements, which the embedded server ships; loaded at its start).
+ */
+export async function benchDatabase(options: { statements?: boolean } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'ansturm-bench-'));
   await chmod(dir, 0o755);
-  const pg = await startEmbeddedPostgres(dir, 54398, pino({ level: 'warn' }), { persistent: false });
+  const flags = options.statements ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [];
+  const pg = await startEmbeddedPostgres(dir, 54398, pino({ level: 'warn' }), { persistent: false, flags });
   await migrate(pg.url, pino({ level: 'warn' }));
   return {
     url: pg.url,

@@ -181,6 +181,10 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
         `/api/v1/availability?campaignId=${world.campaignId}&lat=${home.lat.toFixed(3)}&lon=${home.lon.toFixed(3)}&radiusKm=40${releaseId ? `&releaseId=${releaseId}` : ''}`,
       );
       const centers = (found?.body?.centers ?? []) as { days: { slots: { id: number }[] }[] }[];
+      if (found?.status === 200) {
+        rec.counters.searches++;
+        rec.counters.slotsListed += centers.reduce((n, c) => n + c.days.reduce((m, d) => m + d.slots.length, 0), 0);
+      }
       // Most people take one of the nearest centres, any time that suits them.
       const slots = centers.slice(0, 3).flatMap((c) => c.days.flatMap((d) => d.slots));
       if (slots.length === 0) return false;

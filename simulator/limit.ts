@@ -2,7 +2,7 @@ import { percentile, type Second } from './recorder.js';
 import type { SessionReading } from './sessions.js';
 
 /** What set the pace in the seconds a run fell behind. */
-export type Limit = 'none' | 'simulator' | 'connections' | 'one process' | 'machine' | 'waits';
+export type Limit = 'none' | 'simulator' | 'connections' | 'one process' | 'disk' | 'host' | 'machine' | 'waits';
 
 /** What the load generator saw besides the server's seconds. */
 export interface GeneratorSigns {
@@ -25,6 +25,8 @@ export interface LimitFinding {
 
 /** A Node process at this share of a core, or the machine at this share of its cores, is full. */
 const FULL = 0.9;
+/** The machine stalled: all its tasks waiting for the disk this share of the time, or this many cores stolen. */
+const STALLED = 0.2;
 
 const median = (xs: number[]): number | null =>
   xs.length === 0
@@ -84,6 +86,23 @@ export function whatLimited(seconds: Second[], cores: number, boundMs: number, s
       text: `${said}, the main thread of its busiest process used ${pct(busiest)} of a core: one Node process was the limit, with ${(cores - server - generator).toFixed(2)} of ${cores} cores left over. ${waitsOf(behind)}`,
     };
   }
+  // The machine itself stalled: every task waiting for the disk, or the hypervisor running someone else on its cores.
+  const ioFull = median(behind.flatMap((x) => (x.machine?.ioFull == null ? [] : [x.machine.ioFull])));
+  const steal = median(behind.flatMap((x) => (x.machine?.stealCores == null ? [] : [x.machine.stealCores])));
+  if (ioFull !== null && ioFull >= STALLED) {
+    return {
+      ...finding,
+      limit: 'disk',
+      text: `${said}, every task on the machine waited for the disk ${pct(ioFull)} of the time (the kernel's I/O pressure): the disk was the limit, not the cores (the server used ${server.toFixed(2)} of ${cores}). ${waitsOf(behind)}`,
+    };
+  }
+  if (steal !== null && steal >= STALLED) {
+    return {
+      ...finding,
+      limit: 'host',
+      text: `${said}, the hypervisor gave ${steal.toFixed(2)} of this machine's ${cores} cores to someone else (steal time): the host was the limit, and the run says little about Ansturm. ${waitsOf(behind)}`,
+    };
+  }
   if (server + generator >= FULL * cores) {
     const simulatorShare = generator / (server + generator);
     return {
@@ -99,7 +118,7 @@ export function whatLimited(seconds: Second[], cores: number, boundMs: number, s
   };
 }
 
-const WAITS: [keyof SessionReading, string][] = [
+const WAITS: [Exclude<keyof SessionReading, 'waitingAfter'>, string][] = [
   ['rowLocks', 'for row locks other transactions held'],
   ['waitingForNode', 'in a transaction for their node to send the next statement'],
   ['walFlush', "for the WAL's flush to disk"],
@@ -112,5 +131,14 @@ function waitsOf(behind: Second[]): string {
   if (read.length === 0) return "The database's sessions were not sampled.";
   const waits = WAITS.map(([key, what]) => ({ what, n: median(read.map((r) => r[key]))! })).sort((a, b) => b.n - a.n);
   const running = median(read.map((r) => r.running))!;
-  return `The database's sessions on average: ${running.toFixed(1)} running, ${waits.map((w) => `${w.n.toFixed(1)} waiting ${w.what}`).join(', ')}.`;
+  return `The database's sessions on average: ${running.toFixed(1)} running, ${waits.map((w) => `${w.n.toFixed(1)} waiting ${w.what}`).join(', ')}.${waitingAfter(read)}`;
+}
+
+/** The statements the sessions waiting for their node had run last, the most waited after first (the three largest). */
+function waitingAfter(read: SessionReading[]): string {
+  const sum = new Map<string, number>();
+  for (const r of read) for (const [head, n] of Object.entries(r.waitingAfter ?? {})) sum.set(head, (sum.get(head) ?? 0) + n / read.length);
+  const top = [...sum].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  if (top.length === 0) return '';
+  return ` Those waiting for their node had last run: ${top.map(([head, n]) => `"${head}…" (${n.toFixed(1)})`).join(', ')}.`;
 }

@@ -21,6 +21,8 @@ export interface Second {
   admissionRate: number;
   /** Cores the server (Ansturm and PostgreSQL) used in this second, from /proc; null for a target not started here. */
   serverCores: number | null;
+  /** Of those, PostgreSQL's. */
+  dbCores?: number | null;
   /** Cores the simulator itself used in this second (all its processes). */
   generatorCores: number;
   /** The busiest Ansturm process's main thread (its JavaScript) this second, as a share of the one core it runs on; null when not started here. */
@@ -29,6 +31,12 @@ export interface Second {
   database: SessionReading | null;
   /** The p95 of the time requests waited for one of the simulator's own sockets this second (not in p95Ms). */
   socketWaitP95Ms: number;
+  /**
+   * The machine's stalls this second, as shares of it (bench/accounting.ts `machineStalls`): some task waiting for a
+   * core, all tasks waiting for the disk, and the cores the hypervisor gave to someone else (steal). Null where the
+   * kernel does not say.
+   */
+  machine?: { cpuSome: number | null; ioFull: number | null; stealCores: number | null };
 }
 
 /** A recorder's observations since its last hand-over (see Recorder.takePart). */
@@ -65,6 +73,9 @@ export class Recorder {
     botsRefused: 0,
     secondTabsDropped: 0,
     codesReceived: 0,
+    /** Searches answered, and the appointment times their answers listed in all (the planner prices a search by it). */
+    searches: 0,
+    slotsListed: 0,
   };
   codeWaits: number[] = [];
   /** When each ticket's join answer arrived, by ticket id: the join order people saw. */
@@ -161,6 +172,7 @@ export class Recorder {
     generatorCores = 0,
     busiestProcessCores: number | null = null,
     database: SessionReading | null = null,
+    more: Pick<Second, 'machine' | 'dbCores'> = {},
   ): Second {
     const sorted = this.secondLatencies.sort((a, b) => a - b);
     const seconds = Math.max(1, t - (this.seconds.at(-1)?.t ?? 0));
@@ -178,6 +190,7 @@ export class Recorder {
       generatorCores,
       busiestProcessCores,
       database,
+      ...more,
       socketWaitP95Ms: Math.round(
         percentile(
           this.secondSocketWaits.sort((a, b) => a - b),

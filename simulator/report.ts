@@ -82,6 +82,8 @@ const COUNTER_NAMES: Record<string, string> = {
   botsRefused: 'bots refused',
   secondTabsDropped: 'second tabs dropped',
   codesReceived: 'verification codes received',
+  searches: 'searches answered',
+  slotsListed: 'appointment times those answers listed, in all',
 };
 
 function page(r: Record<string, any>): string {
@@ -126,11 +128,24 @@ function page(r: Record<string, any>): string {
 <tr><td>cores this crowd needs at its busiest, by the planner (costs of ${esc(r.planner.costsFrom)})</td><td class="n">${r.planner.predictedPeakCores}</td></tr>
 <tr><td>cores the server used at most (five seconds, from /proc)</td><td class="n">${r.planner.measuredPeakCores ?? 'n/a'}</td></tr>
 <tr><td>cores the server had at its busiest (this machine's, less what the simulator used then)</td><td class="n">${r.planner.serverCores}</td></tr>
+<tr><td>appointment times a search's answer listed on average (the planner prices a search by it)</td><td class="n">${r.planner.answerSlots ?? 'n/a'}</td></tr>
 <tr><td>people of this shape those cores keep up with, by the planner (at most ${KEPT_UP_BACKLOG_SECONDS} s of work behind)</td><td class="n">${fmt(r.planner.predictedCrowd)}</td></tr>
 </tbody></table>
 <h2>People</h2><table><tbody>${Object.entries(r.counters as Record<string, number>)
     .map(([k, v]) => `<tr><td>${esc(COUNTER_NAMES[k] ?? k)}</td><td class="n">${fmt(v)}</td></tr>`)
     .join('')}</tbody></table>
+${
+  r.statements && r.statements.length > 0
+    ? `<h2>The database's dearest statements (pg_stat_statements, from the crowd's start)</h2><table><thead><tr><th>statement</th><th class="n">calls</th><th class="n">ms in all</th><th class="n">ms each</th><th class="n">rows</th></tr></thead><tbody>${(
+        r.statements as { calls: number; totalMs: number; meanMs: number; rows: number; query: string }[]
+      )
+        .map(
+          (x) =>
+            `<tr><td><code>${esc(x.query)}</code></td><td class="n">${fmt(x.calls)}</td><td class="n">${fmt(x.totalMs)}</td><td class="n">${x.meanMs}</td><td class="n">${fmt(x.rows)}</td></tr>`,
+        )
+        .join('')}</tbody></table>`
+    : ''
+}
 <h2>Over time</h2>
 ${chart('People waiting in line', s, [{ name: 'waiting', color: COLORS[0]!, pick: (x) => x.waiting }], 'people', opening)}
 ${chart('Admissions per second', s, [{ name: 'admissions', color: COLORS[0]!, pick: (x) => x.admissionRate }], 'per second', opening)}
@@ -161,10 +176,22 @@ ${chart(
   s,
   [
     { name: 'the server (Ansturm and PostgreSQL)', color: COLORS[0]!, pick: (x) => x.serverCores ?? 0 },
+    { name: 'of it PostgreSQL', color: COLORS[3]!, pick: (x) => x.dbCores ?? 0 },
     { name: 'the simulator', color: COLORS[1]!, pick: (x) => x.generatorCores },
     { name: 'the busiest Ansturm process (one core is its limit)', color: COLORS[2]!, pick: (x) => x.busiestProcessCores ?? 0 },
   ],
   'cores',
+  opening,
+)}
+${chart(
+  "The machine's stalls (the kernel's pressure figures and steal time)",
+  s,
+  [
+    { name: 'some task waiting for a core (share of the second)', color: COLORS[0]!, pick: (x) => x.machine?.cpuSome ?? 0 },
+    { name: 'every task waiting for the disk (share of the second)', color: COLORS[1]!, pick: (x) => x.machine?.ioFull ?? 0 },
+    { name: 'cores the hypervisor gave to someone else (steal)', color: COLORS[2]!, pick: (x) => x.machine?.stealCores ?? 0 },
+  ],
+  'share / cores',
   opening,
 )}
 ${chart(

@@ -9,7 +9,7 @@
  * Options: --scale F, --crowd N, --slots N[,N...] (first doses per release), --centers N, --interval MIN-MAX (days),
  * --one-dose, --sms-rate N, --verification, --no-waiting-room, --spike S (seconds), --early F, --abandon F, --bots F,
  * --tabs F, --waitlist, --duration S, --workers N, --processes N, --difficulty N, --admit N, --out DIR, --seed N, --target URL (127.0.0.1 only),
- * --metrics URL (the target's /metrics, default http://127.0.0.1:9464/metrics).
+ * --metrics URL (the target's /metrics, default http://127.0.0.1:9464/metrics), --statements (pg_stat_statements in the report).
  * Presets: small, burgenland, ennepe-ruhr, westfalen-lippe, niedersachsen, sachsen.
  */
 import { parseArgs } from 'node:util';
@@ -43,6 +43,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   target: { type: 'string' },
   metrics: { type: 'string' },
+  statements: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -80,6 +81,8 @@ Options:
   --out DIR              where the report goes (default simulation-reports)
   --target URL           a running Ansturm on 127.0.0.1 (with ADMIN_TOKEN and DATABASE_URL set) instead of an own one
   --metrics URL          the target's /metrics (default http://127.0.0.1:9464/metrics)
+  --statements           own instance: PostgreSQL counts each statement's time (pg_stat_statements); the report
+                         lists the dearest (the counting itself costs the database a little)
   -h, --help             this text
 
 Examples:
@@ -167,6 +170,7 @@ const report = await simulate({
   ...(values.workers ? { workers: num(values.workers) } : {}),
   ...(values.seed ? { seed: num(values.seed) } : {}),
   ...(values.processes ? { processes: num(values.processes) } : {}),
+  ...(values.statements ? { statements: true } : {}),
   onSecond: (line) => process.stdout.write(`\r${line.padEnd(150)}`),
 }).catch((err: unknown) => {
   console.error(`\nthe simulation stopped: ${(err as Error).message}`);
@@ -198,4 +202,11 @@ const pl = report.planner;
 console.log(
   `capacity: ${report.keptUp ? 'kept up' : 'did not keep up'} (nothing failed or shed, every second's server p95 ≤ 1 s) with ${scenario.crowd.toLocaleString('en')} people · the planner (costs of ${pl.costsFrom}): this shape needs ${pl.predictedPeakCores} cores at its busiest${pl.measuredPeakCores === null ? '' : `, the server used at most ${pl.measuredPeakCores}`}; the server's ${pl.serverCores} cores here keep up with about ${pl.predictedCrowd.toLocaleString('en')} people (at most ${KEPT_UP_BACKLOG_SECONDS} s of work behind at the busiest)`,
 );
+if (report.statements) {
+  console.log("the database's dearest statements (pg_stat_statements, from the crowd's start):");
+  for (const st of report.statements.slice(0, 8))
+    console.log(
+      `  ${String(st.totalMs).padStart(7)} ms  ${String(st.calls).padStart(7)} calls  ${st.meanMs.toFixed(3).padStart(8)} ms each  ${st.query.slice(0, 110)}`,
+    );
+}
 process.exitCode = report.verdict.held ? 0 : 1;

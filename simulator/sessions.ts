@@ -16,14 +16,20 @@ export interface SessionReading {
   otherWaits: number;
   /** In a transaction, waiting for its node to send the next statement (the node's event loop, the network). */
   waitingForNode: number;
+  /** Of those, by the statement each had run last (its first words): what the node was to follow up. */
+  waitingAfter?: Record<string, number>;
 }
+
+/** The first characters of a statement that say which it is. */
+const HEAD = 48;
 
 const SAMPLE = `SELECT count(*) FILTER (WHERE state = 'active' AND wait_event_type IS NULL)::int AS running,
          count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock')::int AS row_locks,
          count(*) FILTER (WHERE state = 'active' AND wait_event IN ('WalSync', 'WalWrite', 'WALWrite', 'WALInsert'))::int AS wal_flush,
          count(*) FILTER (WHERE state = 'active' AND wait_event_type IS NOT NULL AND wait_event_type <> 'Lock'
                             AND wait_event NOT IN ('WalSync', 'WalWrite', 'WALWrite', 'WALInsert'))::int AS other_waits,
-         count(*) FILTER (WHERE state LIKE 'idle in transaction%')::int AS waiting_for_node
+         count(*) FILTER (WHERE state LIKE 'idle in transaction%')::int AS waiting_for_node,
+         coalesce(array_agg(left(regexp_replace(query, '\\s+', ' ', 'g'), ${HEAD})) FILTER (WHERE state LIKE 'idle in transaction%'), '{}') AS waiting_after
        FROM pg_stat_activity
        WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid()`;
 
@@ -34,7 +40,14 @@ export async function sampleSessions(url: string) {
   const client = new pg.Client(url);
   client.on('error', () => undefined); // a run that stops early stops its database under it
   await client.connect();
-  const zero = (): SessionReading => ({ running: 0, rowLocks: 0, walFlush: 0, otherWaits: 0, waitingForNode: 0 });
+  const zero = (): SessionReading & { waitingAfter: Record<string, number> } => ({
+    running: 0,
+    rowLocks: 0,
+    walFlush: 0,
+    otherWaits: 0,
+    waitingForNode: 0,
+    waitingAfter: {},
+  });
   let sum = zero();
   let samples = 0;
   let stopped = false;
@@ -42,7 +55,7 @@ export async function sampleSessions(url: string) {
     while (!stopped) {
       const row = (
         await client
-          .query<{ running: number; row_locks: number; wal_flush: number; other_waits: number; waiting_for_node: number }>(SAMPLE)
+          .query<{ running: number; row_locks: number; wal_flush: number; other_waits: number; waiting_for_node: number; waiting_after: string[] }>(SAMPLE)
           .catch(() => ({ rows: [] }))
       ).rows[0];
       if (row) {
@@ -52,7 +65,9 @@ export async function sampleSessions(url: string) {
           walFlush: sum.walFlush + row.wal_flush,
           otherWaits: sum.otherWaits + row.other_waits,
           waitingForNode: sum.waitingForNode + row.waiting_for_node,
+          waitingAfter: sum.waitingAfter,
         };
+        for (const head of row.waiting_after) sum.waitingAfter[head] = (sum.waitingAfter[head] ?? 0) + 1;
         samples++;
       }
       await new Promise((r) => setTimeout(r, EVERY_MS));
@@ -69,6 +84,7 @@ export async function sampleSessions(url: string) {
         walFlush: round(sum.walFlush),
         otherWaits: round(sum.otherWaits),
         waitingForNode: round(sum.waitingForNode),
+        waitingAfter: Object.fromEntries(Object.entries(sum.waitingAfter).map(([head, n]) => [head, round(n)])),
       };
       sum = zero();
       samples = 0;

@@ -3,7 +3,7 @@ import { loadCalibration } from '../planner/calibration.js';
 import { arrivalAt, crowdFor, peakCores, type Day } from '../planner/model.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
-import { databaseWork, mainThreadCpuSeconds, treeCpuSeconds } from '../bench/accounting.js';
+import { databaseWork, machineStalls, mainThreadCpuSeconds, treeCpuSeconds, type MachineStalls } from '../bench/accounting.js';
 import { ADMIN, benchDatabase, startAnsturm } from '../bench/support.js';
 import { driveHere, forkCrowd, type CrowdUsage } from './crowd.js';
 import { mulberry32 } from './random.js';
@@ -33,6 +33,8 @@ export interface SimulateOptions {
   processes?: number;
   onSecond?: (line: string) => void;
   seed?: number;
+  /** Own database only: PostgreSQL counts each statement's time (pg_stat_statements), and the report lists the dearest. */
+  statements?: boolean;
 }
 
 function parseUsage(text: string) {
@@ -45,7 +47,7 @@ export async function simulate(o: SimulateOptions) {
   const s = o.scenario;
   const leadSeconds = o.leadSeconds ?? (s.waitingRoom ? 15 : 5);
   const sms = await startSmsSink(s.smsPerSecond);
-  const owned = o.target ? undefined : o.databaseUrl ? { url: o.databaseUrl, stop: async () => undefined } : await benchDatabase();
+  const owned = o.target ? undefined : o.databaseUrl ? { url: o.databaseUrl, stop: async () => undefined } : await benchDatabase({ statements: o.statements });
   // The database the run reads its ledger, counters and sessions from: its own, or the target's (DATABASE_URL).
   const databaseUrl = owned?.url ?? process.env.DATABASE_URL ?? '';
   const node = owned
@@ -86,6 +88,8 @@ export async function simulate(o: SimulateOptions) {
     const counting = new pg.Client(databaseUrl);
     counting.on('error', () => undefined); // a run that stops early stops its database under it; its queries say so
     await counting.connect();
+    // The statements' own accounting starts with the crowd (set-up's statements are not the rush's).
+    const statements = o.statements && owned && 'postmasterPid' in owned ? await countStatements(counting) : undefined;
     const costFrom = { cpu: accounting(), work: await databaseWork(counting) };
     // The simulator's own CPU and event loop: when either is saturated, it (not the server) was the limit.
     const ownCpuFrom = process.cpuUsage();
@@ -120,7 +124,7 @@ export async function simulate(o: SimulateOptions) {
     };
     const perProcess = () => (node ? mainThreadCpuSeconds(node.pid) : new Map<number, number>());
     const sessions = await sampleSessions(databaseUrl);
-    let previousCpu = { at: Date.now(), cpu: accounting(), generator: generatorCpu(), processes: perProcess() };
+    let previousCpu = { at: Date.now(), cpu: accounting(), generator: generatorCpu(), processes: perProcess(), stalls: machineStalls() };
     const sampler = (async () => {
       while (!done && Date.now() < deadline + 5_000) {
         await new Promise((r) => setTimeout(r, 1000));
@@ -142,12 +146,17 @@ export async function simulate(o: SimulateOptions) {
         const http = d.body?.http as HttpReading | undefined;
         const serverP95 = http && previousHttp ? p95Between(previousHttp, http) : null;
         previousHttp = http ?? previousHttp;
-        const cpuNow = { at: Date.now(), cpu: accounting(), generator: generatorCpu(), processes: perProcess() };
+        const cpuNow = { at: Date.now(), cpu: accounting(), generator: generatorCpu(), processes: perProcess(), stalls: machineStalls() };
         const secondLength = (cpuNow.at - previousCpu.at) / 1000;
         const serverCores = (cpuNow.cpu.app - previousCpu.cpu.app + (cpuNow.cpu.db - previousCpu.cpu.db)) / secondLength;
+        const dbCores = (cpuNow.cpu.db - previousCpu.cpu.db) / secondLength;
         const generatorCores = (cpuNow.generator - previousCpu.generator) / secondLength;
         // The busiest Ansturm process's main thread (a worker's or the primary's JavaScript) this second, as a share of one core.
         const busiest = Math.max(0, ...[...cpuNow.processes].map(([pid, cpu]) => (cpu - (previousCpu.processes.get(pid) ?? cpu)) / secondLength));
+        const stalled = (k: keyof MachineStalls) => {
+          const [now, before] = [cpuNow.stalls[k], previousCpu.stalls[k]];
+          return now === null || before === null ? null : Math.round(((now - before) / secondLength) * 100) / 100;
+        };
         previousCpu = cpuNow;
         const sec = rec.tick(
           t,
@@ -158,6 +167,10 @@ export async function simulate(o: SimulateOptions) {
           Math.round(generatorCores * 100) / 100,
           node ? Math.round(busiest * 100) / 100 : null,
           sessions.second(),
+          {
+            machine: { cpuSome: stalled('cpuSome'), ioFull: stalled('ioFull'), stealCores: stalled('steal') },
+            dbCores: Number.isFinite(dbCores) ? Math.round(dbCores * 100) / 100 : null,
+          },
         );
         const share = Math.min(1, (Date.now() - startedAt) / (deadline - startedAt));
         o.onSecond?.(
@@ -171,6 +184,7 @@ export async function simulate(o: SimulateOptions) {
     await sessions.stop();
     await ledger.end();
     const costTo = { cpu: accounting(), work: await databaseWork(counting) };
+    const dearest = statements ? await statements.dearest() : null;
     await counting.end();
     const ownCpu = process.cpuUsage(ownCpuFrom);
     loopDelay.disable();
@@ -249,7 +263,13 @@ export async function simulate(o: SimulateOptions) {
       // no second was its p95 above a second. The capacity planner's prediction is for this.
       keptUp: held && shed === 0 && worstServerP95 <= KEPT_UP_P95_MS,
       limit,
-      planner: plannerBeside(s, rec.seconds, loadGenerator.cpuSeconds / wall, owned !== undefined),
+      planner: plannerBeside(
+        s,
+        rec.seconds,
+        loadGenerator.cpuSeconds / wall,
+        owned !== undefined,
+        rec.counters.searches > 0 ? rec.counters.slotsListed / rec.counters.searches : undefined,
+      ),
       soldOutSeconds: soldOutAt === null ? null : Math.round((soldOutAt - opensAt) / 1000),
       fullyBookedSeconds: fullyBookedAt === null ? null : Math.round((fullyBookedAt - opensAt) / 1000),
       openedAfterSeconds: Math.round((opensAt - startedAt) / 1000),
@@ -274,6 +294,7 @@ export async function simulate(o: SimulateOptions) {
         residentMb: Math.round(after.rss / 2 ** 20),
       },
       cost: costOf(costFrom, costTo, rec.counters.arrived),
+      statements: dearest,
       loadGenerator,
       integrity,
       endpoints,
@@ -333,7 +354,13 @@ const KEPT_UP_P95_MS = 1000;
  * second against the most the server used in any five seconds, and the crowd of this shape the server's share
  * of this machine (its cores less what the simulator used) carries, against whether this run kept up.
  */
-function plannerBeside(s: Scenario, seconds: { serverCores: number | null; generatorCores: number }[], simulatorCores: number, ownInstance: boolean) {
+function plannerBeside(
+  s: Scenario,
+  seconds: { serverCores: number | null; generatorCores: number }[],
+  simulatorCores: number,
+  ownInstance: boolean,
+  answerSlots: number | undefined,
+) {
   const calibration = loadCalibration();
   const from = calibration.measuredHere ? 'this installation' : 'the reference machine';
   const day: Day = {
@@ -347,6 +374,8 @@ function plannerBeside(s: Scenario, seconds: { serverCores: number | null; gener
     waitingRoom: s.waitingRoom,
     verification: s.verification,
     smsPerSecond: s.smsPerSecond,
+    // What this run's searches listed on average: the planner prices a search by it.
+    answerSlots,
     utilisation: 1,
     nodes: 1,
   };
@@ -373,5 +402,42 @@ function plannerBeside(s: Scenario, seconds: { serverCores: number | null; gener
     serverCores: Math.round(serverShare * 100) / 100,
     /** The crowd of this shape those cores keep up with, by the planner (falling at most 0.2 s of work behind). */
     predictedCrowd: crowdFor(serverShare, day, calibration.costs),
+    /** Appointment times a search's answer listed on average in this run (the planner prices a search by it). */
+    answerSlots: answerSlots === undefined ? null : Math.round(answerSlots),
+  };
+}
+
+/** The statements that took the database's time, most first (pg_stat_statements). */
+export interface StatementCost {
+  calls: number;
+  totalMs: number;
+  meanMs: number;
+  rows: number;
+  query: string;
+}
+
+const DEAREST = 15;
+
+/** Loads pg_stat_statements into this database and starts its count afresh; `dearest()` reads what it counted. */
+async function countStatements(db: pg.Client) {
+  await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await db.query('SELECT pg_stat_statements_reset()');
+  return {
+    async dearest(): Promise<StatementCost[]> {
+      const rows = await db
+        .query<{ calls: string; total_ms: number; rows: string; query: string }>(
+          `SELECT calls, total_exec_time + total_plan_time AS total_ms, rows, query
+             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY total_exec_time + total_plan_time DESC LIMIT ${DEAREST}`,
+        )
+        .catch(() => ({ rows: [] }));
+      return rows.rows.map((r) => ({
+        calls: Number(r.calls),
+        totalMs: Math.round(r.total_ms),
+        meanMs: Math.round((r.total_ms / Math.max(1, Number(r.calls))) * 1000) / 1000,
+        rows: Number(r.rows),
+        query: r.query.replace(/\s+/g, ' ').slice(0, 240),
+      }));
+    },
   };
 }

@@ -112,7 +112,7 @@ const SAME_IN_A_ROW = 8;
  */
 async function difficultyEverywhere(target: string, releaseId: number, difficulty: number): Promise<void> {
   const deadline = Date.now() + 30_000;
-  for (let inARow = 0; inARow < SAME_IN_A_ROW; ) {
+  for (let inARow = 0; inARow < SAME_IN_A_ROW;) {
     if (Date.now() > deadline) throw new Error(`the waiting room of release ${releaseId} did not take difficulty ${difficulty} within 30 s`);
     // A new connection each time: the cluster hands new connections to its workers in turn.
     const fresh = client(target, 1);

