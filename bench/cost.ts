@@ -28,6 +28,8 @@ export interface StepCost {
   dbMs: number;
   writeTransactions: number;
   walBytes: number;
+  /** A search's: the appointment times its answer listed. */
+  answerSlots?: number;
 }
 
 export interface CostReport {
@@ -179,9 +181,30 @@ export async function benchCost(): Promise<CostReport> {
     // Searching, holding and booking at 4 centres with a week of slots, released.
     // Ten days of first doses (6,400 units) for the holds of both passes; the search asks for a week of them.
     const { campaignId } = await benchCatalog(base, 4, 10);
-    await measure('search (4 centres, a week)', PER_STEP, async () => {
-      ok('search', await http.request('GET', `/api/v1/availability?campaignId=${campaignId}&postalCode=58332&radiusKm=50&from=${day(1)}&to=${day(7)}`), 200);
-    });
+    const listed = (answer: { centers: { days: { slots: unknown[] }[] }[] }) =>
+      answer.centers.reduce((n, c) => n + c.days.reduce((m, d) => m + d.slots.length, 0), 0);
+    /** Searches `days` of first doses, each `from` somewhere else or always the same postal code; records the answer's size. */
+    const searches = async (step: string, days: number, from: 'place' | 'postal code') => {
+      let slots = 0;
+      await measure(step, PER_STEP, async (i) => {
+        // A phone's location: about 100 m apart, as the answer cache tells places apart, all within reach of the four centres.
+        const where =
+          from === 'place' ? `lat=${(51.02 + (i % 50) / 1000).toFixed(3)}&lon=${(7.02 + Math.floor(i / 50) / 1000).toFixed(3)}` : 'postalCode=58332';
+        const answer = ok(
+          'search',
+          await http.request('GET', `/api/v1/availability?campaignId=${campaignId}&${where}&radiusKm=50&from=${day(1)}&to=${day(days)}`),
+          200,
+        );
+        slots = listed(answer);
+      });
+      raw[raw.length - 1]!.answerSlots = slots;
+    };
+    // The same question each time, so the node's answer cache answers (a district's postal codes repeat).
+    await searches('search by postal code (4 centres, a week; cached)', 7, 'postal code');
+    // From a place of its own each time (the simulator's citizens, "use my location"), at two sizes of answer: the
+    // planner prices a search by the size of its answer along the line through these two.
+    await searches('search from a place (4 centres, a day)', 1, 'place');
+    await searches('search from a place (4 centres, a week)', 7, 'place');
     const firstDoses = (
       await db.query<{ id: number }>(`SELECT id::int AS id FROM slots WHERE campaign_id = $1 AND dose = 1 ORDER BY starts_at, id`, [campaignId])
     ).rows.map((r) => r.id);
@@ -284,7 +307,7 @@ export async function benchCost(): Promise<CostReport> {
       steps,
       citizens: [
         way('straight to booking (no waiting room)', [
-          ['search', 1],
+          ['search from a place (4 centres, a week)', 1],
           ['hold', 1],
           ['booking', 1],
         ]),
@@ -292,7 +315,7 @@ export async function benchCost(): Promise<CostReport> {
           ['join', 1],
           ['bind', 1],
           ['status poll', 20],
-          ['search', 1],
+          ['search from a place (4 centres, a week)', 1],
           ['hold', 1],
           ['booking', 1],
         ]),
@@ -301,7 +324,7 @@ export async function benchCost(): Promise<CostReport> {
           ['bind', 1],
           ['status poll', 20],
           ['verification code', 1],
-          ['search', 1],
+          ['search from a place (4 centres, a week)', 1],
           ['hold', 1],
           ['booking', 1],
         ]),

@@ -21,6 +21,11 @@ export interface AloneCost extends StepCost {
   perSecond: number;
 }
 
+/** A search asked from a place of its own, and how many appointment times its answer listed. */
+export interface SearchPoint extends StepCost {
+  answerSlots: number;
+}
+
 export type WritingStep = 'join' | 'bind' | 'hold' | 'booking' | 'bookedWithSms';
 
 export interface Calibration {
@@ -38,7 +43,13 @@ export interface Calibration {
     /** Leaving a line (for the next release's). */
     leave?: StepCost;
     poll: StepCost;
+    /** A search the answer cache answers (the same postal code each time). */
     search: StepCost;
+    /**
+     * Searches from places of their own (a phone's location: no two answers alike, so the cache does not help), at
+     * two sizes of answer. The planner prices every search so, by the size of its answer (`searchCost`).
+     */
+    searchFromPlace?: SearchPoint[];
     hold: StepCost;
     booking: StepCost;
     bookedWithSms?: StepCost;
@@ -65,6 +76,11 @@ export interface Day {
   releaseEverySeconds?: number;
   /** Seconds over which the crowd arrives after the opening. */
   windowSeconds: number;
+  /**
+   * Appointment times a search's answer lists (every centre in reach, a page of days each); undefined: as many as
+   * the larger calibrated search's (a week at four centres).
+   */
+  answerSlots?: number;
   /** Seconds between a waiting person's polls; undefined: as the server tells them (2-30 s by place). */
   pollSeconds?: number;
   /** Share of the crowd that comes before the opening, into the pre-queue (default 0.15). */
@@ -266,10 +282,27 @@ export function costAt(busy: StepCost, alone: AloneCost | undefined, rate: numbe
   return { appMs: mix((x) => x.appMs), dbMs: mix((x) => x.dbMs), writeTransactions: w, walBytes: mix((x) => x.walBytes) };
 }
 
+/**
+ * What a search costs whose answer lists `slots` appointment times, asked from a place of its own: on the line
+ * through the two searches calibrated so (the answer's JSON is most of the work, and grows with it), never below the
+ * smaller one (an empty answer still costs its request). Without them (a calibration from before), the search as
+ * it was measured.
+ */
+export function searchCost(c: Calibration, slots?: number): StepCost {
+  const points = [...(c.steps.searchFromPlace ?? [])].sort((x, y) => x.answerSlots - y.answerSlots);
+  if (points.length < 2) return c.steps.search;
+  const small = points[0]!;
+  const large = points[points.length - 1]!;
+  const span = large.answerSlots - small.answerSlots;
+  const f = span > 0 ? Math.max(0, ((slots ?? large.answerSlots) - small.answerSlots) / span) : 0;
+  const at = (pick: (x: StepCost) => number) => Math.max(pick(small), pick(small) + f * (pick(large) - pick(small)));
+  return { appMs: at((x) => x.appMs), dbMs: at((x) => x.dbMs), writeTransactions: at((x) => x.writeTransactions), walBytes: at((x) => x.walBytes) };
+}
+
 /** Beyond this share a machine's queues grow without bound; the stretch of a request's time is counted up to it. */
 const MAX_BUSY_SHARE = 0.9;
 
-function load(rates: Plan['perSecond'], c: Calibration, smsPerSecond: number, busyShare: number, pick: (x: StepCost) => number): number {
+function load(rates: Plan['perSecond'], c: Calibration, search: StepCost, smsPerSecond: number, busyShare: number, pick: (x: StepCost) => number): number {
   const s = c.steps;
   const at = (step: WritingStep, busy: StepCost | undefined, rate: number) => (busy ? pick(costAt(busy, c.alone?.[step], rate, busyShare)) : 0);
   // A booking's confirmation SMS is sent as the provider's rate allows: what the SMS adds, at most that many a second.
@@ -279,7 +312,7 @@ function load(rates: Plan['perSecond'], c: Calibration, smsPerSecond: number, bu
     rates.joins * (at('join', s.join, rates.joins) + at('bind', s.bind, rates.joins)) +
     rates.leaves * (s.leave ? pick(s.leave) : 0) +
     rates.polls * pick(s.poll) +
-    rates.searches * pick(s.search) +
+    rates.searches * pick(search) +
     rates.holds * at('hold', s.hold, rates.holds) +
     rates.bookings * at('booking', s.booking, rates.bookings) +
     sms * perSms +
@@ -293,10 +326,11 @@ export function plan(day: Day, c: Calibration): Plan {
   const seconds = timeline(day);
   const smsRate = day.smsPerSecond ?? DEFAULT_SMS_PER_SECOND;
   const busy = day.busyShare ?? day.utilisation;
-  const cpu = (x: Second) => load(x.rates, c, smsRate, busy, (s) => s.appMs + s.dbMs);
+  const search = searchCost(c, day.answerSlots);
+  const cpu = (x: Second) => load(x.rates, c, search, smsRate, busy, (s) => s.appMs + s.dbMs);
   const peak = seconds.reduce((best, x) => (cpu(x) > cpu(best) ? x : best), seconds[0]!);
-  const appCores = (load(peak.rates, c, smsRate, busy, (x) => x.appMs) / 1000 + (day.nodes * c.idle.appMsPerSecond) / 1000) / day.utilisation;
-  const dbCores = (load(peak.rates, c, smsRate, busy, (x) => x.dbMs) / 1000 + c.idle.dbMsPerSecond / 1000) / day.utilisation;
+  const appCores = (load(peak.rates, c, search, smsRate, busy, (x) => x.appMs) / 1000 + (day.nodes * c.idle.appMsPerSecond) / 1000) / day.utilisation;
+  const dbCores = (load(peak.rates, c, search, smsRate, busy, (x) => x.dbMs) / 1000 + c.idle.dbMsPerSecond / 1000) / day.utilisation;
   const mostWaiting = Math.max(...seconds.map((x) => x.waiting), day.waitingRoom ? day.crowd * (day.earlyShare ?? DEFAULT_EARLY_SHARE) : 0);
   return {
     perSecond: Object.fromEntries(Object.entries(peak.rates).map(([k, v]) => [k, Math.ceil(v)])) as Plan['perSecond'],
@@ -304,8 +338,8 @@ export function plan(day: Day, c: Calibration): Plan {
     appCores: round(appCores),
     dbCores: round(dbCores),
     coresPerNode: Math.ceil(appCores / day.nodes),
-    dbWriteTransactionsPerSecond: Math.ceil(load(peak.rates, c, smsRate, busy, (x) => x.writeTransactions)),
-    walMegabytesPerSecond: round(load(peak.rates, c, smsRate, busy, (x) => x.walBytes) / 2 ** 20),
+    dbWriteTransactionsPerSecond: Math.ceil(load(peak.rates, c, search, smsRate, busy, (x) => x.writeTransactions)),
+    walMegabytesPerSecond: round(load(peak.rates, c, search, smsRate, busy, (x) => x.walBytes) / 2 ** 20),
     memoryPerWorkerMb: Math.ceil((mostWaiting * c.bytesPerWaitingPerson) / 2 ** 20),
   };
 }
@@ -344,16 +378,24 @@ export const KEPT_UP_BACKLOG_SECONDS = 0.2;
  * costs of a machine 90 % busy, the most the model counts).
  */
 export function backlogSeconds(day: Day, c: Calibration, cores: number): number {
-  const smsRate = day.smsPerSecond ?? DEFAULT_SMS_PER_SECOND;
-  const idle = (c.idle.appMsPerSecond + c.idle.dbMsPerSecond) / 1000;
   let behind = 0;
   let most = 0;
-  for (const x of timeline(day)) {
-    const need = load(x.rates, c, smsRate, MAX_BUSY_SHARE, (k) => k.appMs + k.dbMs) / 1000 + idle;
+  for (const need of coresBySecond(day, c)) {
     behind = Math.max(0, behind + need - cores);
     most = Math.max(most, behind / cores);
   }
   return most;
+}
+
+/**
+ * The cores (application and PostgreSQL together, idle work included) each second of the day keeps busy, from the
+ * opening on, at the costs of a machine 90 % busy: what the simulator's report sets beside the cores it measured.
+ */
+export function coresBySecond(day: Day, c: Calibration): number[] {
+  const smsRate = day.smsPerSecond ?? DEFAULT_SMS_PER_SECOND;
+  const idle = (c.idle.appMsPerSecond + c.idle.dbMsPerSecond) / 1000;
+  const search = searchCost(c, day.answerSlots);
+  return timeline(day).map((x) => load(x.rates, c, search, smsRate, MAX_BUSY_SHARE, (k) => k.appMs + k.dbMs) / 1000 + idle);
 }
 
 /**

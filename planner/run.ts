@@ -120,7 +120,11 @@ if (positionals[0] === 'calibrate') {
       bind: step('bind'),
       leave: step('leave'),
       poll: step('status poll'),
-      search: step('search'),
+      search: step('search by postal code'),
+      searchFromPlace: ['search from a place (4 centres, a day)', 'search from a place (4 centres, a week)'].map((name) => ({
+        ...step(name),
+        answerSlots: report.steps.find((x) => x.step === name)!.answerSlots!,
+      })),
       hold: step('hold'),
       booking: step('booking'),
       bookedWithSms: step('booked and confirmed by SMS'),

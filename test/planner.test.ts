@@ -18,6 +18,7 @@ import {
   peakCores,
   plan,
   pollsPerSecond,
+  searchCost,
   timeline,
   type Calibration,
   type Day,
@@ -36,9 +37,11 @@ const day: Day = {
 };
 
 test('the reference calibration holds a measured cost for every step', () => {
-  for (const [step, cost] of Object.entries(calibration.steps)) {
-    assert.ok(cost.appMs > 0 && cost.dbMs >= 0 && cost.walBytes >= 0, `${step}: ${JSON.stringify(cost)}`);
+  const { searchFromPlace, ...steps } = calibration.steps;
+  for (const [step, cost] of [...Object.entries(steps), ...(searchFromPlace ?? []).map((x) => ['search from a place', x] as const)]) {
+    assert.ok(cost && cost.appMs > 0 && cost.dbMs >= 0 && cost.walBytes >= 0, `${step}: ${JSON.stringify(cost)}`);
   }
+  assert.equal(searchFromPlace?.length, 2, 'searches from places of their own, at two sizes of answer');
   assert.ok(calibration.bytesPerWaitingPerson > 0);
 });
 
@@ -189,6 +192,23 @@ test('a writing step costs its own transaction while requests rarely overlap, an
   const withAlone = plan(slow, calibration);
   const without = plan(slow, { ...calibration, alone: undefined });
   assert.ok(withAlone.dbCores > without.dbCores && withAlone.dbWriteTransactionsPerSecond > without.dbWriteTransactionsPerSecond);
+});
+
+test("a search is priced by its answer's size, from the two searches calibrated from places of their own", () => {
+  const cached = { appMs: 0.3, dbMs: 0.04, writeTransactions: 0, walBytes: 0 };
+  const small = { appMs: 0.4, dbMs: 0.05, writeTransactions: 0, walBytes: 2, answerSlots: 200 };
+  const large = { appMs: 1.2, dbMs: 0.05, writeTransactions: 0, walBytes: 2, answerSlots: 1_000 };
+  const c: Calibration = { ...calibration, steps: { ...calibration.steps, search: cached, searchFromPlace: [large, small] } };
+  assert.equal(searchCost(c, 600).appMs, 0.8, 'halfway between the two');
+  assert.ok(Math.abs(searchCost(c, 2_000).appMs - 2.2) < 1e-9, 'beyond the larger, on the same line');
+  assert.equal(searchCost(c, 0).appMs, 0.4, 'an empty answer still costs the smaller search');
+  assert.equal(searchCost(c).appMs, 1.2, "without an answer's size, the larger");
+  assert.deepEqual(searchCost({ ...c, steps: { ...c.steps, searchFromPlace: undefined } }, 600), cached, 'an older calibration: the search it measured');
+  // The plan follows: a district whose answers list more times needs more for the same crowd.
+  const wide = plan({ ...day, answerSlots: 2_000 }, c);
+  const narrow = plan({ ...day, answerSlots: 200 }, c);
+  assert.ok(wide.appCores > narrow.appCores, `${wide.appCores} vs ${narrow.appCores}`);
+  assert.ok(crowdFor(2, { ...day, answerSlots: 2_000 }, c) < crowdFor(2, { ...day, answerSlots: 200 }, c));
 });
 
 test('the crowd a machine keeps up with falls KEPT_UP_BACKLOG_SECONDS behind at its busiest, a larger one more', () => {
