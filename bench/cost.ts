@@ -16,6 +16,8 @@ const CONCURRENCY = 32;
 /** Steps measured again one request at a time. */
 const ONE_AT_A_TIME = Number(process.env.BENCH_COST_ALONE_N ?? 300);
 const IDLE_SECONDS = 3;
+/** Centres of the catalog the last search step asks across. */
+const WIDE_CENTRES = 24;
 /** People put into a waiting room to weigh what each costs a worker's memory. */
 const MEMORY_PEOPLE = Number(process.env.BENCH_COST_MEMORY_N ?? 20_000);
 
@@ -28,8 +30,9 @@ export interface StepCost {
   dbMs: number;
   writeTransactions: number;
   walBytes: number;
-  /** A search's: the appointment times its answer listed. */
+  /** A search's: the appointment times and the centres its answer listed. */
   answerSlots?: number;
+  answerCentres?: number;
 }
 
 export interface CostReport {
@@ -58,7 +61,15 @@ export async function benchCost(): Promise<CostReport> {
   await db.connect();
   try {
     const postgres = await database.postmasterPid();
-    const http = client(node.url, CONCURRENCY);
+    const plain = client(node.url, CONCURRENCY);
+    // Every POST carries an Idempotency-Key, as the web app's (web/src/api.ts) and the simulator's citizens' do: the
+    // key is claimed and its answer kept in the step's own transaction, which is part of what a step costs.
+    let posts = 0;
+    const run = Date.now().toString(36);
+    const http = {
+      request: (method: string, path: string, body?: unknown) =>
+        plain.request(method, path, body, method === 'POST' ? { 'idempotency-key': `cost-${run}-${++posts}` } : {}),
+    };
     const base = node.url;
     const cpu = () => ({ app: treeCpuSeconds(node.pid), db: treeCpuSeconds(postgres) });
 
@@ -183,28 +194,41 @@ export async function benchCost(): Promise<CostReport> {
     const { campaignId } = await benchCatalog(base, 4, 10);
     const listed = (answer: { centers: { days: { slots: unknown[] }[] }[] }) =>
       answer.centers.reduce((n, c) => n + c.days.reduce((m, d) => m + d.slots.length, 0), 0);
-    /** Searches `days` of first doses, each `from` somewhere else or always the same postal code; records the answer's size. */
-    const searches = async (step: string, days: number, from: 'place' | 'postal code') => {
+    /**
+     * Searches `days` of first doses of `campaign`, each `from` somewhere else or always the same postal code, within
+     * `radiusKm`; records the answer's size (times and centres).
+     */
+    const searches = async (step: string, campaign: number, days: number, from: 'place' | 'postal code', radiusKm = 50) => {
       let slots = 0;
+      let centres = 0;
+      // A new catalog shows once the nodes' views have read it (they refresh every second).
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+        const seen = await http.request(
+          'GET',
+          `/api/v1/availability?campaignId=${campaign}&lat=51.02&lon=7.02&radiusKm=${radiusKm}&from=${day(1)}&to=${day(days)}`,
+        );
+        if (seen.status === 200 && listed(seen.body) > 0) break;
+      }
       await measure(step, PER_STEP, async (i) => {
-        // A phone's location: about 100 m apart, as the answer cache tells places apart, all within reach of the four centres.
+        // A phone's location: about 100 m apart, as the answer cache tells places apart, all within reach of the centres.
         const where =
           from === 'place' ? `lat=${(51.02 + (i % 50) / 1000).toFixed(3)}&lon=${(7.02 + Math.floor(i / 50) / 1000).toFixed(3)}` : 'postalCode=58332';
         const answer = ok(
           'search',
-          await http.request('GET', `/api/v1/availability?campaignId=${campaignId}&${where}&radiusKm=50&from=${day(1)}&to=${day(days)}`),
+          await http.request('GET', `/api/v1/availability?campaignId=${campaign}&${where}&radiusKm=${radiusKm}&from=${day(1)}&to=${day(days)}`),
           200,
         );
         slots = listed(answer);
+        centres = answer.centers.length;
       });
-      raw[raw.length - 1]!.answerSlots = slots;
+      Object.assign(raw[raw.length - 1]!, { answerSlots: slots, answerCentres: centres });
     };
     // The same question each time, so the node's answer cache answers (a district's postal codes repeat).
-    await searches('search by postal code (4 centres, a week; cached)', 7, 'postal code');
-    // From a place of its own each time (the simulator's citizens, "use my location"), at two sizes of answer: the
-    // planner prices a search by the size of its answer along the line through these two.
-    await searches('search from a place (4 centres, a day)', 1, 'place');
-    await searches('search from a place (4 centres, a week)', 7, 'place');
+    await searches('search by postal code (4 centres, a week; cached)', campaignId, 7, 'postal code');
+    // From a place of its own each time (the simulator's citizens, "use my location"), at three shapes of answer: the
+    // planner prices a search by the times and centres its answer lists, through these three (the third at the end).
+    await searches('search from a place (4 centres, a day)', campaignId, 1, 'place');
+    await searches('search from a place (4 centres, a week)', campaignId, 7, 'place');
     const firstDoses = (
       await db.query<{ id: number }>(`SELECT id::int AS id FROM slots WHERE campaign_id = $1 AND dose = 1 ORDER BY starts_at, id`, [campaignId])
     ).rows.map((r) => r.id);
@@ -285,6 +309,11 @@ export async function benchCost(): Promise<CostReport> {
           await new Promise((resolve) => setTimeout(resolve, 100));
       },
     );
+
+    // Last, as it makes the node's views larger for what comes after: 24 centres, a day of first doses each (a
+    // district's answer lists many centres; each costs the search its own part beside its times).
+    const wide = await benchCatalog(base, WIDE_CENTRES, 1, [22, 28]);
+    await searches(`search from a place (${WIDE_CENTRES} centres, a day)`, wide.campaignId, 1, 'place', 100);
 
     const idle = {
       app: Math.min(...idleReadings.map((r) => r.app)),

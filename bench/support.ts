@@ -266,10 +266,10 @@ export const benchCampaign = (base: string) =>
 
 /**
  * A two-dose campaign at `centers` centres, each with first-dose slots every 15 minutes from 08:00 to
- * 18:00 on each of the next `days` days (4 units each) and second-dose slots 22..56 days ahead, all
- * released a second ago.
+ * 18:00 on each of the next `days` days (4 units each) and second-dose slots `secondDoseDays` ahead (22..56
+ * by default), all released a second ago.
  */
-export async function benchCatalog(base: string, centers: number, days: number) {
+export async function benchCatalog(base: string, centers: number, days: number, secondDoseDays: [number, number] = [22, 56]) {
   const campaign = await benchCampaign(base);
   const slotIds: number[] = [];
   for (let i = 0; i < centers; i++) {
@@ -282,7 +282,7 @@ export async function benchCatalog(base: string, centers: number, days: number) 
     );
     for (const [dose, from, to] of [
       [1, 1, days],
-      [2, 22, 56],
+      [2, ...secondDoseDays],
     ] as const) {
       const series = {
         centerId: center.id,

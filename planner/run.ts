@@ -10,7 +10,8 @@ import { CALIBRATION_FILE, loadCalibration } from './calibration.js';
 import { parseArgs } from 'node:util';
 import {
   crowdFor,
-  KEPT_UP_BACKLOG_SECONDS,
+  KEPT_UP_BUSY_SHARE,
+  KEPT_UP_WINDOW_SECONDS,
   DEFAULT_ADMIT_PER_SECOND,
   DEFAULT_EARLY_SHARE,
   DEFAULT_SMS_PER_SECOND,
@@ -35,6 +36,8 @@ Options:
   --poll T           seconds between a waiting person's polls (default: as the server tells them, 2-30 s by place)
   --early F          share of the crowd that comes before the opening, into the pre-queue (default 0.15)
   --admit N          admissions per second the waiting room lets in (default 200)
+  --answer N         appointment times a search's answer lists (default: a week at four centres, as calibrated)
+  --centres N        centres a search's answer lists (default 4)
   --nodes N          application nodes (default 3)
   --utilisation F    share of a core to count on at the peak (default 0.6)
   --verification     people confirm an SMS code before booking
@@ -55,6 +58,8 @@ function readArgs() {
         poll: { type: 'string' },
         early: { type: 'string' },
         admit: { type: 'string' },
+        answer: { type: 'string' },
+        centres: { type: 'string' },
         nodes: { type: 'string' },
         utilisation: { type: 'string' },
         verification: { type: 'boolean' },
@@ -121,10 +126,9 @@ if (positionals[0] === 'calibrate') {
       leave: step('leave'),
       poll: step('status poll'),
       search: step('search by postal code'),
-      searchFromPlace: ['search from a place (4 centres, a day)', 'search from a place (4 centres, a week)'].map((name) => ({
-        ...step(name),
-        answerSlots: report.steps.find((x) => x.step === name)!.answerSlots!,
-      })),
+      searchFromPlace: report.steps
+        .filter((x) => x.step.startsWith('search from a place'))
+        .map((x) => ({ ...step(x.step), answerSlots: x.answerSlots!, answerCentres: x.answerCentres! })),
       hold: step('hold'),
       booking: step('booking'),
       bookedWithSms: step('booked and confirmed by SMS'),
@@ -157,6 +161,8 @@ const day: Day = {
   ...(values.poll === undefined ? {} : { pollSeconds: duration('poll', values.poll) }),
   earlyShare: number('early', values.early, DEFAULT_EARLY_SHARE),
   admitPerSecond: number('admit', values.admit, DEFAULT_ADMIT_PER_SECOND, 1),
+  ...(values.answer === undefined ? {} : { answerSlots: number('answer', values.answer) }),
+  ...(values.centres === undefined ? {} : { answerCentres: number('centres', values.centres, undefined, 1) }),
   nodes: number('nodes', values.nodes, 3, 1),
   utilisation: number('utilisation', values.utilisation, 0.6, 0.05),
   verification: values.verification ?? false,
@@ -197,6 +203,6 @@ console.log(
   `  memory per worker      ${p.memoryPerWorkerMb} MB for the waiting room (${calibration.bytesPerWaitingPerson} bytes per person, every worker keeps every room)`,
 );
 console.log(
-  `\nthis machine (${calibration.cores} cores, application and PostgreSQL together) keeps up with about ${here.toLocaleString('en')} people for a day of this shape (at most ${KEPT_UP_BACKLOG_SECONDS} s of work behind at the busiest).\n` +
+  `\nthis machine (${calibration.cores} cores, application and PostgreSQL together) keeps up with about ${here.toLocaleString('en')} people for a day of this shape (its busiest ${KEPT_UP_WINDOW_SECONDS} s needing at most ${Math.round(KEPT_UP_BUSY_SHARE * 100)} % of the cores).\n` +
     `Run the simulator with that crowd (npm run simulate -- --crowd ${here} ...) and set ANSTURM_MEASURED_CROWD to what it held with no failure.`,
 );

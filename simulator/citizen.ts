@@ -184,6 +184,7 @@ export async function citizen(i: number, arriveAt: number, ctx: CitizenContext):
       if (found?.status === 200) {
         rec.counters.searches++;
         rec.counters.slotsListed += centers.reduce((n, c) => n + c.days.reduce((m, d) => m + d.slots.length, 0), 0);
+        rec.counters.centresListed += centers.length;
       }
       // Most people take one of the nearest centres, any time that suits them.
       const slots = centers.slice(0, 3).flatMap((c) => c.days.flatMap((d) => d.slots));

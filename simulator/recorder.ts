@@ -76,6 +76,7 @@ export class Recorder {
     /** Searches answered, and the appointment times their answers listed in all (the planner prices a search by it). */
     searches: 0,
     slotsListed: 0,
+    centresListed: 0,
   };
   codeWaits: number[] = [];
   /** When each ticket's join answer arrived, by ticket id: the join order people saw. */

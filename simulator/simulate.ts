@@ -268,7 +268,9 @@ export async function simulate(o: SimulateOptions) {
         rec.seconds,
         loadGenerator.cpuSeconds / wall,
         owned !== undefined,
-        rec.counters.searches > 0 ? rec.counters.slotsListed / rec.counters.searches : undefined,
+        rec.counters.searches > 0
+          ? { slots: rec.counters.slotsListed / rec.counters.searches, centres: rec.counters.centresListed / rec.counters.searches }
+          : undefined,
       ),
       soldOutSeconds: soldOutAt === null ? null : Math.round((soldOutAt - opensAt) / 1000),
       fullyBookedSeconds: fullyBookedAt === null ? null : Math.round((fullyBookedAt - opensAt) / 1000),
@@ -359,7 +361,7 @@ function plannerBeside(
   seconds: { serverCores: number | null; generatorCores: number }[],
   simulatorCores: number,
   ownInstance: boolean,
-  answerSlots: number | undefined,
+  answers: { slots: number; centres: number } | undefined,
 ) {
   const calibration = loadCalibration();
   const from = calibration.measuredHere ? 'this installation' : 'the reference machine';
@@ -375,7 +377,8 @@ function plannerBeside(
     verification: s.verification,
     smsPerSecond: s.smsPerSecond,
     // What this run's searches listed on average: the planner prices a search by it.
-    answerSlots,
+    answerSlots: answers?.slots,
+    answerCentres: answers?.centres,
     utilisation: 1,
     nodes: 1,
   };
@@ -400,10 +403,11 @@ function plannerBeside(
     measuredPeakCores: ownInstance && measuredPeak !== null ? Math.round(measuredPeak * 100) / 100 : null,
     /** This machine's cores less what the simulator used in the server's busiest five seconds (its average without them). */
     serverCores: Math.round(serverShare * 100) / 100,
-    /** The crowd of this shape those cores keep up with, by the planner (falling at most 0.2 s of work behind). */
+    /** The crowd of this shape those cores keep up with, by the planner (its busiest five seconds within 85 % of them). */
     predictedCrowd: crowdFor(serverShare, day, calibration.costs),
     /** Appointment times a search's answer listed on average in this run (the planner prices a search by it). */
-    answerSlots: answerSlots === undefined ? null : Math.round(answerSlots),
+    answerSlots: answers === undefined ? null : Math.round(answers.slots),
+    answerCentres: answers === undefined ? null : Math.round(answers.centres * 10) / 10,
   };
 }
 
