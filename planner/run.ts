@@ -10,8 +10,7 @@ import { CALIBRATION_FILE, loadCalibration } from './calibration.js';
 import { parseArgs } from 'node:util';
 import {
   crowdFor,
-  KEPT_UP_BUSY_SHARE,
-  KEPT_UP_WINDOW_SECONDS,
+  KEPT_UP_TEXT,
   DEFAULT_ADMIT_PER_SECOND,
   DEFAULT_EARLY_SHARE,
   DEFAULT_SMS_PER_SECOND,
@@ -203,6 +202,6 @@ console.log(
   `  memory per worker      ${p.memoryPerWorkerMb} MB for the waiting room (${calibration.bytesPerWaitingPerson} bytes per person, every worker keeps every room)`,
 );
 console.log(
-  `\nthis machine (${calibration.cores} cores, application and PostgreSQL together) keeps up with about ${here.toLocaleString('en')} people for a day of this shape (its busiest ${KEPT_UP_WINDOW_SECONDS} s needing at most ${Math.round(KEPT_UP_BUSY_SHARE * 100)} % of the cores).\n` +
+  `\nthis machine (${calibration.cores} cores, application and PostgreSQL together) keeps up with about ${here.toLocaleString('en')} people for a day of this shape (${KEPT_UP_TEXT}).\n` +
     `Run the simulator with that crowd (npm run simulate -- --crowd ${here} ...) and set ANSTURM_MEASURED_CROWD to what it held with no failure.`,
 );

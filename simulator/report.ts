@@ -1,7 +1,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Second } from './recorder.js';
-import { KEPT_UP_BUSY_SHARE, KEPT_UP_WINDOW_SECONDS } from '../planner/model.js';
+import { KEPT_UP_TEXT } from '../planner/model.js';
 
 /** The report as JSON, and as one self-contained HTML page with SVG charts (no CDN, no script). */
 export function writeReport(dir: string, report: Record<string, any>): { json: string; html: string } {
@@ -130,7 +130,7 @@ function page(r: Record<string, any>): string {
 <tr><td>cores the server used at most (five seconds, from /proc)</td><td class="n">${r.planner.measuredPeakCores ?? 'n/a'}</td></tr>
 <tr><td>cores the server had at its busiest (this machine's, less what the simulator used then)</td><td class="n">${r.planner.serverCores}</td></tr>
 <tr><td>appointment times and centres a search's answer listed on average (the planner prices a search by them)</td><td class="n">${r.planner.answerSlots ?? 'n/a'} at ${r.planner.answerCentres ?? 'n/a'}</td></tr>
-<tr><td>people of this shape those cores keep up with, by the planner (its busiest ${KEPT_UP_WINDOW_SECONDS} s needing at most ${Math.round(KEPT_UP_BUSY_SHARE * 100)} % of the cores)</td><td class="n">${fmt(r.planner.predictedCrowd)}</td></tr>
+<tr><td>people of this shape those cores keep up with, by the planner (${KEPT_UP_TEXT})</td><td class="n">${fmt(r.planner.predictedCrowd)}</td></tr>
 </tbody></table>
 <h2>People</h2><table><tbody>${Object.entries(r.counters as Record<string, number>)
     .map(([k, v]) => `<tr><td>${esc(COUNTER_NAMES[k] ?? k)}</td><td class="n">${fmt(v)}</td></tr>`)

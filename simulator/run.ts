@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { PRESETS, scaled, type Scenario } from './presets.js';
 import { writeReport } from './report.js';
 import { simulate } from './simulate.js';
-import { KEPT_UP_BUSY_SHARE, KEPT_UP_WINDOW_SECONDS } from '../planner/model.js';
+import { KEPT_UP_TEXT } from '../planner/model.js';
 
 const OPTIONS = {
   scale: { type: 'string' },
@@ -200,7 +200,7 @@ console.log(
 console.log(`what limited it: ${report.limit.text}`);
 const pl = report.planner;
 console.log(
-  `capacity: ${report.keptUp ? 'kept up' : 'did not keep up'} (nothing failed or shed, every second's server p95 ≤ 1 s) with ${scenario.crowd.toLocaleString('en')} people · the planner (costs of ${pl.costsFrom}): this shape needs ${pl.predictedPeakCores} cores at its busiest${pl.measuredPeakCores === null ? '' : `, the server used at most ${pl.measuredPeakCores}`}; the server's ${pl.serverCores} cores here keep up with about ${pl.predictedCrowd.toLocaleString('en')} people (its busiest ${KEPT_UP_WINDOW_SECONDS} s needing at most ${Math.round(KEPT_UP_BUSY_SHARE * 100)} % of the cores)`,
+  `capacity: ${report.keptUp ? 'kept up' : 'did not keep up'} (nothing failed or shed, every second's server p95 ≤ 1 s) with ${scenario.crowd.toLocaleString('en')} people · the planner (costs of ${pl.costsFrom}): this shape needs ${pl.predictedPeakCores} cores at its busiest${pl.measuredPeakCores === null ? '' : `, the server used at most ${pl.measuredPeakCores}`}; the server's ${pl.serverCores} cores here keep up with about ${pl.predictedCrowd.toLocaleString('en')} people (${KEPT_UP_TEXT})`,
 );
 if (report.statements) {
   console.log("the database's dearest statements (pg_stat_statements, from the crowd's start):");

@@ -403,7 +403,7 @@ function plannerBeside(
     measuredPeakCores: ownInstance && measuredPeak !== null ? Math.round(measuredPeak * 100) / 100 : null,
     /** This machine's cores less what the simulator used in the server's busiest five seconds (its average without them). */
     serverCores: Math.round(serverShare * 100) / 100,
-    /** The crowd of this shape those cores keep up with, by the planner (its busiest five seconds within 85 % of them). */
+    /** The crowd of this shape those cores keep up with, by the planner (planner/model.ts KEPT_UP). */
     predictedCrowd: crowdFor(serverShare, day, calibration.costs),
     /** Appointment times a search's answer listed on average in this run (the planner prices a search by it). */
     answerSlots: answers === undefined ? null : Math.round(answers.slots),
