@@ -51,16 +51,22 @@ export async function startAnsturm(databaseUrl: string, workers: number, env: Re
   });
   // The primary logs its URL at info; ask for it explicitly.
   let metricsUrl = '';
+  let out = '';
+  const read = (c: Buffer) => {
+    out += c.toString();
+    metricsUrl ||= /metrics for Prometheus on (\S+?)"/.exec(out)?.[1] ?? '';
+  };
+  child.stdout!.on('data', read);
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      metricsUrl ||= /metrics for Prometheus on (\S+?)"/.exec(out)?.[1] ?? '';
+    child.stdout!.on('data', () => {
       const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
       if (m) resolve(m[1]!);
     });
     child.on('exit', (code) => reject(new Error(`ansturm exited with ${code}: ${out}`)));
   });
+  // From here on its output is only drained: kept, it grew by every log line of a run, and each chunk searched it all.
+  child.stdout!.removeAllListeners('data');
+  child.stdout!.resume();
   return {
     url,
     metricsUrl,

@@ -87,8 +87,10 @@ export class Dispatcher {
     const result = await this.transport.send(m);
     if (result.ok) {
       await this.sent.submit({ id: m.id, deliveredTo: result.deliveredTo });
-      // Never the recipient or the text: logs carry no personal data.
-      this.log.info({ message: m.id, kind: m.kind, channel: m.channel, to: result.deliveredTo }, 'message sent');
+      // Never the recipient or the text: logs carry no personal data. At debug: the message's row keeps when and
+      // through whom it went, and in a rush a line per message (hundreds a second) is a synchronous write each on
+      // the worker's event loop (stdout).
+      this.log.debug({ message: m.id, kind: m.kind, channel: m.channel, to: result.deliveredTo }, 'message sent');
     } else if (result.retry && m.attempts < this.options.maxAttempts) {
       await run(this.db, sql.markRetry(m.id, backoff(m.attempts, this.options.retryBaseMs), result.error));
     } else {
