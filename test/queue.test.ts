@@ -447,7 +447,16 @@ describe('admission pace', () => {
     const recovered = (await admitted()) - throttled;
     // Throttled: a quarter of 20/s over 2 s of clock, plus the real seconds the steps took, plus the one second that may pile up.
     assert.ok(throttled > 0 && throttled <= 5 * (2 + realSeconds + 1), `throttled to a quarter: ${throttled} in 2 s (+${realSeconds} s) at a cap of 20/s`);
-    assert.ok(recovered >= 15, `back to full pace: ${recovered} in one second of clock`);
+    const why = async () =>
+      JSON.stringify({
+        stats: (await node.db.query(`SELECT node_id, hold_p95_ms, holds, errors, reported_at, clock_now() AS now FROM node_stats`)).rows,
+        states: (await node.db.query(`SELECT state, count(*)::int AS n FROM queue_tickets WHERE release_id = $1 GROUP BY 1`, [w.releaseId])).rows,
+        room: (
+          await node.db.query(`SELECT state, max_admissions_per_second, target_active, admitted_total FROM waiting_rooms WHERE release_id = $1`, [w.releaseId])
+        ).rows,
+        codes: (await node.db.query(`SELECT count(*)::int AS n, min(not_before) AS oldest FROM messages WHERE kind = 'code' AND state <> 'sent'`)).rows,
+      });
+    assert.ok(recovered >= 15, `back to full pace: ${recovered} in one second of clock ${recovered >= 15 ? '' : await why()}`);
   });
 
   test('joins are limited per client address, with Retry-After', async () => {
