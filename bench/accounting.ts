@@ -91,15 +91,12 @@ export async function databaseWork(db: pg.ClientBase): Promise<DatabaseWork> {
 
 /**
  * The machine's own stalls so far, in seconds (Linux pressure stall information and /proc/stat): the time some
- * task waited for a core, some and all tasks waited for the disk, all waited for memory, and the time the
- * hypervisor ran someone else on this machine's cores (steal, summed over the cores). Null where the kernel
- * does not say.
+ * task waited for a core, the time all tasks waited for the disk, and the time the hypervisor ran someone else on
+ * this machine's cores (steal, summed over the cores). Null where the kernel does not say.
  */
 export interface MachineStalls {
   cpuSome: number | null;
-  ioSome: number | null;
   ioFull: number | null;
-  memoryFull: number | null;
   steal: number | null;
 }
 
@@ -123,5 +120,5 @@ export function machineStalls(): MachineStalls {
   } catch {
     steal = null;
   }
-  return { cpuSome: pressure('cpu', 'some'), ioSome: pressure('io', 'some'), ioFull: pressure('io', 'full'), memoryFull: pressure('memory', 'full'), steal };
+  return { cpuSome: pressure('cpu', 'some'), ioFull: pressure('io', 'full'), steal };
 }

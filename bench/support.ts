@@ -52,13 +52,10 @@ export async function startAnsturm(databaseUrl: string, workers: number, env: Re
   // The primary logs its URL at info; ask for it explicitly.
   let metricsUrl = '';
   let out = '';
-  const read = (c: Buffer) => {
-    out += c.toString();
-    metricsUrl ||= /metrics for Prometheus on (\S+?)"/.exec(out)?.[1] ?? '';
-  };
-  child.stdout!.on('data', read);
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', () => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      metricsUrl ||= /metrics for Prometheus on (\S+?)"/.exec(out)?.[1] ?? '';
       const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
       if (m) resolve(m[1]!);
     });

@@ -47,8 +47,8 @@ export interface Calibration {
     /** A search the answer cache answers (the same postal code each time). */
     search: StepCost;
     /**
-     * Searches from places of their own (a phone's location: no two answers alike, so the cache does not help), at
-     * two sizes of answer. The planner prices every search so, by the size of its answer (`searchCost`).
+     * Searches from places of their own (a phone's location: no two answers alike, so the cache does not help), in
+     * three shapes of answer. The planner prices every search so, by what its answer lists (`searchCost`).
      */
     searchFromPlace?: SearchPoint[];
     hold: StepCost;

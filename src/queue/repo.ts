@@ -71,9 +71,8 @@ export const joinTickets = (releaseId: number, tickets: NewTicket[]): Sql => ({
              AND w.prequeue_opens_at <= clock_now()
            RETURNING NOT w.seed_revealed AND clock_now() < r.opens_at AS pre, w.prequeue_count + w.live_count - $2 AS before
          )
-         INSERT INTO queue_tickets (id, release_id, phase, idx, resume_code, challenge_id, last_seen_at)
-         SELECT t.id, $1, CASE WHEN c.pre THEN 'pre' ELSE 'live' END, CASE WHEN c.pre THEN NULL ELSE c.before + t.n END, t.code, t.challenge,
-                clock_now()
+         INSERT INTO queue_tickets (id, release_id, phase, idx, resume_code, challenge_id)
+         SELECT t.id, $1, CASE WHEN c.pre THEN 'pre' ELSE 'live' END, CASE WHEN c.pre THEN NULL ELSE c.before + t.n END, t.code, t.challenge
          FROM claim c, unnest($3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS t(id, code, challenge, n)
          RETURNING id, phase, idx`,
   values: [releaseId, tickets.length, tickets.map((t) => t.id), tickets.map((t) => t.resumeCode), tickets.map((t) => t.challengeId)],
