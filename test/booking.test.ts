@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { adminPost, book, morningIn, person, post, setUpWorld } from './support/fixtures.js';
 import { startTestNode, type TestNode } from './support/node.js';
+import { waitUntil } from './support/cluster.js';
 
 let node: TestNode;
 before(async () => {
@@ -215,4 +216,49 @@ describe('Idempotency-Key', () => {
     const count = await node.db.query('SELECT count(*)::int AS n FROM bookings WHERE hold_id = $1', [hold.body.holdId]);
     assert.equal(count.rows[0].n, 1);
   });
+
+  /**
+   * Another node's transaction has written the key with its answer and not yet committed, as when a client's retry
+   * reaches a second node while the first is still writing. The racing request does its work, waits on the key at
+   * its COMMIT, and then either answers with the first answer (taking nothing) or, if the first rolled back, its own.
+   */
+  for (const [ending, replayed] of [
+    ['COMMIT', true],
+    ['ROLLBACK', false],
+  ] as const)
+    test(`a retry racing the first on another node, which ends in ${ending}: ${replayed ? 'the first answer, nothing taken' : 'its own hold'}`, async () => {
+      const w = await setUpWorld(node.app);
+      const slot = w.firstSlotIds[0]!;
+      const body = { slotId: slot };
+      const first = await post(node.app, '/api/v1/holds', body, { 'idempotency-key': `race-first-${ending}` });
+      // The same body's hash, as the node computed it.
+      const { request_hash: hash } = (await node.db.query('SELECT request_hash FROM idempotency_keys WHERE key = $1', [`race-first-${ending}`])).rows[0];
+      const taken = await slotTaken(slot);
+      const other = await node.db.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query(
+          `INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body) VALUES ('POST /api/v1/holds', $1, $2, 201, $3)`,
+          [`race-${ending}`, hash, JSON.stringify(first.body)],
+        );
+        const racing = post(node.app, '/api/v1/holds', body, { 'idempotency-key': `race-${ending}` });
+        await waitUntil('the racing request waits on the key', async () => {
+          const waiting = await node.db.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO idempotency_keys%' AND pid <> pg_backend_pid()`,
+          );
+          return waiting.rows[0].n === 1;
+        });
+        await other.query(ending);
+        const answer = await racing;
+        assert.equal(answer.status, 201, JSON.stringify(answer.body));
+        assert.equal(answer.headers['idempotent-replayed'], String(replayed));
+        if (replayed) assert.equal(answer.body.holdId, first.body.holdId);
+        else assert.notEqual(answer.body.holdId, first.body.holdId);
+        assert.equal(await slotTaken(slot), replayed ? taken : taken + 1);
+        const keys = await node.db.query('SELECT response_body FROM idempotency_keys WHERE key = $1', [`race-${ending}`]);
+        assert.equal(keys.rows[0].response_body.holdId, answer.body.holdId, 'the stored answer is the one given');
+      } finally {
+        other.release();
+      }
+    });
 });

@@ -128,23 +128,31 @@ export const pgConstraint = (err: unknown): string | undefined =>
 /**
  * Runs fn in one transaction. A deadlock or serialization failure means PostgreSQL chose
  * this transaction as the victim and rolled all of it back, so running it again is safe; so does
- * a lock it did not wait for (55P03), and a stale prepared statement (db/prepared.ts), which the
- * next attempt prepares anew.
+ * a lock it did not wait for (55P03), a stale prepared statement (db/prepared.ts), which the
+ * next attempt prepares anew, and a unique violation by a statement sent with the COMMIT (`atCommit`):
+ * a concurrent transaction wrote that row first, and the next attempt reads it.
  */
 export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await db.connect();
     const last: Sql[] = [];
     withCommit.set(client, last);
+    let committing = false;
     try {
       await client.query('BEGIN');
       const result = await fn(client);
+      committing = true;
       await client.query([...last.map(inlined), 'COMMIT'].join(';\n'));
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       const code = pgCode(err);
-      const retryable = code === PG.deadlockDetected || code === PG.serializationFailure || code === PG.lockNotAvailable || isStalePlan(err);
+      const retryable =
+        code === PG.deadlockDetected ||
+        code === PG.serializationFailure ||
+        code === PG.lockNotAvailable ||
+        isStalePlan(err) ||
+        (committing && last.length > 0 && code === PG.uniqueViolation);
       if (!retryable || attempt >= attempts) throw err;
     } finally {
       withCommit.delete(client);
@@ -160,7 +168,7 @@ const withCommit = new WeakMap<pg.ClientBase, Sql[]>();
  * Sends a statement whose answer nobody reads (it writes what the transaction decided, such as the answers kept for
  * Idempotency-Keys) together with the COMMIT of the `tx` that `q` runs: one round trip fewer, in which the
  * transaction's row locks would be held while the node's event loop gets round to it. Should it fail, the COMMIT
- * does not happen and the transaction rolls back as a whole. Outside a `tx` it runs at once.
+ * does not happen and the transaction rolls back as a whole (and is tried again for a unique violation: see `tx`). Outside a `tx` it runs at once.
  * Its text must have no `$` but its parameters: they are written into it as literals (the COMMIT goes in the same
  * simple query, which takes none).
  */

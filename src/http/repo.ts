@@ -3,28 +3,27 @@ import type { IdempotencyKey, Outcome } from './transaction.js';
 
 /** The idempotency keys of POSTs and the answers stored with them (http/transaction.ts). */
 
-export const claimKeys = (keys: IdempotencyKey[]): Sql => ({
-  text: `INSERT INTO idempotency_keys (scope, key, request_hash) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-         ON CONFLICT DO NOTHING RETURNING scope, key`,
-  values: [keys.map((k) => k.scope), keys.map((k) => k.key), keys.map((k) => k.hash)],
-});
-
+/** The answers already stored for these keys: a retry's first answer (committed, so final). */
 export const storedAnswers = (keys: IdempotencyKey[]): Sql => ({
   text: `SELECT i.scope, i.key, i.request_hash, i.response_status, i.response_body
          FROM idempotency_keys i JOIN unnest($1::text[], $2::text[]) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key`,
   values: [keys.map((k) => k.scope), keys.map((k) => k.key)],
 });
 
+/**
+ * The keys and their answers, written with the COMMIT of the change they guard. A concurrent request with the same key
+ * that committed first makes this fail on the primary key, and the transaction is tried again (db/pool.ts `tx`).
+ */
 export const storeAnswers = (keys: IdempotencyKey[], outcomes: Outcome<unknown>[]): Sql => ({
-  text: `UPDATE idempotency_keys i SET response_status = a.status, response_body = a.body
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[]) AS a(scope, key, status, body)
-         WHERE i.scope = a.scope AND i.key = a.key`,
-  values: [keys.map((k) => k.scope), keys.map((k) => k.key), outcomes.map((o) => o.status), outcomes.map((o) => JSON.stringify(o.body))],
-});
-
-export const dropClaims = (keys: IdempotencyKey[]): Sql => ({
-  text: `DELETE FROM idempotency_keys i USING unnest($1::text[], $2::text[]) AS k(scope, key) WHERE i.scope = k.scope AND i.key = k.key`,
-  values: [keys.map((k) => k.scope), keys.map((k) => k.key)],
+  text: `INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::jsonb[])`,
+  values: [
+    keys.map((k) => k.scope),
+    keys.map((k) => k.key),
+    keys.map((k) => k.hash),
+    outcomes.map((o) => o.status),
+    outcomes.map((o) => JSON.stringify(o.body)),
+  ],
 });
 
 /** Retries come within minutes; a day keeps replays safe across a long outage. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { atCommit, run, tx, type Db } from '../db/pool.js';
-import { claimKeys, dropClaims, storeAnswers, storedAnswers } from './repo.js';
+import { storeAnswers, storedAnswers } from './repo.js';
 import { AppError, fail } from '../errors.js';
 import { actionOf, audit } from '../staff/audit.js';
 import { actorOf } from '../staff/auth.js';
@@ -44,11 +44,11 @@ export function idempotencyKeyOf(request: FastifyRequest): IdempotencyKey | unde
 
 /**
  * Wraps a use case that answers many inputs at once (see db/group-commit.ts) with idempotency:
- * each key and its answer are written in the same transaction as the effect. A retry after the
- * first commit gets the stored answer and changes nothing; a retry racing the first waits for it
- * on the key's primary key. A refused request wrote nothing, its claim included, so its retry
- * runs afresh. Keys are claimed, stored and dropped in one statement each for the whole batch; storing and
- * dropping go with the transaction's COMMIT (db/pool.ts `atCommit`).
+ * each key and its answer are written in the same transaction as the effect, with its COMMIT (db/pool.ts
+ * `atCommit`), so both exist or neither. A retry after the first commit finds the stored answer and changes
+ * nothing. A retry racing the first does its work, but its key's INSERT waits on the primary key for the first
+ * to commit and then fails; the transaction is tried again and finds the answer (db/pool.ts `tx`). A refused
+ * request stores nothing, so its retry runs afresh. One read before and one INSERT at COMMIT for the whole batch.
  */
 export function idempotent<I, O>(status: number, write: (q: pg.ClientBase, inputs: I[]) => Promise<(O | AppError)[]>) {
   return async (q: pg.ClientBase, items: Keyed<I>[]): Promise<(Outcome<O> | AppError)[]> => {
@@ -56,7 +56,7 @@ export function idempotent<I, O>(status: number, write: (q: pg.ClientBase, input
     const prior =
       keyed.length === 0
         ? []
-        : await claim<O>(
+        : await storedOutcomes<O>(
             q,
             keyed.map((k) => k.key),
           );
@@ -74,10 +74,7 @@ export function idempotent<I, O>(status: number, write: (q: pg.ClientBase, input
       const answer = answers[j]!;
       results[i] = answer instanceof AppError ? answer : { body: answer, status, replayed: false };
     });
-    const claimed = keyed.filter((_, j) => prior[j] === null);
-    const stored = claimed.filter((k) => !(results[k.i] instanceof AppError));
-    const dropped = claimed.filter((k) => results[k.i] instanceof AppError);
-    // Nothing is decided by these two any more: they go with the COMMIT, not in a round trip of their own.
+    const stored = keyed.filter((k, j) => prior[j] === null && !(results[k.i] instanceof AppError));
     if (stored.length > 0)
       await atCommit(
         q,
@@ -86,19 +83,13 @@ export function idempotent<I, O>(status: number, write: (q: pg.ClientBase, input
           stored.map((k) => results[k.i] as Outcome<O>),
         ),
       );
-    if (dropped.length > 0) await atCommit(q, dropClaims(dropped.map((k) => k.key)));
     return results as (Outcome<O> | AppError)[];
   };
 }
 
-/** For each key: null when this request claimed it, else the stored answer (or a refusal for another body). */
-async function claim<O>(q: pg.ClientBase, keys: IdempotencyKey[]): Promise<(Outcome<O> | AppError | null)[]> {
-  const claimed = new Set((await run<{ scope: string; key: string }>(q, claimKeys(keys))).rows.map((r) => `${r.scope}\n${r.key}`));
-  const others = keys.filter((k) => !claimed.has(`${k.scope}\n${k.key}`));
-  const rows =
-    others.length === 0
-      ? []
-      : (await run<{ scope: string; key: string; request_hash: string; response_status: number; response_body: O }>(q, storedAnswers(others))).rows;
+/** For each key: null when no answer is stored for it, else the stored answer (or a refusal for another body). */
+async function storedOutcomes<O>(q: pg.ClientBase, keys: IdempotencyKey[]): Promise<(Outcome<O> | AppError | null)[]> {
+  const rows = (await run<{ scope: string; key: string; request_hash: string; response_status: number; response_body: O }>(q, storedAnswers(keys))).rows;
   const stored = new Map(rows.map((r) => [`${r.scope}\n${r.key}`, r]));
   return keys.map((k) => {
     const row = stored.get(`${k.scope}\n${k.key}`);
