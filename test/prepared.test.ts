@@ -4,6 +4,7 @@ import { createPool, isDatabaseUnavailable, tx, type Db } from '../src/db/pool.j
 import { freshDatabase } from './support/db.js';
 import pino from 'pino';
 import { freshStatistics } from '../src/db/statistics.js';
+import { GroupCommit } from '../src/db/group-commit.js';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 let db: Db;
@@ -47,6 +48,25 @@ describe('prepared statements (db/prepared.ts)', () => {
     await db.query('ALTER TABLE prepared_probe ADD COLUMN c int DEFAULT 8');
     const rows = await tx(db, async (q) => (await q.query(text, [1])).rows);
     assert.deepEqual(rows, [{ a: 1, b: 7, c: 8 }]);
+  });
+
+  test("a group commit's transaction never plans a statement for its values; other transactions may", async () => {
+    const customPlans = async (text: string) =>
+      (await db.query<{ n: number }>('SELECT custom_plans::int AS n FROM pg_prepared_statements WHERE statement = $1', [text])).rows[0]!.n;
+    // PostgreSQL's own choice (plan_cache_mode = auto) plans a statement's first five runs for their values.
+    const auto = 'SELECT count(*)::int AS n FROM unnest($1::int[]) AS u(x) WHERE x > 0';
+    for (let i = 0; i < 7; i++) await tx(db, (q) => q.query(auto, [[1, 2, 3]]));
+    assert.ok((await customPlans(auto)) > 0, 'a transaction of its own plans for the values');
+    const generic = 'SELECT count(*)::int AS n FROM unnest($1::int[]) AS u(x) WHERE x > 1';
+    const batches = new GroupCommit(db, { lanes: 1, maxBatch: 10, maxQueue: 100 }, async (q, items: number[]) => {
+      const modes = await q.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
+      assert.equal(modes.rows[0]!.plan_cache_mode, 'force_generic_plan');
+      const n = (await q.query<{ n: number }>(generic, [items])).rows[0]!.n;
+      return items.map(() => n);
+    });
+    for (let i = 0; i < 7; i++) assert.equal(await batches.submit(i + 2), 1);
+    assert.equal(await customPlans(generic), 0, 'the group commit used the generic plan every time');
+    assert.equal((await db.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]!.plan_cache_mode, 'auto', 'and only in its transaction');
   });
 
   test('a plan kept from when a table was nearly empty is made again once the table has grown (fresh-statistics)', async () => {

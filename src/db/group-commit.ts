@@ -97,7 +97,9 @@ export class GroupCommit<I, O> {
     const started = performance.now();
     try {
       const items = batch.map((p) => p.item);
-      results = this.options.oneStatement ? await alone(this.db, (q) => this.write(q, items)) : await tx(this.db, (q) => this.write(q, items));
+      results = this.options.oneStatement
+        ? await alone(this.db, (q) => this.write(q, items))
+        : await tx(this.db, (q) => this.write(q, items), { genericPlans: true });
       this.options.onBatch?.(batch.length, (performance.now() - started) / 1000);
     } catch (err) {
       // No connection came (the pool is exhausted, the database is away): trying each item alone would not help.

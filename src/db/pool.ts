@@ -125,6 +125,17 @@ export const pgCode = (err: unknown): string | undefined =>
 export const pgConstraint = (err: unknown): string | undefined =>
   typeof err === 'object' && err !== null && 'constraint' in err ? String((err as { constraint: unknown }).constraint) : undefined;
 
+export interface TxOptions {
+  /** Tries in all (5): see `tx` for the failures that are tried again. */
+  attempts?: number;
+  /**
+   * Every prepared statement of the transaction runs on the plan it was given once per connection
+   * (db/prepared.ts), never planned again for its parameters' values. For the rush's own transactions
+   * (db/group-commit.ts), whose statements find their rows by key and write their states as literals.
+   */
+  genericPlans?: boolean;
+}
+
 /**
  * Runs fn in one transaction. A deadlock or serialization failure means PostgreSQL chose
  * this transaction as the victim and rolled all of it back, so running it again is safe; so does
@@ -132,14 +143,16 @@ export const pgConstraint = (err: unknown): string | undefined =>
  * next attempt prepares anew, and a unique violation by a statement sent with the COMMIT (`atCommit`):
  * a concurrent transaction wrote that row first, and the next attempt reads it.
  */
-export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, attempts = 5): Promise<T> {
+export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, options: TxOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? 5;
+  const begin = options.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN';
   for (let attempt = 1; ; attempt++) {
     const client = await db.connect();
     const last: Sql[] = [];
     withCommit.set(client, last);
     let committing = false;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await fn(client);
       committing = true;
       await client.query([...last.map(inlined), 'COMMIT'].join(';\n'));
