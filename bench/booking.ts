@@ -17,7 +17,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
  */
 export async function benchBooking(concurrency = 32, keyed = false) {
   const db = await benchDatabase();
-  const app = await startAnsturm(db.url, Number(process.env.WEB_concurrency ?? 2), { ANSTURM_DB_POOL_SIZE: '20' });
+  const app = await startAnsturm(db.url, undefined, { ANSTURM_DB_POOL_SIZE: '20' });
   try {
     const base = app.url;
     const campaign = await benchCampaign(base);

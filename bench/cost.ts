@@ -5,11 +5,10 @@
  * verification code (sent), and booking; then per whole citizen on the ways the presets take. The nodes' periodic work
  * (view refreshes, the leader's tasks, the outbox's polling) is measured while idle (twice; the lower counts) and taken off.
  */
-import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { client } from '../simulator/http.js';
 import { databaseWork, treeCpuSeconds, type DatabaseWork } from './accounting.js';
-import { benchCatalog, benchDatabase, benchWaitingRoom, day, startAnsturm } from './support.js';
+import { benchCatalog, benchDatabase, benchWaitingRoom, day, startAnsturm, workersFor } from './support.js';
 
 const PER_STEP = Number(process.env.BENCH_COST_N ?? 2000);
 const CONCURRENCY = 32;
@@ -51,7 +50,7 @@ export interface CostReport {
 
 export async function benchCost(): Promise<CostReport> {
   const database = await benchDatabase();
-  const node = await startAnsturm(database.url, availableParallelism(), {
+  const node = await startAnsturm(database.url, undefined, {
     ANSTURM_JOINS_PER_MINUTE: '0',
     ANSTURM_MAX_EVENT_LOOP_DELAY_MS: '0',
     ANSTURM_SMS_PER_SECOND: '100000',
@@ -84,7 +83,7 @@ export async function benchCost(): Promise<CostReport> {
       return { app: (now.app - from.cpu.app) / seconds, db: (now.db - from.cpu.db) / seconds };
     };
     const idleReadings = [await idleRate()];
-    const workers = availableParallelism();
+    const workers = workersFor(database.url);
 
     /** Each step's raw readings; the idle rate is taken off at the end, once both idle readings are in. */
     const raw: (Omit<StepCost, 'appMs' | 'dbMs'> & { appSeconds: number; dbSeconds: number; seconds: number })[] = [];

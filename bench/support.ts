@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import { pino } from 'pino';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
+import { loadConfig } from '../src/config.js';
 import type { client } from '../simulator/http.js';
 
 export const ADMIN = { authorization: 'Bearer bench-admin-token-0123456789' };
@@ -32,14 +33,21 @@ export async function benchDatabase(options: { statements?: boolean } = {}) {
   };
 }
 
-/** Starts Ansturm (src/main.ts) with the given number of workers on a free port. */
-export async function startAnsturm(databaseUrl: string, workers: number, env: Record<string, string> = {}) {
+/** The workers Ansturm starts by itself for this database (and this environment's WEB_CONCURRENCY, if set). */
+export const workersFor = (databaseUrl: string): number =>
+  loadConfig({ DATABASE_URL: databaseUrl, ...(process.env.WEB_CONCURRENCY ? { WEB_CONCURRENCY: process.env.WEB_CONCURRENCY } : {}) }).workers;
+
+/**
+ * Starts Ansturm (src/main.ts) with the given number of workers on a free port; `undefined`: as many as Ansturm
+ * starts by itself (WEB_CONCURRENCY, else one per core: src/config.ts), as a district's installation would.
+ */
+export async function startAnsturm(databaseUrl: string, workers: number | undefined, env: Record<string, string> = {}) {
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
-      WEB_CONCURRENCY: String(workers),
+      ...(workers === undefined ? {} : { WEB_CONCURRENCY: String(workers) }),
       PORT: '0',
       LOG_LEVEL: 'info',
       ANSTURM_SEED_DEMO: 'false',

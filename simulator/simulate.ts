@@ -51,7 +51,7 @@ export async function simulate(o: SimulateOptions) {
   // The database the run reads its ledger, counters and sessions from: its own, or the target's (DATABASE_URL).
   const databaseUrl = owned?.url ?? process.env.DATABASE_URL ?? '';
   const node = owned
-    ? await startAnsturm(owned.url, o.workers ?? availableParallelism(), {
+    ? await startAnsturm(owned.url, o.workers, {
         SMS_GATEWAY_URL: sms.url,
         SMS_GATEWAY_TOKEN: 'simulation',
         ANSTURM_SMS_PER_SECOND: String(s.smsPerSecond),
