@@ -236,6 +236,7 @@ describe('Idempotency-Key', () => {
       const taken = await slotTaken(slot);
       const other = await node.db.connect();
       try {
+        const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
         await other.query('BEGIN');
         await other.query(
           `INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body) VALUES ('POST /api/v1/holds', $1, $2, 201, $3)`,
@@ -244,7 +245,8 @@ describe('Idempotency-Key', () => {
         const racing = post(node.app, '/api/v1/holds', body, { 'idempotency-key': `race-${ending}` });
         await waitUntil('the racing request waits on the key', async () => {
           const waiting = await node.db.query(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO idempotency_keys%' AND pid <> pg_backend_pid()`,
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)) AND query LIKE '%COMMIT'`,
+            [otherPid],
           );
           return waiting.rows[0].n === 1;
         });
