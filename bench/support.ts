@@ -39,7 +39,7 @@ export const workersFor = (databaseUrl: string): number =>
 
 /**
  * Starts Ansturm (src/main.ts) with the given number of workers on a free port; `undefined`: as many as Ansturm
- * starts by itself (WEB_CONCURRENCY, else one per core: src/config.ts), as a district's installation would.
+ * starts by itself (WEB_CONCURRENCY, else src/config.ts `defaultWorkers`), as a district's installation would.
  */
 export async function startAnsturm(databaseUrl: string, workers: number | undefined, env: Record<string, string> = {}) {
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];

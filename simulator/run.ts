@@ -73,7 +73,7 @@ Options:
   --tabs F               share that opens a second tab
   --waitlist             people who find nothing join the wait list
   --duration S           at most this many seconds after opening
-  --workers N            Ansturm's worker processes (own instance; default: as Ansturm starts by itself, WEB_CONCURRENCY or one per core)
+  --workers N            Ansturm's worker processes (own instance; default: as Ansturm starts by itself, half the cores beside its PostgreSQL)
   --processes N          processes that drive the crowd (default 1); the report says when they were the limit
   --difficulty N         the join puzzle's difficulty in leading zero bits (default 4; every citizen solves it)
   --admit N              admissions per second the waiting room lets in (default 200)

@@ -7,7 +7,8 @@ import { ageOn } from '../src/booking/eligibility.js';
 import { clockIn, dayIn, isTimeZone } from '../src/time/zone.js';
 import { identityHash, normaliseName } from '../src/booking/identity.js';
 import { distanceKm, postalCodeCentroid } from '../src/availability/geo.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, databaseOnThisMachine, defaultWorkers, loadConfig } from '../src/config.js';
+import { availableParallelism } from 'node:os';
 
 describe('names and identity', () => {
   test('spellings of one name fold together', () => {
@@ -77,6 +78,33 @@ describe('configuration', () => {
     assert.equal(c.databaseUrl, undefined);
     assert.ok(Object.isFrozen(c));
   });
+  test('workers: one per core, half the cores when PostgreSQL runs on this machine too, WEB_CONCURRENCY over both', () => {
+    const cores = availableParallelism();
+    const half = Math.max(1, Math.ceil(cores / 2));
+    assert.equal(loadConfig({}).workers, half, 'the embedded database');
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://a:b@127.0.0.1:5432/x' }).workers, half);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://a:b@db.example:5432/x' }).workers, cores);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://a:b@127.0.0.1:5432/x', WEB_CONCURRENCY: '3' }).workers, 3);
+    for (const [url, here] of [
+      ['postgresql://a@[::1]:5432/x', true],
+      ['postgres://a@localhost/x', true],
+      ['postgres:///x', true],
+      ['postgres://a@/x?host=/var/run/postgresql', true],
+      ['postgres://a:b@h1:5432,h2:5432/x', false],
+      ['postgres://a@10.0.0.5/x', false],
+      ['postgres://a@127.0.0.1/x?host=10.0.0.6', false],
+    ] as const)
+      assert.equal(databaseOnThisMachine(url), here, url);
+    assert.deepEqual(
+      [1, 2, 3, 4, 8].map((n) => defaultWorkers(true, n)),
+      [1, 1, 2, 2, 4],
+    );
+    assert.deepEqual(
+      [1, 2, 8].map((n) => defaultWorkers(false, n)),
+      [1, 2, 8],
+    );
+  });
+
   test('every bad value is listed at once', () => {
     try {
       loadConfig({ PORT: 'eighty', ANSTURM_HOLD_TTL_SECONDS: '-1', ANSTURM_HOLD_TTL: '5', DATABASE_URL: 'mysql://x', ANSTURM_SEED_DEMO: 'perhaps' });
