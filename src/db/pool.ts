@@ -181,9 +181,9 @@ const withCommit = new WeakMap<pg.ClientBase, Sql[]>();
  * Sends a statement whose answer nobody reads (it writes what the transaction decided, such as the answers kept for
  * Idempotency-Keys) together with the COMMIT of the `tx` that `q` runs: one round trip fewer, in which the
  * transaction's row locks would be held while the node's event loop gets round to it. Should it fail, the COMMIT
- * does not happen and the transaction rolls back as a whole (and is tried again for a unique violation: see `tx`). Outside a `tx` it runs at once.
- * Its text must have no `$` but its parameters: they are written into it as literals (the COMMIT goes in the same
- * simple query, which takes none).
+ * does not happen and the transaction rolls back as a whole (and is tried again for a unique violation: see `tx`).
+ * Outside a `tx` it runs at once. Its text must have no `$` but its parameters: they are written into it as literals
+ * (the COMMIT goes in the same simple query, which takes none).
  */
 export async function atCommit(q: pg.ClientBase, sql: Sql): Promise<void> {
   const last = withCommit.get(q);
