@@ -109,7 +109,7 @@ function superviseWorkers(config: Config, env: Record<string, string>, log: Logg
     } else if (message?.type === WORKER_READY) {
       served.add(worker);
       startFailures = 0;
-      if (!announced) log.info(`Ansturm is listening on ${publicUrl}  (API docs: /api/docs, ${config.workers} workers)`);
+      if (!announced) log.info(`Ansturm is listening on ${publicUrl}  (API docs: /api/docs, ${config.workers} ${config.workers === 1 ? 'worker' : 'workers'})`);
       announced = true;
     }
   });
