@@ -49,7 +49,8 @@ describe('staff console in a real browser', () => {
     return { page, errors, close: () => context.close() };
   }
 
-  const berlinDay = (offsetDays = 0) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() + offsetDays * 86_400_000));
+  const berlinDay = (offsetDays = 0) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(node.clock.now() + offsetDays * 86_400_000));
   const berlinLocal = (date: Date) => {
     const parts = new Intl.DateTimeFormat('en-CA', {
       timeZone: 'Europe/Berlin',
@@ -65,6 +66,10 @@ describe('staff console in a real browser', () => {
   };
 
   test('admin sets up a release through the checklist, an agent books a caller during the rush, check-in marks them attended', async () => {
+    // The caller is booked on a slot later today and checked in today: in the day's last hour there may be no
+    // such slot left (the last starts at 23:50), so the node's clock moves on into the next day's small hours.
+    const berlinHour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }).format(node.clock.now()));
+    if (berlinHour === 23) await node.advance(2 * 3_600_000);
     const { page, errors, close } = await loggedIn('leitung');
     await page.getByRole('heading', { level: 1, name: 'Live-Übersicht' }).waitFor();
 
@@ -117,11 +122,11 @@ describe('staff console in a real browser', () => {
     await page.getByLabel('Kampagne', { exact: true }).selectOption(String(campaignId));
     await page.getByLabel('Erstimpfungen von (Tag)', { exact: true }).fill(berlinDay(0));
     await page.getByLabel('bis (Tag)', { exact: true }).fill(berlinDay(0));
-    await page.getByLabel('Freigabe am (Ortszeit)', { exact: true }).fill(berlinLocal(new Date(Date.now() + 60_000)));
+    await page.getByLabel('Freigabe am (Ortszeit)', { exact: true }).fill(berlinLocal(new Date(node.clock.now() + 60_000)));
     await page.getByLabel('Mit Warteraum', { exact: true }).uncheck();
     await page.getByLabel('Erwartete Personen zur Öffnung', { exact: true }).fill('40000');
     await page.getByLabel('Anteil für die Hotline (%)', { exact: true }).fill('30');
-    await page.getByLabel('Hotline-Anteil reserviert bis (Ortszeit)', { exact: true }).fill(berlinLocal(new Date(Date.now() + 3_600_000)));
+    await page.getByLabel('Hotline-Anteil reserviert bis (Ortszeit)', { exact: true }).fill(berlinLocal(new Date(node.clock.now() + 3_600_000)));
     await page.getByRole('button', { name: 'Checkliste prüfen' }).click();
     await page.getByText('Die Checkliste warnt').waitFor();
     await page.getByText('NO_WAITING_ROOM').waitFor();
@@ -146,13 +151,13 @@ describe('staff console in a real browser', () => {
     );
     assert.deepEqual(unreleased.rows[0], { n: 0, early: 0 }, 'every first dose of the chosen day is in the release');
     // Opened now for the rest of the test (the console scheduled it a minute ahead, as staff would).
-    await node.db.query(`UPDATE releases SET opens_at = now() WHERE campaign_id = $1`, [campaignId]);
+    await node.db.query(`UPDATE releases SET opens_at = clock_now() WHERE campaign_id = $1`, [campaignId]);
     await node.db.query(`NOTIFY ansturm_catalog`);
 
     // The web rush takes everything the public may have while the admin watches the dashboard.
     const firstSlot = (
       await node.db.query(
-        `SELECT id, capacity, phone_reserved FROM slots WHERE campaign_id = $1 AND dose = 1 AND starts_at > now() ORDER BY starts_at LIMIT 1`,
+        `SELECT id, capacity, phone_reserved FROM slots WHERE campaign_id = $1 AND dose = 1 AND starts_at > clock_now() ORDER BY starts_at LIMIT 1`,
         [campaignId],
       )
     ).rows[0];
