@@ -29,7 +29,6 @@ import type { BookingService } from './booking/service.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { Hotline } from './catalog/hotline.js';
 import { BUSY_PAGE, webRoutes } from './web/routes.js';
-import cookie from '@fastify/cookie';
 import { requireNamedCenters, type StaffAuth } from './staff/auth.js';
 import type { StaffService } from './staff/service.js';
 import { staffAdminRoutes, staffSessionRoutes } from './staff/routes.js';
@@ -170,8 +169,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       message: `Too many requests from your address. Please wait ${Math.ceil(context.ttl / 1000)} s.`,
     }),
   });
-
-  await app.register(cookie);
 
   await app.register(swagger, {
     openapi: {

@@ -73,6 +73,11 @@ describe('staff accounts and sessions', () => {
     assert.equal((await s.get('/api/v1/admin/centers')).status, 200, 'reading needs no token');
     const logout = await s.send('POST', '/api/v1/staff/logout');
     assert.equal(logout.status, 200);
+    assert.match(
+      String(logout.headers['set-cookie']),
+      /^ansturm_staff=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict$/,
+      'the browser drops the cookie',
+    );
     assert.equal((await s.get('/api/v1/admin/centers')).status, 401);
   });
 

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Id, Strict, errors, Text } from '../http/schemas.js';
 import type { Db } from '../db/pool.js';
-import { actorOf, SESSION_COOKIE, type StaffAuth } from './auth.js';
+import { serialize as cookie } from 'cookie';
+import { actorOf, SESSION_COOKIE, sessionCookie, type StaffAuth } from './auth.js';
 import type { StaffService } from './service.js';
 
 const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('agent'), Type.Literal('checkin')]);
@@ -28,7 +29,7 @@ export const staffSessionRoutes =
       },
       async (request, reply) => {
         const { token, csrfToken, expiresAt, account } = await staff.login(request.ip, request.body.username, request.body.password);
-        reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', expires: expiresAt });
+        reply.header('set-cookie', cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', expires: expiresAt }));
         return { account, csrfToken, expiresAt: expiresAt.toISOString() };
       },
     );
@@ -37,9 +38,13 @@ export const staffSessionRoutes =
       '/api/v1/staff/logout',
       { preValidation: auth.require('admin', 'agent', 'checkin'), schema: { tags, summary: 'Log out: ends the session' } },
       async (request, reply) => {
-        const token = request.cookies[SESSION_COOKIE];
+        const token = sessionCookie(request);
         if (token) await staff.logout(request.staff ? actorOf(request) : null, token);
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        // Gone from the browser: empty, expired at once.
+        reply.header(
+          'set-cookie',
+          cookie(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', expires: new Date(0), maxAge: 0 }),
+        );
         return { ok: true };
       },
     );
