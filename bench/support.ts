@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, chmod, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,13 +37,23 @@ export async function benchDatabase(options: { statements?: boolean } = {}) {
 export const workersFor = (databaseUrl: string): number =>
   loadConfig({ DATABASE_URL: databaseUrl, ...(process.env.WEB_CONCURRENCY ? { WEB_CONCURRENCY: process.env.WEB_CONCURRENCY } : {}) }).workers;
 
+let built: Promise<void> | undefined;
+
+/** `npm run build`, once per process: compiles what changed since the last build (scripts/build.ts), else nothing. */
+export const buildOnce = (): Promise<void> =>
+  (built ??= new Promise<void>((resolve, reject) =>
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], (err) => (err ? reject(err) : resolve())),
+  ));
+
 /**
- * Starts Ansturm (src/main.ts) with the given number of workers on a free port; `undefined`: as many as Ansturm
- * starts by itself (WEB_CONCURRENCY, else src/config.ts `defaultWorkers`), as a district's installation would.
+ * Starts Ansturm as `npm start` does (the build, dist/main.js; not src/main.ts through tsx, whose transform adds
+ * calls of its own to the code measured) with the given number of workers on a free port; `undefined`: as many as
+ * Ansturm starts by itself (WEB_CONCURRENCY, else src/config.ts `defaultWorkers`), as a district's installation would.
  */
 export async function startAnsturm(databaseUrl: string, workers: number | undefined, env: Record<string, string> = {}) {
+  await buildOnce();
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...profile, 'dist/main.js'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

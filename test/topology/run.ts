@@ -20,6 +20,7 @@ import { freePort } from '../support/postgres.js';
 import { startReplicatedPostgres, type PgServer } from './postgres.js';
 import { verifyDraw } from '../../src/cli/verify-draw.js';
 import { solve } from '../../src/queue/pow.js';
+import { buildOnce } from '../../bench/support.js';
 
 const reduced = process.argv.includes('--reduced');
 /** Citizens booking at once, and bookings between two faults that show the rush is steady again. */
@@ -61,7 +62,7 @@ process.exit(failed ? 1 : 0);
 
 async function main(): Promise<void> {
   say(`topology test (${reduced ? 'reduced' : 'full'}): ${CLIENTS} clients`);
-  await build(); // the nodes run the build, as npm start does
+  await buildOnce(); // the nodes run the build, as npm start does
   const pg = await startReplicatedPostgres();
   cleanup.push(() => pg.remove());
   say(`PostgreSQL primary :${pg.primary.port} and synchronous standby :${pg.standby.port} (Debian ${pg.bin})`);
@@ -329,11 +330,6 @@ async function main(): Promise<void> {
   assert.deepEqual(archiver, { failed: 0, ready: 0 }, 'the new primary archives every segment (none refused, none waiting)');
   assert.ok(acknowledged.size >= STEADY * phases.length, 'the rush booked through every phase');
   say('topology test passed');
-}
-
-async function build(): Promise<void> {
-  const { execFile } = await import('node:child_process');
-  await new Promise<void>((resolve, reject) => execFile(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], (err) => (err ? reject(err) : resolve())));
 }
 
 async function adminCall(front: string, method: string, path: string, body: unknown): Promise<Record<string, any>> {
