@@ -23,8 +23,8 @@ export function changeOf(row: TicketChange): Change {
     idx: row.idx,
     pre: row.phase === 'pre',
     state: row.state,
-    admissionExpiresAt: row.admission_expires_at?.getTime() ?? null,
-    changedAt: row.changed_at.getTime(),
+    admissionExpiresAt: row.admission_expires_ms,
+    changedAt: row.changed_ms,
     version: Number(row.version),
   };
 }
