@@ -20,7 +20,8 @@ export async function benchDatabase(options: { statements?: boolean } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'ansturm-bench-'));
   await chmod(dir, 0o755);
   const flags = options.statements ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [];
-  const pg = await startEmbeddedPostgres(dir, 54398, pino({ level: 'warn' }), { persistent: false, flags });
+  // BENCH_PG_PORT: another port, for a bench or a test beside one already running.
+  const pg = await startEmbeddedPostgres(dir, Number(process.env.BENCH_PG_PORT ?? 54398), pino({ level: 'warn' }), { persistent: false, flags });
   await migrate(pg.url, pino({ level: 'warn' }));
   return {
     url: pg.url,

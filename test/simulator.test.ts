@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
 import { freshDatabase } from './support/db.js';
+import { freePort } from './support/postgres.js';
 import { PRESETS } from '../simulator/presets.js';
 import { simulate } from '../simulator/simulate.js';
 import { writeReport } from '../simulator/report.js';
@@ -123,6 +124,34 @@ test('the crowd driven from two processes, codes by SMS read across them: what e
     assert.ok(report.loadGenerator.cpuSeconds > 0 && report.loadGenerator.busyShare > 0);
   } finally {
     await database.drop();
+  }
+});
+
+test("--statements: on an instance of its own, the report lists the statements that took the database's time, dearest first", async () => {
+  process.env.BENCH_PG_PORT = String(await freePort());
+  const out = mkdtempSync(join(tmpdir(), 'ansturm-sim-'));
+  try {
+    const scenario = { ...PRESETS.small!, crowd: 100, releases: [40], durationSeconds: 20 };
+    const report = await simulate({ scenario, workers: 1, leadSeconds: 6, sockets: 64, statements: true });
+    assert.ok(report.counters.booked > 0, `booked ${report.counters.booked}`);
+    const statements = report.statements ?? [];
+    assert.ok(statements.length > 3, JSON.stringify(statements));
+    // The hold's statement (repo.ts takeFirstDoses), each call a batch of holds.
+    const holds = statements.find((s) => s.query.startsWith('WITH req AS ( SELECT ord, id, admitted, ticket FROM unnest('));
+    assert.ok(holds, statements.map((s) => `${s.calls} ${s.query.slice(0, 60)}`).join('\n'));
+    assert.ok(holds.calls > 0 && holds.rows >= holds.calls && holds.totalMs >= 0, JSON.stringify(holds));
+    const sorted = statements.map((s) => s.totalMs);
+    assert.deepEqual(
+      sorted,
+      [...sorted].sort((a, b) => b - a),
+      'dearest first',
+    );
+    const html = readFileSync(writeReport(out, report).html, 'utf8');
+    assert.match(html, /The database's dearest statements/);
+    assert.ok(html.includes(`<td class="n">${holds.calls.toLocaleString('en')}</td>`), 'each statement with its calls');
+  } finally {
+    delete process.env.BENCH_PG_PORT;
+    rmSync(out, { recursive: true, force: true });
   }
 });
 
