@@ -108,3 +108,56 @@ describe('the waiting rooms’ changes are read once and shared as pages', () =>
     assert.equal(memory.waitingAhead(3), 1);
   });
 });
+
+describe('the leader reads each change about once, late commits included', () => {
+  let own: TestNode;
+  before(async () => {
+    own = await startTestNode({ ANSTURM_JOINS_PER_MINUTE: '0' });
+    await own.changesLeader.stop(); // this test's publisher is the only one
+  });
+  after(() => own.stop());
+
+  test('a change committed after a read that saw newer ones is published by the next read, which reads nothing else again', async () => {
+    let rowsRead = 0;
+    const counting: Queryable = {
+      query: async (text, values) => {
+        const res = await own.db.query(text, values);
+        if (/FROM queue_tickets/.test(text)) rowsRead += res.rows.filter((r: { id?: string | null }) => r.id != null).length;
+        return res;
+      },
+    };
+    const publisher = changePublisher(counting, silent, own.clock);
+    const w = await setUpWorld(own.app, { waitingRoom: true });
+    await setRoom(own.app, w.releaseId, { difficulty: 2, maxAdmissionsPerSecond: 0 });
+    await opened(own.app, w.releaseId);
+    const first = (await join(own.app, w.releaseId)).body as { ticketId: string }; // place 1
+    for (let i = 0; i < 4; i++) assert.equal((await join(own.app, w.releaseId)).status, 201);
+    const other = new QueueView(own.db, 60_000, silent, own.clock);
+    await other.start();
+    await publisher.run();
+    assert.equal(rowsRead, 5, 'the first read: every ticket of the room');
+
+    // Another session leaves with the first ticket and has not committed yet: its change is stamped now.
+    const late = await own.db.connect();
+    try {
+      await late.query('BEGIN');
+      await late.query(`UPDATE queue_tickets SET state = 'left', changed_at = clock_now() WHERE id = $1`, [first.ticketId]);
+      await own.advance(50);
+      for (let i = 0; i < 3; i++) assert.equal((await join(own.app, w.releaseId)).status, 201);
+      await publisher.run();
+      assert.equal(rowsRead, 8, 'the three joins, not the five read before (they lie in the late-commit window)');
+      await late.query('COMMIT');
+    } finally {
+      late.release();
+    }
+    await publisher.run();
+    assert.equal(rowsRead, 9, 'only the change committed late');
+    await other.tick();
+    const room = other.room(w.releaseId)!;
+    assert.equal(room.stateAt(1), 'left', 'the late change reached the pages');
+    assert.equal(room.waitingTotal(), 7);
+    await publisher.run();
+    assert.equal(rowsRead, 9, 'a read with nothing new reads no ticket');
+    await other.stop();
+  });
+});

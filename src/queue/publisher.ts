@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { run, type Db } from '../db/pool.js';
+import { run, type Queryable } from '../db/pool.js';
 import type { PeriodicTask } from '../jobs/leader.js';
 import type { Clock } from '../time/clock.js';
 import { changeOf, encodePage, LATE_COMMIT_MS } from './pages.js';
@@ -16,16 +16,19 @@ interface RoomCursor {
   upto: number;
   /** What was published within the late-commit window, by ticket: its version and changed_at. */
   published: Map<string, { version: number; at: number }>;
+  /** The snapshot the last read saw (null: none yet): the next reads only what that read could not see. */
+  snapshot: string | null;
 }
 
 /**
  * The one reader of the waiting rooms' changes: runs on the leader only. Twice a second it reads, for every
- * live room, the tickets changed since its last read (again the late-commit window) and writes those it has
- * not published yet as a page; every node's view reads the new pages (queue/view.ts). The database reads
- * each change once, however many nodes there are. A new leader goes on from the last page's end; what it
- * publishes again is harmless, a node keeps the newest version of each ticket.
+ * live room, the tickets in the late-commit window that its last read could not see (repo.ts
+ * ticketChangesUnseen: committed since that read's snapshot), and writes those it has not published yet as a
+ * page; every node's view reads the new pages (queue/view.ts). The database reads each change about once,
+ * however many nodes there are and however many reads its window spans. A new leader goes on from the last
+ * page's end; what it publishes again is harmless, a node keeps the newest version of each ticket.
  */
-export function changePublisher(db: Db, log: Logger, clock: Clock): PeriodicTask {
+export function changePublisher(db: Queryable, log: Logger, clock: Clock): PeriodicTask {
   const cursors = new Map<number, RoomCursor>();
   let prunedAt = 0;
   return {
@@ -53,14 +56,15 @@ export function changePublisher(db: Db, log: Logger, clock: Clock): PeriodicTask
     let cursor = cursors.get(releaseId);
     if (!cursor) {
       const last = (await run<{ upto: Date }>(db, sql.lastPageEnd(releaseId))).rows[0];
-      cursor = { upto: last?.upto.getTime() ?? 0, published: new Map() };
+      cursor = { upto: last?.upto.getTime() ?? 0, published: new Map(), snapshot: null };
       cursors.set(releaseId, cursor);
     }
     const from = Math.max(0, cursor.upto - LATE_COMMIT_MS);
-    const rows = (await run<sql.TicketChange>(db, sql.ticketChanges(releaseId, new Date(from)))).rows;
+    const rows = (await run<sql.SeenTicketChange>(db, sql.ticketChangesUnseen(releaseId, new Date(from), cursor.snapshot))).rows;
     const fresh = [];
     let upto = cursor.upto;
     for (const row of rows) {
+      if (row.id === null) continue; // nothing changed: the row only carries the snapshot
       const change = changeOf(row);
       upto = Math.max(upto, change.changedAt);
       if ((cursor.published.get(change.id)?.version ?? 0) >= change.version) continue;
@@ -74,6 +78,7 @@ export function changePublisher(db: Db, log: Logger, clock: Clock): PeriodicTask
     }
     for (const c of fresh) cursor.published.set(c.id, { version: c.version, at: c.changedAt });
     cursor.upto = upto;
+    cursor.snapshot = rows[0]!.snapshot;
     for (const [id, p] of cursor.published) if (p.at <= upto - LATE_COMMIT_MS) cursor.published.delete(id);
   }
 }

@@ -99,6 +99,37 @@ export const ticketChanges = (releaseId: number, since: Date): Sql => ({
   values: [releaseId, since],
 });
 
+/** A ticket change with the snapshot its read saw; a read that found nothing is one row with a null id. */
+export type SeenTicketChange = ({ [K in keyof TicketChange]: TicketChange[K] } | { [K in keyof TicketChange]: null }) & { snapshot: string };
+
+/**
+ * The leader's read of a room's changes: the tickets changed since `since` that its previous read, which saw the
+ * snapshot `previous` (a pg_snapshot; null: no read yet), could not see because the transaction that wrote them had
+ * not committed then. So each change is read once, when it has committed, and not again by every read whose window
+ * it lies in; a late commit (stamped before changes already read) is read all the same, if it is stamped within the
+ * window. Every row carries this read's own snapshot, for the next read; one that found nothing is a row with a null id.
+ *
+ * A row version's `xmin` keeps the low 32 bits of the transaction that wrote it; its 64-bit id is the one with those
+ * bits nearest the snapshot's xmax. Tickets are never written in a subtransaction (a savepoint): a snapshot lists
+ * the top-level transactions in progress only, so pg_visible_in_snapshot would take a subtransaction's row for seen.
+ */
+export const ticketChangesUnseen = (releaseId: number, since: Date, previous: string | null): Sql => ({
+  text: `WITH now AS (SELECT pg_current_snapshot() AS snapshot)
+         SELECT t.*, now.snapshot::text AS snapshot FROM now LEFT JOIN LATERAL (
+           SELECT id, idx, phase, state, floor(extract(epoch FROM admission_expires_at) * 1000)::float8 AS admission_expires_ms,
+                  floor(extract(epoch FROM changed_at) * 1000)::float8 AS changed_ms, version
+           FROM queue_tickets q
+           WHERE release_id = $1 AND changed_at > $2
+             AND ($3::pg_snapshot IS NULL OR NOT pg_visible_in_snapshot(
+                   (pg_snapshot_xmax($3::pg_snapshot)::text::bigint
+                    + (q.xmin::text::bigint - pg_snapshot_xmax($3::pg_snapshot)::text::bigint % 4294967296 + 6442450944) % 4294967296
+                    - 2147483648)::text::xid8,
+                   $3::pg_snapshot))
+           ORDER BY changed_at
+         ) t ON true`,
+  values: [releaseId, since, previous],
+});
+
 // --- pages of changes: read once by the leader, shared by every node ------------------
 
 export const insertChangePage = (releaseId: number, upto: Date, entries: number, body: Buffer): Sql => ({
