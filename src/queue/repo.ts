@@ -91,16 +91,19 @@ export interface TicketChange {
   version: string;
 }
 
+/** A TicketChange's columns, its times as ms since the epoch. */
+const CHANGE_COLUMNS = `id, idx, phase, state, floor(extract(epoch FROM admission_expires_at) * 1000)::float8 AS admission_expires_ms,
+  floor(extract(epoch FROM changed_at) * 1000)::float8 AS changed_ms, version`;
+
 /** Tickets that changed since `since` (the caller re-reads a window, so late commits are not missed). */
 export const ticketChanges = (releaseId: number, since: Date): Sql => ({
-  text: `SELECT id, idx, phase, state, floor(extract(epoch FROM admission_expires_at) * 1000)::float8 AS admission_expires_ms,
-                floor(extract(epoch FROM changed_at) * 1000)::float8 AS changed_ms, version
+  text: `SELECT ${CHANGE_COLUMNS}
          FROM queue_tickets WHERE release_id = $1 AND changed_at > $2 ORDER BY changed_at`,
   values: [releaseId, since],
 });
 
 /** A ticket change with the snapshot its read saw; a read that found nothing is one row with a null id. */
-export type SeenTicketChange = ({ [K in keyof TicketChange]: TicketChange[K] } | { [K in keyof TicketChange]: null }) & { snapshot: string };
+export type SeenTicketChange = (TicketChange | { [K in keyof TicketChange]: null }) & { snapshot: string };
 
 /**
  * The leader's read of a room's changes: the tickets changed since `since` that its previous read, which saw the
@@ -116,8 +119,7 @@ export type SeenTicketChange = ({ [K in keyof TicketChange]: TicketChange[K] } |
 export const ticketChangesUnseen = (releaseId: number, since: Date, previous: string | null): Sql => ({
   text: `WITH now AS (SELECT pg_current_snapshot() AS snapshot)
          SELECT t.*, now.snapshot::text AS snapshot FROM now LEFT JOIN LATERAL (
-           SELECT id, idx, phase, state, floor(extract(epoch FROM admission_expires_at) * 1000)::float8 AS admission_expires_ms,
-                  floor(extract(epoch FROM changed_at) * 1000)::float8 AS changed_ms, version
+           SELECT ${CHANGE_COLUMNS}
            FROM queue_tickets q
            WHERE release_id = $1 AND changed_at > $2
              AND ($3::pg_snapshot IS NULL OR NOT pg_visible_in_snapshot(
