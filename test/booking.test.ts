@@ -245,7 +245,8 @@ describe('Idempotency-Key', () => {
         const racing = post(node.app, '/api/v1/holds', body, { 'idempotency-key': `race-${ending}` });
         await waitUntil('the racing request waits on the key', async () => {
           const waiting = await node.db.query(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)) AND query LIKE '%COMMIT'`,
+            // The key's INSERT, sent with the COMMIT (db/pipeline.ts).
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)) AND query LIKE 'INSERT INTO idempotency_keys%'`,
             [otherPid],
           );
           return waiting.rows[0].n === 1;

@@ -85,6 +85,19 @@ describe('group commit', () => {
     await node.db.query(`DELETE FROM gc_probe WHERE item LIKE '%!'`);
   });
 
+  test('a statement sent with the COMMIT again and again (prepared from its second time) still fails alone and leaves its connection usable', async () => {
+    const text = 'INSERT INTO gc_probe (item) VALUES ($1)';
+    const send = (item: string | null) => tx(node.db, async (q) => atCommit(q, { text, values: [item] }));
+    for (let i = 0; i < 4; i++) await send(`p${i}`);
+    await assert.rejects(send(null), /null value in column "item"/);
+    // A connection whose COMMIT failed is still usable, its prepared statements too: every one in the pool is tried.
+    const items = Array.from({ length: 12 }, (_, i) => `p-after-${i}`);
+    await Promise.all(items.map(send));
+    const rows = (await node.db.query(`SELECT item FROM gc_probe WHERE item LIKE 'p%' ORDER BY item`)).rows.map((r) => r.item as string);
+    assert.deepEqual(rows, [...items, 'p0', 'p1', 'p2', 'p3'].sort());
+    await node.db.query(`DELETE FROM gc_probe WHERE item LIKE 'p%'`);
+  });
+
   test('a batch that fails as a whole is written again item by item: one bad item sinks only itself', async () => {
     const gc = new GroupCommit<string, string>(node.db, { lanes: 1, maxBatch: 50, maxQueue: 100 }, async (q, items) => {
       await q.query('INSERT INTO gc_probe (item) SELECT unnest($1::text[])', [items]);

@@ -1,9 +1,8 @@
-/** pg's own quoting (its parameters' text form), which its typings leave out; db/pool.ts `inlined` uses it. */
+/** pg's own conversion of a parameter to what it sends, which its typings leave out; db/pipeline.ts uses it. */
 declare module 'pg/lib/utils.js' {
   const utils: {
     /** A parameter as pg sends it: null, a string (arrays as array literals, objects as JSON), or a Buffer. */
     prepareValue(value: unknown): unknown;
-    escapeLiteral(text: string): string;
   };
   export default utils;
 }

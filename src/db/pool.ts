@@ -1,6 +1,6 @@
 import pg from 'pg';
-import pgUtils from 'pg/lib/utils.js';
 import { primaryClient } from './hosts.js';
+import { commitWith } from './pipeline.js';
 import { isStalePlan, preparing } from './prepared.js';
 import { clockOffsetStatement, systemClock, type Clock } from '../time/clock.js';
 
@@ -155,7 +155,8 @@ export async function tx<T>(db: Db, fn: (q: pg.PoolClient) => Promise<T>, option
       await client.query(begin);
       const result = await fn(client);
       committing = true;
-      await client.query([...last.map(inlined), 'COMMIT'].join(';\n'));
+      if (last.length === 0) await client.query('COMMIT');
+      else await commitWith(client, last.length === 1 ? last[0]! : together(last));
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -182,23 +183,13 @@ const withCommit = new WeakMap<pg.ClientBase, Sql[]>();
  * Idempotency-Keys) together with the COMMIT of the `tx` that `q` runs: one round trip fewer, in which the
  * transaction's row locks would be held while the node's event loop gets round to it. Should it fail, the COMMIT
  * does not happen and the transaction rolls back as a whole (and is tried again for a unique violation: see `tx`).
- * Outside a `tx` it runs at once. Its text must have no `$` but its parameters: they are written into it as literals
- * (the COMMIT goes in the same simple query, which takes none).
+ * The statement and the COMMIT go in one write (db/pipeline.ts); several sent so go as one (`together`).
+ * Outside a `tx` it runs at once.
  */
 export async function atCommit(q: pg.ClientBase, sql: Sql): Promise<void> {
   const last = withCommit.get(q);
   if (last) last.push(sql);
   else await run(q, sql);
-}
-
-/** A statement with its parameters written in as literals, quoted as pg quotes them (arrays as array literals). */
-function inlined(sql: Sql): string {
-  return sql.text.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = pgUtils.prepareValue(sql.values[Number(n) - 1]) as unknown;
-    if (value === null) return 'NULL';
-    if (typeof value !== 'string' || value.includes('\0')) throw new Error(`parameter $${n} cannot be written as a literal`);
-    return pgUtils.escapeLiteral(value);
-  });
 }
 
 /**

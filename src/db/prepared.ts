@@ -53,26 +53,40 @@ export const isStalePlan = (err: unknown): boolean =>
 
 type Query = (...args: unknown[]) => unknown;
 
+/** What a `preparing` client adds for statements it sends by other means than `query` (db/pipeline.ts). */
+export interface Naming {
+  /** The name this connection sends `text` under; undefined: unnamed, parsed each time. */
+  statementName(text: string): string | undefined;
+  /** `name`'s plan went stale (isStalePlan): the next attempt prepares `text` under a new one. */
+  retire(text: string, name: string): void;
+}
+
 /** `Base` whose `query(text, values)` sends the text as a named, prepared statement once it repeats. */
 export function preparing(Base: typeof pg.Client): typeof pg.Client {
-  class Preparing extends Base {
+  class Preparing extends Base implements Naming {
     /** Texts whose prepared statement went stale on this connection, and the name each goes by now. */
     private renamed: Map<string, string> | undefined;
+
+    statementName(text: string): string | undefined {
+      return this.renamed?.get(text) ?? nameFor(text);
+    }
+
+    retire(text: string, name: string): void {
+      const renamed = (this.renamed ??= new Map());
+      renamed.set(text, `${name}_${renamed.size + 1}`);
+    }
 
     override query(...args: unknown[]): never {
       const [text, values] = args;
       const send = super.query as Query;
       if (typeof text !== 'string' || !Array.isArray(values)) return send.apply(this, args) as never;
-      const name = this.renamed?.get(text) ?? nameFor(text);
+      const name = this.statementName(text);
       if (name === undefined) return send.apply(this, args) as never;
       const config = { name, text, values };
       const callback = args[2];
       if (typeof callback === 'function') return send.call(this, config, callback) as never;
       return (send.call(this, config) as Promise<unknown>).catch((err: unknown) => {
-        if (isStalePlan(err)) {
-          const renamed = (this.renamed ??= new Map());
-          renamed.set(text, `${name}_${renamed.size + 1}`);
-        }
+        if (isStalePlan(err)) this.retire(text, name);
         throw err;
       }) as never;
     }
