@@ -3,11 +3,16 @@ import type { IdempotencyKey, Outcome } from './transaction.js';
 
 /** The idempotency keys of POSTs and the answers stored with them (http/transaction.ts). */
 
-/** The answers already stored for these keys: a retry's first answer (committed, so final). */
+/**
+ * The answers already stored for these keys: a retry's first answer (committed, so final). Found by the primary key
+ * with both columns' lists (a batch's keys share their route, so the scopes are one or a few): a plan that joins
+ * the keys as a set of rows was made once per connection with a guess of their number, and on a table of a few
+ * thousand keys that guess chose to read the whole table for every batch. Pairs of a scope and another request's key
+ * may come back too; the caller matches each key to its own row.
+ */
 export const storedAnswers = (keys: IdempotencyKey[]): Sql => ({
-  text: `SELECT i.scope, i.key, i.request_hash, i.response_status, i.response_body
-         FROM idempotency_keys i JOIN unnest($1::text[], $2::text[]) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key`,
-  values: [keys.map((k) => k.scope), keys.map((k) => k.key)],
+  text: `SELECT scope, key, request_hash, response_status, response_body FROM idempotency_keys WHERE scope = ANY($1::text[]) AND key = ANY($2::text[])`,
+  values: [[...new Set(keys.map((k) => k.scope))], keys.map((k) => k.key)],
 });
 
 /**
