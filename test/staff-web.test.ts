@@ -206,10 +206,7 @@ describe('staff console in a real browser', () => {
     const day = agent.page.locator('details').filter({ hasText: 'für die Hotline' }).first();
     await day.locator('summary').click();
     // The slot kept for the phone, by its time (the day lists the slots before it too).
-    const at = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-      firstSlot.starts_at,
-    );
-    await day.getByRole('button', { name: new RegExp(`^${at} `) }).click();
+    await day.getByRole('button', { name: new RegExp(`^${berlinLocal(firstSlot.starts_at).slice(11)} `) }).click();
     await agent.page.getByLabel('Vorname', { exact: true }).fill('Hanna');
     await agent.page.getByLabel('Nachname', { exact: true }).fill('Anruferin');
     await agent.page.getByLabel('Geburtsdatum (TT.MM.JJJJ)', { exact: true }).fill('03.03.1941');
